@@ -1,0 +1,79 @@
+package org.histoscope.platform;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/**
+ * Starts a real PostgreSQL (Zonky embedded binaries) when no external database is configured, so that the
+ * quick start and the tests need no database server. Production sets SPRING_DATASOURCE_URL and never gets here.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(EmbeddedPostgresConfiguration.NoExternalDatabase.class)
+@EnableConfigurationProperties(EmbeddedPostgresConfiguration.EmbeddedDbProperties.class)
+public class EmbeddedPostgresConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
+
+    /**
+     * @param dataDirectory where the cluster lives; survives restarts unless {@code clean} is set
+     * @param clean         start from an empty cluster (tests)
+     * @param port          0 picks a free port
+     */
+    @ConfigurationProperties("histoscope.embedded-db")
+    public record EmbeddedDbProperties(String dataDirectory, boolean clean, int port) {
+        public EmbeddedDbProperties {
+            if (dataDirectory == null || dataDirectory.isBlank()) {
+                dataDirectory = "./data/postgres";
+            }
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    EmbeddedPostgres embeddedPostgres(EmbeddedDbProperties properties) throws IOException {
+        Path dir = Path.of(properties.dataDirectory()).toAbsolutePath().normalize();
+        Files.createDirectories(dir);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setDataDirectory(dir)
+                .setCleanDataDirectory(properties.clean())
+                .setServerConfig("max_connections", "100");
+        if (properties.port() > 0) {
+            builder.setPort(properties.port());
+        }
+        EmbeddedPostgres postgres = builder.start();
+        log.info("Embedded PostgreSQL started on port {} with data in {}", postgres.getPort(), dir);
+        return postgres;
+    }
+
+    @Bean
+    DataSource dataSource(EmbeddedPostgres postgres) {
+        HikariDataSource dataSource = new HikariDataSource();
+        dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        dataSource.setUsername("postgres");
+        dataSource.setPassword("postgres");
+        dataSource.setMaximumPoolSize(10);
+        dataSource.setPoolName("histoscope-embedded");
+        return dataSource;
+    }
+
+    static class NoExternalDatabase implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            String url = context.getEnvironment().getProperty("spring.datasource.url");
+            return url == null || url.isBlank();
+        }
+    }
+}
