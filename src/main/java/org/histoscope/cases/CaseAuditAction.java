@@ -1,0 +1,16 @@
+package org.histoscope.cases;
+
+import org.histoscope.audit.AuditAction;
+
+public enum CaseAuditAction implements AuditAction {
+    PATIENT_CREATED, PATIENT_UPDATED,
+    CASE_CREATED, CASE_UPDATED, CASE_STATUS_CHANGED,
+    IMAGE_UPLOADED, IMAGE_REJECTED, IMAGE_DUPLICATE_FLAGGED,
+    PREDICTION_QUEUED, PREDICTION_STARTED, PREDICTION_COMPLETED, PREDICTION_FAILED,
+    PREDICTION_RETRY_REQUESTED, PREDICTION_RERUN_REQUESTED;
+
+    @Override
+    public String code() {
+        return name();
+    }
+}

@@ -1,0 +1,164 @@
+package org.histoscope.cases;
+
+import jakarta.annotation.security.RolesAllowed;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.histoscope.audit.AuditService;
+import org.histoscope.security.CurrentUser;
+import org.histoscope.security.Roles;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Uploads to a case: the file streams to disk (never whole in memory), is size-checked, hashed, checked for a
+ * duplicate within the case and inspected as an image; only then are the original, its row and its one
+ * prediction job stored, together. A rejected or duplicate file leaves nothing behind but an audit event.
+ */
+@Service
+public class CaseImageService {
+
+    private static final String IMAGE = "case_image";
+
+    private final CaseImageRepository images;
+    private final CaseService caseService;
+    private final PredictionJobService jobService;
+    private final OriginalStore store;
+    private final ImageCheck imageCheck;
+    private final StorageProperties storage;
+    private final AuditService audit;
+    private final CurrentUser currentUser;
+    private final TransactionTemplate transaction;
+
+    CaseImageService(CaseImageRepository images, CaseService caseService, PredictionJobService jobService,
+                     OriginalStore store, ImageCheck imageCheck, StorageProperties storage, AuditService audit,
+                     CurrentUser currentUser, PlatformTransactionManager txManager) {
+        this.images = images;
+        this.caseService = caseService;
+        this.jobService = jobService;
+        this.store = store;
+        this.imageCheck = imageCheck;
+        this.storage = storage;
+        this.audit = audit;
+        this.currentUser = currentUser;
+        this.transaction = new TransactionTemplate(txManager);
+    }
+
+    /** Streams, checks and stores one uploaded file. Never throws for bad input; the outcome says what happened. */
+    @RolesAllowed(Roles.PATHOLOGIST)
+    public UploadOutcome upload(long caseId, String fileName, InputStream content) throws IOException {
+        String name = safeName(fileName);
+        CaseStatus status = transaction.execute(tx -> caseService.statusOf(caseId));
+        if (status == CaseStatus.SIGNED_OUT) {
+            return reject(caseId, name, "the case is signed out; no more images can be added.");
+        }
+        OriginalStore.Received received;
+        try {
+            received = store.receive(content, storage.maxUploadSize().toBytes());
+        } catch (OriginalStore.UploadTooLargeException e) {
+            return reject(caseId, name, e.getMessage());
+        }
+        try {
+            Optional<ImageSummary> existing = findInCase(caseId, received.sha256());
+            if (existing.isPresent()) {
+                return duplicate(caseId, name, existing.get());
+            }
+            if (received.size() == 0) {
+                return reject(caseId, name, "the file is empty.");
+            }
+            ImageCheck.InspectedImage inspected;
+            try {
+                inspected = imageCheck.inspect(received.tempFile());
+            } catch (ImageCheck.RejectedImageException e) {
+                return reject(caseId, name, e.getMessage());
+            }
+            return store(caseId, name, received, inspected);
+        } finally {
+            store.discard(received);
+        }
+    }
+
+    private UploadOutcome store(long caseId, String name, OriginalStore.Received received,
+                                ImageCheck.InspectedImage inspected) {
+        try {
+            return transaction.execute(tx -> {
+                CaseImage image = images.saveAndFlush(new CaseImage(caseId, name, received.sha256(), received.size(),
+                        inspected.format(), inspected.width(), inspected.height(), inspected.resolution(),
+                        currentUser.usernameOrSystem(), Instant.now()));
+                store.accept(received);
+                audit.recordForCase(CaseAuditAction.IMAGE_UPLOADED, IMAGE, image.getId().toString(), caseId,
+                        Map.of("fileName", name, "sha256", received.sha256(), "bytes", received.size(),
+                                "format", inspected.format(), "width", inspected.width(), "height", inspected.height()));
+                JobSummary job = jobService.enqueueForUpload(image);
+                return UploadOutcome.stored(image.toSummary(), job);
+            });
+        } catch (DataIntegrityViolationException e) {
+            // the same file arrived twice at the same moment; the other upload won
+            return findInCase(caseId, received.sha256()).map(existing -> duplicate(caseId, name, existing))
+                    .orElseThrow(() -> e);
+        }
+    }
+
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public List<ImageSummary> imagesOfCase(long caseId) {
+        return images.findByCaseIdOrderByUploadedAtAscIdAsc(caseId).stream().map(CaseImage::toSummary).toList();
+    }
+
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public Optional<ImageSummary> findImage(long imageId) {
+        return images.findById(imageId).map(CaseImage::toSummary);
+    }
+
+    /** The stored original, unchanged, for viewing or download. */
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public InputStream openOriginal(long imageId) {
+        CaseImage image = images.findById(imageId).orElseThrow(() -> new CaseRuleException("The image no longer exists."));
+        try {
+            return Files.newInputStream(store.pathOf(image.getSha256()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    Path originalPath(long imageId) {
+        return images.findById(imageId).map(image -> store.pathOf(image.getSha256()))
+                .orElseThrow(() -> new CaseRuleException("The image no longer exists."));
+    }
+
+    private Optional<ImageSummary> findInCase(long caseId, String sha256) {
+        return transaction.execute(tx -> images.findByCaseIdAndSha256(caseId, sha256).map(CaseImage::toSummary));
+    }
+
+    private UploadOutcome duplicate(long caseId, String name, ImageSummary existing) {
+        transaction.executeWithoutResult(tx -> audit.recordForCase(CaseAuditAction.IMAGE_DUPLICATE_FLAGGED, IMAGE,
+                String.valueOf(existing.id()), caseId, Map.of("fileName", name, "sha256", existing.sha256())));
+        return UploadOutcome.duplicate(name, existing);
+    }
+
+    private UploadOutcome reject(long caseId, String name, String reason) {
+        transaction.executeWithoutResult(tx -> audit.recordForCase(CaseAuditAction.IMAGE_REJECTED, IMAGE, name, caseId,
+                Map.of("fileName", name, "reason", reason)));
+        return UploadOutcome.rejected(name, reason);
+    }
+
+    /** Keeps only the last path segment and printable characters of a client-supplied name. */
+    static String safeName(String fileName) {
+        String name = fileName == null ? "" : fileName.replace('\\', '/');
+        name = name.substring(name.lastIndexOf('/') + 1).replaceAll("[\\p{Cntrl}]", "").strip();
+        if (name.isEmpty()) {
+            name = "unnamed";
+        }
+        return name.length() > 255 ? name.substring(name.length() - 255) : name;
+    }
+}

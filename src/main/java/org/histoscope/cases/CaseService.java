@@ -1,0 +1,194 @@
+package org.histoscope.cases;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.histoscope.audit.AuditService;
+import org.histoscope.security.CurrentUser;
+import org.histoscope.security.Roles;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.data.domain.Pageable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.validation.annotation.Validated;
+
+/** Patients and cases: creation, editing, search and the case's status, each change audited. */
+@Service
+@Validated
+public class CaseService {
+
+    private static final String PATIENT = "patient";
+    private static final String CASE = "case";
+
+    private final PatientRepository patients;
+    private final PatientCaseRepository cases;
+    private final AuditService audit;
+    private final CurrentUser currentUser;
+
+    CaseService(PatientRepository patients, PatientCaseRepository cases, AuditService audit, CurrentUser currentUser) {
+        this.patients = patients;
+        this.cases = cases;
+        this.audit = audit;
+        this.currentUser = currentUser;
+    }
+
+    @Transactional
+    @RolesAllowed(Roles.PATHOLOGIST)
+    public PatientSummary createPatient(@Valid PatientForm form) {
+        requireFreeMrn(form.mrn(), null);
+        Patient patient = new Patient(form, currentUser.usernameOrSystem(), Instant.now());
+        saveUnique(() -> patients.saveAndFlush(patient), mrnTaken(form.mrn()));
+        audit.record(CaseAuditAction.PATIENT_CREATED, PATIENT, patient.getId().toString(),
+                Map.of("mrn", patient.getMrn()));
+        return patient.toSummary();
+    }
+
+    @Transactional
+    @RolesAllowed(Roles.PATHOLOGIST)
+    public PatientSummary updatePatient(long patientId, @Valid PatientForm form) {
+        Patient patient = patients.findById(patientId).orElseThrow(() -> new CaseRuleException("The patient no longer exists."));
+        requireFreeMrn(form.mrn(), patientId);
+        PatientSummary before = patient.toSummary();
+        patient.apply(form, currentUser.usernameOrSystem(), Instant.now());
+        saveUnique(() -> patients.saveAndFlush(patient), mrnTaken(form.mrn()));
+        audit.record(CaseAuditAction.PATIENT_UPDATED, PATIENT, String.valueOf(patientId),
+                Map.of("before", before.toString(), "after", patient.toSummary().toString()));
+        return patient.toSummary();
+    }
+
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public List<PatientSummary> searchPatients(String text, Pageable page) {
+        return patients.search(blankToNull(text), page).map(Patient::toSummary).getContent();
+    }
+
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public long countPatients(String text) {
+        return patients.search(blankToNull(text), Pageable.ofSize(1)).getTotalElements();
+    }
+
+    @Transactional
+    @RolesAllowed(Roles.PATHOLOGIST)
+    public CaseSummary createCase(@Valid CaseForm form) {
+        requireFreeAccession(form.accessionNumber(), null);
+        Patient patient = patients.findById(form.patientId())
+                .orElseThrow(() -> new CaseRuleException("The chosen patient no longer exists."));
+        PatientCase patientCase = new PatientCase(form, patient, currentUser.usernameOrSystem(), Instant.now());
+        saveUnique(() -> cases.saveAndFlush(patientCase), accessionTaken(form.accessionNumber()));
+        audit.recordForCase(CaseAuditAction.CASE_CREATED, CASE, patientCase.getId().toString(), patientCase.getId(),
+                Map.of("accessionNumber", patientCase.getAccessionNumber(), "patientMrn", patient.getMrn()));
+        return patientCase.toSummary();
+    }
+
+    @Transactional
+    @RolesAllowed(Roles.PATHOLOGIST)
+    public CaseSummary updateCase(long caseId, @Valid CaseForm form) {
+        PatientCase patientCase = load(caseId);
+        if (patientCase.getStatus() == CaseStatus.SIGNED_OUT) {
+            throw new CaseRuleException("A signed-out case cannot be edited.");
+        }
+        requireFreeAccession(form.accessionNumber(), caseId);
+        Patient patient = patients.findById(form.patientId())
+                .orElseThrow(() -> new CaseRuleException("The chosen patient no longer exists."));
+        CaseSummary before = patientCase.toSummary();
+        patientCase.apply(form, patient, currentUser.usernameOrSystem(), Instant.now());
+        saveUnique(() -> cases.saveAndFlush(patientCase), accessionTaken(form.accessionNumber()));
+        audit.recordForCase(CaseAuditAction.CASE_UPDATED, CASE, String.valueOf(caseId), caseId,
+                Map.of("before", before.toForm().toString(), "after", form.toString()));
+        return patientCase.toSummary();
+    }
+
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
+    public Optional<CaseSummary> findCase(long caseId) {
+        return cases.findById(caseId).map(PatientCase::toSummary);
+    }
+
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public List<CaseSummary> searchCases(CaseFilter filter, Pageable page) {
+        return cases.search(blankToNull(filter.text()), filter.status(), page).map(PatientCase::toSummary).getContent();
+    }
+
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public long countCases(CaseFilter filter) {
+        return cases.search(blankToNull(filter.text()), filter.status(), Pageable.ofSize(1)).getTotalElements();
+    }
+
+    /** Final step of the review: only a reviewer signs a case out, and the review feature checks every result is signed. */
+    @Transactional
+    @RolesAllowed(Roles.REVIEWER)
+    public CaseSummary markSignedOut(long caseId) {
+        PatientCase patientCase = load(caseId);
+        if (patientCase.getStatus() == CaseStatus.SIGNED_OUT) {
+            throw new CaseRuleException("The case is already signed out.");
+        }
+        changeStatus(patientCase, CaseStatus.SIGNED_OUT, currentUser.usernameOrSystem());
+        return patientCase.toSummary();
+    }
+
+    /** A case with its first result moves to review; called by the job runner, so no user role is required. */
+    @Transactional
+    void moveToReviewIfOpen(long caseId, String actor) {
+        PatientCase patientCase = load(caseId);
+        if (patientCase.getStatus() == CaseStatus.OPEN) {
+            changeStatus(patientCase, CaseStatus.IN_REVIEW, actor);
+        }
+    }
+
+    CaseStatus statusOf(long caseId) {
+        return load(caseId).getStatus();
+    }
+
+    private void changeStatus(PatientCase patientCase, CaseStatus next, String actor) {
+        CaseStatus previous = patientCase.getStatus();
+        patientCase.changeStatus(next, actor, Instant.now());
+        audit.recordForCase(CaseAuditAction.CASE_STATUS_CHANGED, CASE, patientCase.getId().toString(),
+                patientCase.getId(), Map.of("from", previous.name(), "to", next.name(), "by", actor));
+    }
+
+    private PatientCase load(long caseId) {
+        return cases.findById(caseId).orElseThrow(() -> new CaseRuleException("The case no longer exists."));
+    }
+
+    private void requireFreeMrn(String mrn, Long ownId) {
+        patients.findByMrn(mrn.trim()).filter(p -> !p.getId().equals(ownId))
+                .ifPresent(p -> {
+                    throw mrnTaken(mrn);
+                });
+    }
+
+    private void requireFreeAccession(String accession, Long ownId) {
+        cases.findByAccessionNumber(accession.trim()).filter(c -> !c.getId().equals(ownId))
+                .ifPresent(c -> {
+                    throw accessionTaken(accession);
+                });
+    }
+
+    private static DuplicateKeyException mrnTaken(String mrn) {
+        return new DuplicateKeyException("mrn", "A patient with MRN " + mrn.trim() + " already exists.");
+    }
+
+    private static DuplicateKeyException accessionTaken(String accession) {
+        return new DuplicateKeyException("accessionNumber",
+                "A case with accession number " + accession.trim() + " already exists.");
+    }
+
+    /** The look-up above catches the usual case; the unique constraint catches two users saving at once. */
+    private static void saveUnique(Runnable save, DuplicateKeyException ifTaken) {
+        try {
+            save.run();
+        } catch (DataIntegrityViolationException e) {
+            throw ifTaken;
+        }
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.trim();
+    }
+}

@@ -1,0 +1,17 @@
+package org.histoscope.cases;
+
+/** A unique business key (MRN, accession number) is already taken; the message is meant for the user. */
+public class DuplicateKeyException extends RuntimeException {
+
+    private final String field;
+
+    public DuplicateKeyException(String field, String message) {
+        super(message);
+        this.field = field;
+    }
+
+    /** The form field the message belongs to, e.g. "mrn". */
+    public String field() {
+        return field;
+    }
+}

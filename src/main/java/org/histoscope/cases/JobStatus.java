@@ -1,0 +1,5 @@
+package org.histoscope.cases;
+
+public enum JobStatus {
+    QUEUED, RUNNING, DONE, FAILED
+}

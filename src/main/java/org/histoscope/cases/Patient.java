@@ -1,0 +1,63 @@
+package org.histoscope.cases;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Version;
+import java.time.Instant;
+import java.time.LocalDate;
+
+@Entity
+class Patient {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+    private String mrn;
+    private String fullName;
+    private LocalDate dateOfBirth;
+    @Enumerated(EnumType.STRING)
+    private Sex sex;
+    @Column(updatable = false)
+    private String createdBy;
+    @Column(updatable = false)
+    private Instant createdAt;
+    private String updatedBy;
+    private Instant updatedAt;
+    @Version
+    private long version;
+
+    protected Patient() {
+    }
+
+    Patient(PatientForm form, String actor, Instant now) {
+        this.createdBy = actor;
+        this.createdAt = now;
+        apply(form, actor, now);
+    }
+
+    void apply(PatientForm form, String actor, Instant now) {
+        this.mrn = form.mrn().trim();
+        this.fullName = form.fullName().trim();
+        this.dateOfBirth = form.dateOfBirth();
+        this.sex = form.sex();
+        this.updatedBy = actor;
+        this.updatedAt = now;
+    }
+
+    PatientSummary toSummary() {
+        return new PatientSummary(id, mrn, fullName, dateOfBirth, sex);
+    }
+
+    Long getId() {
+        return id;
+    }
+
+    String getMrn() {
+        return mrn;
+    }
+}

@@ -1,0 +1,30 @@
+package org.histoscope.cases;
+
+import java.util.Optional;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+
+interface PatientCaseRepository extends JpaRepository<PatientCase, Long> {
+
+    Optional<PatientCase> findByAccessionNumber(String accessionNumber);
+
+    @Query(value = """
+            select c from PatientCase c join fetch c.patient p
+            where (:status is null or c.status = :status)
+              and (:text is null
+                   or lower(c.accessionNumber) like concat('%', lower(cast(:text as string)), '%')
+                   or lower(p.mrn) like concat('%', lower(cast(:text as string)), '%')
+                   or lower(p.fullName) like concat('%', lower(cast(:text as string)), '%'))
+            """,
+            countQuery = """
+            select count(c) from PatientCase c join c.patient p
+            where (:status is null or c.status = :status)
+              and (:text is null
+                   or lower(c.accessionNumber) like concat('%', lower(cast(:text as string)), '%')
+                   or lower(p.mrn) like concat('%', lower(cast(:text as string)), '%')
+                   or lower(p.fullName) like concat('%', lower(cast(:text as string)), '%'))
+            """)
+    Page<PatientCase> search(String text, CaseStatus status, Pageable pageable);
+}

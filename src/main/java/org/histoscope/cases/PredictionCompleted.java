@@ -1,0 +1,12 @@
+package org.histoscope.cases;
+
+import java.time.Instant;
+
+/**
+ * Published (synchronously, inside the transaction that stores the result) when a prediction job finishes, so that
+ * other features, such as the review queue, can pick the result up atomically with it.
+ */
+public record PredictionCompleted(long predictionId, long caseId, String accessionNumber, long imageId,
+                                  String imageName, double probability, double threshold, String label,
+                                  String modelName, String modelVersion, Instant completedAt) {
+}

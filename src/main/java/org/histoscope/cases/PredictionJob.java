@@ -1,0 +1,115 @@
+package org.histoscope.cases;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+
+/** The UI-facing state of one prediction job; the durable queue entry itself lives in db-scheduler's table. */
+@Entity
+@Table(name = "prediction_job")
+class PredictionJob {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+    private long caseId;
+    private long imageId;
+    private boolean rerun;
+    private Long modelId;
+    @Enumerated(EnumType.STRING)
+    private JobStatus status;
+    private double progress;
+    private String errorMessage;
+    private int attempts;
+    private Long predictionId;
+    private String requestedBy;
+    private Instant requestedAt;
+    private Instant startedAt;
+    private Instant finishedAt;
+    @Version
+    private long version;
+
+    protected PredictionJob() {
+    }
+
+    PredictionJob(long caseId, long imageId, boolean rerun, Long modelId, String requestedBy, Instant now) {
+        this.caseId = caseId;
+        this.imageId = imageId;
+        this.rerun = rerun;
+        this.modelId = modelId;
+        this.status = JobStatus.QUEUED;
+        this.requestedBy = requestedBy;
+        this.requestedAt = now;
+    }
+
+    void start(Instant now) {
+        status = JobStatus.RUNNING;
+        attempts++;
+        progress = 0;
+        errorMessage = null;
+        startedAt = now;
+        finishedAt = null;
+    }
+
+    void progress(double fraction) {
+        progress = Math.max(0, Math.min(1, fraction));
+    }
+
+    void succeed(long predictionId, Instant now) {
+        status = JobStatus.DONE;
+        progress = 1;
+        this.predictionId = predictionId;
+        finishedAt = now;
+    }
+
+    void fail(String message, Instant now) {
+        status = JobStatus.FAILED;
+        errorMessage = message;
+        finishedAt = now;
+    }
+
+    void requeue() {
+        status = JobStatus.QUEUED;
+        progress = 0;
+        errorMessage = null;
+    }
+
+    JobSummary toSummary(String imageName) {
+        return new JobSummary(id, caseId, imageId, imageName, rerun, modelId, status, progress, errorMessage, attempts,
+                predictionId, requestedBy, requestedAt, startedAt, finishedAt);
+    }
+
+    Long getId() {
+        return id;
+    }
+
+    long getCaseId() {
+        return caseId;
+    }
+
+    long getImageId() {
+        return imageId;
+    }
+
+    Long getModelId() {
+        return modelId;
+    }
+
+    JobStatus getStatus() {
+        return status;
+    }
+
+    String getRequestedBy() {
+        return requestedBy;
+    }
+
+    int getAttempts() {
+        return attempts;
+    }
+}

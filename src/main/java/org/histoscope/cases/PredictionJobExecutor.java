@@ -1,0 +1,157 @@
+package org.histoscope.cases;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.histoscope.audit.AuditService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs one prediction job for db-scheduler. The prediction, the job's DONE state, the case's move to review and
+ * the review-queue entry commit in one transaction, so a crash at any point leaves the job to be run again from
+ * the start, and a re-run of an already finished job (a revived duplicate) does nothing.
+ */
+@Component
+class PredictionJobExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(PredictionJobExecutor.class);
+    private static final String JOB = "prediction_job";
+    private static final Duration PROGRESS_INTERVAL = Duration.ofMillis(500);
+
+    private final PredictionJobRepository jobs;
+    private final CaseImageRepository images;
+    private final PatientCaseRepository cases;
+    private final CaseService caseService;
+    private final OriginalStore store;
+    private final PredictionRunner runner;
+    private final AuditService audit;
+    private final JobEvents events;
+    private final ApplicationEventPublisher publisher;
+    private final TransactionTemplate transaction;
+
+    PredictionJobExecutor(PredictionJobRepository jobs, CaseImageRepository images, PatientCaseRepository cases,
+                          CaseService caseService, OriginalStore store, PredictionRunner runner, AuditService audit,
+                          JobEvents events, ApplicationEventPublisher publisher, PlatformTransactionManager txManager) {
+        this.jobs = jobs;
+        this.images = images;
+        this.cases = cases;
+        this.caseService = caseService;
+        this.store = store;
+        this.runner = runner;
+        this.audit = audit;
+        this.events = events;
+        this.publisher = publisher;
+        this.transaction = new TransactionTemplate(txManager);
+        this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    void run(long jobId) {
+        StartedJob started = transaction.execute(status -> start(jobId));
+        if (started == null) {
+            return;
+        }
+        try {
+            transaction.executeWithoutResult(status -> predictAndFinish(jobId, started.image(), started.modelId()));
+        } catch (RuntimeException e) {
+            String reason = userReadable(e);
+            log.warn("Prediction job {} failed: {}", jobId, reason, e);
+            transaction.executeWithoutResult(status -> fail(jobId, reason));
+        }
+    }
+
+    /** Marks the job running, or returns null when there is nothing (more) to do. */
+    private record StartedJob(CaseImage image, Long modelId) {
+    }
+
+    private StartedJob start(long jobId) {
+        PredictionJob job = jobs.lockById(jobId).orElse(null);
+        if (job == null || job.getStatus() == JobStatus.DONE || job.getStatus() == JobStatus.FAILED) {
+            return null;
+        }
+        boolean revived = job.getStatus() == JobStatus.RUNNING;
+        job.start(Instant.now());
+        CaseImage image = images.findById(job.getImageId()).orElseThrow();
+        audit.recordForCase(CaseAuditAction.PREDICTION_STARTED, JOB, String.valueOf(jobId), job.getCaseId(),
+                Map.of("imageId", job.getImageId(), "attempt", job.getAttempts(), "afterInterruption", revived));
+        events.publishAfterCommit(job.toSummary(image.getOriginalFilename()));
+        return new StartedJob(image, job.getModelId());
+    }
+
+    private void predictAndFinish(long jobId, CaseImage image, Long modelId) {
+        ProgressReporter progress = new ProgressReporter(jobId, image.getOriginalFilename());
+        PredictionRunner.Outcome outcome;
+        try {
+            outcome = runner.run(image.getCaseId(), image.getId(), store.pathOf(image.getSha256()), modelId,
+                    progress::report);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new PredictionFailedException(e);
+        }
+        PredictionJob locked = jobs.lockById(jobId).orElseThrow();
+        locked.succeed(outcome.predictionId(), Instant.now());
+        caseService.moveToReviewIfOpen(image.getCaseId(), locked.getRequestedBy());
+        audit.recordForCase(CaseAuditAction.PREDICTION_COMPLETED, JOB, String.valueOf(jobId), image.getCaseId(),
+                Map.of("predictionId", outcome.predictionId(), "label", outcome.label(),
+                        "probability", outcome.probability(), "model", outcome.modelName() + " " + outcome.modelVersion()));
+        String accession = cases.findById(image.getCaseId()).map(PatientCase::getAccessionNumber).orElse("");
+        publisher.publishEvent(new PredictionCompleted(outcome.predictionId(), image.getCaseId(), accession,
+                image.getId(), image.getOriginalFilename(), outcome.probability(), outcome.threshold(),
+                outcome.label(), outcome.modelName(), outcome.modelVersion(), Instant.now()));
+        events.publishAfterCommit(locked.toSummary(image.getOriginalFilename()));
+    }
+
+    private void fail(long jobId, String reason) {
+        PredictionJob job = jobs.lockById(jobId).orElseThrow();
+        job.fail(reason, Instant.now());
+        audit.recordForCase(CaseAuditAction.PREDICTION_FAILED, JOB, String.valueOf(jobId), job.getCaseId(),
+                Map.of("reason", reason, "attempt", job.getAttempts()));
+        events.publishAfterCommit(summaryOf(job));
+    }
+
+    private JobSummary summaryOf(PredictionJob job) {
+        return job.toSummary(images.findById(job.getImageId()).map(CaseImage::getOriginalFilename).orElse(null));
+    }
+
+    private static String userReadable(Throwable e) {
+        Throwable cause = e instanceof PredictionFailedException && e.getCause() != null ? e.getCause() : e;
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    }
+
+    /** Stores progress in its own short transactions, at most twice a second, for the views to show. */
+    private final class ProgressReporter {
+        private final long jobId;
+        private final String imageName;
+        private Instant lastReport = Instant.EPOCH;
+
+        ProgressReporter(long jobId, String imageName) {
+            this.jobId = jobId;
+            this.imageName = imageName;
+        }
+
+        void report(double fraction) {
+            Instant now = Instant.now();
+            if (Duration.between(lastReport, now).compareTo(PROGRESS_INTERVAL) < 0 && fraction < 1) {
+                return;
+            }
+            lastReport = now;
+            transaction.executeWithoutResult(status -> jobs.findById(jobId).ifPresent(job -> {
+                job.progress(fraction);
+                events.publishAfterCommit(job.toSummary(imageName));
+            }));
+        }
+    }
+
+    static class PredictionFailedException extends RuntimeException {
+        PredictionFailedException(Throwable cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+}

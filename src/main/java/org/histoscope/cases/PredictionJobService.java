@@ -1,0 +1,118 @@
+package org.histoscope.cases;
+
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import jakarta.annotation.security.RolesAllowed;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.histoscope.audit.AuditService;
+import org.histoscope.security.CurrentUser;
+import org.histoscope.security.Roles;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Queues prediction jobs (one per upload, plus explicit re-runs and retries) and reports their state. */
+@Service
+public class PredictionJobService {
+
+    private static final String JOB = "prediction_job";
+
+    private final PredictionJobRepository jobs;
+    private final CaseImageRepository images;
+    private final SchedulerClient scheduler;
+    private final OneTimeTask<Long> predictionTask;
+    private final AuditService audit;
+    private final CurrentUser currentUser;
+    private final JobEvents events;
+
+    PredictionJobService(PredictionJobRepository jobs, CaseImageRepository images, @Lazy SchedulerClient scheduler,
+                         OneTimeTask<Long> predictionTask, AuditService audit, CurrentUser currentUser, JobEvents events) {
+        this.jobs = jobs;
+        this.images = images;
+        this.scheduler = scheduler;
+        this.predictionTask = predictionTask;
+        this.audit = audit;
+        this.currentUser = currentUser;
+        this.events = events;
+    }
+
+    /** Called inside the upload's transaction: the image row, its job and the queue entry commit together. */
+    JobSummary enqueueForUpload(CaseImage image) {
+        return enqueue(image, false, null);
+    }
+
+    @Transactional
+    @RolesAllowed(Roles.PATHOLOGIST)
+    public JobSummary rerun(long imageId, Long modelId) {
+        CaseImage image = images.findById(imageId).orElseThrow(() -> new CaseRuleException("The image no longer exists."));
+        JobSummary job = enqueue(image, true, modelId);
+        audit.recordForCase(CaseAuditAction.PREDICTION_RERUN_REQUESTED, JOB, String.valueOf(job.id()), image.getCaseId(),
+                Map.of("imageId", imageId, "modelId", modelId == null ? "active" : modelId));
+        return job;
+    }
+
+    @Transactional
+    @RolesAllowed(Roles.PATHOLOGIST)
+    public JobSummary retry(long jobId) {
+        PredictionJob job = jobs.lockById(jobId).orElseThrow(() -> new CaseRuleException("The job no longer exists."));
+        if (job.getStatus() != JobStatus.FAILED) {
+            throw new CaseRuleException("Only a failed job can be retried.");
+        }
+        job.requeue();
+        scheduler.schedule(predictionTask.instance(instanceId(job.getId(), job.getAttempts() + 1), job.getId()),
+                Instant.now());
+        audit.recordForCase(CaseAuditAction.PREDICTION_RETRY_REQUESTED, JOB, String.valueOf(jobId), job.getCaseId(),
+                Map.of("attempt", job.getAttempts() + 1));
+        JobSummary summary = summarize(job);
+        events.publishAfterCommit(summary);
+        return summary;
+    }
+
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public List<JobSummary> jobsForCase(long caseId) {
+        Map<Long, String> names = images.findByCaseIdOrderByUploadedAtAscIdAsc(caseId).stream()
+                .collect(Collectors.toMap(CaseImage::getId, CaseImage::getOriginalFilename));
+        return jobs.findByCaseIdOrderByRequestedAtAscIdAsc(caseId).stream()
+                .map(job -> job.toSummary(names.get(job.getImageId())))
+                .toList();
+    }
+
+    @Transactional(readOnly = true)
+    @RolesAllowed(Roles.ADMIN)
+    public QueueStatus queueStatus() {
+        List<PredictionJob> failed = jobs.findTop50ByStatusOrderByFinishedAtDesc(JobStatus.FAILED);
+        Map<Long, String> names = images.findAllById(failed.stream().map(PredictionJob::getImageId).toList()).stream()
+                .collect(Collectors.toMap(CaseImage::getId, CaseImage::getOriginalFilename, (a, b) -> a));
+        return new QueueStatus(jobs.countByStatus(JobStatus.QUEUED), jobs.countByStatus(JobStatus.RUNNING),
+                jobs.countByStatus(JobStatus.DONE), jobs.countByStatus(JobStatus.FAILED),
+                failed.stream().map(job -> job.toSummary(names.get(job.getImageId()))).toList());
+    }
+
+    public record QueueStatus(long queued, long running, long done, long failed, List<JobSummary> recentFailures) {
+    }
+
+    private JobSummary enqueue(CaseImage image, boolean rerun, Long modelId) {
+        PredictionJob job = jobs.saveAndFlush(new PredictionJob(image.getCaseId(), image.getId(), rerun, modelId,
+                currentUser.usernameOrSystem(), Instant.now()));
+        scheduler.schedule(predictionTask.instance(instanceId(job.getId(), 1), job.getId()), Instant.now());
+        audit.recordForCase(CaseAuditAction.PREDICTION_QUEUED, JOB, String.valueOf(job.getId()), image.getCaseId(),
+                Map.of("imageId", image.getId(), "image", image.getOriginalFilename(), "rerun", rerun));
+        JobSummary summary = job.toSummary(image.getOriginalFilename());
+        events.publishAfterCommit(summary);
+        return summary;
+    }
+
+    private JobSummary summarize(PredictionJob job) {
+        return job.toSummary(images.findById(job.getImageId()).map(CaseImage::getOriginalFilename).orElse(null));
+    }
+
+    /** One execution per attempt, so a retry is a fresh queue entry while the job row keeps its history. */
+    static String instanceId(long jobId, int attempt) {
+        return "job-" + jobId + "-attempt-" + attempt;
+    }
+
+}

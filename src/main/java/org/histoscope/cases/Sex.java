@@ -1,0 +1,5 @@
+package org.histoscope.cases;
+
+public enum Sex {
+    FEMALE, MALE, OTHER, UNKNOWN
+}

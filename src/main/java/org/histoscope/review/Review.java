@@ -1,0 +1,76 @@
+package org.histoscope.review;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.hibernate.annotations.Immutable;
+
+/** A signed review. Immutable here, and a database trigger rejects any UPDATE or DELETE of a signed row. */
+@Entity
+@Immutable
+@Table(name = "review")
+class Review {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+    private long predictionId;
+    private long caseId;
+    @Enumerated(EnumType.STRING)
+    private ReviewDecision decision;
+    private String predictedLabel;
+    private String finalLabel;
+    private String finalDiagnosis;
+    @Column(name = "review_comment")
+    private String comment;
+    private String signedBy;
+    private String signerName;
+    private Instant signedAt;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "signature_meaning")
+    private SignatureMeaning meaning;
+    private Long amendsReviewId;
+
+    protected Review() {
+    }
+
+    Review(long predictionId, long caseId, ReviewDecision decision, String predictedLabel, String finalLabel,
+           String finalDiagnosis, String comment, String signedBy, String signerName, Instant signedAt,
+           SignatureMeaning meaning, Long amendsReviewId) {
+        this.predictionId = predictionId;
+        this.caseId = caseId;
+        this.decision = decision;
+        this.predictedLabel = predictedLabel;
+        this.finalLabel = finalLabel;
+        this.finalDiagnosis = finalDiagnosis;
+        this.comment = comment;
+        this.signedBy = signedBy;
+        this.signerName = signerName;
+        this.signedAt = signedAt;
+        this.meaning = meaning;
+        this.amendsReviewId = amendsReviewId;
+    }
+
+    SignedReview toSigned() {
+        return new SignedReview(id, predictionId, caseId, decision, predictedLabel, finalLabel, finalDiagnosis, comment,
+                signedBy, signerName, signedAt, meaning, amendsReviewId);
+    }
+
+    Long getId() {
+        return id;
+    }
+
+    String getFinalLabel() {
+        return finalLabel;
+    }
+
+    Instant getSignedAt() {
+        return signedAt;
+    }
+}

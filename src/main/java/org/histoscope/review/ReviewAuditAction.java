@@ -1,0 +1,12 @@
+package org.histoscope.review;
+
+import org.histoscope.audit.AuditAction;
+
+public enum ReviewAuditAction implements AuditAction {
+    REVIEW_QUEUED, REVIEW_SIGNED, REVIEW_AMENDED, SIGNATURE_REJECTED, CASE_SIGN_OUT_REQUESTED;
+
+    @Override
+    public String code() {
+        return name();
+    }
+}

@@ -1,0 +1,80 @@
+package org.histoscope.review;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.histoscope.cases.PredictionCompleted;
+
+/** A prediction waiting for (or having had) a review; its review state follows the latest signed review. */
+@Entity
+@Table(name = "review_queue_item")
+class ReviewQueueItem {
+
+    @Id
+    private Long predictionId;
+    private long caseId;
+    private String accessionNumber;
+    private long imageId;
+    private String imageName;
+    private double probability;
+    private double threshold;
+    private double uncertaintyMargin;
+    private String predictedLabel;
+    private String modelName;
+    private String modelVersion;
+    private Instant predictedAt;
+    private boolean reviewed;
+    private Long latestReviewId;
+    private String finalLabel;
+    private boolean disagreement;
+    private Instant reviewedAt;
+
+    protected ReviewQueueItem() {
+    }
+
+    ReviewQueueItem(PredictionCompleted result) {
+        this.predictionId = result.predictionId();
+        this.caseId = result.caseId();
+        this.accessionNumber = result.accessionNumber();
+        this.imageId = result.imageId();
+        this.imageName = result.imageName();
+        this.probability = result.probability();
+        this.threshold = result.threshold();
+        this.uncertaintyMargin = Math.abs(result.probability() - result.threshold());
+        this.predictedLabel = result.label();
+        this.modelName = result.modelName();
+        this.modelVersion = result.modelVersion();
+        this.predictedAt = result.completedAt();
+    }
+
+    void reviewedBy(Review review) {
+        this.reviewed = true;
+        this.latestReviewId = review.getId();
+        this.finalLabel = review.getFinalLabel();
+        this.disagreement = !review.getFinalLabel().equalsIgnoreCase(predictedLabel);
+        this.reviewedAt = review.getSignedAt();
+    }
+
+    QueueEntry toEntry() {
+        return new QueueEntry(predictionId, caseId, accessionNumber, imageId, imageName, probability, threshold,
+                uncertaintyMargin, predictedLabel, modelName, modelVersion, predictedAt, reviewed, latestReviewId,
+                finalLabel, disagreement, reviewedAt);
+    }
+
+    long getCaseId() {
+        return caseId;
+    }
+
+    String getPredictedLabel() {
+        return predictedLabel;
+    }
+
+    boolean isReviewed() {
+        return reviewed;
+    }
+
+    Long getLatestReviewId() {
+        return latestReviewId;
+    }
+}
