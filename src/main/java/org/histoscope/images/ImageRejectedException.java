@@ -1,0 +1,47 @@
+package org.histoscope.images;
+
+/**
+ * An image file Histoscope refuses to process. The message is written for the user (no stack trace, no
+ * internals) and the {@link Reason} lets callers react by type. Unchecked so that transactional callers
+ * roll back automatically; callers that show messages should catch it explicitly.
+ */
+public class ImageRejectedException extends RuntimeException {
+
+    public enum Reason {
+        /** Not a TIFF, PNG, JPEG or BMP by its magic bytes (or an unsupported variant of one). */
+        UNSUPPORTED_FORMAT,
+        /** The file is damaged, truncated or internally inconsistent. */
+        CORRUPT,
+        /** Empty file. */
+        EMPTY,
+        /** The file is larger than the configured maximum file size. */
+        TOO_LARGE_FILE,
+        /** The header declares more pixels than the configured maximum. */
+        TOO_MANY_PIXELS,
+        /** Zero, negative or absurd dimensions (e.g. one side over the configured maximum side). */
+        BAD_DIMENSIONS,
+        /** The file could not be read from storage. */
+        UNREADABLE
+    }
+
+    private final Reason reason;
+
+    public ImageRejectedException(Reason reason, String userMessage) {
+        super(userMessage);
+        this.reason = reason;
+    }
+
+    public ImageRejectedException(Reason reason, String userMessage, Throwable cause) {
+        super(userMessage, cause);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    /** The message for the user; identical to {@link #getMessage()}. */
+    public String userMessage() {
+        return getMessage();
+    }
+}

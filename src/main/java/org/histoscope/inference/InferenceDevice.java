@@ -1,0 +1,17 @@
+package org.histoscope.inference;
+
+/**
+ * Where ONNX Runtime executes.
+ *
+ * @param name   "CUDA:0" or "CPU"
+ * @param gpu    whether a GPU is used
+ * @param reason why this device: e.g. "CUDA provider loaded" or the CUDA error that forced the CPU fallback
+ * @param intraOpThreads configured intra-op threads (0 = ONNX Runtime default)
+ */
+public record InferenceDevice(String name, boolean gpu, String reason, int intraOpThreads) {
+
+    /** Short form for results: "CUDA:0" or "CPU (reason)". */
+    public String describe() {
+        return gpu ? name : name + " (" + reason + ")";
+    }
+}

@@ -1,0 +1,34 @@
+package org.histoscope.inference;
+
+import java.util.Map;
+
+/**
+ * The result of one prediction.
+ *
+ * @param probability        cancer (positive class) probability: for patches the model output, for whole images
+ *                           the highest tissue-tile probability
+ * @param classProbabilities class name (from the model card) to probability
+ * @param threshold          decision threshold in force (from the model registry)
+ * @param label              the class name decided: the positive class when probability >= threshold
+ * @param positive           whether the call is the positive (cancer) class
+ * @param modelId            model id from its card (e.g. "xception-nasnetmobile-idc")
+ * @param modelVersion       model version from its card
+ * @param device             execution device, e.g. "CUDA:0" or "CPU (CUDA unavailable: ...)"
+ * @param mode               PATCH or WHOLE_IMAGE (never AUTO)
+ * @param decodeMillis       time spent decoding and preprocessing pixels
+ * @param inferMillis        time spent in ONNX Runtime
+ * @param tileStatistics     for whole images; null for patches
+ * @param heatmapPng         whole images: RGBA PNG overlay, same aspect as the image at preview scale (one cell
+ *                           per tile, transparent for background); null for patches
+ * @param explanationPng     patches: RGBA PNG occlusion-sensitivity overlay at the patch's size; null otherwise
+ *                           (or when explanation was not computed)
+ */
+public record PredictionOutcome(double probability, Map<String, Double> classProbabilities, double threshold,
+                                String label, boolean positive, String modelId, String modelVersion,
+                                String device, PredictionMode mode, long decodeMillis, long inferMillis,
+                                TileStatistics tileStatistics, byte[] heatmapPng, byte[] explanationPng) {
+
+    public PredictionOutcome {
+        classProbabilities = Map.copyOf(classProbabilities);
+    }
+}

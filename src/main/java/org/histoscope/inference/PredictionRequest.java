@@ -1,0 +1,45 @@
+package org.histoscope.inference;
+
+import java.util.OptionalDouble;
+
+/**
+ * What the user asked for.
+ *
+ * @param mode                   AUTO (by size), PATCH or WHOLE_IMAGE
+ * @param statedMagnification    objective magnification stated by the user (e.g. 40, 20, 10); used to bring
+ *                               the image to the model's microns per pixel when the file has no resolution
+ *                               tags (40x is taken as 0.25 µm/px); null when not stated
+ * @param registeredModelId      registry id of the model to use; null for the active model
+ */
+public record PredictionRequest(PredictionMode mode, Double statedMagnification, Long registeredModelId) {
+
+    public PredictionRequest {
+        if (mode == null) {
+            mode = PredictionMode.AUTO;
+        }
+        if (statedMagnification != null && !(statedMagnification > 0 && statedMagnification <= 400)) {
+            throw new IllegalArgumentException("Magnification must be between 0 and 400, was " + statedMagnification);
+        }
+    }
+
+    /** Automatic mode, active model, no stated magnification. */
+    public static PredictionRequest auto() {
+        return new PredictionRequest(PredictionMode.AUTO, null, null);
+    }
+
+    public static PredictionRequest of(PredictionMode mode) {
+        return new PredictionRequest(mode, null, null);
+    }
+
+    public PredictionRequest withMagnification(double magnification) {
+        return new PredictionRequest(mode, magnification, registeredModelId);
+    }
+
+    public PredictionRequest withModel(long modelId) {
+        return new PredictionRequest(mode, statedMagnification, modelId);
+    }
+
+    public OptionalDouble magnification() {
+        return statedMagnification == null ? OptionalDouble.empty() : OptionalDouble.of(statedMagnification);
+    }
+}
