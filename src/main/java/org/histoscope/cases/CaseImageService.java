@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.histoscope.audit.AuditService;
+import org.histoscope.images.ImageInfo;
+import org.histoscope.images.ImageInspector;
+import org.histoscope.images.ImageRejectedException;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -33,20 +36,20 @@ public class CaseImageService {
     private final CaseService caseService;
     private final PredictionJobService jobService;
     private final OriginalStore store;
-    private final ImageCheck imageCheck;
+    private final ImageInspector inspector;
     private final StorageProperties storage;
     private final AuditService audit;
     private final CurrentUser currentUser;
     private final TransactionTemplate transaction;
 
     CaseImageService(CaseImageRepository images, CaseService caseService, PredictionJobService jobService,
-                     OriginalStore store, ImageCheck imageCheck, StorageProperties storage, AuditService audit,
+                     OriginalStore store, ImageInspector inspector, StorageProperties storage, AuditService audit,
                      CurrentUser currentUser, PlatformTransactionManager txManager) {
         this.images = images;
         this.caseService = caseService;
         this.jobService = jobService;
         this.store = store;
-        this.imageCheck = imageCheck;
+        this.inspector = inspector;
         this.storage = storage;
         this.audit = audit;
         this.currentUser = currentUser;
@@ -75,11 +78,11 @@ public class CaseImageService {
             if (received.size() == 0) {
                 return reject(caseId, name, "the file is empty.");
             }
-            ImageCheck.InspectedImage inspected;
+            ImageInfo inspected;
             try {
-                inspected = imageCheck.inspect(received.tempFile());
-            } catch (ImageCheck.RejectedImageException e) {
-                return reject(caseId, name, e.getMessage());
+                inspected = inspector.inspect(received.tempFile());
+            } catch (ImageRejectedException e) {
+                return reject(caseId, name, e.userMessage());
             }
             return store(caseId, name, received, inspected);
         } finally {
@@ -88,16 +91,16 @@ public class CaseImageService {
     }
 
     private UploadOutcome store(long caseId, String name, OriginalStore.Received received,
-                                ImageCheck.InspectedImage inspected) {
+                                ImageInfo inspected) {
         try {
             return transaction.execute(tx -> {
                 CaseImage image = images.saveAndFlush(new CaseImage(caseId, name, received.sha256(), received.size(),
-                        inspected.format(), inspected.width(), inspected.height(), inspected.resolution(),
+                        inspected.format().name(), inspected.width(), inspected.height(), resolutionOf(inspected),
                         currentUser.usernameOrSystem(), Instant.now()));
                 store.accept(received);
                 audit.recordForCase(CaseAuditAction.IMAGE_UPLOADED, IMAGE, image.getId().toString(), caseId,
                         Map.of("fileName", name, "sha256", received.sha256(), "bytes", received.size(),
-                                "format", inspected.format(), "width", inspected.width(), "height", inspected.height()));
+                                "format", inspected.format().name(), "width", inspected.width(), "height", inspected.height()));
                 JobSummary job = jobService.enqueueForUpload(image);
                 return UploadOutcome.stored(image.toSummary(), job);
             });
@@ -150,6 +153,12 @@ public class CaseImageService {
         transaction.executeWithoutResult(tx -> audit.recordForCase(CaseAuditAction.IMAGE_REJECTED, IMAGE, name, caseId,
                 Map.of("fileName", name, "reason", reason)));
         return UploadOutcome.rejected(name, reason);
+    }
+
+    private static String resolutionOf(ImageInfo info) {
+        return info.micronsPerPixel().isPresent()
+                ? String.format(java.util.Locale.ROOT, "%.4f µm/px", info.micronsPerPixel().getAsDouble())
+                : null;
     }
 
     /** Keeps only the last path segment and printable characters of a client-supplied name. */

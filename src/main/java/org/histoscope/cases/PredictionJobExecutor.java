@@ -4,6 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.histoscope.audit.AuditService;
+import org.histoscope.images.ImageRejectedException;
+import org.histoscope.inference.PredictionFailedException;
+import org.histoscope.inference.PredictionMode;
+import org.histoscope.inference.PredictionRequest;
+import org.histoscope.inference.PredictionService;
+import org.histoscope.inference.StoredPrediction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -29,21 +35,21 @@ class PredictionJobExecutor {
     private final PatientCaseRepository cases;
     private final CaseService caseService;
     private final OriginalStore store;
-    private final PredictionRunner runner;
+    private final PredictionService predictions;
     private final AuditService audit;
     private final JobEvents events;
     private final ApplicationEventPublisher publisher;
     private final TransactionTemplate transaction;
 
     PredictionJobExecutor(PredictionJobRepository jobs, CaseImageRepository images, PatientCaseRepository cases,
-                          CaseService caseService, OriginalStore store, PredictionRunner runner, AuditService audit,
+                          CaseService caseService, OriginalStore store, PredictionService predictions, AuditService audit,
                           JobEvents events, ApplicationEventPublisher publisher, PlatformTransactionManager txManager) {
         this.jobs = jobs;
         this.images = images;
         this.cases = cases;
         this.caseService = caseService;
         this.store = store;
-        this.runner = runner;
+        this.predictions = predictions;
         this.audit = audit;
         this.events = events;
         this.publisher = publisher;
@@ -57,7 +63,7 @@ class PredictionJobExecutor {
             return;
         }
         try {
-            transaction.executeWithoutResult(status -> predictAndFinish(jobId, started.image(), started.modelId()));
+            transaction.executeWithoutResult(status -> predictAndFinish(jobId, started));
         } catch (RuntimeException e) {
             String reason = userReadable(e);
             log.warn("Prediction job {} failed: {}", jobId, reason, e);
@@ -65,10 +71,10 @@ class PredictionJobExecutor {
         }
     }
 
-    /** Marks the job running, or returns null when there is nothing (more) to do. */
-    private record StartedJob(CaseImage image, Long modelId) {
+    private record StartedJob(CaseImage image, Long modelId, String requestedBy) {
     }
 
+    /** Marks the job running, or returns null when there is nothing (more) to do. */
     private StartedJob start(long jobId) {
         PredictionJob job = jobs.lockById(jobId).orElse(null);
         if (job == null || job.getStatus() == JobStatus.DONE || job.getStatus() == JobStatus.FAILED) {
@@ -80,30 +86,26 @@ class PredictionJobExecutor {
         audit.recordForCase(CaseAuditAction.PREDICTION_STARTED, JOB, String.valueOf(jobId), job.getCaseId(),
                 Map.of("imageId", job.getImageId(), "attempt", job.getAttempts(), "afterInterruption", revived));
         events.publishAfterCommit(job.toSummary(image.getOriginalFilename()));
-        return new StartedJob(image, job.getModelId());
+        return new StartedJob(image, job.getModelId(), job.getRequestedBy());
     }
 
-    private void predictAndFinish(long jobId, CaseImage image, Long modelId) {
+    private void predictAndFinish(long jobId, StartedJob started) {
+        CaseImage image = started.image();
         ProgressReporter progress = new ProgressReporter(jobId, image.getOriginalFilename());
-        PredictionRunner.Outcome outcome;
-        try {
-            outcome = runner.run(image.getCaseId(), image.getId(), store.pathOf(image.getSha256()), modelId,
-                    progress::report);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new PredictionFailedException(e);
-        }
+        StoredPrediction outcome = predictions.predictAndStore(image.getCaseId(), image.getId(),
+                store.pathOf(image.getSha256()), new PredictionRequest(PredictionMode.AUTO, null, started.modelId()),
+                started.requestedBy(), progress::report);
+        // locked only now: progress reports update this row from their own transactions while predicting
         PredictionJob locked = jobs.lockById(jobId).orElseThrow();
-        locked.succeed(outcome.predictionId(), Instant.now());
+        locked.succeed(outcome.id(), Instant.now());
         caseService.moveToReviewIfOpen(image.getCaseId(), locked.getRequestedBy());
         audit.recordForCase(CaseAuditAction.PREDICTION_COMPLETED, JOB, String.valueOf(jobId), image.getCaseId(),
-                Map.of("predictionId", outcome.predictionId(), "label", outcome.label(),
-                        "probability", outcome.probability(), "model", outcome.modelName() + " " + outcome.modelVersion()));
+                Map.of("predictionId", outcome.id(), "label", outcome.label(),
+                        "probability", outcome.probability(), "model", outcome.modelId() + " " + outcome.modelVersion()));
         String accession = cases.findById(image.getCaseId()).map(PatientCase::getAccessionNumber).orElse("");
-        publisher.publishEvent(new PredictionCompleted(outcome.predictionId(), image.getCaseId(), accession,
+        publisher.publishEvent(new PredictionCompleted(outcome.id(), image.getCaseId(), accession,
                 image.getId(), image.getOriginalFilename(), outcome.probability(), outcome.threshold(),
-                outcome.label(), outcome.modelName(), outcome.modelVersion(), Instant.now()));
+                outcome.label(), outcome.modelId(), outcome.modelVersion(), outcome.createdAt()));
         events.publishAfterCommit(locked.toSummary(image.getOriginalFilename()));
     }
 
@@ -119,10 +121,13 @@ class PredictionJobExecutor {
         return job.toSummary(images.findById(job.getImageId()).map(CaseImage::getOriginalFilename).orElse(null));
     }
 
-    private static String userReadable(Throwable e) {
-        Throwable cause = e instanceof PredictionFailedException && e.getCause() != null ? e.getCause() : e;
-        String message = cause.getMessage();
-        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    /** Image and model problems carry messages written for users; anything else is summarised. */
+    private static String userReadable(RuntimeException e) {
+        if (e instanceof ImageRejectedException || e instanceof PredictionFailedException) {
+            return e.getMessage();
+        }
+        String message = e.getMessage();
+        return "Unexpected error (" + e.getClass().getSimpleName() + (message == null ? "" : ": " + message) + ")";
     }
 
     /** Stores progress in its own short transactions, at most twice a second, for the views to show. */
@@ -146,12 +151,6 @@ class PredictionJobExecutor {
                 job.progress(fraction);
                 events.publishAfterCommit(job.toSummary(imageName));
             }));
-        }
-    }
-
-    static class PredictionFailedException extends RuntimeException {
-        PredictionFailedException(Throwable cause) {
-            super(cause.getMessage(), cause);
         }
     }
 }

@@ -27,9 +27,11 @@ public class PredictionJobService {
     private final AuditService audit;
     private final CurrentUser currentUser;
     private final JobEvents events;
+    private final CaseService cases;
 
     PredictionJobService(PredictionJobRepository jobs, CaseImageRepository images, @Lazy SchedulerClient scheduler,
-                         OneTimeTask<Long> predictionTask, AuditService audit, CurrentUser currentUser, JobEvents events) {
+                         OneTimeTask<Long> predictionTask, AuditService audit, CurrentUser currentUser, JobEvents events,
+                         CaseService cases) {
         this.jobs = jobs;
         this.images = images;
         this.scheduler = scheduler;
@@ -37,6 +39,7 @@ public class PredictionJobService {
         this.audit = audit;
         this.currentUser = currentUser;
         this.events = events;
+        this.cases = cases;
     }
 
     /** Called inside the upload's transaction: the image row, its job and the queue entry commit together. */
@@ -61,6 +64,7 @@ public class PredictionJobService {
         if (job.getStatus() != JobStatus.FAILED) {
             throw new CaseRuleException("Only a failed job can be retried.");
         }
+        requireNotSignedOut(job.getCaseId());
         job.requeue();
         scheduler.schedule(predictionTask.instance(instanceId(job.getId(), job.getAttempts() + 1), job.getId()),
                 Instant.now());
@@ -96,6 +100,7 @@ public class PredictionJobService {
     }
 
     private JobSummary enqueue(CaseImage image, boolean rerun, Long modelId) {
+        requireNotSignedOut(image.getCaseId());
         PredictionJob job = jobs.saveAndFlush(new PredictionJob(image.getCaseId(), image.getId(), rerun, modelId,
                 currentUser.usernameOrSystem(), Instant.now()));
         scheduler.schedule(predictionTask.instance(instanceId(job.getId(), 1), job.getId()), Instant.now());
@@ -104,6 +109,12 @@ public class PredictionJobService {
         JobSummary summary = job.toSummary(image.getOriginalFilename());
         events.publishAfterCommit(summary);
         return summary;
+    }
+
+    private void requireNotSignedOut(long caseId) {
+        if (cases.statusOf(caseId) == CaseStatus.SIGNED_OUT) {
+            throw new CaseRuleException("The case is signed out; no new predictions can be made for it.");
+        }
     }
 
     private JobSummary summarize(PredictionJob job) {
