@@ -134,6 +134,12 @@ public class CaseImageService {
         }
     }
 
+    /** A PNG preview of the original whose longer side is at most {@code maxSide}, decoded with subsampling. */
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public byte[] previewPng(long imageId, int maxSide) {
+        return inspector.previewPng(originalPath(imageId), maxSide);
+    }
+
     Path originalPath(long imageId) {
         return images.findById(imageId).map(image -> store.pathOf(image.getSha256()))
                 .orElseThrow(() -> new CaseRuleException("The image no longer exists."));

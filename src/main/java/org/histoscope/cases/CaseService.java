@@ -10,7 +10,9 @@ import org.histoscope.audit.AuditService;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
+import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.validation.annotation.Validated;
@@ -62,7 +64,7 @@ public class CaseService {
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
     public List<PatientSummary> searchPatients(String text, Pageable page) {
-        return patients.search(blankToNull(text), page).map(Patient::toSummary).getContent();
+        return patients.search(blankToNull(text), withDefaultSort(page, Sort.by("fullName"))).map(Patient::toSummary).getContent();
     }
 
     @Transactional(readOnly = true)
@@ -111,7 +113,8 @@ public class CaseService {
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
     public List<CaseSummary> searchCases(CaseFilter filter, Pageable page) {
-        return cases.search(blankToNull(filter.text()), filter.status(), page).map(PatientCase::toSummary).getContent();
+        return cases.search(blankToNull(filter.text()), filter.status(),
+                        withDefaultSort(page, Sort.by(Sort.Direction.DESC, "updatedAt"))).map(PatientCase::toSummary).getContent();
     }
 
     @Transactional(readOnly = true)
@@ -186,6 +189,10 @@ public class CaseService {
         } catch (DataIntegrityViolationException e) {
             throw ifTaken;
         }
+    }
+
+    private static Pageable withDefaultSort(Pageable page, Sort sort) {
+        return page.getSort().isSorted() ? page : PageRequest.of(page.getPageNumber(), page.getPageSize(), sort);
     }
 
     private static String blankToNull(String text) {

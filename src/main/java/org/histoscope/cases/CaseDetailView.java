@@ -1,0 +1,365 @@
+package org.histoscope.cases;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.DetachEvent;
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import com.vaadin.flow.component.tabs.TabSheet;
+import com.vaadin.flow.component.upload.Upload;
+import com.vaadin.flow.router.BeforeEvent;
+import com.vaadin.flow.router.HasDynamicTitle;
+import com.vaadin.flow.router.HasUrlParameter;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.streams.UploadHandler;
+import com.vaadin.flow.shared.Registration;
+import jakarta.annotation.security.RolesAllowed;
+import java.io.InputStream;
+import java.util.List;
+import org.histoscope.audit.AuditEntry;
+import org.histoscope.audit.AuditService;
+import org.histoscope.inference.PredictionService;
+import org.histoscope.inference.StoredPrediction;
+import org.histoscope.platform.DisplayFormats;
+import org.histoscope.security.CurrentUser;
+import org.histoscope.security.Roles;
+import org.histoscope.users.UserDirectory;
+
+/** One case: its details, uploads, prediction jobs with live progress, results and the timeline of events. */
+@Route("case")
+@RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Long>, HasDynamicTitle {
+
+    static final String ACCEPTED = ".tif,.tiff,.png,.jpg,.jpeg,.bmp";
+
+    private final CaseService cases;
+    private final CaseImageService images;
+    private final PredictionJobService jobs;
+    private final PredictionService predictions;
+    private final AuditService audit;
+    private final UserDirectory users;
+    private final JobEvents jobEvents;
+    private final CurrentUser currentUser;
+    private final StorageProperties storage;
+
+    private CaseSummary current;
+    private final Div header = new Div();
+    private final Div uploadArea = new Div();
+    private final Div uploadLog = new Div();
+    private final Grid<JobSummary> jobGrid = new Grid<>();
+    private final Grid<ImageSummary> imageGrid = new Grid<>();
+    private final Grid<AuditEntry> timeline = new Grid<>();
+    private Registration jobSubscription;
+    private Registration pollRegistration;
+
+    public CaseDetailView(CaseService cases, CaseImageService images, PredictionJobService jobs,
+                          PredictionService predictions, AuditService audit, UserDirectory users, JobEvents jobEvents,
+                          CurrentUser currentUser, StorageProperties storage) {
+        this.cases = cases;
+        this.images = images;
+        this.jobs = jobs;
+        this.predictions = predictions;
+        this.audit = audit;
+        this.users = users;
+        this.jobEvents = jobEvents;
+        this.currentUser = currentUser;
+        this.storage = storage;
+        setWidthFull();
+        configureJobGrid();
+        configureImageGrid();
+        configureTimeline();
+        uploadLog.setId("upload-log");
+        uploadLog.addClassName("upload-log");
+
+        VerticalLayout results = new VerticalLayout(uploadArea, uploadLog, new H3("Predictions"), jobGrid,
+                new H3("Images"), imageGrid);
+        results.setPadding(false);
+        TabSheet tabs = new TabSheet();
+        tabs.add("Images and results", results);
+        tabs.add("Timeline", timeline).setId("timeline-tab");
+        tabs.addSelectedChangeListener(e -> refreshTimeline());
+        tabs.setWidthFull();
+        add(header, tabs);
+    }
+
+    @Override
+    public void setParameter(BeforeEvent event, Long caseId) {
+        current = caseId == null ? null : cases.findCase(caseId).orElse(null);
+        if (current == null) {
+            removeAll();
+            add(new H2("Case not found"), new Paragraph("The case does not exist or was removed."),
+                    new Anchor("cases", "Back to cases"));
+            return;
+        }
+        DisplayFormats.learnTimeZone(event.getUI());
+        renderHeader();
+        renderUpload();
+        refreshJobs();
+        imageGrid.setItems(images.imagesOfCase(current.id()));
+    }
+
+    @Override
+    public String getPageTitle() {
+        return (current == null ? "Case" : "Case " + current.accessionNumber()) + " | Histoscope";
+    }
+
+    private void renderHeader() {
+        header.removeAll();
+        H2 title = new H2("Case " + current.accessionNumber());
+        title.setId("case-title");
+        Span status = CaseBadges.status(current.status());
+        status.setId("case-status");
+        HorizontalLayout titleRow = new HorizontalLayout(title, status);
+        titleRow.setAlignItems(FlexComponent.Alignment.CENTER);
+        if (currentUser.hasRole(Roles.PATHOLOGIST) && current.status() != CaseStatus.SIGNED_OUT) {
+            Button edit = new Button("Edit", VaadinIcon.EDIT.create(), e -> new CaseDialog(cases, users, current, saved -> {
+                current = saved;
+                renderHeader();
+                Notifications.success("Case saved.");
+            }).open());
+            edit.setId("edit-case");
+            titleRow.add(edit);
+        }
+        PatientSummary patient = current.patient();
+        Div facts = new Div(
+                fact("Patient", patient.fullName() + " · MRN " + patient.mrn() + " · born " + DisplayFormats.date(patient.dateOfBirth())
+                        + " · " + patient.sex().name().toLowerCase()),
+                fact("Specimen", current.specimen() + (current.site() == null ? "" : " · " + current.site())),
+                fact("Assigned pathologist", current.assignedPathologist() == null ? "not assigned" : current.assignedPathologist()),
+                fact("Created", DisplayFormats.dateTime(current.createdAt()) + " by " + current.createdBy()));
+        facts.addClassName("case-facts");
+        header.add(titleRow, facts);
+        if (current.clinicalNotes() != null) {
+            header.add(fact("Clinical notes", current.clinicalNotes()));
+        }
+    }
+
+    private static Div fact(String label, String value) {
+        Span name = new Span(label);
+        name.addClassName("fact-label");
+        return new Div(name, new Span(value));
+    }
+
+    private void renderUpload() {
+        uploadArea.removeAll();
+        if (!currentUser.hasRole(Roles.PATHOLOGIST)) {
+            return;
+        }
+        if (current.status() == CaseStatus.SIGNED_OUT) {
+            uploadArea.add(new Paragraph("This case is signed out; no more images can be added."));
+            return;
+        }
+        long caseId = current.id();
+        Upload upload = new Upload(uploadHandler(caseId));
+        upload.setId("case-upload");
+        upload.setAcceptedFileTypes(ACCEPTED.split(","));
+        upload.setMaxFiles(50);
+        upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, storage.maxUploadSize().toBytes()));
+        upload.setDropLabel(new Span("Drop slide or patch images here (TIFF, PNG, JPEG, BMP), several at once"));
+        upload.addFileRejectedListener(e -> Notifications.error(e.getFileName() + ": " + e.getErrorMessage()));
+        upload.addAllFinishedListener(e -> refreshAll());
+        upload.setWidthFull();
+
+        // On phones and tablets this opens the rear camera directly
+        Upload camera = new Upload(uploadHandler(caseId));
+        camera.setId("camera-upload");
+        camera.setAcceptedFileTypes("image/*");
+        camera.getElement().setAttribute("capture", "environment");
+        camera.setUploadButton(new Button("Take photo", VaadinIcon.CAMERA.create()));
+        camera.setDropAllowed(false);
+        camera.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, storage.maxUploadSize().toBytes()));
+        camera.addAllFinishedListener(e -> refreshAll());
+        camera.addClassName("camera-upload");
+
+        uploadArea.add(new H3("Upload images"), upload, camera);
+    }
+
+    /** Streams each file to the store through the service; the outcome is shown next to the upload. */
+    private UploadHandler uploadHandler(long caseId) {
+        return event -> {
+            UploadOutcome outcome;
+            try (InputStream in = event.getInputStream()) {
+                outcome = images.upload(caseId, event.getFileName(), in);
+            } catch (RuntimeException e) {
+                outcome = UploadOutcome.rejected(CaseImageService.safeName(event.getFileName()),
+                        "the server could not store it (" + e.getMessage() + ").");
+            }
+            UploadOutcome shown = outcome;
+            event.getUI().access(() -> showOutcome(shown));
+        };
+    }
+
+    private void showOutcome(UploadOutcome outcome) {
+        Div line = new Div(CaseBadges.badge(switch (outcome.result()) {
+            case STORED -> "Stored";
+            case DUPLICATE -> "Duplicate";
+            case REJECTED -> "Rejected";
+        }, switch (outcome.result()) {
+            case STORED -> "success";
+            case DUPLICATE -> "contrast";
+            case REJECTED -> "error";
+        }), new Span(" " + outcome.message()));
+        line.addClassName("upload-outcome");
+        line.getElement().setAttribute("data-result", outcome.result().name());
+        uploadLog.addComponentAsFirst(line);
+        if (outcome.result() != UploadOutcome.Result.STORED) {
+            Notifications.error(outcome.message());
+        }
+        refreshAll();
+    }
+
+    private void configureJobGrid() {
+        jobGrid.setId("job-grid");
+        jobGrid.setAllRowsVisible(true);
+        jobGrid.addColumn(JobSummary::imageName).setHeader("Image").setAutoWidth(true);
+        jobGrid.addColumn(j -> j.rerun() ? "Re-run" : "Upload").setHeader("Kind").setAutoWidth(true);
+        jobGrid.addComponentColumn(this::statusCell).setHeader("Status").setWidth("14rem").setFlexGrow(0);
+        jobGrid.addComponentColumn(this::resultCell).setHeader("Result").setAutoWidth(true);
+        jobGrid.addColumn(j -> DisplayFormats.dateTime(j.requestedAt())).setHeader("Requested").setAutoWidth(true);
+        jobGrid.addColumn(JobSummary::attempts).setHeader("Attempts").setAutoWidth(true);
+        jobGrid.setEmptyStateText("No predictions yet. Upload an image to start one.");
+        jobGrid.setPartNameGenerator(j -> "job-" + j.status().name().toLowerCase());
+    }
+
+    private com.vaadin.flow.component.Component statusCell(JobSummary job) {
+        Span badge = CaseBadges.job(job);
+        badge.addClassName("job-status");
+        badge.getElement().setAttribute("data-status", job.status().name());
+        if (job.status() == JobStatus.RUNNING) {
+            ProgressBar bar = new ProgressBar(0, 1, job.progress());
+            bar.setWidth("6rem");
+            return new HorizontalLayout(badge, bar);
+        }
+        return badge;
+    }
+
+    private com.vaadin.flow.component.Component resultCell(JobSummary job) {
+        if (job.status() == JobStatus.FAILED) {
+            Span reason = new Span(job.errorMessage());
+            reason.addClassName("job-error");
+            HorizontalLayout cell = new HorizontalLayout(reason);
+            cell.setAlignItems(FlexComponent.Alignment.CENTER);
+            if (currentUser.hasRole(Roles.PATHOLOGIST) && current.status() != CaseStatus.SIGNED_OUT) {
+                Button retry = new Button("Retry", VaadinIcon.REFRESH.create(), e -> {
+                    try {
+                        jobs.retry(job.id());
+                        Notifications.info("Prediction for " + job.imageName() + " queued again.");
+                    } catch (CaseRuleException rule) {
+                        Notifications.error(rule.getMessage());
+                    }
+                    refreshJobs();
+                });
+                retry.addThemeVariants(ButtonVariant.LUMO_SMALL);
+                retry.addClassName("job-retry");
+                cell.add(retry);
+            }
+            return cell;
+        }
+        if (job.status() != JobStatus.DONE || job.predictionId() == null) {
+            return new Span();
+        }
+        StoredPrediction prediction = predictions.find(job.predictionId()).orElse(null);
+        if (prediction == null) {
+            return new Span("result missing");
+        }
+        Anchor link = new Anchor("result/" + prediction.id(), prediction.label() + " · p = "
+                + String.format(DisplayFormats.locale(), "%.3f", prediction.probability()));
+        link.addClassName("result-link");
+        return link;
+    }
+
+    private void configureImageGrid() {
+        imageGrid.setId("image-grid");
+        imageGrid.setAllRowsVisible(true);
+        imageGrid.addColumn(ImageSummary::originalFilename).setHeader("File").setAutoWidth(true);
+        imageGrid.addColumn(i -> i.format() + " " + i.width() + " × " + i.height()
+                + (i.resolution() == null ? "" : " · " + i.resolution())).setHeader("Format").setAutoWidth(true);
+        imageGrid.addColumn(i -> String.format(DisplayFormats.locale(), "%,d bytes", i.sizeBytes())).setHeader("Size")
+                .setAutoWidth(true);
+        imageGrid.addColumn(i -> i.sha256().substring(0, 12) + "…").setHeader("SHA-256").setTooltipGenerator(ImageSummary::sha256);
+        imageGrid.addColumn(i -> i.uploadedBy() + ", " + DisplayFormats.dateTime(i.uploadedAt())).setHeader("Uploaded")
+                .setAutoWidth(true);
+        imageGrid.setEmptyStateText("No images uploaded yet.");
+    }
+
+    private void configureTimeline() {
+        timeline.setId("timeline");
+        timeline.addColumn(e -> DisplayFormats.dateTime(e.occurredAt())).setHeader("When").setAutoWidth(true);
+        timeline.addColumn(AuditEntry::actor).setHeader("Who").setAutoWidth(true);
+        timeline.addColumn(AuditEntry::action).setHeader("What").setAutoWidth(true);
+        timeline.addColumn(e -> e.targetType() + " " + e.targetId()).setHeader("Target").setAutoWidth(true);
+        timeline.addColumn(AuditEntry::detailsJson).setHeader("Details").setFlexGrow(1);
+        timeline.setEmptyStateText("No events yet.");
+        timeline.setHeight("32rem");
+    }
+
+    private void refreshTimeline() {
+        if (current != null) {
+            timeline.setItems(audit.caseTimeline(current.id()));
+        }
+    }
+
+    private void refreshAll() {
+        if (current == null) {
+            return;
+        }
+        cases.findCase(current.id()).ifPresent(found -> {
+            boolean statusChanged = found.status() != current.status();
+            current = found;
+            if (statusChanged) {
+                renderHeader();
+            }
+        });
+        imageGrid.setItems(images.imagesOfCase(current.id()));
+        refreshJobs();
+        refreshTimeline();
+    }
+
+    private void refreshJobs() {
+        List<JobSummary> list = jobs.jobsForCase(current.id());
+        jobGrid.setItems(list);
+        boolean active = list.stream().anyMatch(j -> j.status() == JobStatus.QUEUED || j.status() == JobStatus.RUNNING);
+        // Push brings this instance's job events; polling while jobs are pending also covers other instances
+        getUI().ifPresent(ui -> ui.setPollInterval(active ? 2000 : -1));
+    }
+
+    @Override
+    protected void onAttach(AttachEvent attachEvent) {
+        UI ui = attachEvent.getUI();
+        jobSubscription = jobEvents.subscribe(change -> {
+            if (current != null && change.caseId() == current.id()) {
+                boolean finished = change.status() == JobStatus.DONE || change.status() == JobStatus.FAILED;
+                ui.access(finished ? this::refreshAll : this::refreshJobs);
+            }
+        });
+        pollRegistration = ui.addPollListener(e -> {
+            if (current != null && isAttached()) {
+                refreshAll();
+            }
+        });
+    }
+
+    @Override
+    protected void onDetach(DetachEvent detachEvent) {
+        if (jobSubscription != null) {
+            jobSubscription.remove();
+        }
+        if (pollRegistration != null) {
+            pollRegistration.remove();
+        }
+        detachEvent.getUI().setPollInterval(-1);
+    }
+
+}

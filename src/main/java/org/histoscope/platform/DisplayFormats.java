@@ -1,0 +1,75 @@
+package org.histoscope.platform;
+
+import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.page.ExtendedClientDetails;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Dates and times as the user reads them: the browser's locale and time zone when known. Signatures and audit
+ * times that must be unambiguous use {@link #utc(Instant)}.
+ */
+public final class DisplayFormats {
+
+    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private DisplayFormats() {
+    }
+
+    /** Asks the browser for its time zone once per UI, so later formatting can use it. */
+    public static void learnTimeZone(UI ui) {
+        if (ui.getInternals().getExtendedClientDetails() == null) {
+            ui.getPage().retrieveExtendedClientDetails(details -> {
+            });
+        }
+    }
+
+    public static String dateTime(Instant instant) {
+        if (instant == null) {
+            return "";
+        }
+        ZoneId zone = zone();
+        return DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(locale()).withZone(zone)
+                .format(instant) + (zone.equals(ZoneOffset.UTC) ? " UTC" : "");
+    }
+
+    public static String date(LocalDate date) {
+        return date == null ? "" : DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(locale()).format(date);
+    }
+
+    public static String utc(Instant instant) {
+        return instant == null ? "" : UTC.format(instant);
+    }
+
+    public static String percent(double fraction) {
+        return String.format(locale(), "%.1f %%", fraction * 100);
+    }
+
+    public static Locale locale() {
+        UI ui = UI.getCurrent();
+        return ui != null && ui.getLocale() != null ? ui.getLocale() : Locale.getDefault();
+    }
+
+    public static ZoneId zone() {
+        return Optional.ofNullable(UI.getCurrent())
+                .map(ui -> ui.getInternals().getExtendedClientDetails())
+                .map(ExtendedClientDetails::getTimeZoneId)
+                .flatMap(DisplayFormats::parseZone)
+                .orElse(ZoneOffset.UTC);
+    }
+
+    private static Optional<ZoneId> parseZone(String id) {
+        try {
+            return Optional.of(ZoneId.of(id));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}
