@@ -1,0 +1,204 @@
+package org.histoscope.cases;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.router.BeforeEvent;
+import com.vaadin.flow.router.HasDynamicTitle;
+import com.vaadin.flow.router.HasUrlParameter;
+import com.vaadin.flow.router.Route;
+import jakarta.annotation.security.RolesAllowed;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.histoscope.inference.PredictionService;
+import org.histoscope.inference.StoredPrediction;
+import org.histoscope.inference.TileScore;
+import org.histoscope.inference.TileStatistics;
+import org.histoscope.models.ModelRegistry;
+import org.histoscope.models.ModelStatus;
+import org.histoscope.models.RegisteredModel;
+import org.histoscope.platform.DisplayFormats;
+import org.histoscope.security.CurrentUser;
+import org.histoscope.security.Roles;
+
+/** One stored prediction: numbers, model and device, the image with its heatmap or explanation, and re-runs. */
+@Route("result")
+@RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+public class ResultView extends VerticalLayout implements HasUrlParameter<Long>, HasDynamicTitle {
+
+    private final PredictionService predictions;
+    private final CaseImageService images;
+    private final CaseService cases;
+    private final PredictionJobService jobs;
+    private final ModelRegistry models;
+    private final CurrentUser currentUser;
+    private String title = "Result";
+
+    public ResultView(PredictionService predictions, CaseImageService images, CaseService cases,
+                      PredictionJobService jobs, ModelRegistry models, CurrentUser currentUser) {
+        this.predictions = predictions;
+        this.images = images;
+        this.cases = cases;
+        this.jobs = jobs;
+        this.models = models;
+        this.currentUser = currentUser;
+        setWidthFull();
+    }
+
+    @Override
+    public void setParameter(BeforeEvent event, Long predictionId) {
+        removeAll();
+        StoredPrediction prediction = predictionId == null ? null : predictions.find(predictionId).orElse(null);
+        ImageSummary image = prediction == null ? null : images.findImage(prediction.imageId()).orElse(null);
+        if (prediction == null || image == null) {
+            add(new H2("Result not found"), new Anchor("cases", "Back to cases"));
+            return;
+        }
+        CaseSummary owner = cases.findCase(prediction.caseId()).orElseThrow();
+        title = "Result for " + image.originalFilename();
+        H2 heading = new H2(image.originalFilename());
+        heading.setId("result-title");
+        Anchor back = new Anchor("case/" + owner.id(), "Case " + owner.accessionNumber());
+        back.setId("result-case-link");
+        add(back, heading);
+
+        HorizontalLayout body = new HorizontalLayout(new PredictionImage(images, predictions, prediction, image),
+                numbers(prediction));
+        body.setWidthFull();
+        body.setWrap(true);
+        add(body);
+        if (prediction.tileStatistics() != null) {
+            add(tiles(prediction.tileStatistics()));
+        }
+        add(history(prediction, image));
+        if (currentUser.hasRole(Roles.PATHOLOGIST) && owner.status() != CaseStatus.SIGNED_OUT) {
+            add(rerun(image));
+        }
+        if (currentUser.hasRole(Roles.REVIEWER)) {
+            Button review = new Button("Review and sign", VaadinIcon.CHECK_SQUARE_O.create(),
+                    e -> getUI().ifPresent(ui -> ui.navigate("review/sign/" + prediction.id())));
+            review.setId("open-review");
+            add(review);
+        }
+    }
+
+    @Override
+    public String getPageTitle() {
+        return title + " | Histoscope";
+    }
+
+    private Div numbers(StoredPrediction p) {
+        Span label = CaseBadges.badge(p.label(), p.positive() ? "error" : "success");
+        label.setId("result-label");
+        Div facts = new Div(
+                row("Label", label),
+                row("Probability (cancer)", text(fmt(p.probability()), "result-probability")),
+                row("Threshold", text(fmt(p.threshold()), "result-threshold")),
+                row("Model", text(modelName(p) + " · version " + p.modelVersion(), "result-model")),
+                row("Device", text(p.device(), "result-device")),
+                row("Mode", text(p.mode().name().toLowerCase(Locale.ROOT).replace('_', ' '), null)),
+                row("Timings", text("decode " + p.decodeMillis() + " ms · inference " + p.inferMillis() + " ms", "result-timings")),
+                row("Predicted", text(DisplayFormats.dateTime(p.createdAt()) + " for " + p.createdBy(), null)));
+        for (Map.Entry<String, Double> entry : p.classProbabilities().entrySet()) {
+            facts.add(row("p(" + entry.getKey() + ")", text(fmt(entry.getValue()), null)));
+        }
+        facts.addClassName("result-facts");
+        facts.add(new Paragraph("A decision aid for the pathologist, not a diagnosis."));
+        return facts;
+    }
+
+    private String modelName(StoredPrediction p) {
+        return models.all().stream()
+                .filter(m -> m.modelId().equals(p.modelId()) && m.version().equals(p.modelVersion()))
+                .map(RegisteredModel::name).findFirst().orElse(p.modelId());
+    }
+
+    private static Div row(String name, com.vaadin.flow.component.Component value) {
+        Span label = new Span(name);
+        label.addClassName("fact-label");
+        return new Div(label, value);
+    }
+
+    private static Span text(String value, String id) {
+        Span span = new Span(value);
+        if (id != null) {
+            span.setId(id);
+        }
+        return span;
+    }
+
+    private static String fmt(double value) {
+        return String.format(DisplayFormats.locale(), "%.4f", value);
+    }
+
+    private VerticalLayout tiles(TileStatistics stats) {
+        Paragraph summary = new Paragraph(String.format(DisplayFormats.locale(),
+                "%d × %d tiles of %d px; %d with tissue, %d of them positive (%.1f %%).", stats.columns(), stats.rows(),
+                stats.tileSizePixels(), stats.tissueTiles(), stats.positiveTiles(), stats.positiveFraction() * 100));
+        summary.setId("tile-summary");
+        Grid<TileScore> top = new Grid<>();
+        top.addColumn(t -> t.x() + ", " + t.y()).setHeader("Tile at (x, y)");
+        top.addColumn(t -> t.width() + " × " + t.height()).setHeader("Size");
+        top.addColumn(t -> fmt(t.probability())).setHeader("Probability");
+        top.setItems(stats.topTiles());
+        top.setAllRowsVisible(true);
+        VerticalLayout layout = new VerticalLayout(new H3("Tile statistics"), summary, new H3("Highest-scoring tiles"), top);
+        layout.setPadding(false);
+        return layout;
+    }
+
+    private VerticalLayout history(StoredPrediction shown, ImageSummary image) {
+        Grid<StoredPrediction> all = new Grid<>();
+        all.addColumn(p -> DisplayFormats.dateTime(p.createdAt())).setHeader("When").setAutoWidth(true);
+        all.addColumn(p -> p.modelId() + " " + p.modelVersion()).setHeader("Model").setAutoWidth(true);
+        all.addColumn(p -> p.label() + " · p = " + fmt(p.probability())).setHeader("Result").setAutoWidth(true);
+        all.addColumn(p -> p.id() == shown.id() ? "shown" : "").setHeader("");
+        all.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(ResultView.class, e.getItem().id())));
+        all.setItems(predictions.forImage(image.id()));
+        all.setAllRowsVisible(true);
+        all.setId("prediction-history");
+        VerticalLayout layout = new VerticalLayout(new H3("All predictions of this image"), all);
+        layout.setPadding(false);
+        return layout;
+    }
+
+    private HorizontalLayout rerun(ImageSummary image) {
+        List<RegisteredModel> usable = models.all().stream().filter(m -> m.status() != ModelStatus.RETIRED).toList();
+        Select<RegisteredModel> model = new Select<>();
+        model.setLabel("Re-run with model");
+        model.setItems(usable);
+        model.setItemLabelGenerator(m -> m.name() + " " + m.version() + (m.status() == ModelStatus.ACTIVE ? " (active)" : ""));
+        usable.stream().filter(m -> m.status() == ModelStatus.ACTIVE).findFirst().ifPresent(model::setValue);
+        model.setId("rerun-model");
+        Button run = new Button("Re-run", VaadinIcon.PLAY.create(), e -> {
+            if (model.getValue() == null) {
+                Notifications.error("Choose a model first.");
+                return;
+            }
+            try {
+                jobs.rerun(image.id(), model.getValue().id());
+                Notifications.success("Re-run queued; the earlier result is kept.");
+                getUI().ifPresent(ui -> ui.navigate(CaseDetailView.class, image.caseId()));
+            } catch (CaseRuleException rule) {
+                Notifications.error(rule.getMessage());
+            }
+        });
+        run.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        run.setId("rerun");
+        HorizontalLayout layout = new HorizontalLayout(model, run);
+        layout.setAlignItems(FlexComponent.Alignment.BASELINE);
+        return layout;
+    }
+}

@@ -1,0 +1,106 @@
+package org.histoscope.review;
+
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.datepicker.DatePicker;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.router.Menu;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import jakarta.annotation.security.RolesAllowed;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.histoscope.cases.CaseBadges;
+import org.histoscope.platform.DisplayFormats;
+import org.histoscope.security.Roles;
+
+/** Results waiting for review, unreviewed first; filters by model, date, label and disagreement. */
+@Route("review")
+@PageTitle("Review queue | Histoscope")
+@Menu(title = "Review queue", order = 30)
+@RolesAllowed(Roles.REVIEWER)
+public class ReviewQueueView extends VerticalLayout {
+
+    private final Select<String> show = new Select<>();
+    private final Select<String> model = new Select<>();
+    private final Select<String> label = new Select<>();
+    private final DatePicker from = new DatePicker("From");
+    private final DatePicker to = new DatePicker("To");
+    private final Checkbox disagreement = new Checkbox("Only disagreements");
+    private final Select<QueueFilter.QueueOrder> order = new Select<>();
+    private final Grid<QueueEntry> grid = new Grid<>();
+
+    public ReviewQueueView(ReviewService reviews) {
+        setSizeFull();
+        DisplayFormats.learnTimeZone(com.vaadin.flow.component.UI.getCurrent());
+        show.setLabel("Show");
+        show.setItems("Unreviewed", "All", "Reviewed");
+        show.setValue("All");
+        show.setId("queue-show");
+        model.setLabel("Model");
+        model.setEmptySelectionAllowed(true);
+        model.setEmptySelectionCaption("Any model");
+        model.setItems(reviews.modelNames());
+        label.setLabel("Label");
+        label.setEmptySelectionAllowed(true);
+        label.setEmptySelectionCaption("Any label");
+        label.setItems(reviews.labels());
+        label.setId("queue-label");
+        order.setLabel("Order");
+        order.setItems(QueueFilter.QueueOrder.values());
+        order.setItemLabelGenerator(o -> o == QueueFilter.QueueOrder.UNCERTAIN ? "Uncertain first" : "Newest first");
+        order.setValue(QueueFilter.QueueOrder.NEWEST);
+        order.setId("queue-order");
+        from.setLocale(com.vaadin.flow.component.UI.getCurrent().getLocale());
+        to.setLocale(com.vaadin.flow.component.UI.getCurrent().getLocale());
+        disagreement.setId("queue-disagreement");
+        for (var field : new com.vaadin.flow.component.HasValue<?, ?>[] {show, model, label, from, to, disagreement, order}) {
+            field.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
+        }
+
+        grid.addComponentColumn(e -> e.reviewed() ? CaseBadges.badge(e.disagreement() ? "Overridden" : "Signed",
+                e.disagreement() ? "error" : "success") : CaseBadges.badge("To review", "contrast"))
+                .setHeader("Review").setAutoWidth(true);
+        grid.addColumn(QueueEntry::accessionNumber).setHeader("Case").setAutoWidth(true);
+        grid.addColumn(QueueEntry::imageName).setHeader("Image").setAutoWidth(true);
+        grid.addColumn(QueueEntry::predictedLabel).setHeader("Model label").setAutoWidth(true);
+        grid.addColumn(e -> String.format(DisplayFormats.locale(), "%.3f (t = %.2f)", e.probability(), e.threshold()))
+                .setHeader("Probability").setAutoWidth(true);
+        grid.addColumn(e -> e.finalLabel() == null ? "" : e.finalLabel()).setHeader("Final label").setAutoWidth(true);
+        grid.addColumn(e -> e.modelName() + " " + e.modelVersion()).setHeader("Model").setAutoWidth(true);
+        grid.addColumn(e -> DisplayFormats.dateTime(e.predictedAt())).setHeader("Predicted").setAutoWidth(true);
+        grid.setItems(query -> reviews.queue(filter(), query.getOffset(), query.getLimit()).stream(),
+                query -> (int) reviews.countQueue(filter()));
+        grid.setEmptyStateText("Nothing to review with these filters.");
+        grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(ReviewView.class, e.getItem().predictionId())));
+        grid.setId("review-grid");
+
+        HorizontalLayout filters = new HorizontalLayout(show, model, label, from, to, order, disagreement);
+        filters.setAlignItems(FlexComponent.Alignment.BASELINE);
+        filters.setWrap(true);
+        Span hint = new Span("Open a row to review and sign it. \"Uncertain first\" puts results closest to the model's threshold on top.");
+        hint.addClassName("hint");
+        add(new H2("Review queue"), filters, hint, grid);
+        expand(grid);
+    }
+
+    private QueueFilter filter() {
+        Boolean reviewed = switch (show.getValue()) {
+            case "Unreviewed" -> false;
+            case "Reviewed" -> true;
+            default -> null;
+        };
+        return new QueueFilter(reviewed, model.getValue(), startOf(from.getValue()),
+                to.getValue() == null ? null : startOf(to.getValue().plusDays(1)), label.getValue(),
+                disagreement.getValue(), order.getValue());
+    }
+
+    private static Instant startOf(LocalDate date) {
+        return date == null ? null : date.atStartOfDay(DisplayFormats.zone()).toInstant();
+    }
+}

@@ -1,0 +1,279 @@
+package org.histoscope.review;
+
+import com.vaadin.flow.component.Key;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.textfield.PasswordField;
+import com.vaadin.flow.component.textfield.TextArea;
+import com.vaadin.flow.router.BeforeEvent;
+import com.vaadin.flow.router.HasDynamicTitle;
+import com.vaadin.flow.router.HasUrlParameter;
+import com.vaadin.flow.router.Route;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.ConstraintViolationException;
+import java.util.ArrayList;
+import java.util.List;
+import org.histoscope.cases.CaseBadges;
+import org.histoscope.cases.CaseImageService;
+import org.histoscope.cases.CaseRuleException;
+import org.histoscope.cases.CaseService;
+import org.histoscope.cases.CaseStatus;
+import org.histoscope.cases.CaseSummary;
+import org.histoscope.cases.ImageSummary;
+import org.histoscope.cases.Notifications;
+import org.histoscope.cases.PredictionImage;
+import org.histoscope.inference.PredictionService;
+import org.histoscope.inference.StoredPrediction;
+import org.histoscope.platform.DisplayFormats;
+import org.histoscope.security.CurrentUser;
+import org.histoscope.security.Roles;
+import org.histoscope.users.UserDirectory;
+
+/**
+ * Review of one result: agree or override, final diagnosis and comment, then an electronic signature with the
+ * password re-entered. Signed reviews are shown with printed name, UTC time and meaning; corrections are amendments.
+ */
+@Route("review/sign")
+@RolesAllowed(Roles.REVIEWER)
+public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>, HasDynamicTitle {
+
+    private final ReviewService reviews;
+    private final PredictionService predictions;
+    private final CaseImageService images;
+    private final CaseService cases;
+    private final UserDirectory users;
+    private final CurrentUser currentUser;
+    private String title = "Review";
+
+    public ReviewView(ReviewService reviews, PredictionService predictions, CaseImageService images, CaseService cases,
+                      UserDirectory users, CurrentUser currentUser) {
+        this.reviews = reviews;
+        this.predictions = predictions;
+        this.images = images;
+        this.cases = cases;
+        this.users = users;
+        this.currentUser = currentUser;
+        setWidthFull();
+    }
+
+    @Override
+    public void setParameter(BeforeEvent event, Long predictionId) {
+        render(predictionId);
+    }
+
+    @Override
+    public String getPageTitle() {
+        return title + " | Histoscope";
+    }
+
+    private void render(Long predictionId) {
+        removeAll();
+        QueueEntry entry = predictionId == null ? null : reviews.entry(predictionId).orElse(null);
+        StoredPrediction prediction = entry == null ? null : predictions.find(predictionId).orElse(null);
+        ImageSummary image = entry == null ? null : images.findImage(entry.imageId()).orElse(null);
+        if (entry == null || prediction == null || image == null) {
+            add(new H2("Result not found"), new Paragraph("It is not in the review queue."), new Anchor("review", "Back to the queue"));
+            return;
+        }
+        CaseSummary owner = cases.findCase(entry.caseId()).orElseThrow();
+        title = "Review " + image.originalFilename();
+        H2 heading = new H2("Review: " + image.originalFilename());
+        heading.setId("review-title");
+        add(new HorizontalLayout(new Anchor("review", "Review queue"), new Anchor("case/" + owner.id(),
+                "Case " + owner.accessionNumber()), new Anchor("result/" + prediction.id(), "Full result")), heading);
+
+        Div summary = new Div(
+                fact("Model label", CaseBadges.badge(prediction.label(), prediction.positive() ? "error" : "success")),
+                fact("Probability", new Span(String.format(DisplayFormats.locale(), "%.4f (threshold %.2f)",
+                        prediction.probability(), prediction.threshold()))),
+                fact("Model", new Span(prediction.modelId() + " " + prediction.modelVersion())),
+                fact("Case status", CaseBadges.status(owner.status())));
+        summary.addClassName("result-facts");
+        HorizontalLayout body = new HorizontalLayout(new PredictionImage(images, predictions, prediction, image), summary);
+        body.setWrap(true);
+        add(body);
+
+        List<SignedReview> signed = reviews.reviewsOf(predictionId);
+        add(new H3("Signed reviews"));
+        if (signed.isEmpty()) {
+            add(new Paragraph("Not reviewed yet."));
+        }
+        signed.forEach(review -> add(manifestation(review)));
+
+        if (signed.isEmpty()) {
+            add(new H3("Your review"), reviewForm(entry, prediction, null));
+        } else {
+            SignedReview latest = signed.get(signed.size() - 1);
+            Button amend = new Button("Amend the latest review", VaadinIcon.EDIT.create());
+            amend.setId("amend-review");
+            Div amendArea = new Div(amend);
+            amend.addClickListener(e -> {
+                amendArea.removeAll();
+                amendArea.add(new H3("Amendment of review #" + latest.id()), reviewForm(entry, prediction, latest));
+            });
+            add(amendArea);
+        }
+        add(signOutSection(owner));
+    }
+
+    private Div manifestation(SignedReview review) {
+        Div box = new Div();
+        box.addClassName("signature");
+        box.getElement().setAttribute("data-review-id", String.valueOf(review.id()));
+        String what = review.decision() == ReviewDecision.AGREE ? "Agreed with the model: " + review.finalLabel()
+                : "Overrode the model's " + review.predictedLabel() + " with " + review.finalLabel();
+        box.add(new Div(new Span((review.isAmendment() ? "Amendment of review #" + review.amendsReviewId() + " — " : "")
+                + what)),
+                new Div(new Span("Final diagnosis: " + review.finalDiagnosis())));
+        if (review.comment() != null) {
+            box.add(new Div(new Span("Comment: " + review.comment())));
+        }
+        Span signature = new Span("Electronically signed by " + review.signerName() + " (" + review.signedBy() + ") on "
+                + DisplayFormats.utc(review.signedAt()) + " — meaning: " + review.meaning().label());
+        signature.addClassName("signature-line");
+        box.add(new Div(signature));
+        return box;
+    }
+
+    private VerticalLayout reviewForm(QueueEntry entry, StoredPrediction prediction, SignedReview amends) {
+        RadioButtonGroup<ReviewDecision> decision = new RadioButtonGroup<>("Decision");
+        decision.setItems(ReviewDecision.values());
+        decision.setItemLabelGenerator(d -> d == ReviewDecision.AGREE ? "Agree with " + prediction.label() : "Override");
+        decision.setValue(ReviewDecision.AGREE);
+        decision.setId("review-decision");
+        List<String> labels = new ArrayList<>(prediction.classProbabilities().keySet());
+        if (!labels.contains(prediction.label())) {
+            labels.add(prediction.label());
+        }
+        ComboBox<String> finalLabel = new ComboBox<>("Final label", labels);
+        finalLabel.setAllowCustomValue(true);
+        finalLabel.addCustomValueSetListener(e -> finalLabel.setValue(e.getDetail()));
+        finalLabel.setValue(prediction.label());
+        finalLabel.setEnabled(false);
+        finalLabel.setId("review-final-label");
+        decision.addValueChangeListener(e -> {
+            boolean override = e.getValue() == ReviewDecision.OVERRIDE;
+            finalLabel.setEnabled(override);
+            if (override) {
+                labels.stream().filter(l -> !l.equals(prediction.label())).findFirst().ifPresent(finalLabel::setValue);
+            } else {
+                finalLabel.setValue(prediction.label());
+            }
+        });
+        TextArea diagnosis = new TextArea("Final diagnosis");
+        diagnosis.setId("review-diagnosis");
+        diagnosis.setRequired(true);
+        diagnosis.setWidthFull();
+        TextArea comment = new TextArea("Comment");
+        comment.setId("review-comment");
+        comment.setWidthFull();
+        RadioButtonGroup<SignatureMeaning> meaning = new RadioButtonGroup<>("Meaning of the signature");
+        meaning.setItems(SignatureMeaning.values());
+        meaning.setItemLabelGenerator(SignatureMeaning::label);
+        meaning.setValue(SignatureMeaning.REVIEWED);
+        meaning.setId("review-meaning");
+
+        Button sign = new Button("Sign…", VaadinIcon.PENCIL.create(), e -> {
+            if (diagnosis.getValue().isBlank()) {
+                diagnosis.setErrorMessage("Enter the final diagnosis");
+                diagnosis.setInvalid(true);
+                return;
+            }
+            ReviewRequest request = new ReviewRequest(entry.predictionId(), decision.getValue(), finalLabel.getValue(),
+                    diagnosis.getValue(), comment.getValue(), meaning.getValue(), amends == null ? null : amends.id());
+            openSignatureDialog(request);
+        });
+        sign.setId("review-sign");
+        sign.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        FormLayout form = new FormLayout(decision, finalLabel, diagnosis, comment, meaning);
+        form.setColspan(diagnosis, 2);
+        form.setColspan(comment, 2);
+        VerticalLayout layout = new VerticalLayout(form, sign);
+        layout.setPadding(false);
+        return layout;
+    }
+
+    private void openSignatureDialog(ReviewRequest request) {
+        String username = currentUser.username().orElse("");
+        String printedName = users.printedName(username).orElse(username);
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle("Electronic signature");
+        PasswordField password = new PasswordField("Password");
+        password.setId("signature-password");
+        password.setWidthFull();
+        dialog.add(new Paragraph("I, " + printedName + " (" + username + "), sign this review. Meaning of the signature: "
+                + request.meaning().label() + ". Enter your password to sign."), password);
+        Button confirm = new Button("Sign", e -> {
+            try {
+                SignedReview signed = reviews.sign(request, password.getValue());
+                dialog.close();
+                Notifications.success("Signed by " + signed.signerName() + " on " + DisplayFormats.utc(signed.signedAt()) + ".");
+                render(request.predictionId());
+            } catch (SignatureRejectedException wrong) {
+                password.clear();
+                password.setErrorMessage(wrong.getMessage());
+                password.setInvalid(true);
+            } catch (ReviewRuleException | ConstraintViolationException rule) {
+                dialog.close();
+                Notifications.error(rule instanceof ConstraintViolationException cve
+                        ? cve.getConstraintViolations().iterator().next().getMessage() : rule.getMessage());
+            }
+        });
+        confirm.setId("signature-confirm");
+        confirm.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        confirm.addClickShortcut(Key.ENTER);
+        dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), confirm);
+        dialog.open();
+        password.focus();
+    }
+
+    private Div signOutSection(CaseSummary owner) {
+        Div section = new Div();
+        if (owner.status() == CaseStatus.SIGNED_OUT) {
+            section.add(new Paragraph("Case " + owner.accessionNumber() + " is signed out."));
+            return section;
+        }
+        if (!reviews.readyForSignOut(owner.id())) {
+            section.add(new Paragraph("The case can be signed out once every result of it is signed."));
+            return section;
+        }
+        Button signOut = new Button("Sign out case " + owner.accessionNumber(), VaadinIcon.LOCK.create(), e -> {
+            ConfirmDialog confirm = new ConfirmDialog("Sign out case " + owner.accessionNumber() + "?",
+                    "Signing out closes the case: no more uploads, predictions or edits. Amendments stay possible.",
+                    "Sign out", ok -> {
+                        try {
+                            reviews.signOutCase(owner.id());
+                            Notifications.success("Case " + owner.accessionNumber() + " signed out.");
+                            getUI().ifPresent(ui -> ui.getPage().reload());
+                        } catch (ReviewRuleException | CaseRuleException rule) {
+                            Notifications.error(rule.getMessage());
+                        }
+                    });
+            confirm.setCancelable(true);
+            confirm.open();
+        });
+        signOut.setId("sign-out-case");
+        section.add(signOut);
+        return section;
+    }
+
+    private static Div fact(String name, com.vaadin.flow.component.Component value) {
+        Span label = new Span(name);
+        label.addClassName("fact-label");
+        return new Div(label, value);
+    }
+}

@@ -1,0 +1,126 @@
+package org.histoscope.status;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.router.Menu;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import jakarta.annotation.security.RolesAllowed;
+import java.util.Map;
+import org.histoscope.cases.CaseBadges;
+import org.histoscope.cases.JobSummary;
+import org.histoscope.cases.PredictionJobService;
+import org.histoscope.inference.InferenceDevice;
+import org.histoscope.inference.InferenceService;
+import org.histoscope.models.ModelRegistry;
+import org.histoscope.platform.DisplayFormats;
+import org.histoscope.security.Roles;
+import org.springframework.boot.actuate.health.CompositeHealth;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthComponent;
+import org.springframework.boot.actuate.health.HealthEndpoint;
+import org.springframework.boot.actuate.health.Status;
+import org.springframework.util.unit.DataSize;
+
+/** For administrators: where inference runs, which model is active, the job queue, the database and the disk. */
+@Route("admin/status")
+@PageTitle("System status | Histoscope")
+@Menu(title = "System status", order = 90)
+@RolesAllowed(Roles.ADMIN)
+public class SystemStatusView extends VerticalLayout {
+
+    private final InferenceService inference;
+    private final ModelRegistry models;
+    private final PredictionJobService jobs;
+    private final HealthEndpoint health;
+    private final Div content = new Div();
+
+    public SystemStatusView(InferenceService inference, ModelRegistry models, PredictionJobService jobs,
+                            HealthEndpoint health) {
+        this.inference = inference;
+        this.models = models;
+        this.jobs = jobs;
+        this.health = health;
+        Button refresh = new Button("Refresh", VaadinIcon.REFRESH.create(), e -> render());
+        refresh.setId("status-refresh");
+        add(new H2("System status"), refresh, content);
+        render();
+    }
+
+    private void render() {
+        content.removeAll();
+        InferenceDevice device = inference.device();
+        content.add(section("Inference device", fact("Device", device.name(), "status-device"),
+                fact("Why", device.reason(), null),
+                fact("Intra-op threads", device.intraOpThreads() == 0 ? "ONNX Runtime default" : String.valueOf(device.intraOpThreads()), null)));
+        content.add(section("Active model", models.active()
+                .map(m -> fact("Model", m.name() + " " + m.version() + " (" + m.modelId() + "), threshold "
+                        + m.threshold() + ", added " + DisplayFormats.dateTime(m.addedAt()), "status-model"))
+                .orElse(fact("Model", "No active model: predictions will fail until an administrator activates one.", "status-model"))));
+
+        PredictionJobService.QueueStatus queue = jobs.queueStatus();
+        Grid<JobSummary> failures = new Grid<>();
+        failures.addColumn(JobSummary::id).setHeader("Job").setAutoWidth(true);
+        failures.addColumn(JobSummary::imageName).setHeader("Image").setAutoWidth(true);
+        failures.addColumn(j -> DisplayFormats.dateTime(j.finishedAt())).setHeader("Failed").setAutoWidth(true);
+        failures.addColumn(JobSummary::errorMessage).setHeader("Reason");
+        failures.setItems(queue.recentFailures());
+        failures.setAllRowsVisible(true);
+        failures.setEmptyStateText("No failed jobs.");
+        content.add(section("Prediction queue",
+                fact("Queued", String.valueOf(queue.queued()), "status-queued"),
+                fact("Running", String.valueOf(queue.running()), null),
+                fact("Done", String.valueOf(queue.done()), null),
+                fact("Failed", String.valueOf(queue.failed()), "status-failed"), failures));
+
+        content.add(section("Database", healthOf("db", "status-db")));
+        content.add(section("Disk", healthOf("diskSpace", "status-disk")));
+    }
+
+    private Component healthOf(String component, String id) {
+        HealthComponent result = health.healthForPath(component);
+        if (result == null) {
+            return fact("Status", "not reported", id);
+        }
+        Status status = result.getStatus();
+        Span badge = CaseBadges.badge(status.getCode(), Status.UP.equals(status) ? "success" : "error");
+        badge.setId(id);
+        Div line = new Div(badge);
+        if (result instanceof Health detailed) {
+            Map<String, Object> details = detailed.getDetails();
+            if (details.get("free") instanceof Number free && details.get("total") instanceof Number total) {
+                line.add(new Span(" " + DataSize.ofBytes(free.longValue()).toGigabytes() + " GB free of "
+                        + DataSize.ofBytes(total.longValue()).toGigabytes() + " GB (" + details.getOrDefault("path", "") + ")"));
+            } else if (details.containsKey("database")) {
+                line.add(new Span(" " + details.get("database") + " " + details.getOrDefault("validationQuery", "")));
+            }
+        } else if (result instanceof CompositeHealth composite) {
+            line.add(new Span(" " + composite.getComponents().keySet()));
+        }
+        return line;
+    }
+
+    private static Div section(String title, Component... parts) {
+        Div section = new Div(new H3(title));
+        section.add(parts);
+        section.addClassName("status-section");
+        return section;
+    }
+
+    private static Div fact(String name, String value, String id) {
+        Span label = new Span(name);
+        label.addClassName("fact-label");
+        Span text = new Span(value);
+        if (id != null) {
+            text.setId(id);
+        }
+        return new Div(label, text);
+    }
+}
