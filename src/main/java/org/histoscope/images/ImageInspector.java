@@ -17,7 +17,8 @@ public interface ImageInspector {
 
     /**
      * Decodes a region of the used page (see {@link ImageInfo#pageIndex()}) as an 8-bit sRGB image
-     * ({@code TYPE_INT_RGB}; alpha dropped on white, grey and palette expanded, 16-bit scaled down).
+     * ({@code TYPE_INT_RGB}; as the training pipeline's PIL {@code convert("RGB")}: alpha dropped,
+     * grey and palette expanded, 16-bit scaled to 8 bits).
      *
      * @param region      region in full-resolution pixel coordinates; clipped to the image
      * @param subsampling 1 for full resolution, n to keep every n-th pixel in both directions
@@ -35,6 +36,9 @@ public interface ImageInspector {
 
     /** {@link #preview} encoded as PNG bytes, ready for the browser. */
     byte[] previewPng(Path file, int maxSide);
+
+    /** Opens the image for repeated region reads; checks like {@link #inspect} first. Close the reader. */
+    RegionReader open(Path file);
 
     /** Largest pixel count that {@link #readWhole} decodes in one piece. */
     long maxFullDecodePixels();

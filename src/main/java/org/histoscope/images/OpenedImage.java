@@ -1,0 +1,236 @@
+package org.histoscope.images;
+
+import static org.histoscope.images.ImageRejectedException.Reason.BAD_DIMENSIONS;
+import static org.histoscope.images.ImageRejectedException.Reason.CORRUPT;
+import static org.histoscope.images.ImageRejectedException.Reason.TOO_MANY_PIXELS;
+import static org.histoscope.images.ImageRejectedException.Reason.UNSUPPORTED_FORMAT;
+
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.OptionalDouble;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.stream.ImageInputStream;
+
+/** An image file opened with the right ImageIO reader after its header passed all limits. */
+final class OpenedImage implements RegionReader {
+
+    /** A TIFF with more pages than this is refused rather than walked (IFD chains can be made endless). */
+    private static final int MAX_PAGES = 256;
+
+    private final ImageInputStream stream;
+    private final ImageReader reader;
+    private final ImageInfo info;
+    private final ImageLimits limits;
+
+    private OpenedImage(ImageInputStream stream, ImageReader reader, ImageInfo info, ImageLimits limits) {
+        this.stream = stream;
+        this.reader = reader;
+        this.info = info;
+        this.limits = limits;
+    }
+
+    static OpenedImage open(Path file, ImageFormat format, long fileSize, ImageLimits limits) {
+        List<ImageReader> candidates = readersFor(format);
+        RuntimeException firstFailure = null;
+        for (ImageReader reader : candidates) {
+            try {
+                return open(file, format, fileSize, limits, reader);
+            } catch (ImageRejectedException e) {
+                if (e.reason() != CORRUPT) {
+                    throw e;
+                }
+                firstFailure = firstFailure == null ? e : firstFailure;
+            }
+        }
+        throw firstFailure != null ? firstFailure
+                : new ImageRejectedException(UNSUPPORTED_FORMAT, "No decoder is available for " + format + " images.");
+    }
+
+    private static OpenedImage open(Path file, ImageFormat format, long fileSize, ImageLimits limits,
+                                    ImageReader reader) {
+        ImageInputStream stream = null;
+        try {
+            stream = ImageIO.createImageInputStream(file.toFile());
+            reader.setInput(stream, false, format == ImageFormat.PNG || format == ImageFormat.BMP);
+            int pages = format == ImageFormat.TIFF ? countPages(reader) : 1;
+            int page = largestPage(reader, pages);
+            int width = reader.getWidth(page);
+            int height = reader.getHeight(page);
+            checkDimensions(width, height, limits);
+            ImageTypeSpecifier type = imageType(reader, page);
+            int bits = type.getSampleModel().getSampleSize(0);
+            int samples = type.getSampleModel().getNumBands();
+            OptionalDouble microns = OptionalDouble.empty();
+            if (format == ImageFormat.TIFF) {
+                IIOMetadata metadata = reader.getImageMetadata(page);
+                TiffHeaderFacts facts = TiffHeaderFacts.of(metadata);
+                facts.checkDataWithin(fileSize);
+                microns = facts.micronsPerPixel();
+            }
+            ImageInfo info = new ImageInfo(format, width, height, pages, page, bits, samples, microns, fileSize);
+            return new OpenedImage(stream, reader, info, limits);
+        } catch (ImageRejectedException e) {
+            closeQuietly(stream, reader);
+            throw e;
+        } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            closeQuietly(stream, reader);
+            throw new ImageRejectedException(CORRUPT,
+                    "The " + format + " file is damaged or not a valid image (its header could not be read).", e);
+        }
+    }
+
+    /**
+     * Readers to try, best first. TIFF: the JDK reader first, because TwelveMonkeys 3.12 mis-reads source regions and
+     * subsampling of tiled TIFFs; TwelveMonkeys second for variants the JDK lacks (old-style JPEG...). JPEG:
+     * TwelveMonkeys first (CMYK, YCbCr, broken-but-common files). PNG and BMP: the JDK.
+     */
+    private static List<ImageReader> readersFor(ImageFormat format) {
+        List<ImageReader> jdk = new ArrayList<>();
+        List<ImageReader> twelveMonkeys = new ArrayList<>();
+        Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.name().toLowerCase());
+        while (readers.hasNext()) {
+            ImageReader candidate = readers.next();
+            String name = candidate.getClass().getName();
+            if (name.startsWith("com.twelvemonkeys")) {
+                twelveMonkeys.add(candidate);
+            } else if (name.startsWith("com.sun.imageio")) {
+                jdk.add(candidate);
+            }
+        }
+        List<ImageReader> ordered = new ArrayList<>();
+        if (format == ImageFormat.JPEG) {
+            ordered.addAll(twelveMonkeys);
+            ordered.addAll(jdk);
+        } else {
+            ordered.addAll(jdk);
+            ordered.addAll(twelveMonkeys);
+        }
+        return ordered;
+    }
+
+    private static int countPages(ImageReader reader) throws IOException {
+        int pages = 0;
+        // Walk page by page so that a looping or endless IFD chain stops at MAX_PAGES
+        while (pages <= MAX_PAGES) {
+            try {
+                reader.getWidth(pages);
+            } catch (IndexOutOfBoundsException end) {
+                break;
+            }
+            pages++;
+        }
+        if (pages == 0) {
+            throw new IOException("no image in file");
+        }
+        if (pages > MAX_PAGES) {
+            throw new ImageRejectedException(UNSUPPORTED_FORMAT,
+                    "The TIFF file has more than " + MAX_PAGES + " pages; such files are not supported.");
+        }
+        return pages;
+    }
+
+    /** The largest page by pixel count, the first on a tie: the full-resolution level of pyramid TIFFs. */
+    private static int largestPage(ImageReader reader, int pages) throws IOException {
+        int best = 0;
+        long bestPixels = -1;
+        for (int page = 0; page < pages; page++) {
+            long pixels = (long) reader.getWidth(page) * reader.getHeight(page);
+            if (pixels > bestPixels) {
+                best = page;
+                bestPixels = pixels;
+            }
+        }
+        return best;
+    }
+
+    private static ImageTypeSpecifier imageType(ImageReader reader, int page) throws IOException {
+        ImageTypeSpecifier raw = reader.getRawImageType(page);
+        if (raw != null) {
+            return raw;
+        }
+        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(page);
+        if (!types.hasNext()) {
+            throw new ImageRejectedException(UNSUPPORTED_FORMAT, "This image's pixel layout is not supported.");
+        }
+        return types.next();
+    }
+
+    static void checkDimensions(long width, long height, ImageLimits limits) {
+        if (width <= 0 || height <= 0) {
+            throw new ImageRejectedException(BAD_DIMENSIONS,
+                    "The image declares invalid dimensions (" + width + " x " + height + " pixels).");
+        }
+        if (width * height > limits.maxPixels()) {
+            throw new ImageRejectedException(TOO_MANY_PIXELS, String.format(
+                    "The image has %,d pixels (%d x %d); at most %,d are accepted.",
+                    width * height, width, height, limits.maxPixels()));
+        }
+        if (width > limits.maxSide() || height > limits.maxSide()) {
+            throw new ImageRejectedException(BAD_DIMENSIONS, "The image is " + width + " x " + height
+                    + " pixels; each side may be at most " + limits.maxSide() + " pixels.");
+        }
+    }
+
+    @Override
+    public ImageInfo info() {
+        return info;
+    }
+
+    @Override
+    public BufferedImage readRegion(Rectangle requested, int subsampling) {
+        if (subsampling < 1) {
+            throw new IllegalArgumentException("subsampling must be >= 1");
+        }
+        Rectangle region = requested.intersection(new Rectangle(0, 0, info.width(), info.height()));
+        if (region.isEmpty()) {
+            throw new IllegalArgumentException("Region " + requested + " is outside the image");
+        }
+        long outputPixels = (long) ceilDiv(region.width, subsampling) * ceilDiv(region.height, subsampling);
+        if (outputPixels > limits.maxFullDecodePixels()) {
+            throw new ImageRejectedException(TOO_MANY_PIXELS, String.format(
+                    "A region of %,d pixels was requested; at most %,d are decoded at once.",
+                    outputPixels, limits.maxFullDecodePixels()));
+        }
+        try {
+            ImageReadParam param = reader.getDefaultReadParam();
+            param.setSourceRegion(region);
+            param.setSourceSubsampling(subsampling, subsampling, 0, 0);
+            BufferedImage decoded = reader.read(info.pageIndex(), param);
+            return RgbConversion.toRgb(decoded);
+        } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            throw new ImageRejectedException(CORRUPT,
+                    "The " + info.format() + " image is damaged: its pixel data could not be decoded.", e);
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(stream, reader);
+    }
+
+    private static void closeQuietly(ImageInputStream stream, ImageReader reader) {
+        if (reader != null) {
+            reader.dispose();
+        }
+        if (stream != null) {
+            try {
+                stream.close();
+            } catch (IOException ignored) {
+                // nothing to recover: the file was only read
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package org.histoscope.images;
+
+import static org.histoscope.images.ImageRejectedException.Reason.CORRUPT;
+import static org.histoscope.images.ImageRejectedException.Reason.EMPTY;
+import static org.histoscope.images.ImageRejectedException.Reason.TOO_LARGE_FILE;
+import static org.histoscope.images.ImageRejectedException.Reason.UNREADABLE;
+import static org.histoscope.images.ImageRejectedException.Reason.UNSUPPORTED_FORMAT;
+
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import javax.imageio.ImageIO;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Service;
+
+/** {@link ImageInspector} that checks magic bytes, structure and limits before decoding anything. */
+@Service
+@EnableConfigurationProperties(ImageLimits.class)
+public class SafeImageInspector implements ImageInspector {
+
+    private static final byte[] PNG_IEND = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xAE, 0x42, 0x60, (byte) 0x82};
+    /** JPEG end-of-image is searched for this far from the end (some writers append padding). */
+    private static final int JPEG_TAIL_SEARCH = 4096;
+
+    private final ImageLimits limits;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public SafeImageInspector(ImageLimits limits) {
+        this.limits = limits;
+    }
+
+    public SafeImageInspector() {
+        this(ImageLimits.DEFAULT);
+    }
+
+    @Override
+    public ImageInfo inspect(Path file) {
+        try (RegionReader reader = open(file)) {
+            return reader.info();
+        }
+    }
+
+    @Override
+    public RegionReader open(Path file) {
+        long size = fileSize(file);
+        ImageFormat format = sniffAndCheckStructure(file, size);
+        return OpenedImage.open(file, format, size, limits);
+    }
+
+    @Override
+    public BufferedImage readRegion(Path file, Rectangle region, int subsampling) {
+        try (RegionReader reader = open(file)) {
+            return reader.readRegion(region, subsampling);
+        }
+    }
+
+    @Override
+    public BufferedImage readWhole(Path file) {
+        try (RegionReader reader = open(file)) {
+            ImageInfo info = reader.info();
+            return reader.readRegion(new Rectangle(0, 0, info.width(), info.height()), 1);
+        }
+    }
+
+    @Override
+    public BufferedImage preview(Path file, int maxSide) {
+        if (maxSide < 1) {
+            throw new IllegalArgumentException("maxSide must be positive");
+        }
+        try (RegionReader reader = open(file)) {
+            ImageInfo info = reader.info();
+            int longer = Math.max(info.width(), info.height());
+            int subsampling = Math.max(1, (longer + maxSide - 1) / maxSide);
+            return reader.readRegion(new Rectangle(0, 0, info.width(), info.height()), subsampling);
+        }
+    }
+
+    @Override
+    public byte[] previewPng(Path file, int maxSide) {
+        return encodePng(preview(file, maxSide));
+    }
+
+    @Override
+    public long maxFullDecodePixels() {
+        return limits.maxFullDecodePixels();
+    }
+
+    public ImageLimits limits() {
+        return limits;
+    }
+
+    static byte[] encodePng(BufferedImage image) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private long fileSize(Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new ImageRejectedException(UNREADABLE, "The image file does not exist.", e);
+        } catch (IOException e) {
+            throw new ImageRejectedException(UNREADABLE, "The image file could not be read.", e);
+        }
+        if (size == 0) {
+            throw new ImageRejectedException(EMPTY, "The file is empty.");
+        }
+        if (size > limits.maxFileBytes()) {
+            throw new ImageRejectedException(TOO_LARGE_FILE, String.format(
+                    "The file is %,d bytes; at most %,d bytes are accepted.", size, limits.maxFileBytes()));
+        }
+        return size;
+    }
+
+    private ImageFormat sniffAndCheckStructure(Path file, long size) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            byte[] head = read(channel, 0, (int) Math.min(FormatSniffer.BYTES_NEEDED, size));
+            ImageFormat format = FormatSniffer.sniff(head, head.length).orElseThrow(() ->
+                    new ImageRejectedException(UNSUPPORTED_FORMAT,
+                            "The file is not a TIFF, PNG, JPEG or BMP image (recognised by its content, not its name)."));
+            if (format == ImageFormat.PNG && !endsWith(channel, size, PNG_IEND)) {
+                throw new ImageRejectedException(CORRUPT, "The PNG file is truncated or damaged (no end marker).");
+            }
+            if (format == ImageFormat.PNG) {
+                checkPngHeaderDimensions(channel);
+            }
+            if (format == ImageFormat.JPEG && !hasJpegEnd(channel, size)) {
+                throw new ImageRejectedException(CORRUPT, "The JPEG file is truncated or damaged (no end marker).");
+            }
+            return format;
+        } catch (IOException e) {
+            throw new ImageRejectedException(UNREADABLE, "The image file could not be read.", e);
+        }
+    }
+
+    /** The IHDR chunk always follows the signature: width and height are unsigned 32-bit at offsets 16 and 20. */
+    private void checkPngHeaderDimensions(FileChannel channel) throws IOException {
+        ByteBuffer ihdr = ByteBuffer.wrap(read(channel, 8, 16));
+        if (ihdr.remaining() < 16 || ihdr.getInt(4) != 0x49484452) {
+            throw new ImageRejectedException(CORRUPT, "The PNG file is damaged (no image header).");
+        }
+        OpenedImage.checkDimensions(Integer.toUnsignedLong(ihdr.getInt(8)), Integer.toUnsignedLong(ihdr.getInt(12)),
+                limits);
+    }
+
+    private static boolean endsWith(FileChannel channel, long size, byte[] suffix) throws IOException {
+        if (size < suffix.length) {
+            return false;
+        }
+        byte[] tail = read(channel, size - suffix.length, suffix.length);
+        return java.util.Arrays.equals(tail, suffix);
+    }
+
+    private static boolean hasJpegEnd(FileChannel channel, long size) throws IOException {
+        int length = (int) Math.min(JPEG_TAIL_SEARCH, size);
+        byte[] tail = read(channel, size - length, length);
+        for (int i = tail.length - 2; i >= 0; i--) {
+            if ((tail[i] & 0xFF) == 0xFF && (tail[i + 1] & 0xFF) == 0xD9) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] read(FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, position + buffer.position()) < 0) {
+                break;
+            }
+        }
+        byte[] bytes = new byte[buffer.position()];
+        buffer.flip().get(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,242 @@
+package org.histoscope.images;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import javax.imageio.ImageIO;
+import org.histoscope.images.ImageRejectedException.Reason;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Damaged and malicious files are refused quickly, with a typed reason and a message for people. */
+class HostileImageTest {
+
+    private static final Duration QUICKLY = Duration.ofSeconds(5);
+
+    private final SafeImageInspector inspector = new SafeImageInspector();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void emptyFileIsRefused() throws IOException {
+        assertRejected(write("empty.png", new byte[0]), Reason.EMPTY);
+    }
+
+    @Test
+    void randomBytesAreNotAnImage() throws IOException {
+        byte[] noise = new byte[100_000];
+        new Random(7).nextBytes(noise);
+        noise[0] = 0; // make sure the noise does not start with a real magic number
+        assertRejected(write("noise.tif", noise), Reason.UNSUPPORTED_FORMAT);
+    }
+
+    @Test
+    void fileNameDoesNotMatterOnlyContent() throws IOException {
+        assertRejected(write("report.png", "%PDF-1.7 not an image".getBytes()), Reason.UNSUPPORTED_FORMAT);
+        Path pngNamedTiff = write("really-a-png.tif", resource("idc/8951_idx5_x1001_y1351_class0.png"));
+        assertThat(inspector.inspect(pngNamedTiff).format()).isEqualTo(ImageFormat.PNG);
+    }
+
+    @Test
+    void truncatedPngTiffAndJpegAreCorrupt() throws IOException {
+        byte[] png = resource("idc/8951_idx5_x1001_y1351_class0.png");
+        assertRejected(write("cut.png", Arrays.copyOf(png, png.length / 2)), Reason.CORRUPT);
+
+        byte[] tiff = resource("pcam/01788bbb441f2d8d07d154aae2b44979f7b0e620.tif");
+        assertRejected(write("cut.tif", Arrays.copyOf(tiff, tiff.length / 2)), Reason.CORRUPT);
+
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(new SafeImageInspector().readWhole(write("src.png", png)), "jpeg", jpeg);
+        byte[] jpegBytes = jpeg.toByteArray();
+        assertRejected(write("cut.jpg", Arrays.copyOf(jpegBytes, jpegBytes.length - 40)), Reason.CORRUPT);
+    }
+
+    @Test
+    void tiffHeaderClaimingHundredThousandSquaredIsRefusedFromTheHeader() throws IOException {
+        byte[] forged = new TiffBytes().tag(256, 100_000).tag(257, 100_000).tag(258, 8).tag(259, 1).tag(262, 1)
+                .tag(277, 1).tag(278, 100_000).data(new byte[64]).build();
+        ImageRejectedException e = assertRejected(write("huge.tif", forged), Reason.TOO_MANY_PIXELS);
+        assertThat(e.getMessage()).contains("100000 x 100000");
+    }
+
+    @Test
+    void pngWithHugeDeclaredSizeAndValidCrcIsRefusedFromTheHeader() throws IOException {
+        assertRejected(write("huge.png", pngWithHeader(100_000, 100_000)), Reason.TOO_MANY_PIXELS);
+    }
+
+    @Test
+    void zeroAndOverlongDimensionsAreBad() throws IOException {
+        assertRejected(write("zero.png", pngWithHeader(0, 10)), Reason.BAD_DIMENSIONS);
+        assertRejected(write("long.png", pngWithHeader(70_000, 10)), Reason.BAD_DIMENSIONS);
+    }
+
+    /** An LZW strip of a few KB that would expand to 7.5 GB: refused by its declared size, nothing decoded. */
+    @Test
+    void lzwBombBeyondThePixelLimitIsRefusedFromTheHeader() throws IOException {
+        byte[] bomb = new TiffBytes().tag(256, 50_000).tag(257, 50_000).tag(258, 8).tag(259, 5).tag(262, 1)
+                .tag(277, 1).tag(278, 50_000).data(lzwOfZeros(4096)).build();
+        assertRejected(write("bomb.tif", bomb), Reason.TOO_MANY_PIXELS);
+    }
+
+    /**
+     * A bomb within the pixel limit (a 20000 x 20000 grey strip from a few KB of LZW) is only ever decoded region by
+     * region or subsampled: whole decoding is refused, and the preview is bounded by its own size.
+     */
+    @Test
+    void lzwBombWithinThePixelLimitIsOnlyDecodedWithBoundedMemory() throws IOException {
+        byte[] bomb = new TiffBytes().tag(256, 20_000).tag(257, 20_000).tag(258, 8).tag(259, 5).tag(262, 1)
+                .tag(277, 1).tag(278, 20_000).data(lzwOfZeros(20_000 * 20_000)).build();
+        Path file = write("bomb2.tif", bomb);
+        assertThat(bomb.length).isLessThan(4_000_000);
+        assertRejected(file, Reason.TOO_MANY_PIXELS, () -> inspector.readWhole(file));
+        BufferedImage preview = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> inspector.preview(file, 200));
+        assertThat(preview.getWidth()).isLessThanOrEqualTo(200);
+    }
+
+    @Test
+    void handMadeLzwDecodesToZeros() throws IOException {
+        byte[] tiff = new TiffBytes().tag(256, 2000).tag(257, 2000).tag(258, 8).tag(259, 5).tag(262, 1)
+                .tag(277, 1).tag(278, 2000).data(lzwOfZeros(2000 * 2000)).build();
+        BufferedImage image = inspector.readWhole(write("zeros.tif", tiff));
+        int[] pixels = image.getRGB(0, 0, 2000, 2000, null, 0, 2000);
+        assertThat(Arrays.stream(pixels).allMatch(p -> (p & 0xFFFFFF) == 0)).isTrue();
+    }
+
+    @Test
+    void tiffWithGarbageDeflateDataIsCorruptWhenDecoded() throws IOException {
+        byte[] garbage = new byte[3000];
+        new Random(3).nextBytes(garbage);
+        byte[] tiff = new TiffBytes().tag(256, 100).tag(257, 100).tag(258, 8).tag(259, 8).tag(262, 1)
+                .tag(277, 1).tag(278, 100).data(garbage).build();
+        Path file = write("garbage.tif", tiff);
+        assertRejected(file, Reason.CORRUPT, () -> inspector.readWhole(file));
+    }
+
+    @Test
+    void tiffStripPointingPastTheEndIsCorrupt() throws IOException {
+        byte[] tiff = new TiffBytes().tag(256, 10).tag(257, 10).tag(258, 8).tag(259, 1).tag(262, 1)
+                .tag(277, 1).tag(278, 10).tag(279, 1_000_000).data(new byte[100]).build();
+        assertRejected(write("short.tif", tiff), Reason.CORRUPT);
+    }
+
+    @Test
+    void fileLargerThanTheLimitIsRefusedBeforeReading() throws IOException {
+        SafeImageInspector strict = new SafeImageInspector(new ImageLimits(1000L, null, null, null));
+        Path file = write("big.png", resource("idc/8951_idx5_x1001_y1351_class0.png"));
+        ImageRejectedException e = catchThrowableOfType(() -> strict.inspect(file), ImageRejectedException.class);
+        assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE_FILE);
+    }
+
+    @Test
+    void missingFileIsUnreadable() {
+        assertRejected(dir.resolve("nothing.png"), Reason.UNREADABLE);
+    }
+
+    private ImageRejectedException assertRejected(Path file, Reason reason) {
+        return assertRejected(file, reason, () -> inspector.inspect(file));
+    }
+
+    private ImageRejectedException assertRejected(Path file, Reason reason, Runnable action) {
+        ImageRejectedException e = assertTimeoutPreemptively(QUICKLY, () ->
+                catchThrowableOfType(action::run, ImageRejectedException.class));
+        assertThat(e).as("expected rejection of " + file.getFileName()).isNotNull();
+        assertThat(e.reason()).isEqualTo(reason);
+        assertThat(e.getMessage()).isNotBlank().doesNotContain("Exception").doesNotContain("\tat ");
+        return e;
+    }
+
+    private Path write(String name, byte[] content) throws IOException {
+        return Files.write(dir.resolve(name), content);
+    }
+
+    static byte[] resource(String name) throws IOException {
+        try (var in = HostileImageTest.class.getResourceAsStream("/images/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** A PNG whose IHDR declares the given size with a correct CRC, a tiny IDAT and IEND. */
+    static byte[] pngWithHeader(int width, int height) {
+        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        Deflater deflater = new Deflater();
+        deflater.setInput(new byte[16]);
+        deflater.finish();
+        byte[] idat = new byte[64];
+        int length = deflater.deflate(idat);
+        return TiffBytes.concat(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A},
+                chunk("IHDR", ihdr.array()), chunk("IDAT", Arrays.copyOf(idat, length)), chunk("IEND", new byte[0]));
+    }
+
+    private static byte[] chunk(String type, byte[] data) {
+        CRC32 crc = new CRC32();
+        crc.update(type.getBytes());
+        crc.update(data);
+        return ByteBuffer.allocate(12 + data.length).putInt(data.length).put(type.getBytes()).put(data)
+                .putInt((int) crc.getValue()).array();
+    }
+
+    /** TIFF LZW (MSB-first, early change) encoding of {@code count} zero bytes. */
+    static byte[] lzwOfZeros(long count) {
+        LzwZeros encoder = new LzwZeros();
+        return encoder.encode(count);
+    }
+
+    private static final class LzwZeros {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private long bitBuffer;
+        private int bitCount;
+
+        byte[] encode(long count) {
+            int codeWidth = 9;
+            int nextCode = 258;
+            emit(256, codeWidth);
+            // Since the last Clear, the table holds runs of zeros: code 256 + n is a run of n zeros (n >= 2)
+            long remaining = count;
+            int runLength = 1;
+            while (remaining > 0) {
+                int take = (int) Math.min(remaining, runLength);
+                emit(take == 1 ? 0 : 256 + take, codeWidth);
+                remaining -= take;
+                runLength++;
+                nextCode++;
+                if (nextCode == 4094) {
+                    emit(256, codeWidth);
+                    codeWidth = 9;
+                    nextCode = 258;
+                    runLength = 1;
+                } else if (nextCode >= (1 << codeWidth)) {
+                    codeWidth++;
+                }
+            }
+            emit(257, codeWidth);
+            if (bitCount > 0) {
+                out.write((int) (bitBuffer << (8 - bitCount)) & 0xFF);
+            }
+            return out.toByteArray();
+        }
+
+        private void emit(int code, int width) {
+            bitBuffer = (bitBuffer << width) | code;
+            bitCount += width;
+            while (bitCount >= 8) {
+                out.write((int) (bitBuffer >>> (bitCount - 8)) & 0xFF);
+                bitCount -= 8;
+            }
+        }
+    }
+}
