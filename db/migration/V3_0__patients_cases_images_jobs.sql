@@ -39,7 +39,7 @@ CREATE TABLE case_image (
     id                BIGSERIAL PRIMARY KEY,
     case_id           BIGINT        NOT NULL REFERENCES patient_case (id),
     original_filename VARCHAR(255)  NOT NULL,
-    sha256            CHAR(64)      NOT NULL,
+    sha256            VARCHAR(64)   NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
     size_bytes        BIGINT        NOT NULL,
     format            VARCHAR(32)   NOT NULL,
     width             INT           NOT NULL,
