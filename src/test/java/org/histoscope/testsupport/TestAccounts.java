@@ -1,24 +1,50 @@
 package org.histoscope.testsupport;
 
 import java.util.Set;
-import org.histoscope.security.Roles;
+import java.util.function.Supplier;
 import org.histoscope.users.UserAccountService;
+import org.histoscope.users.UserAccountSummary;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
 
-/** Creates real user accounts (through the users feature, as an administrator) for tests that sign or log in. */
+/**
+ * Creates accounts for tests through the real service API, as a real administrator would, and then has the new
+ * user change the initial password so that the account can be used at once (no forced password change).
+ */
 public final class TestAccounts {
-
-    public static final String PASSWORD = "Correct-Horse-Battery-42";
 
     private TestAccounts() {
     }
 
-    /** Creates the account unless it exists; its password is {@link #PASSWORD}. */
-    public static void ensure(UserAccountService users, String username, String fullName, String... roles) {
-        ActingAs.run("test-admin", () -> {
-            if (users.find(username).isEmpty()) {
-                users.create(new UserAccountService.NewUser(username, fullName, username + "@example.org",
-                        Set.of(roles), PASSWORD));
-            }
-        }, Roles.ADMIN);
+    /** A ready account with the given password and roles (e.g. "PATHOLOGIST"). */
+    public static UserAccountSummary createReadyUser(UserAccountService accounts, String username, String password,
+                                                     String... roles) {
+        String initial = "Initial-" + password;
+        runAs("test-admin", Set.of("ADMIN"), () -> accounts.create(new UserAccountService.NewUser(
+                username, "Dr " + username.substring(0, 1).toUpperCase() + username.substring(1), null,
+                Set.of(roles), initial)));
+        runAs(username, Set.of(roles), () -> {
+            accounts.changeOwnPassword(initial, password);
+            return null;
+        });
+        return runAs("test-admin", Set.of("ADMIN"), () -> accounts.find(username).orElseThrow());
+    }
+
+    /** Runs the work with the given user signed in (on this thread), restoring the previous context afterwards. */
+    public static <T> T runAs(String username, Set<String> roles, Supplier<T> work) {
+        SecurityContext previous = SecurityContextHolder.getContext();
+        SecurityContext context = SecurityContextHolder.createEmptyContext();
+        Authentication authentication = new UsernamePasswordAuthenticationToken(username, "n/a",
+                AuthorityUtils.createAuthorityList(roles.stream().map(r -> "ROLE_" + r).toArray(String[]::new)));
+        context.setAuthentication(authentication);
+        SecurityContextHolder.setContext(context);
+        try {
+            return work.get();
+        } finally {
+            SecurityContextHolder.setContext(previous);
+        }
     }
 }
