@@ -1,26 +1,50 @@
 package org.histoscope.security;
 
 import com.vaadin.flow.spring.security.VaadinWebSecurity;
+import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.DisabledException;
+import org.springframework.security.authentication.LockedException;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.authentication.ExceptionMappingAuthenticationFailureHandler;
 
-/** Every view and endpoint needs a login, except the login page and the health probe. */
+/**
+ * Every view and endpoint needs a login, except the login page and the health probe. Failed logins are counted
+ * by the users feature from Spring Security's authentication events (see users.AuthenticationAuditListener);
+ * a locked account is refused before its password is checked and the login page says so.
+ */
 @Configuration
 @EnableWebSecurity
 @EnableMethodSecurity(jsr250Enabled = true)
 public class SecurityConfiguration extends VaadinWebSecurity {
 
+    static final String LOGIN_ERROR_URL = "/login?error";
+    static final String LOGIN_LOCKED_URL = "/login?locked";
+
     @Override
     protected void configure(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(auth -> auth
-                .requestMatchers("/actuator/health", "/actuator/health/**").permitAll());
+                .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                // Spring Boot's error page: a failed request must get its status, not a redirect to the login
+                .requestMatchers("/error").permitAll());
         super.configure(http);
         setLoginView(http, LoginView.class);
+        http.formLogin(form -> form.failureHandler(loginFailureHandler()));
+    }
+
+    private static ExceptionMappingAuthenticationFailureHandler loginFailureHandler() {
+        ExceptionMappingAuthenticationFailureHandler handler = new ExceptionMappingAuthenticationFailureHandler();
+        handler.setDefaultFailureUrl(LOGIN_ERROR_URL);
+        // A disabled account gets the generic message: it should not learn that it still exists
+        handler.setExceptionMappings(Map.of(
+                LockedException.class.getName(), LOGIN_LOCKED_URL,
+                DisabledException.class.getName(), LOGIN_ERROR_URL));
+        return handler;
     }
 
     @Bean

@@ -1,0 +1,100 @@
+package org.histoscope.security;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/**
+ * Password rules after OWASP ASVS 5.0 V6.2: at least 12 characters, up to 128 allowed, any characters, no
+ * composition rules, not a commonly used password (list shipped in {@value #COMMON_PASSWORDS}), not the user name.
+ */
+@Component
+public class PasswordPolicy {
+
+    public static final int MIN_LENGTH = 12;
+    public static final int MAX_LENGTH = 128;
+    static final String COMMON_PASSWORDS = "/org/histoscope/security/common-passwords.txt";
+
+    private final Set<String> commonPasswords;
+
+    public PasswordPolicy() {
+        this.commonPasswords = loadCommonPasswords();
+    }
+
+    /** Every rule the password breaks, as messages for the user; empty when the password is acceptable. */
+    public List<String> violations(String username, String password) {
+        List<String> problems = new ArrayList<>();
+        if (password == null || password.isEmpty()) {
+            problems.add("Enter a password.");
+            return problems;
+        }
+        int length = password.codePointCount(0, password.length());
+        if (length < MIN_LENGTH) {
+            problems.add("Use at least " + MIN_LENGTH + " characters (a passphrase of several words is easiest); "
+                    + "this one has " + length + ".");
+        }
+        if (length > MAX_LENGTH) {
+            problems.add("Use at most " + MAX_LENGTH + " characters; this one has " + length + ".");
+        }
+        if (commonPasswords.contains(password.toLowerCase(Locale.ROOT))) {
+            problems.add("This password is on a list of commonly used passwords; choose another.");
+        }
+        if (username != null && password.equalsIgnoreCase(username.trim())) {
+            problems.add("The password must not be the user name.");
+        }
+        return problems;
+    }
+
+    public void check(String username, String password) {
+        List<String> problems = violations(username, password);
+        if (!problems.isEmpty()) {
+            throw new PasswordPolicyViolation(problems);
+        }
+    }
+
+    int commonPasswordCount() {
+        return commonPasswords.size();
+    }
+
+    private static Set<String> loadCommonPasswords() {
+        InputStream in = PasswordPolicy.class.getResourceAsStream(COMMON_PASSWORDS);
+        if (in == null) {
+            throw new IllegalStateException("Common password list missing from the classpath: " + COMMON_PASSWORDS);
+        }
+        Set<String> passwords = new HashSet<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    passwords.add(line.strip().toLowerCase(Locale.ROOT));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Set.copyOf(passwords);
+    }
+
+    /** A password broke the policy; the message lists every reason. */
+    public static class PasswordPolicyViolation extends IllegalArgumentException {
+        private final List<String> problems;
+
+        public PasswordPolicyViolation(List<String> problems) {
+            super(String.join(" ", problems));
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<String> problems() {
+            return problems;
+        }
+    }
+}

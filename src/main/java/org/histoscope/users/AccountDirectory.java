@@ -1,0 +1,55 @@
+package org.histoscope.users;
+
+import java.util.List;
+import java.util.Optional;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The users feature's answer to {@link UserDirectory}, backed by the account table. */
+@Service
+class AccountDirectory implements UserDirectory {
+
+    private final UserAccountRepository accounts;
+    private final PasswordEncoder passwordEncoder;
+    private final LoginAttempts loginAttempts;
+
+    AccountDirectory(UserAccountRepository accounts, PasswordEncoder passwordEncoder, LoginAttempts loginAttempts) {
+        this.accounts = accounts;
+        this.passwordEncoder = passwordEncoder;
+        this.loginAttempts = loginAttempts;
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Optional<String> printedName(String username) {
+        return accounts.findByUsernameIgnoreCase(username == null ? "" : username).map(UserAccount::getFullName);
+    }
+
+    /**
+     * Not transactional on purpose: a failure is recorded by {@link LoginAttempts} in its own transaction, so the
+     * count stays even when the caller's transaction rolls back because of the refusal. A locked or disabled
+     * account never verifies.
+     */
+    @Override
+    public boolean verifyPassword(String username, String rawPassword) {
+        Optional<UserAccount> found = accounts.findByUsernameIgnoreCase(username == null ? "" : username);
+        boolean ok = found.isPresent()
+                && found.get().isEnabled()
+                && !found.get().isLockedAt(java.time.Instant.now())
+                && rawPassword != null
+                && passwordEncoder.matches(rawPassword, found.get().getPasswordHash());
+        if (!ok) {
+            loginAttempts.failed(username, UserAuditAction.PASSWORD_VERIFICATION_FAILED, "wrong password");
+        }
+        return ok;
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public List<UserSummary> usersWithRole(String role) {
+        return accounts.findEnabledWithRole(role).stream()
+                .map(a -> new UserSummary(a.getUsername(), a.getFullName()))
+                .toList();
+    }
+}

@@ -1,0 +1,39 @@
+package org.histoscope.users;
+
+import java.time.Clock;
+import java.util.Optional;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Accounts for Spring Security's form login. A locked account is reported as locked, so the provider refuses it
+ * before checking the password (LockedException) and the login page can say so.
+ */
+@Service
+class AccountUserDetailsService implements UserDetailsService {
+
+    private final UserAccountRepository accounts;
+    private final Clock clock;
+
+    AccountUserDetailsService(UserAccountRepository accounts, Optional<Clock> clock) {
+        this.accounts = accounts;
+        this.clock = clock.orElse(Clock.systemUTC());
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public UserDetails loadUserByUsername(String username) {
+        UserAccount account = accounts.findByUsernameIgnoreCase(username == null ? "" : username.trim())
+                .orElseThrow(() -> new UsernameNotFoundException("No such user"));
+        return User.withUsername(account.getUsername())
+                .password(account.getPasswordHash())
+                .roles(account.getRoles().toArray(String[]::new))
+                .disabled(!account.isEnabled())
+                .accountLocked(account.isLockedAt(clock.instant()))
+                .build();
+    }
+}

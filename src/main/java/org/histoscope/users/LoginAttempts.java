@@ -1,0 +1,94 @@
+package org.histoscope.users;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.histoscope.audit.AuditService;
+import org.histoscope.security.SecurityProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Counts consecutive failed password checks per account and locks the account for a while after too many.
+ * Fed by {@link AuthenticationAuditListener} (logins) and by password re-verification (signatures), so both
+ * paths share one counter. Failures while locked are recorded but do not extend the lock.
+ */
+@Service
+class LoginAttempts {
+
+    private static final Logger log = LoggerFactory.getLogger(LoginAttempts.class);
+    static final String ANONYMOUS = "anonymous";
+
+    private final UserAccountRepository accounts;
+    private final AuditService audit;
+    private final SecurityProperties.Lockout lockout;
+    private final Clock clock;
+
+    LoginAttempts(UserAccountRepository accounts, AuditService audit, SecurityProperties properties,
+                  Optional<Clock> clock) {
+        this.accounts = accounts;
+        this.audit = audit;
+        this.lockout = properties.lockout();
+        this.clock = clock.orElse(Clock.systemUTC());
+    }
+
+    /**
+     * Runs in its own transaction so that a refusal the caller then rolls back still counts. Callers must not
+     * hold the audit append lock (i.e. verify passwords before recording their own audit events).
+     */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    public void failed(String attemptedUsername, UserAuditAction action, String reason) {
+        Optional<UserAccount> found = accounts.findForUpdate(attemptedUsername == null ? "" : attemptedUsername);
+        if (found.isEmpty()) {
+            audit.recordAs(ANONYMOUS, action, "USER", clip(attemptedUsername), Map.of("reason", "unknown user"));
+            return;
+        }
+        UserAccount account = found.get();
+        Instant now = clock.instant();
+        if (account.isLockedAt(now)) {
+            audit.recordAs(account.getUsername(), action, "USER", account.getUsername(),
+                    Map.of("reason", "account locked", "lockedUntil", account.getLockedUntil().toString()));
+            return;
+        }
+        if (account.getLockedUntil() != null) {
+            // An expired lock starts a fresh count
+            account.setLockedUntil(null);
+            account.setFailedAttempts(0);
+        }
+        int failures = account.getFailedAttempts() + 1;
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("reason", reason);
+        details.put("consecutiveFailures", failures);
+        audit.recordAs(account.getUsername(), action, "USER", account.getUsername(), details);
+        if (failures >= lockout.maxFailures()) {
+            Instant until = now.plus(lockout.duration());
+            account.setLockedUntil(until);
+            account.setFailedAttempts(0);
+            log.warn("Account '{}' locked until {} after {} failed password checks", account.getUsername(), until,
+                    failures);
+            audit.recordAs("system", UserAuditAction.ACCOUNT_LOCKED, "USER", account.getUsername(),
+                    Map.of("lockedUntil", until.toString(), "failures", failures));
+        } else {
+            account.setFailedAttempts(failures);
+        }
+    }
+
+    @Transactional
+    public void succeeded(String username) {
+        accounts.findForUpdate(username).ifPresent(account -> {
+            account.setFailedAttempts(0);
+            account.setLockedUntil(null);
+            audit.recordAs(account.getUsername(), UserAuditAction.LOGIN_SUCCEEDED, "USER", account.getUsername(),
+                    Map.of());
+        });
+    }
+
+    static String clip(String s) {
+        return s == null ? "" : s.length() <= 64 ? s : s.substring(0, 64);
+    }
+}

@@ -1,0 +1,37 @@
+package org.histoscope.users;
+
+import jakarta.persistence.LockModeType;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+
+interface UserAccountRepository extends JpaRepository<UserAccount, Long> {
+
+    Optional<UserAccount> findByUsernameIgnoreCase(String username);
+
+    /** Row-locked read, so concurrent failed logins count every attempt. */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select u from UserAccount u where lower(u.username) = lower(:username)")
+    Optional<UserAccount> findForUpdate(@Param("username") String username);
+
+    @Query("""
+            select u from UserAccount u
+            where :q = '' or lower(u.username) like :q or lower(u.fullName) like :q or lower(u.email) like :q
+            order by lower(u.username)""")
+    List<UserAccount> search(@Param("q") String likePattern, Pageable page);
+
+    @Query("""
+            select count(u) from UserAccount u
+            where :q = '' or lower(u.username) like :q or lower(u.fullName) like :q or lower(u.email) like :q""")
+    long countMatching(@Param("q") String likePattern);
+
+    @Query("select u from UserAccount u join u.roles r where r = :role and u.enabled = true order by u.fullName")
+    List<UserAccount> findEnabledWithRole(@Param("role") String role);
+
+    @Query("select count(u) from UserAccount u join u.roles r where r = 'ADMIN' and u.enabled = true")
+    long countEnabledAdmins();
+}

@@ -1,0 +1,67 @@
+package org.histoscope.testsupport;
+
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A plain HTTP client against the running app (RANDOM_PORT) with its own cookie jar, that never follows
+ * redirects, so tests can assert exactly where the security layer sends a request.
+ */
+public final class FormLoginClient {
+
+    private final String baseUrl;
+    private final HttpClient http;
+
+    public FormLoginClient(int port) {
+        this.baseUrl = "http://localhost:" + port;
+        this.http = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    /** A GET as a browser's page load (accepting HTML). */
+    public HttpResponse<String> get(String path) {
+        return get(path, "text/html,application/xhtml+xml");
+    }
+
+    public HttpResponse<String> get(String path, String accept) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Accept", accept)
+                .GET().build());
+    }
+
+    /** Posts the login form as the browser does; returns the response (a redirect to the target or to /login?...). */
+    public HttpResponse<String> login(String username, String password) {
+        String form = "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)
+                + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+    }
+
+    /** The Location header of a redirect, without the scheme/host part. */
+    public static String redirectTarget(HttpResponse<?> response) {
+        String location = response.headers().firstValue("Location").orElse("");
+        return location.replaceFirst("^https?://[^/]+", "");
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("Request failed: " + request.uri(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

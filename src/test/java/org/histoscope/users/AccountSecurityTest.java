@@ -1,0 +1,154 @@
+package org.histoscope.users;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Set;
+import org.histoscope.audit.AuditEntry;
+import org.histoscope.audit.AuditFilter;
+import org.histoscope.audit.AuditSearch;
+import org.histoscope.security.PasswordPolicy.PasswordPolicyViolation;
+import org.histoscope.security.Roles;
+import org.histoscope.testsupport.FormLoginClient;
+import org.histoscope.testsupport.TestAccounts;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Accounts on a real PostgreSQL behind the real login: first admin, persistence, lockout and unlock, rules. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class AccountSecurityTest {
+
+    private static final Set<String> ADMIN = Set.of(Roles.ADMIN);
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    UserAccountService accounts;
+    @Autowired
+    UserDirectory directory;
+    @Autowired
+    AuditSearch auditSearch;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Test
+    void theFirstAdministratorExistsMustChangeThePasswordAndWasAudited() {
+        UserAccountSummary admin = asAdmin(() -> accounts.find("admin").orElseThrow());
+        assertThat(admin.roles()).containsExactly(Roles.ADMIN);
+        assertThat(admin.mustChangePassword()).isTrue();
+        assertThat(jdbc.queryForObject("SELECT password_hash FROM app_user WHERE username = 'admin'", String.class))
+                .startsWith("{bcrypt}$2");
+        List<AuditEntry> events = asAdmin(() -> auditSearch.search(
+                new AuditFilter(null, "FIRST_ADMIN_CREATED", null, null, null, null, null), 0, 10));
+        assertThat(events).singleElement().satisfies(e -> {
+            assertThat(e.actor()).isEqualTo("system");
+            assertThat(e.detailsJson()).contains("configured");
+        });
+    }
+
+    @Test
+    void usersPersistWithTheirRolesAndAreFoundByTheDirectory() {
+        TestAccounts.createReadyUser(accounts, "rita", "Reviewing-Slides-Daily-7", Roles.REVIEWER, Roles.PATHOLOGIST);
+        assertThat(jdbc.queryForList("SELECT r.role FROM app_user_role r JOIN app_user u ON u.id = r.user_id "
+                + "WHERE u.username = 'rita' ORDER BY r.role", String.class)).containsExactly("PATHOLOGIST", "REVIEWER");
+        assertThat(directory.printedName("RITA")).contains("Dr Rita");
+        assertThat(directory.usersWithRole(Roles.REVIEWER)).extracting(UserDirectory.UserSummary::username)
+                .contains("rita");
+        assertThat(directory.verifyPassword("rita", "Reviewing-Slides-Daily-7")).isTrue();
+        assertThat(asAdmin(() -> accounts.find("rita").orElseThrow()).mustChangePassword()).isFalse();
+    }
+
+    @Test
+    void fiveFailedLoginsLockTheAccountUntilAnAdministratorUnlocksIt() {
+        TestAccounts.createReadyUser(accounts, "larry", "Lymph-Node-Sections-4", Roles.PATHOLOGIST);
+        FormLoginClient browser = new FormLoginClient(port);
+        for (int i = 1; i <= 5; i++) {
+            HttpResponse<String> failed = browser.login("larry", "wrong-password-" + i);
+            assertThat(FormLoginClient.redirectTarget(failed)).as("attempt %d", i).isEqualTo("/login?error");
+        }
+        UserAccountSummary locked = asAdmin(() -> accounts.find("larry").orElseThrow());
+        assertThat(locked.locked()).isTrue();
+
+        HttpResponse<String> refused = browser.login("larry", "Lymph-Node-Sections-4");
+        assertThat(FormLoginClient.redirectTarget(refused)).isEqualTo("/login?locked");
+        assertThat(directory.verifyPassword("larry", "Lymph-Node-Sections-4")).isFalse();
+
+        asAdmin(() -> accounts.unlock("larry"));
+        HttpResponse<String> accepted = browser.login("larry", "Lymph-Node-Sections-4");
+        assertThat(accepted.statusCode()).isEqualTo(302);
+        assertThat(FormLoginClient.redirectTarget(accepted)).doesNotContain("/login");
+
+        List<String> actions = asAdmin(() -> auditSearch.search(
+                new AuditFilter(null, null, "USER", "larry", null, null, null), 0, 100))
+                .stream().map(AuditEntry::action).toList();
+        assertThat(actions).contains("LOGIN_FAILED", "ACCOUNT_LOCKED", "ACCOUNT_UNLOCKED", "LOGIN_SUCCEEDED");
+        assertThat(actions.stream().filter("LOGIN_FAILED"::equals).count()).isGreaterThanOrEqualTo(6);
+    }
+
+    @Test
+    void failedPasswordReverificationCountsTowardsTheLockout() {
+        TestAccounts.createReadyUser(accounts, "sigrid", "Signing-Out-Cases-Today", Roles.REVIEWER);
+        for (int i = 0; i < 5; i++) {
+            assertThat(directory.verifyPassword("sigrid", "not-my-password")).isFalse();
+        }
+        assertThat(asAdmin(() -> accounts.find("sigrid").orElseThrow()).locked()).isTrue();
+        assertThat(directory.verifyPassword("sigrid", "Signing-Out-Cases-Today")).isFalse();
+    }
+
+    @Test
+    void administrationRulesAreEnforcedByTheService() {
+        TestAccounts.createReadyUser(accounts, "ada", "Administering-Histoscope-1", Roles.ADMIN);
+        TestAccounts.runAs("ada", ADMIN, () -> {
+            assertThatThrownBy(() -> accounts.setEnabled("ada", false))
+                    .isInstanceOf(UserAdministrationException.class).hasMessageContaining("your own account");
+            assertThatThrownBy(() -> accounts.update("ada",
+                    new UserAccountService.UserChanges("Ada", null, Set.of(Roles.PATHOLOGIST))))
+                    .isInstanceOf(UserAdministrationException.class).hasMessageContaining("own administrator role");
+            assertThatThrownBy(() -> accounts.create(new UserAccountService.NewUser("ADA", "Other Ada", null,
+                    Set.of(Roles.REVIEWER), "Another-Long-Passphrase")))
+                    .isInstanceOf(UserAdministrationException.class).hasMessageContaining("already exists");
+            assertThatThrownBy(() -> accounts.create(new UserAccountService.NewUser("bob", "Bob", null,
+                    Set.of(Roles.REVIEWER), "short")))
+                    .isInstanceOf(PasswordPolicyViolation.class).hasMessageContaining("at least 12");
+            assertThatThrownBy(() -> accounts.create(new UserAccountService.NewUser("bob", "Bob", null,
+                    Set.of(), "Another-Long-Passphrase")))
+                    .isInstanceOf(UserAdministrationException.class).hasMessageContaining("at least one role");
+
+            UserAccountSummary bob = accounts.create(new UserAccountService.NewUser("bob", "Bob Builder",
+                    "bob@example.org", Set.of(Roles.REVIEWER), "Another-Long-Passphrase"));
+            assertThat(bob.mustChangePassword()).isTrue();
+            assertThat(accounts.setEnabled("bob", false).enabled()).isFalse();
+            assertThat(accounts.update("bob", new UserAccountService.UserChanges("Bob Builder", null,
+                    Set.of(Roles.REVIEWER, Roles.PATHOLOGIST))).roles())
+                    .containsExactlyInAnyOrder(Roles.REVIEWER, Roles.PATHOLOGIST);
+            return null;
+        });
+        FormLoginClient browser = new FormLoginClient(port);
+        assertThat(FormLoginClient.redirectTarget(browser.login("bob", "Another-Long-Passphrase")))
+                .isEqualTo("/login?error");
+    }
+
+    @Test
+    void changingTheOwnPasswordChecksTheCurrentOneAndThePolicy() {
+        TestAccounts.createReadyUser(accounts, "carl", "Carl-Counts-Mitoses", Roles.PATHOLOGIST);
+        TestAccounts.runAs("carl", Set.of(Roles.PATHOLOGIST), () -> {
+            assertThatThrownBy(() -> accounts.changeOwnPassword("wrong", "A-Brand-New-Passphrase"))
+                    .hasMessageContaining("current password is not correct");
+            assertThatThrownBy(() -> accounts.changeOwnPassword("Carl-Counts-Mitoses", "carl"))
+                    .isInstanceOf(PasswordPolicyViolation.class);
+            accounts.changeOwnPassword("Carl-Counts-Mitoses", "A-Brand-New-Passphrase");
+            return null;
+        });
+        assertThat(directory.verifyPassword("carl", "A-Brand-New-Passphrase")).isTrue();
+        assertThat(directory.verifyPassword("carl", "Carl-Counts-Mitoses")).isFalse();
+    }
+
+    private static <T> T asAdmin(java.util.function.Supplier<T> work) {
+        return TestAccounts.runAs("test-admin", ADMIN, work);
+    }
+}
