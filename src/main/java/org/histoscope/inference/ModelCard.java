@@ -4,35 +4,52 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The model card ({@code model-card.json}) of a model package: what the model expects and how it was made.
- * Preprocessing is driven entirely by {@link InputSpec}.
+ * The model card ({@code model-card.json}, schema version 1, see models/README.md) of a model package: what the
+ * model expects and how it was made. Preprocessing is driven entirely by {@link InputSpec}.
  *
- * @param metrics  free-form metrics from training (AUC, accuracy...), kept as parsed JSON
- * @param micronsPerPixel microns per pixel of the training images at native size (null when unknown)
+ * @param architecture       short description: the card's architecture.arch and description
+ * @param classes            class names, index {@link #positiveClassIndex()} is the positive (cancer) class
+ * @param threshold          decision threshold proposed by the card
+ * @param micronsPerPixel    physical pixel size of the training patches; null when unknown
+ * @param metrics            the card's metrics object (validation/test figures), as parsed JSON
+ * @param sha256             sha256 of model.onnx according to the card
+ * @param referenceTolerance how closely reference probabilities must be reproduced (default 1e-4)
  */
 public record ModelCard(String id, String name, String version, String architecture, List<String> classes,
-                        InputSpec input, OutputSpec output, double threshold, Double micronsPerPixel,
-                        Map<String, Object> metrics, String sha256) {
+                        int positiveClassIndex, InputSpec input, OutputSpec output, double threshold,
+                        Double micronsPerPixel, Map<String, Object> metrics, String sha256,
+                        double referenceTolerance) {
+
+    public ModelCard {
+        classes = List.copyOf(classes);
+        metrics = metrics == null ? Map.of() : metrics;
+    }
 
     /**
      * @param name          ONNX input name
-     * @param height        model input height (pixels)
+     * @param height        model input height (pixels), the native patch size
      * @param width         model input width
-     * @param layout        "NCHW"
+     * @param layout        "NCHW" (the only layout supported)
      * @param channelOrder  "RGB" or "BGR"
-     * @param scale         multiply 8-bit values by this first (1/255)
-     * @param mean          per-channel mean subtracted after scaling, in channel order
-     * @param std           per-channel std divided by after subtracting
-     * @param resizeMethod  how a patch of another size is fitted: "pad_white_center_crop" (pad bottom/right with
-     *                      white, centre-crop larger) or "bilinear"
+     * @param scale         8-bit values are multiplied by this first (1/255)
+     * @param mean          per-channel mean subtracted after scaling, in R, G, B order
+     * @param std           per-channel standard deviation divided by after subtracting, in R, G, B order
+     * @param resizeMethod  the card's text; patches are never resized outside the model: smaller ones are padded
+     *                      bottom/right with white, larger ones centre-cropped (patch mode) or tiled (whole image)
      */
     public record InputSpec(String name, int height, int width, String layout, String channelOrder, double scale,
-                            double[] mean, double[] std, String resizeMethod) {
+                            List<Double> mean, List<Double> std, String resizeMethod) {
+
+        public InputSpec {
+            mean = List.copyOf(mean);
+            std = List.copyOf(std);
+        }
     }
 
     /**
      * @param name    ONNX output name
-     * @param meaning "probability" (sigmoid applied in the graph) or "logit"
+     * @param meaning the card's text, e.g. "probability of class 'cancer' (sigmoid inside the graph)"; a meaning
+     *                that says "logit" makes inference apply the sigmoid itself
      */
     public record OutputSpec(String name, String meaning) {
 
@@ -41,12 +58,12 @@ public record ModelCard(String id, String name, String version, String architect
         }
     }
 
-    /** The positive (cancer) class: the last of {@link #classes()}. */
     public String positiveClass() {
-        return classes.get(classes.size() - 1);
+        return classes.get(positiveClassIndex);
     }
 
+    /** The class reported when the probability is below the threshold (the other class of a binary model). */
     public String negativeClass() {
-        return classes.get(0);
+        return classes.get(positiveClassIndex == 0 ? 1 : 0);
     }
 }

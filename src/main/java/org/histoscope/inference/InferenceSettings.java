@@ -1,0 +1,29 @@
+package org.histoscope.inference;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of {@code histoscope.inference.*}.
+ *
+ * @param intraOpThreads    ONNX Runtime intra-op threads per session; 0 = ONNX Runtime's default (physical cores)
+ * @param useCuda           try the CUDA execution provider (GPU 0) first; falls back to CPU with the reason logged
+ * @param batchSize         tiles per ONNX Runtime call in whole-image mode
+ * @param tissueMinFraction a tile is classified when at least this fraction of its pixels look like tissue
+ * @param heatmapMaxSide    longer side of the heatmap overlay in pixels (same as the UI's preview)
+ * @param explainPatches    compute an occlusion-sensitivity map for patch predictions
+ */
+@ConfigurationProperties("histoscope.inference")
+public record InferenceSettings(Integer intraOpThreads, Boolean useCuda, Integer batchSize, Double tissueMinFraction,
+                                Integer heatmapMaxSide, Boolean explainPatches) {
+
+    public static final InferenceSettings DEFAULT = new InferenceSettings(null, null, null, null, null, null);
+
+    public InferenceSettings {
+        intraOpThreads = intraOpThreads == null ? 0 : intraOpThreads;
+        useCuda = useCuda == null || useCuda;
+        batchSize = batchSize == null ? 32 : Math.max(1, batchSize);
+        tissueMinFraction = tissueMinFraction == null ? 0.25 : tissueMinFraction;
+        heatmapMaxSide = heatmapMaxSide == null ? 1024 : heatmapMaxSide;
+        explainPatches = explainPatches == null || explainPatches;
+    }
+}

@@ -1,0 +1,120 @@
+package org.histoscope.inference;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Reads and checks {@code model-card.json} files. */
+public final class ModelCards {
+
+    public static final String CARD_FILE = "model-card.json";
+    public static final String MODEL_FILE = "model.onnx";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelCards() {
+    }
+
+    /** @throws InvalidModelCardException naming the missing or wrong field */
+    public static ModelCard read(Path cardFile) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(cardFile));
+        } catch (IOException e) {
+            throw new InvalidModelCardException("The model card " + cardFile.getFileName() + " is not readable JSON: "
+                    + e.getMessage().lines().findFirst().orElse(""));
+        }
+        return parse(root);
+    }
+
+    static ModelCard parse(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new InvalidModelCardException("The model card is not a JSON object.");
+        }
+        JsonNode input = required(root, "input");
+        JsonNode output = required(root, "output");
+        List<String> classes = new ArrayList<>();
+        required(root, "classes").forEach(c -> classes.add(c.asText()));
+        if (classes.size() != 2) {
+            throw new InvalidModelCardException("The model card must list exactly two classes, found " + classes.size());
+        }
+        int positive = root.path("positive_class_index").asInt(1);
+        ModelCard.InputSpec inputSpec = new ModelCard.InputSpec(text(input, "name"), positiveInt(input, "height"),
+                positiveInt(input, "width"), input.path("layout").asText("NCHW"),
+                input.path("channel_order").asText("RGB"), input.path("scale").asDouble(1.0 / 255),
+                triple(input, "mean"), triple(input, "std"), input.path("resize_method").asText(""));
+        if (!"NCHW".equalsIgnoreCase(inputSpec.layout())) {
+            throw new InvalidModelCardException("Only NCHW input layout is supported, the card says " + inputSpec.layout());
+        }
+        if (inputSpec.std().stream().anyMatch(s -> !(s > 0))) {
+            throw new InvalidModelCardException("input.std values must be positive.");
+        }
+        double threshold = required(root, "threshold").asDouble(Double.NaN);
+        if (!(threshold > 0 && threshold < 1)) {
+            throw new InvalidModelCardException("threshold must be between 0 and 1.");
+        }
+        JsonNode mpp = root.path("microns_per_pixel");
+        Double microns = mpp.isNumber() && mpp.asDouble() > 0 ? mpp.asDouble() : null;
+        String sha = root.path("onnx").path("sha256").asText(root.path("sha256").asText(""));
+        if (!sha.matches("[0-9a-fA-F]{64}")) {
+            throw new InvalidModelCardException("The card has no valid onnx.sha256 of model.onnx.");
+        }
+        JsonNode arch = root.path("architecture");
+        String architecture = arch.isObject()
+                ? (arch.path("arch").asText("") + " " + arch.path("description").asText("")).trim()
+                : arch.asText("");
+        Map<String, Object> metrics = JSON.convertValue(root.path("metrics").isObject() ? root.get("metrics")
+                : JSON.createObjectNode(), new TypeReference<Map<String, Object>>() { });
+        return new ModelCard(text(root, "id"), root.path("name").asText(text(root, "id")), text(root, "version"),
+                architecture, classes, positive, inputSpec,
+                new ModelCard.OutputSpec(text(output, "name"), output.path("meaning").asText("probability")),
+                threshold, microns, metrics, sha.toLowerCase(), root.path("reference").path("tolerance").asDouble(1e-4));
+    }
+
+    private static JsonNode required(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new InvalidModelCardException("The model card lacks '" + field + "'.");
+        }
+        return value;
+    }
+
+    private static String text(JsonNode node, String field) {
+        String value = required(node, field).asText("");
+        if (value.isBlank()) {
+            throw new InvalidModelCardException("The model card field '" + field + "' is empty.");
+        }
+        return value;
+    }
+
+    private static int positiveInt(JsonNode node, String field) {
+        int value = required(node, field).asInt(0);
+        if (value <= 0) {
+            throw new InvalidModelCardException("The model card field '" + field + "' must be a positive integer.");
+        }
+        return value;
+    }
+
+    private static List<Double> triple(JsonNode node, String field) {
+        JsonNode array = required(node, field);
+        if (!array.isArray() || array.size() != 3) {
+            throw new InvalidModelCardException("input." + field + " must hold three numbers.");
+        }
+        List<Double> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asDouble()));
+        return values;
+    }
+
+    /** A model card that is missing or malformed; the message names the problem. */
+    public static class InvalidModelCardException extends RuntimeException {
+        public InvalidModelCardException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package org.histoscope.inference;
+
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.histoscope.images.ImageInfo;
+import org.histoscope.images.RegionReader;
+
+/**
+ * Whole-image mode: the image is cut into a grid of square tiles of {@code tileSide} image pixels (the model's
+ * native patch at the model's resolution), read band by band (a few tile rows at a time, so memory is bounded by the
+ * band, not the image), background tiles are skipped by the {@link TissueDetector}, and tissue tiles are classified
+ * in batches.
+ */
+final class WholeImagePredictor {
+
+    /** Bands are at least this many pixel rows high, so tiled TIFFs (tiles of 256-512 rows) are decoded few times. */
+    private static final int MIN_BAND_ROWS = 512;
+    private static final int TOP_TILES = 10;
+
+    private final LoadedModel model;
+    private final InferenceSettings settings;
+    private final long maxFullDecodePixels;
+
+    WholeImagePredictor(LoadedModel model, InferenceSettings settings, long maxFullDecodePixels) {
+        this.model = model;
+        this.settings = settings;
+        this.maxFullDecodePixels = maxFullDecodePixels;
+    }
+
+    record Result(float[] grid, int columns, int rows, int tileSide, long decodeNanos, long inferNanos) {
+    }
+
+    Result run(RegionReader reader, int tileSide, ProgressListener progress) {
+        ImageInfo info = reader.info();
+        int size = model.card().input().width();
+        int columns = ceilDiv(info.width(), tileSide);
+        int rows = ceilDiv(info.height(), tileSide);
+        float[] grid = new float[columns * rows];
+        Arrays.fill(grid, Float.NaN);
+        Preprocessor preprocessor = new Preprocessor(model.card().input());
+        TissueDetector tissue = new TissueDetector(settings.tissueMinFraction());
+        int batchSize = settings.batchSize();
+        float[] batch = new float[batchSize * preprocessor.valuesPerPatch()];
+        int[] pending = new int[batchSize];
+        int pendingCount = 0;
+        long decodeNanos = 0;
+        long inferNanos = 0;
+
+        int tileRowsPerBand = info.pixelCount() <= maxFullDecodePixels ? rows
+                : Math.max(1, ceilDiv(MIN_BAND_ROWS, tileSide));
+        for (int firstRow = 0; firstRow < rows; firstRow += tileRowsPerBand) {
+            long started = System.nanoTime();
+            int bandTop = firstRow * tileSide;
+            int bandRows = Math.min(tileRowsPerBand, rows - firstRow);
+            int bandHeight = Math.min(bandRows * tileSide, info.height() - bandTop);
+            BufferedImage band = reader.readRegion(new Rectangle(0, bandTop, info.width(), bandHeight), 1);
+            for (int row = firstRow; row < firstRow + bandRows; row++) {
+                for (int column = 0; column < columns; column++) {
+                    int left = column * tileSide;
+                    int top = row * tileSide - bandTop;
+                    if (!tissue.isTissue(band, left, top, tileSide, tileSide)) {
+                        continue;
+                    }
+                    if (tileSide == size) {
+                        preprocessor.patch(band, left, top, batch, pendingCount);
+                    } else {
+                        preprocessor.patch(TileResampler.resample(band, left, top, tileSide, size), 0, 0, batch,
+                                pendingCount);
+                    }
+                    pending[pendingCount++] = row * columns + column;
+                    if (pendingCount == batchSize) {
+                        decodeNanos += System.nanoTime() - started;
+                        inferNanos += flush(batch, pending, pendingCount, grid);
+                        started = System.nanoTime();
+                        pendingCount = 0;
+                    }
+                }
+            }
+            decodeNanos += System.nanoTime() - started;
+            progress.progress((double) (firstRow + bandRows) / rows);
+        }
+        if (pendingCount > 0) {
+            inferNanos += flush(batch, pending, pendingCount, grid);
+        }
+        return new Result(grid, columns, rows, tileSide, decodeNanos, inferNanos);
+    }
+
+    private long flush(float[] batch, int[] cells, int count, float[] grid) {
+        long started = System.nanoTime();
+        float[] probabilities = model.predict(batch, count);
+        for (int i = 0; i < count; i++) {
+            grid[cells[i]] = probabilities[i];
+        }
+        return System.nanoTime() - started;
+    }
+
+    static TileStatistics statistics(Result result, ImageInfo info, double threshold) {
+        List<TileScore> tissueTiles = new ArrayList<>();
+        int positive = 0;
+        for (int i = 0; i < result.grid().length; i++) {
+            float p = result.grid()[i];
+            if (Float.isNaN(p)) {
+                continue;
+            }
+            int x = (i % result.columns()) * result.tileSide();
+            int y = (i / result.columns()) * result.tileSide();
+            tissueTiles.add(new TileScore(x, y, Math.min(result.tileSide(), info.width() - x),
+                    Math.min(result.tileSide(), info.height() - y), p));
+            if (p >= threshold) {
+                positive++;
+            }
+        }
+        List<TileScore> top = tissueTiles.stream()
+                .sorted(Comparator.comparingDouble(TileScore::probability).reversed()).limit(TOP_TILES).toList();
+        int tissue = tissueTiles.size();
+        return new TileStatistics(result.tileSide(), result.columns(), result.rows(), result.grid().length, tissue,
+                positive, tissue == 0 ? 0 : (double) positive / tissue, top);
+    }
+
+    /**
+     * The heatmap overlay: the image subsampled like {@code ImageInspector.preview(file, maxSide)} (so both have the
+     * same size), one semi-transparent cell per classified tile, transparent elsewhere.
+     */
+    static byte[] heatmap(Result result, ImageInfo info, int maxSide) {
+        int longer = Math.max(info.width(), info.height());
+        int subsampling = Math.max(1, ceilDiv(longer, maxSide));
+        int width = ceilDiv(info.width(), subsampling);
+        int height = ceilDiv(info.height(), subsampling);
+        BufferedImage overlay = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
+        for (int i = 0; i < result.grid().length; i++) {
+            float p = result.grid()[i];
+            if (Float.isNaN(p)) {
+                continue;
+            }
+            int x0 = (i % result.columns()) * result.tileSide() / subsampling;
+            int y0 = (i / result.columns()) * result.tileSide() / subsampling;
+            int x1 = Math.min(width, ceilDiv(((i % result.columns()) + 1) * result.tileSide(), subsampling));
+            int y1 = Math.min(height, ceilDiv(((i / result.columns()) + 1) * result.tileSide(), subsampling));
+            int colour = Overlays.probabilityColour(p, 140);
+            for (int y = y0; y < y1; y++) {
+                for (int x = x0; x < x1; x++) {
+                    overlay.setRGB(x, y, colour);
+                }
+            }
+        }
+        return Overlays.png(overlay);
+    }
+
+    static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}

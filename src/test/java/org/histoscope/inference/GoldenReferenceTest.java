@@ -1,0 +1,67 @@
+package org.histoscope.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.histoscope.images.SafeImageInspector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The golden test: Java decoding + preprocessing + ONNX Runtime reproduce the probabilities PyTorch gave the
+ * reference patches of each package (reference/probabilities.csv) within the card's tolerance (1e-4).
+ */
+class GoldenReferenceTest {
+
+    private static final OnnxRuntimeEngine engine = new OnnxRuntimeEngine(InferenceSettings.DEFAULT);
+    private static final SafeImageInspector inspector = new SafeImageInspector();
+
+    static Stream<Path> packages() {
+        return TestModels.allPackages().stream();
+    }
+
+    @AfterAll
+    static void close() {
+        engine.close();
+    }
+
+    @ParameterizedTest
+    @MethodSource("packages")
+    void referencePatchesReproducePyTorchProbabilities(Path modelPackage) throws IOException {
+        ModelCard card = ModelCards.read(modelPackage.resolve(ModelCards.CARD_FILE));
+        LoadedModel model = engine.load(card, modelPackage.resolve(ModelCards.MODEL_FILE), card.sha256());
+        Preprocessor preprocessor = new Preprocessor(card.input());
+        List<String[]> rows = Files.readAllLines(modelPackage.resolve("reference/probabilities.csv")).stream()
+                .skip(1).filter(l -> !l.isBlank()).map(l -> l.split(",")).toList();
+        assertThat(rows).hasSizeGreaterThanOrEqualTo(4);
+
+        float[] batch = new float[rows.size() * preprocessor.valuesPerPatch()];
+        List<Double> expected = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            BufferedImage patch = inspector.readWhole(modelPackage.resolve("reference").resolve(rows.get(i)[0]));
+            preprocessor.patch(patch, 0, 0, batch, i);
+            expected.add(Double.parseDouble(rows.get(i)[1]));
+        }
+        float[] batched = model.predict(batch, rows.size());
+        double worst = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            float[] single = new float[preprocessor.valuesPerPatch()];
+            System.arraycopy(batch, i * single.length, single, 0, single.length);
+            float alone = model.predict(single, 1)[0];
+            assertThat((double) alone).as(rows.get(i)[0]).isCloseTo(expected.get(i), within(card.referenceTolerance()));
+            assertThat((double) batched[i]).as(rows.get(i)[0] + " in a batch")
+                    .isCloseTo(expected.get(i), within(card.referenceTolerance()));
+            worst = Math.max(worst, Math.abs(alone - expected.get(i)));
+        }
+        System.out.printf("golden %s %s: %d reference patches, max |Java - PyTorch| = %.2e%n",
+                card.id(), card.version(), rows.size(), worst);
+    }
+}
