@@ -22,6 +22,21 @@ import org.springframework.context.annotation.Configuration;
 class TemporaryPredictionServiceConfiguration {
 
     @Bean
+    org.histoscope.inference.ModelCatalog temporaryModelCatalog() {
+        return new org.histoscope.inference.ModelCatalog() {
+            @Override
+            public Optional<org.histoscope.inference.ModelDescriptor> activeModel() {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<org.histoscope.inference.ModelDescriptor> model(long registeredModelId) {
+                return Optional.empty();
+            }
+        };
+    }
+
+    @Bean
     PredictionService temporaryPredictionService() {
         return new PredictionService() {
             final AtomicLong ids = new AtomicLong();
