@@ -10,6 +10,7 @@ import org.histoscope.audit.AuditService;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
@@ -138,9 +139,9 @@ public class CaseService {
     /** A case with its first result moves to review; called by the job runner, so no user role is required. */
     @Transactional
     void moveToReviewIfOpen(long caseId, String actor) {
-        PatientCase patientCase = load(caseId);
-        if (patientCase.getStatus() == CaseStatus.OPEN) {
-            changeStatus(patientCase, CaseStatus.IN_REVIEW, actor);
+        if (cases.changeStatusIf(caseId, CaseStatus.OPEN, CaseStatus.IN_REVIEW, actor, Instant.now()) == 1) {
+            audit.recordForCase(CaseAuditAction.CASE_STATUS_CHANGED, CASE, String.valueOf(caseId), caseId,
+                    Map.of("from", CaseStatus.OPEN.name(), "to", CaseStatus.IN_REVIEW.name(), "by", actor));
         }
     }
 
@@ -188,6 +189,8 @@ public class CaseService {
             save.run();
         } catch (DataIntegrityViolationException e) {
             throw ifTaken;
+        } catch (OptimisticLockingFailureException e) {
+            throw new CaseRuleException("Someone changed this record meanwhile. Close the form, reopen it and try again.");
         }
     }
 

@@ -1,6 +1,8 @@
 package org.histoscope.cases;
 
+import java.time.Instant;
 import java.util.Optional;
+import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
@@ -9,6 +11,13 @@ import org.springframework.data.jpa.repository.Query;
 interface PatientCaseRepository extends JpaRepository<PatientCase, Long> {
 
     Optional<PatientCase> findByAccessionNumber(String accessionNumber);
+
+    /** Moves the case on only from the expected status; atomic, so concurrent jobs cannot both move it. */
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
+    @Query("""
+            update PatientCase c set c.status = :next, c.updatedBy = :actor, c.updatedAt = :now, c.version = c.version + 1
+            where c.id = :id and c.status = :expected""")
+    int changeStatusIf(long id, CaseStatus expected, CaseStatus next, String actor, Instant now);
 
     @Query(value = """
             select c from PatientCase c join fetch c.patient p

@@ -1,0 +1,185 @@
+package org.histoscope.journeys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.histoscope.security.Roles;
+import org.histoscope.testsupport.BrowserSession;
+import org.histoscope.testsupport.TestAccounts;
+import org.histoscope.testsupport.VaadinPage;
+import org.histoscope.users.UserAccountService;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.SearchContext;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The pathologist's and the reviewer's day in Chromium, with the real model: a pathologist creates a patient and
+ * a case, uploads a PCam TIFF and an IDC PNG at once, watches both predictions finish, opens a result with its
+ * overlay; a reviewer signs one off with their password; an administrator checks the system status and reads
+ * the case's audit trail. Saves the screenshots of these views (target/screenshots, or
+ * -Dhistoscope.screenshot-dir=docs/screenshots to refresh the documentation).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "vaadin.devmode.devTools.enabled=false")
+class PathologistAndReviewerBrowserIT {
+
+    private static final String PASSWORD = "Journey-Passphrase-2026";
+    private static final Path SCREENSHOTS = Path.of(System.getProperty("histoscope.screenshot-dir", "target/screenshots"));
+    private static final Path PCAM = Path.of("src/test/resources/journeys/pcam-1996c210-tumor.tif").toAbsolutePath();
+    private static final Path IDC = Path.of("src/test/resources/journeys/idc-9290-class1.png").toAbsolutePath();
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    UserAccountService accounts;
+
+    @Test
+    void pathologistUploadsAndReviewerSignsOff() {
+        TestAccounts.createReadyUser(accounts, "paula", PASSWORD, Roles.PATHOLOGIST);
+        TestAccounts.createReadyUser(accounts, "rita", PASSWORD, Roles.REVIEWER);
+        TestAccounts.createReadyUser(accounts, "adele", PASSWORD, Roles.ADMIN);
+
+        try (BrowserSession browser = new BrowserSession()) {
+            VaadinPage page = new VaadinPage(browser.driver(), port);
+            String resultPath = pathologistDay(browser, page);
+            String caseId = reviewerDay(browser, page, resultPath);
+            administratorChecks(browser, page, caseId);
+        }
+    }
+
+    private String pathologistDay(BrowserSession browser, VaadinPage page) {
+        page.login("paula", PASSWORD);
+        page.open("/cases");
+        page.click("new-case");
+        page.type("case-accession", "S26-7001");
+        page.click("case-new-patient");
+        page.type("patient-mrn", "MRN-7001");
+        page.type("patient-name", "Ada Lovelace");
+        page.type("patient-dob", "12/10/1965");
+        page.click("patient-save");
+        page.waitForText("Patient MRN-7001 created.");
+        page.type("case-specimen", "Breast core biopsy");
+        page.type("case-site", "left breast, 2 o'clock");
+        page.click("case-save");
+        new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).until(d -> d.getCurrentUrl().matches(".*/case/\\d+$"));
+        assertThat(page.byId("case-title").getText()).isEqualTo("Case S26-7001");
+        assertThat(page.byId("case-status").getText()).isEqualTo("Open");
+
+        // several files at once into the upload's file input, as a drop or a multi-select would
+        WebElement fileInput = fileInput(page, "case-upload");
+        fileInput.sendKeys(PCAM + "\n" + IDC);
+        new WebDriverWait(page.driver(), VaadinPage.TIMEOUT.multipliedBy(3)).ignoring(StaleElementReferenceException.class).until(d ->
+                d.findElements(By.cssSelector("#job-grid .job-status[data-status='DONE']")).size() == 2);
+        page.waitForVaadin();
+        assertThat(page.driver().findElements(By.cssSelector("#upload-log .upload-outcome[data-result='STORED']")))
+                .hasSize(2);
+        new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.id("case-status")).getText().equals("In review"));
+        List<WebElement> results = page.driver().findElements(By.cssSelector("#job-grid a.result-link"));
+        assertThat(results).hasSize(2);
+        String resultPath = results.stream().map(a -> a.getAttribute("href"))
+                .filter(href -> href != null).findFirst().orElseThrow().replaceFirst("^https?://[^/]+", "");
+        browser.screenshot(SCREENSHOTS.resolve("case-detail.png"));
+
+        // the same file again is flagged, not stored
+        fileInput(page, "case-upload").sendKeys(IDC.toString());
+        new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).ignoring(StaleElementReferenceException.class).until(d ->
+                !d.findElements(By.cssSelector("#upload-log .upload-outcome[data-result='DUPLICATE']")).isEmpty());
+        assertThat(page.driver().findElements(By.cssSelector("#job-grid .job-status"))).hasSize(2);
+
+        page.open(resultPath);
+        page.byId("result-image");
+        WebElement overlay = page.byId("result-overlay");
+        assertThat(page.byId("result-model").getText()).isNotBlank();
+        assertThat(page.byId("result-device").getText()).contains("CPU");
+        assertThat(Double.parseDouble(page.byId("result-probability").getText().replace(',', '.'))).isBetween(0.0, 1.0);
+        assertThat(imageLoaded(page, overlay)).isTrue();
+        setRange(page, "overlay-opacity", 80);
+        new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).until(d -> "0.8".equals(overlay.getCssValue("opacity")));
+        browser.screenshot(SCREENSHOTS.resolve("result.png"));
+        page.driver().findElement(By.cssSelector("#overlay-toggle input")).click();
+        page.waitForVaadin();
+        assertThat(page.driver().findElements(By.id("result-overlay")).get(0).isDisplayed()).isFalse();
+        page.driver().findElement(By.cssSelector("#overlay-toggle input")).click();
+        page.waitForVaadin();
+
+        page.open("/cases");
+        page.waitForText("S26-7001");
+        browser.screenshot(SCREENSHOTS.resolve("cases.png"));
+        page.logout();
+        return resultPath;
+    }
+
+    private String reviewerDay(BrowserSession browser, VaadinPage page, String resultPath) {
+        page.login("rita", PASSWORD);
+        page.open("/review");
+        page.waitForText("S26-7001");
+        assertThat(page.bodyText()).contains("To review");
+        browser.screenshot(SCREENSHOTS.resolve("review-queue.png"));
+
+        String predictionId = resultPath.substring(resultPath.lastIndexOf('/') + 1);
+        page.open("/review/sign/" + predictionId);
+        page.byId("review-title");
+        WebElement diagnosis = page.waitFor(By.cssSelector("#review-diagnosis textarea"));
+        diagnosis.sendKeys("Invasive ductal carcinoma, grade 2");
+        diagnosis.sendKeys(Keys.TAB);
+        page.waitForVaadin();
+        page.click("review-sign");
+        page.type("signature-password", "wrong-password");
+        page.click("signature-confirm");
+        page.waitForText("The password is not correct");
+        page.type("signature-password", PASSWORD);
+        browser.screenshot(SCREENSHOTS.resolve("review-sign.png"));
+        page.click("signature-confirm");
+        page.waitForText("Electronically signed by Dr Rita (rita)");
+        assertThat(page.bodyText()).contains("meaning: Reviewed").contains("UTC");
+        String caseHref = page.driver().findElement(By.cssSelector("a[href^='case/']")).getAttribute("href");
+        page.logout();
+        return caseHref.substring(caseHref.lastIndexOf('/') + 1);
+    }
+
+    private void administratorChecks(BrowserSession browser, VaadinPage page, String caseId) {
+        page.login("adele", PASSWORD);
+        page.open("/admin/status");
+        assertThat(page.byId("status-device").getText()).startsWith("CPU");
+        assertThat(page.byId("status-db").getText()).isEqualTo("UP");
+        assertThat(page.byId("status-failed").getText()).isEqualTo("0");
+        browser.screenshot(SCREENSHOTS.resolve("status.png"));
+
+        page.open("/audit");
+        page.type("audit-case", caseId);
+        page.waitForText("REVIEW_SIGNED");
+        assertThat(page.bodyText()).contains("CASE_CREATED").contains("IMAGE_UPLOADED").contains("PREDICTION_COMPLETED");
+        page.logout();
+    }
+
+    /** vaadin-upload keeps its native file input in its shadow root. */
+    private static WebElement fileInput(VaadinPage page, String uploadId) {
+        SearchContext shadow = page.byId(uploadId).getShadowRoot();
+        return shadow.findElement(By.cssSelector("input[type='file']"));
+    }
+
+    private static boolean imageLoaded(VaadinPage page, WebElement image) {
+        return Boolean.TRUE.equals(new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).until(d ->
+                (Boolean) ((JavascriptExecutor) d).executeScript(
+                        "return arguments[0].complete && arguments[0].naturalWidth > 0;", image)));
+    }
+
+    private static void setRange(VaadinPage page, String id, int value) {
+        ((JavascriptExecutor) page.driver()).executeScript("""
+                const input = document.getElementById(arguments[0]);
+                input.value = arguments[1];
+                input.dispatchEvent(new Event('input', {bubbles: true}));
+                input.dispatchEvent(new Event('change', {bubbles: true}));""", id, String.valueOf(value));
+        page.waitForVaadin();
+    }
+}
