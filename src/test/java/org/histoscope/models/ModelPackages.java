@@ -7,7 +7,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -23,15 +22,6 @@ final class ModelPackages {
             return Path.of(ModelPackages.class.getResource("/models/" + id + "/model-card.json").toURI()).getParent();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static Path freshDirectory(String prefix) {
-        try {
-            return Files.createDirectories(Path.of("target", "test-models", prefix + "-" + UUID.randomUUID()))
-                    .toAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

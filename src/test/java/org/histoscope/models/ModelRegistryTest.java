@@ -11,30 +11,17 @@ import java.util.Map;
 import org.histoscope.inference.ModelCatalog;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.test.context.support.WithMockUser;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.histoscope.testsupport.TinyModelsContext;
 
 /**
  * The model registry on real PostgreSQL with real ONNX Runtime: start-up registration (a tampered package is refused
  * and the application still starts), validation of added packages, exactly one ACTIVE model, audited changes.
  */
-@SpringBootTest
-class ModelRegistryTest {
-
-    static final Path MODELS = ModelPackages.freshDirectory("registry");
-
-    @DynamicPropertySource
-    static void models(DynamicPropertyRegistry registry) {
-        ModelPackages.copy(ModelPackages.fixture("tiny-test-model"), MODELS.resolve("tiny-test-model"));
-        ModelPackages.tampered("tiny-test-model-b", MODELS.resolve("tampered"));
-        registry.add("histoscope.models.directory", MODELS::toString);
-        registry.add("histoscope.models.default-id", () -> "tiny-test-model");
-    }
+class ModelRegistryTest extends TinyModelsContext {
 
     @Autowired
     ModelRegistry registry;
