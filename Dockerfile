@@ -1,0 +1,18 @@
+# Histoscope application image, built from the repository (used by docker-compose.yml).
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml mvnw ./
+COPY .mvn .mvn
+COPY src src
+COPY db db
+COPY frontend frontend
+RUN mvn -B -ntp -Pproduction -DskipTests -DskipPythonTests package
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --home /app histoscope && mkdir -p /app/data && chown histoscope /app/data
+WORKDIR /app
+COPY --from=build /src/target/histoscope-*.jar /app/histoscope.jar
+COPY models /app/models
+USER histoscope
+EXPOSE 8080
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=70", "-jar", "/app/histoscope.jar"]
