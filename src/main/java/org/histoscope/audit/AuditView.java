@@ -71,14 +71,15 @@ public class AuditView extends VerticalLayout {
         for (TextField field : new TextField[]{actor, targetType, targetId, caseId}) {
             field.setValueChangeMode(ValueChangeMode.LAZY);
             field.setClearButtonVisible(true);
-            field.setWidth("10em");
+            field.setWidth("9em");
             field.addValueChangeListener(e -> applyFilter());
         }
         action.addValueChangeListener(e -> applyFilter());
         from.addValueChangeListener(e -> applyFilter());
         to.addValueChangeListener(e -> applyFilter());
-        from.setWidth("10em");
-        to.setWidth("10em");
+        from.setWidth("9.5em");
+        to.setWidth("9.5em");
+        action.setWidth("13em");
 
         Anchor export = new Anchor(csvDownload(), AttachmentType.DOWNLOAD, "");
         export.setId("audit-export");
@@ -103,7 +104,7 @@ public class AuditView extends VerticalLayout {
         grid.addColumn(AuditEntry::action).setHeader("Action").setAutoWidth(true);
         grid.addColumn(e -> join(e.targetType(), e.targetId())).setHeader("Target").setAutoWidth(true);
         grid.addColumn(e -> e.caseId() == null ? "" : e.caseId().toString()).setHeader("Case").setAutoWidth(true);
-        grid.addColumn(AuditEntry::detailsJson).setHeader("Details").setFlexGrow(1);
+        grid.addColumn(AuditEntry::detailsJson).setHeader("Details").setFlexGrow(1).setWidth("16em");
         grid.addColumn(e -> e.clientAddress() == null ? "" : e.clientAddress()).setHeader("Client")
                 .setAutoWidth(true);
         grid.setItemDetailsRenderer(new ComponentRenderer<>(AuditView::detailsPanel));

@@ -79,7 +79,7 @@ public class UserAdministrationView extends VerticalLayout {
         grid.addColumn(u -> u.email() == null ? "" : u.email()).setHeader("E-mail").setAutoWidth(true);
         grid.addColumn(u -> String.join(", ", new java.util.TreeSet<>(u.roles()))).setHeader("Roles")
                 .setAutoWidth(true);
-        grid.addComponentColumn(this::statusBadges).setHeader("Status").setAutoWidth(true);
+        grid.addComponentColumn(this::statusBadges).setHeader("Status").setWidth("20em").setFlexGrow(0);
         grid.addColumn(u -> TIME.format(u.updatedAt()) + " by " + u.updatedBy()).setHeader("Last change")
                 .setAutoWidth(true);
         grid.setItems(query -> accounts.search(search.getValue(), query.getOffset(), query.getLimit()).stream(),

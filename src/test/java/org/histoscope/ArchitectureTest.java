@@ -1,0 +1,101 @@
+package org.histoscope;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.vaadin.flow.component.Component;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EntityManager;
+import java.util.Optional;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+/**
+ * The layering rules of DEVELOPERS.md, written for any feature package under org.histoscope (cases, images,
+ * inference, models, review, ... included as they appear), so new features are checked without editing this test.
+ */
+@AnalyzeClasses(packages = "org.histoscope", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    private static final String ROOT = "org.histoscope.";
+
+    /** Spring Data repositories and our own @Repository / *Repository data-access classes. */
+    private static final DescribedPredicate<JavaClass> REPOSITORIES = new DescribedPredicate<>("repositories") {
+        @Override
+        public boolean test(JavaClass c) {
+            return c.isAssignableTo(org.springframework.data.repository.Repository.class)
+                    || c.isAnnotatedWith(org.springframework.stereotype.Repository.class)
+                    || c.getSimpleName().endsWith("Repository");
+        }
+    };
+
+    private static final DescribedPredicate<JavaClass> VIEWS = new DescribedPredicate<>("views and UI components") {
+        @Override
+        public boolean test(JavaClass c) {
+            return c.isAssignableTo(Component.class) || c.getSimpleName().endsWith("View");
+        }
+    };
+
+    @ArchTest
+    static final ArchRule viewsDoNotUseRepositoriesOrRawPersistence = noClasses()
+            .that(VIEWS)
+            .should().dependOnClassesThat(REPOSITORIES)
+            .orShould().dependOnClassesThat().areAssignableTo(EntityManager.class)
+            .orShould().dependOnClassesThat().areAssignableTo(JdbcTemplate.class)
+            .orShould().dependOnClassesThat().areAssignableTo(NamedParameterJdbcTemplate.class)
+            .because("views call services; services own transactions, security and audit");
+
+    @ArchTest
+    static final ArchRule featuresAreFreeOfCycles = slices()
+            .matching("org.histoscope.(*)..")
+            .should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule repositoriesAreUsedOnlyInsideTheirFeature = classes()
+            .that(REPOSITORIES).and().resideInAPackage("org.histoscope..")
+            .should(beUsedOnlyFromTheirOwnFeature())
+            .because("a feature reaches another only through its public service API");
+
+    @ArchTest
+    static final ArchRule entitiesAreUsedOnlyInsideTheirFeature = classes()
+            .that().areAnnotatedWith(Entity.class)
+            .should(beUsedOnlyFromTheirOwnFeature())
+            .because("other features see value types (records), never another feature's entities");
+
+    private static ArchCondition<JavaClass> beUsedOnlyFromTheirOwnFeature() {
+        return new ArchCondition<>("be used only from their own feature package") {
+            @Override
+            public void check(JavaClass target, ConditionEvents events) {
+                Optional<String> feature = feature(target);
+                for (Dependency dependency : target.getDirectDependenciesToSelf()) {
+                    JavaClass origin = dependency.getOriginClass();
+                    if (!feature(origin).equals(feature)) {
+                        events.add(SimpleConditionEvent.violated(dependency, dependency.getDescription()));
+                    }
+                }
+            }
+        };
+    }
+
+    /** "cases" for org.histoscope.cases.internal.Foo; empty for classes directly in org.histoscope. */
+    static Optional<String> feature(JavaClass c) {
+        String pkg = c.getPackageName();
+        if (!pkg.startsWith(ROOT)) {
+            return Optional.empty();
+        }
+        String rest = pkg.substring(ROOT.length());
+        int dot = rest.indexOf('.');
+        return Optional.of(dot < 0 ? rest : rest.substring(0, dot));
+    }
+}
