@@ -47,7 +47,7 @@ public final class InferenceBenchmark {
         Path modelPackage = Path.of(System.getProperty("model", defaultPackage().toString()));
         int threads = Integer.getInteger("threads", Runtime.getRuntime().availableProcessors());
         double seconds = Double.parseDouble(System.getProperty("seconds", "8"));
-        Path slide = Path.of(System.getProperty("slide", "src/test/resources/images/slide/idc-8951-stitched.png"));
+        Path slide = Path.of(System.getProperty("slide", "src/test/resources/images/slide/idc-8984-region.png"));
         ModelCard card = ModelCards.read(modelPackage.resolve(ModelCards.CARD_FILE));
         System.out.printf("Model %s %s (%s), %d intra-op threads, JVM max heap %d MiB%n", card.id(), card.version(),
                 modelPackage, threads, Runtime.getRuntime().maxMemory() >> 20);

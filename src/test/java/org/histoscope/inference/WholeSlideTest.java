@@ -18,8 +18,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Whole-image mode on a real slide: IDC patient 8951 stitched from all its 613 patches (each placed at its x-1, y-1,
- * so the patch grid is the 50-pixel tile grid; white where no patch exists), run with the default model from models/.
+ * Whole-image mode on a real slide: IDC patient 8984 (a test-split patient of the default model, never seen in
+ * training) stitched from its patches, each placed at (x-1, y-1) so that the patch grid is the 50-pixel tile grid,
+ * white where no patch exists; the fixture is the 2000 x 1300 region at (1000, 900) of that slide holding all 156 IDC
+ * patches and 490 non-IDC ones. Run with the default model from models/.
  * Tiles must align with the patch grid, background must be skipped, and the tile probabilities must rank the known
  * patch labels well above chance.
  */
@@ -38,8 +40,8 @@ class WholeSlideTest {
         Path modelPackage = TestModels.defaultPackage();
         ModelCard card = ModelCards.read(modelPackage.resolve(ModelCards.CARD_FILE));
         LoadedModel model = engine.load(card, modelPackage.resolve(ModelCards.MODEL_FILE), card.sha256());
-        Path slide = StoredPredictionTest.image("slide/idc-8951-stitched.png");
-        Map<Integer, Integer> labels = labels(StoredPredictionTest.image("slide/idc-8951-labels.csv"));
+        Path slide = StoredPredictionTest.image("slide/idc-8984-region.png");
+        Map<Integer, Integer> labels = labels(StoredPredictionTest.image("slide/idc-8984-region-labels.csv"), 2000);
 
         WholeImagePredictor.Result result;
         ImageInfo info;
@@ -72,7 +74,7 @@ class WholeSlideTest {
         }
         double auc = auc(scored);
         TileStatistics statistics = WholeImagePredictor.statistics(result, info, card.threshold());
-        System.out.printf("whole slide IDC 8951 with %s %s: %d x %d tiles, %d tissue tiles, %d of %d patches skipped "
+        System.out.printf("whole slide IDC 8984 region with %s %s: %d x %d tiles, %d tissue tiles, %d of %d patches skipped "
                         + "as background, %d of %d empty cells taken for tissue, positive tiles %d, AUC vs patch labels "
                         + "= %.4f, decode %d ms, infer %d ms%n", card.id(), card.version(), result.columns(),
                 result.rows(), statistics.tissueTiles(), patchesSkipped, labels.size(), tissueWithoutPatch,
@@ -91,8 +93,8 @@ class WholeSlideTest {
     }
 
     /** Cell index (row * columns + column) to label, for the slide's 50-pixel grid. */
-    private static Map<Integer, Integer> labels(Path csv) throws IOException {
-        int columns = (2701 + 49) / 50;
+    private static Map<Integer, Integer> labels(Path csv, int imageWidth) throws IOException {
+        int columns = (imageWidth + 49) / 50;
         Map<Integer, Integer> labels = new HashMap<>();
         for (String line : Files.readAllLines(csv).subList(1, Files.readAllLines(csv).size())) {
             String[] f = line.split(",");
