@@ -8,7 +8,7 @@ import torch.nn as nn
 from PIL import Image
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(ROOT, "..", "resources", "models", "tiny-test-model")
+MODELS = os.path.join(ROOT, "..", "resources", "models")
 IMAGES = os.path.join(ROOT, "..", "resources", "images", "idc")
 MEAN, STD = [0.8, 0.62, 0.74], [0.13, 0.18, 0.12]
 
@@ -32,7 +32,13 @@ def fit(img, size=50):
 
 
 def main():
-    torch.manual_seed(1234)
+    build("tiny-test-model", "0.0.1", 1234)
+    build("tiny-test-model-b", "0.0.2", 99)
+
+
+def build(model_id, version, seed):
+    OUT = os.path.join(MODELS, model_id)
+    torch.manual_seed(seed)
     model = Tiny().eval()
     os.makedirs(os.path.join(OUT, "reference"), exist_ok=True)
     onnx_path = os.path.join(OUT, "model.onnx")
@@ -54,8 +60,8 @@ def main():
             w.writerow([name, repr(p)])
     sha = hashlib.sha256(open(onnx_path, "rb").read()).hexdigest()
     card = {
-        "schema_version": 1, "id": "tiny-test-model", "name": "Tiny test model (random weights)",
-        "version": "0.0.1",
+        "schema_version": 1, "id": model_id, "name": "Tiny test model " + version + " (random weights)",
+        "version": version,
         "architecture": {"arch": "tiny", "description": "conv 3x3 s2 + mean + dense, random weights: a test fixture"},
         "classes": ["non-cancer", "cancer"], "positive_class_index": 1,
         "input": {"name": "input", "dtype": "float32", "shape": ["N", 3, 50, 50], "height": 50, "width": 50,

@@ -24,6 +24,7 @@ class AuditEventRepository {
 
     /** Key of the transaction-scoped advisory lock that serialises appends (arbitrary, fixed: "HSAUDIT"). */
     private static final long APPEND_LOCK_KEY = 0x4853_4155_4449_54L;
+    private static final String APPEND_LOCK_WAIT = "30s";
 
     private static final String COLUMNS =
             "id, occurred_at, actor, action, target_type, target_id, case_id, details::text AS details, "
@@ -42,9 +43,17 @@ class AuditEventRepository {
         this.streaming = new NamedParameterJdbcTemplate(streamingJdbc);
     }
 
-    /** Blocks until no other transaction is appending; released when the caller's transaction ends. */
+    /**
+     * Blocks until no other transaction is appending; released when the caller's transaction ends. The wait is
+     * bounded so that a thread that already holds the lock in a suspended outer transaction (REQUIRES_NEW inside
+     * an audited transaction) fails with an error instead of waiting for itself forever.
+     */
     void lockForAppend() {
+        String previous = jdbc.queryForObject("SELECT current_setting('lock_timeout')", String.class);
+        jdbc.queryForObject("SELECT set_config('lock_timeout', ?, true)", String.class, APPEND_LOCK_WAIT);
+        // On a timeout the transaction is aborted anyway, so the setting is restored only after success
         jdbc.queryForList("SELECT pg_advisory_xact_lock(?)", APPEND_LOCK_KEY);
+        jdbc.queryForObject("SELECT set_config('lock_timeout', ?, true)", String.class, previous);
     }
 
     Optional<String> lastHash() {

@@ -66,6 +66,7 @@ class HashChainedAuditService implements AuditService, AuditSearch {
         }
         String detailsJson = events.asStoredJsonb(AuditHashing.detailsToJson(details));
         events.lockForAppend();
+        AuditAppendLock.markHeld();
         String prevHash = events.lastHash().orElse(AuditHashing.GENESIS_HASH);
         long id = events.nextId();
         // PostgreSQL keeps microseconds; hash exactly what will be read back

@@ -33,6 +33,20 @@ public final class ModelCards {
         return parse(root);
     }
 
+    /** Parses a card already read as JSON (e.g. stored in the registry). */
+    public static ModelCard fromMap(Map<String, Object> card) {
+        return parse(JSON.valueToTree(card));
+    }
+
+    /** The card file as a JSON map, for storing it. */
+    public static Map<String, Object> readAsMap(Path cardFile) {
+        try {
+            return JSON.readValue(Files.readAllBytes(cardFile), new TypeReference<Map<String, Object>>() { });
+        } catch (IOException e) {
+            throw new InvalidModelCardException("The model card " + cardFile.getFileName() + " is not readable JSON.");
+        }
+    }
+
     static ModelCard parse(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new InvalidModelCardException("The model card is not a JSON object.");

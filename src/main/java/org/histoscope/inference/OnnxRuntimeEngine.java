@@ -98,6 +98,10 @@ public class OnnxRuntimeEngine {
     }
 
     @PreDestroy
+    public void shutdown() {
+        close();
+    }
+
     void close() {
         loaded.values().forEach(LoadedModel::close);
         loaded.clear();

@@ -5,13 +5,16 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.histoscope.audit.AuditAppendLock;
 import org.histoscope.audit.AuditService;
 import org.histoscope.security.SecurityProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Counts consecutive failed password checks per account and locks the account for a while after too many.
@@ -28,9 +31,14 @@ class LoginAttempts {
     private final AuditService audit;
     private final SecurityProperties.Lockout lockout;
     private final Clock clock;
+    private final TransactionTemplate joining;
+    private final TransactionTemplate separate;
 
     LoginAttempts(UserAccountRepository accounts, AuditService audit, SecurityProperties properties,
-                  Optional<Clock> clock) {
+                  PlatformTransactionManager transactionManager, Optional<Clock> clock) {
+        this.joining = new TransactionTemplate(transactionManager);
+        this.separate = new TransactionTemplate(transactionManager);
+        this.separate.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.accounts = accounts;
         this.audit = audit;
         this.lockout = properties.lockout();
@@ -38,11 +46,16 @@ class LoginAttempts {
     }
 
     /**
-     * Runs in its own transaction so that a refusal the caller then rolls back still counts. Callers must not
-     * hold the audit append lock (i.e. verify passwords before recording their own audit events).
+     * Runs in its own transaction so that a refusal the caller then rolls back still counts, unless the caller's
+     * transaction already holds the audit append lock; then it joins that transaction (a separate one would wait
+     * for the caller's lock forever).
      */
-    @Transactional(propagation = Propagation.REQUIRES_NEW)
     public void failed(String attemptedUsername, UserAuditAction action, String reason) {
+        TransactionTemplate transaction = AuditAppendLock.heldByCurrentTransaction() ? joining : separate;
+        transaction.executeWithoutResult(status -> countFailure(attemptedUsername, action, reason));
+    }
+
+    private void countFailure(String attemptedUsername, UserAuditAction action, String reason) {
         Optional<UserAccount> found = accounts.findForUpdate(attemptedUsername == null ? "" : attemptedUsername);
         if (found.isEmpty()) {
             audit.recordAs(ANONYMOUS, action, "USER", clip(attemptedUsername), Map.of("reason", "unknown user"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.vaadin.flow.router.RouteData;
+import com.vaadin.flow.server.VaadinServlet;
 import com.vaadin.flow.server.VaadinServletContext;
 import com.vaadin.flow.server.auth.AccessAnnotationChecker;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.test.context.support.WithMockUser;
 
@@ -41,6 +43,10 @@ class WebSecurityTest {
     AuditSearch auditSearch;
     @Autowired
     AccessAnnotationChecker accessChecker;
+    @Autowired
+    List<ServletRegistrationBean<?>> servletRegistrations;
+    @org.springframework.beans.factory.annotation.Value("${server.servlet.session.timeout}")
+    java.time.Duration sessionTimeout;
 
     @Test
     void everyRegisteredRouteRedirectsAnonymousUsersToTheLogin() {
@@ -97,6 +103,18 @@ class WebSecurityTest {
         FormLoginClient browser = new FormLoginClient(port);
         HttpResponse<String> login = browser.login("patricia", "Slides-Under-The-Scope-9");
         assertThat(FormLoginClient.redirectTarget(login)).doesNotContain("error");
+    }
+
+    @Test
+    void idleSessionsExpireDespiteTheVaadinHeartbeat() {
+        FormLoginClient anonymous = new FormLoginClient(port);
+        anonymous.get("/login");
+        VaadinServlet servlet = servletRegistrations.stream()
+                .map(ServletRegistrationBean::getServlet)
+                .filter(VaadinServlet.class::isInstance).map(VaadinServlet.class::cast)
+                .findFirst().orElseThrow();
+        assertThat(servlet.getService().getDeploymentConfiguration().isCloseIdleSessions()).isTrue();
+        assertThat(sessionTimeout).isEqualTo(java.time.Duration.ofMinutes(30));
     }
 
     @Test

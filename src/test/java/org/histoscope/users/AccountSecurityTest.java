@@ -35,6 +35,10 @@ class AccountSecurityTest {
     AuditSearch auditSearch;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    org.histoscope.audit.AuditService audit;
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate transactions;
 
     @Test
     void theFirstAdministratorExistsMustChangeThePasswordAndWasAudited() {
@@ -98,6 +102,19 @@ class AccountSecurityTest {
         }
         assertThat(asAdmin(() -> accounts.find("sigrid").orElseThrow()).locked()).isTrue();
         assertThat(directory.verifyPassword("sigrid", "Signing-Out-Cases-Today")).isFalse();
+    }
+
+    @Test
+    void aFailedReverificationInsideAnAuditedTransactionCountsWithoutWaitingForItself() {
+        TestAccounts.createReadyUser(accounts, "vera", "Verifying-Before-Signing", Roles.REVIEWER);
+        long started = System.nanoTime();
+        transactions.executeWithoutResult(status -> {
+            audit.record(UserAuditAction.USER_UPDATED, "USER", "vera", java.util.Map.of("step", "before signing"));
+            assertThat(directory.verifyPassword("vera", "not-the-password")).isFalse();
+        });
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(20));
+        assertThat(jdbc.queryForObject("SELECT failed_attempts FROM app_user WHERE username = 'vera'", Integer.class))
+                .isEqualTo(1);
     }
 
     @Test

@@ -3,10 +3,16 @@ package org.histoscope.users;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.Set;
+import org.histoscope.audit.AuditFilter;
+import org.histoscope.audit.AuditSearch;
+import org.histoscope.security.Roles;
 import org.histoscope.testsupport.BrowserSession;
+import org.histoscope.testsupport.TestAccounts;
 import org.histoscope.testsupport.VaadinPage;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -30,6 +36,8 @@ class FirstAdminBrowserIT {
 
     @LocalServerPort
     int port;
+    @Autowired
+    AuditSearch auditSearch;
 
     @Test
     void firstAdministratorSetsUpAPathologistWhoCannotAdminister() {
@@ -68,6 +76,8 @@ class FirstAdminBrowserIT {
             browser.screenshot(SCREENSHOTS.resolve("audit.png"));
 
             page.logout();
+            assertThat(TestAccounts.runAs("auditor", Set.of(Roles.REVIEWER), () -> auditSearch.search(
+                    new AuditFilter("admin", "LOGOUT", null, null, null, null, null), 0, 5))).hasSize(1);
             page.login("pat", PATHOLOGIST_INITIAL);
             page.waitForPath("/account/password");
             changePassword(page, PATHOLOGIST_INITIAL, PATHOLOGIST_OWN);
@@ -76,7 +86,8 @@ class FirstAdminBrowserIT {
             browser.screenshot(SCREENSHOTS.resolve("refused-admin-view.png"));
             assertThat(browser.driver().findElements(By.id("users-grid"))).isEmpty();
             assertThat(browser.driver().findElements(By.id("new-user"))).isEmpty();
-            assertThat(page.bodyText()).doesNotContain("Pat Hologist").doesNotContain("New user");
+            assertThat(page.bodyText()).doesNotContain("Pat Hologist").doesNotContain("New user")
+                    .contains("Could not navigate to 'admin/users'");
             assertThat(browser.driver().findElements(By.cssSelector("vaadin-side-nav-item[path='admin/users']")))
                     .isEmpty();
         }

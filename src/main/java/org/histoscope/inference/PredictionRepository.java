@@ -1,0 +1,45 @@
+package org.histoscope.inference;
+
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+
+interface PredictionRepository extends JpaRepository<PredictionEntity, Long> {
+
+    /** Everything but the PNG columns, so listing predictions does not load overlays. */
+    @Query("""
+            select new org.histoscope.inference.PredictionRepository$Row(p.id, p.caseId, p.imageId, p.probability,
+              p.classProbabilities, p.threshold, p.label, p.positive, p.modelId, p.modelVersion, p.device, p.mode,
+              p.decodeMillis, p.inferMillis, p.tileStatistics, p.heatmapPng is not null, p.explanationPng is not null,
+              p.createdBy, p.createdAt)
+            from PredictionEntity p where p.imageId = :imageId order by p.createdAt desc, p.id desc""")
+    List<Row> rowsForImage(@Param("imageId") long imageId);
+
+    @Query("""
+            select new org.histoscope.inference.PredictionRepository$Row(p.id, p.caseId, p.imageId, p.probability,
+              p.classProbabilities, p.threshold, p.label, p.positive, p.modelId, p.modelVersion, p.device, p.mode,
+              p.decodeMillis, p.inferMillis, p.tileStatistics, p.heatmapPng is not null, p.explanationPng is not null,
+              p.createdBy, p.createdAt)
+            from PredictionEntity p where p.id = :id""")
+    Optional<Row> row(@Param("id") long id);
+
+    @Query("select p.heatmapPng from PredictionEntity p where p.id = :id")
+    Optional<byte[]> heatmap(@Param("id") long id);
+
+    @Query("select p.explanationPng from PredictionEntity p where p.id = :id")
+    Optional<byte[]> explanation(@Param("id") long id);
+
+    record Row(long id, long caseId, long imageId, double probability, java.util.Map<String, Double> classProbabilities,
+               double threshold, String label, boolean positive, String modelId, String modelVersion, String device,
+               PredictionMode mode, long decodeMillis, long inferMillis, TileStatistics tileStatistics,
+               boolean hasHeatmap, boolean hasExplanation, String createdBy, java.time.Instant createdAt) {
+
+        StoredPrediction toValue() {
+            return new StoredPrediction(id, caseId, imageId, probability, classProbabilities, threshold, label,
+                    positive, modelId, modelVersion, device, mode, decodeMillis, inferMillis, tileStatistics,
+                    hasHeatmap, hasExplanation, createdBy, createdAt);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package org.histoscope.models;
+
+import org.histoscope.audit.AuditAction;
+
+/** Audit events of the model registry. */
+public enum ModelAuditAction implements AuditAction {
+    /** A package found in the models directory at start-up was registered. */
+    MODEL_REGISTERED,
+    /** An administrator added a package. */
+    MODEL_ADDED,
+    MODEL_ACTIVATED,
+    MODEL_RETIRED,
+    MODEL_THRESHOLD_CHANGED;
+
+    @Override
+    public String code() {
+        return name();
+    }
+}

@@ -1,0 +1,326 @@
+package org.histoscope.models;
+
+import jakarta.annotation.security.RolesAllowed;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.histoscope.audit.AuditService;
+import org.histoscope.inference.ModelCard;
+import org.histoscope.inference.ModelCards;
+import org.histoscope.inference.ModelCatalog;
+import org.histoscope.inference.ModelDescriptor;
+import org.histoscope.inference.PredictionFailedException;
+import org.histoscope.security.Roles;
+import org.histoscope.models.ModelPackageValidator.ValidatedPackage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** The model registry on PostgreSQL, and the catalog inference takes its models from. */
+@Service
+@EnableConfigurationProperties(ModelsSettings.class)
+public class ModelRegistryService implements ModelRegistry, ModelCatalog {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelRegistryService.class);
+    static final String TARGET_TYPE = "model";
+    private static final int MAX_REASON = 500;
+
+    private final RegisteredModelRepository models;
+    private final ModelPackageValidator validator;
+    private final AuditService audit;
+    private final ModelsSettings settings;
+    private final Clock clock = Clock.systemUTC();
+    /** Files whose sha256 was verified against the registry: key "sha256|path|size|modified". */
+    private final Set<String> verifiedFiles = ConcurrentHashMap.newKeySet();
+
+    ModelRegistryService(RegisteredModelRepository models, ModelPackageValidator validator, AuditService audit,
+                         ModelsSettings settings) {
+        this.models = models;
+        this.validator = validator;
+        this.audit = audit;
+        this.settings = settings;
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public List<RegisteredModel> all() {
+        return models.findAllByOrderByAddedAtDesc().stream().map(RegisteredModelEntity::toValue).toList();
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Optional<RegisteredModel> find(long id) {
+        return models.findById(id).map(RegisteredModelEntity::toValue);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Optional<RegisteredModel> active() {
+        return models.findByStatus(ModelStatus.ACTIVE).map(RegisteredModelEntity::toValue);
+    }
+
+    @Override
+    @RolesAllowed(Roles.ADMIN)
+    @Transactional
+    public RegisteredModel addPackage(Path packageFolderOrZip) {
+        Path unpacked = null;
+        Path stored = null;
+        try {
+            Path folder = packageFolderOrZip;
+            if (Files.isRegularFile(packageFolderOrZip)) {
+                unpacked = Files.createTempDirectory("model-upload");
+                folder = ModelArchive.unpack(packageFolderOrZip, unpacked);
+            }
+            ValidatedPackage validated = validator.validate(folder);
+            models.findBySha256(validated.sha256()).ifPresent(existing -> {
+                throw new ModelPackageRejectedException("This model is already registered as " + existing.name
+                        + " " + existing.version + " (registry id " + existing.id + ").");
+            });
+            stored = copyIntoModelsDirectory(folder, validated.card());
+            RegisteredModelEntity entity = register(validated, stored, ModelStatus.AVAILABLE, currentActor());
+            audit.record(ModelAuditAction.MODEL_ADDED, TARGET_TYPE, String.valueOf(entity.id), details(entity, validated));
+            return entity.toValue();
+        } catch (IOException e) {
+            deleteQuietly(stored);
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            deleteQuietly(stored);
+            throw e;
+        } finally {
+            deleteQuietly(unpacked);
+        }
+    }
+
+    @Override
+    @RolesAllowed(Roles.ADMIN)
+    @Transactional
+    public RegisteredModel activate(long id) {
+        RegisteredModelEntity model = get(id);
+        if (model.status == ModelStatus.ACTIVE) {
+            return model.toValue();
+        }
+        if (model.status == ModelStatus.RETIRED) {
+            throw new IllegalStateException("A retired model cannot be activated.");
+        }
+        if (!fileMatches(model)) {
+            throw new IllegalStateException("The model file of " + model.name + " " + model.version
+                    + " is missing or changed on disk; it cannot be activated.");
+        }
+        return makeActive(model).toValue();
+    }
+
+    /** Demotes the current active model and promotes {@code model}, with an audit event (the caller's transaction). */
+    RegisteredModelEntity makeActive(RegisteredModelEntity model) {
+        Optional<RegisteredModelEntity> previous = models.findByStatus(ModelStatus.ACTIVE);
+        previous.ifPresent(p -> {
+            p.status = ModelStatus.AVAILABLE;
+            models.saveAndFlush(p);
+        });
+        model.status = ModelStatus.ACTIVE;
+        models.saveAndFlush(model);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("modelId", model.modelId);
+        details.put("version", model.version);
+        details.put("previousActive", previous.map(p -> p.id).orElse(null));
+        audit.record(ModelAuditAction.MODEL_ACTIVATED, TARGET_TYPE, String.valueOf(model.id), details);
+        log.info("Model {} {} (registry id {}) is now active", model.modelId, model.version, model.id);
+        return model;
+    }
+
+    @Override
+    @RolesAllowed(Roles.ADMIN)
+    @Transactional
+    public RegisteredModel retire(long id) {
+        RegisteredModelEntity model = get(id);
+        if (model.status == ModelStatus.ACTIVE) {
+            throw new IllegalStateException("The active model cannot be retired; activate another model first.");
+        }
+        if (model.status == ModelStatus.RETIRED) {
+            return model.toValue();
+        }
+        model.status = ModelStatus.RETIRED;
+        models.saveAndFlush(model);
+        audit.record(ModelAuditAction.MODEL_RETIRED, TARGET_TYPE, String.valueOf(model.id),
+                Map.of("modelId", model.modelId, "version", model.version));
+        return model.toValue();
+    }
+
+    @Override
+    @RolesAllowed(Roles.ADMIN)
+    @Transactional
+    public RegisteredModel changeThreshold(long id, double threshold, String reason) {
+        if (!(threshold > 0 && threshold < 1)) {
+            throw new IllegalArgumentException("The threshold must be between 0 and 1 (exclusive).");
+        }
+        String why = reason == null ? "" : reason.strip();
+        if (why.isEmpty()) {
+            throw new IllegalArgumentException("A reason is required to change the threshold.");
+        }
+        if (why.length() > MAX_REASON) {
+            throw new IllegalArgumentException("The reason may be at most " + MAX_REASON + " characters.");
+        }
+        RegisteredModelEntity model = get(id);
+        double previous = model.threshold;
+        model.threshold = threshold;
+        models.saveAndFlush(model);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("modelId", model.modelId);
+        details.put("version", model.version);
+        details.put("from", previous);
+        details.put("to", threshold);
+        details.put("reason", why);
+        audit.record(ModelAuditAction.MODEL_THRESHOLD_CHANGED, TARGET_TYPE, String.valueOf(model.id), details);
+        return model.toValue();
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Optional<ModelDescriptor> activeModel() {
+        return models.findByStatus(ModelStatus.ACTIVE).map(this::descriptor);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Optional<ModelDescriptor> model(long registeredModelId) {
+        return models.findById(registeredModelId).filter(m -> m.status != ModelStatus.RETIRED).map(this::descriptor);
+    }
+
+    private ModelDescriptor descriptor(RegisteredModelEntity model) {
+        if (!fileMatches(model)) {
+            throw new PredictionFailedException(PredictionFailedException.Reason.MODEL_UNUSABLE,
+                    "The file of model " + model.name + " " + model.version + " is missing or was changed on disk "
+                            + "(its sha256 no longer matches the registry). An administrator must re-register it.");
+        }
+        ModelCard card = ModelCards.fromMap(model.card);
+        return new ModelDescriptor(model.id, card, onnxFile(model), model.sha256, model.threshold);
+    }
+
+    boolean fileMatches(RegisteredModelEntity model) {
+        Path file = onnxFile(model);
+        try {
+            String key = model.sha256 + "|" + file.toAbsolutePath() + "|" + Files.size(file) + "|"
+                    + Files.getLastModifiedTime(file).toMillis();
+            if (verifiedFiles.contains(key)) {
+                return true;
+            }
+            if (ModelPackageValidator.sha256(file).equals(model.sha256)) {
+                verifiedFiles.add(key);
+                return true;
+            }
+            log.error("Model file {} does not match the sha256 {} registered for {} {}", file, model.sha256,
+                    model.modelId, model.version);
+            return false;
+        } catch (IOException | ModelPackageRejectedException e) {
+            log.error("Model file {} of {} {} cannot be read: {}", file, model.modelId, model.version, e.getMessage());
+            return false;
+        }
+    }
+
+    private static Path onnxFile(RegisteredModelEntity model) {
+        return Path.of(model.storagePath).resolve(ModelCards.MODEL_FILE);
+    }
+
+    RegisteredModelEntity register(ValidatedPackage validated, Path storage, ModelStatus status, String actor) {
+        ModelCard card = validated.card();
+        RegisteredModelEntity entity = new RegisteredModelEntity();
+        entity.modelId = card.id();
+        entity.name = card.name();
+        entity.version = card.version();
+        entity.architecture = card.architecture().isBlank() ? "unknown" : card.architecture();
+        entity.classes = card.classes();
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("name", card.input().name());
+        input.put("height", card.input().height());
+        input.put("width", card.input().width());
+        input.put("layout", card.input().layout());
+        input.put("channelOrder", card.input().channelOrder());
+        input.put("scale", card.input().scale());
+        input.put("mean", card.input().mean());
+        input.put("std", card.input().std());
+        input.put("resizeMethod", card.input().resizeMethod());
+        input.put("micronsPerPixel", card.micronsPerPixel());
+        entity.inputSpec = input;
+        entity.threshold = card.threshold();
+        entity.cardThreshold = card.threshold();
+        entity.status = status;
+        entity.metrics = card.metrics();
+        entity.sha256 = validated.sha256();
+        entity.storagePath = storage.toAbsolutePath().normalize().toString();
+        entity.card = validated.cardJson();
+        entity.referenceChecked = validated.referenceChecked();
+        entity.addedBy = actor;
+        entity.addedAt = Instant.now(clock);
+        return models.saveAndFlush(entity);
+    }
+
+    static Map<String, Object> details(RegisteredModelEntity entity, ValidatedPackage validated) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("modelId", entity.modelId);
+        details.put("version", entity.version);
+        details.put("sha256", entity.sha256);
+        details.put("storagePath", entity.storagePath);
+        details.put("referencePatches", validated.referencePatches());
+        details.put("referenceMaxDifference", validated.worstDifference());
+        return details;
+    }
+
+    private RegisteredModelEntity get(long id) {
+        return models.findById(id).orElseThrow(() -> new IllegalArgumentException("No model with registry id " + id + "."));
+    }
+
+    private String currentActor() {
+        var authentication = org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication();
+        return authentication == null ? "system" : authentication.getName();
+    }
+
+    /** Copies the package to models/<id>-<version>-<sha prefix>/ unless it already lies in the models directory. */
+    private Path copyIntoModelsDirectory(Path folder, ModelCard card) throws IOException {
+        Path directory = settings.directory().toAbsolutePath().normalize();
+        if (folder.toAbsolutePath().normalize().startsWith(directory)) {
+            return folder;
+        }
+        String name = (card.id() + "-" + card.version() + "-" + card.sha256().substring(0, 12))
+                .replaceAll("[^A-Za-z0-9._-]", "_");
+        Path target = directory.resolve(name);
+        if (Files.exists(target)) {
+            throw new ModelPackageRejectedException("The folder " + target + " already exists in the models directory.");
+        }
+        Files.createDirectories(directory);
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path source : files.sorted(Comparator.naturalOrder()).toList()) {
+                Path destination = target.resolve(folder.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(destination);
+                } else {
+                    Files.copy(source, destination, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return target;
+    }
+
+    static void deleteQuietly(Path path) {
+        if (path == null || !Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(path)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.warn("Could not delete {}: {}", path, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package org.histoscope.models;
+
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of {@code histoscope.models.*}.
+ *
+ * @param directory the folder of model packages, scanned at start-up; added packages are copied here
+ * @param defaultId the card id of the model activated when no model is active yet
+ */
+@ConfigurationProperties("histoscope.models")
+public record ModelsSettings(Path directory, String defaultId) {
+
+    public ModelsSettings {
+        directory = directory == null ? Path.of("models") : directory;
+        defaultId = defaultId == null || defaultId.isBlank() ? "xception-nasnetmobile-idc" : defaultId;
+    }
+}
