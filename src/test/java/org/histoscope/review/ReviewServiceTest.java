@@ -57,7 +57,7 @@ class ReviewServiceTest {
     @Autowired
     JdbcTemplate jdbc;
 
-    static long nextPrediction = 1000;
+    static long nextPrediction = 1_000_000;
 
     @BeforeEach
     void accounts() {
