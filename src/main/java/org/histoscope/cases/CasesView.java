@@ -2,6 +2,8 @@ package org.histoscope.cases;
 
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.Key;
+import com.vaadin.flow.component.Shortcuts;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.icon.VaadinIcon;
@@ -29,6 +31,7 @@ public class CasesView extends VerticalLayout {
     private final TextField search = new TextField();
     private final Select<CaseStatus> status = new Select<>();
     private final Grid<CaseSummary> grid = new Grid<>();
+    private CaseSummary focused;
 
     public CasesView(CaseService service, UserDirectory users, CurrentUser currentUser) {
         setSizeFull();
@@ -68,6 +71,13 @@ public class CasesView extends VerticalLayout {
                 query -> (int) service.countCases(filter()));
         grid.setEmptyStateText("No cases match. Create one with \"New case\" or change the search.");
         grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(CaseDetailView.class, e.getItem().id())));
+        grid.addCellFocusListener(e -> focused = e.getItem().orElse(null));
+        // keyboard users open the focused row with Enter, as mouse users do with a click
+        Shortcuts.addShortcutListener(grid, () -> {
+            if (focused != null) {
+                getUI().ifPresent(ui -> ui.navigate(CaseDetailView.class, focused.id()));
+            }
+        }, Key.ENTER).listenOn(grid);
         grid.setId("cases-grid");
 
         HorizontalLayout toolbar = new HorizontalLayout(search, status, create);

@@ -78,6 +78,7 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
                 numbers(prediction));
         body.setWidthFull();
         body.setWrap(true);
+        body.addClassName("result-body");
         add(body);
         if (prediction.tileStatistics() != null) {
             add(tiles(prediction.tileStatistics()));

@@ -2,6 +2,8 @@ package org.histoscope.review;
 
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.datepicker.DatePicker;
+import com.vaadin.flow.component.Key;
+import com.vaadin.flow.component.Shortcuts;
 import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
@@ -34,6 +36,7 @@ public class ReviewQueueView extends VerticalLayout {
     private final Checkbox disagreement = new Checkbox("Only disagreements");
     private final Select<QueueFilter.QueueOrder> order = new Select<>();
     private final Grid<QueueEntry> grid = new Grid<>();
+    private QueueEntry focused;
 
     public ReviewQueueView(ReviewService reviews) {
         setSizeFull();
@@ -78,11 +81,19 @@ public class ReviewQueueView extends VerticalLayout {
                 query -> (int) reviews.countQueue(filter()));
         grid.setEmptyStateText("Nothing to review with these filters.");
         grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(ReviewView.class, e.getItem().predictionId())));
+        grid.addCellFocusListener(e -> focused = e.getItem().orElse(null));
+        // keyboard users open the focused row with Enter, as mouse users do with a click
+        Shortcuts.addShortcutListener(grid, () -> {
+            if (focused != null) {
+                getUI().ifPresent(ui -> ui.navigate(ReviewView.class, focused.predictionId()));
+            }
+        }, Key.ENTER).listenOn(grid);
         grid.setId("review-grid");
 
         HorizontalLayout filters = new HorizontalLayout(show, model, label, from, to, order, disagreement);
         filters.setAlignItems(FlexComponent.Alignment.BASELINE);
         filters.setWrap(true);
+        filters.addClassName("review-filters");
         Span hint = new Span("Open a row to review and sign it. \"Uncertain first\" puts results closest to the model's threshold on top.");
         hint.addClassName("hint");
         add(new H2("Review queue"), filters, hint, grid);

@@ -105,6 +105,8 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
         summary.addClassName("result-facts");
         HorizontalLayout body = new HorizontalLayout(new PredictionImage(images, predictions, prediction, image), summary);
         body.setWrap(true);
+        body.setWidthFull();
+        body.addClassName("result-body");
         add(body);
 
         List<SignedReview> signed = reviews.reviewsOf(predictionId);

@@ -20,7 +20,9 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.histoscope.audit.AuditEntry;
 import org.histoscope.audit.AuditService;
+import org.histoscope.inference.PredictionMode;
 import org.histoscope.inference.PredictionService;
+import org.histoscope.inference.StoredPrediction;
 import org.histoscope.security.Roles;
 import org.histoscope.testsupport.ActingAs;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,8 @@ class CaseImageAndJobTest {
     SchedulerClient scheduler;
     @Autowired
     OneTimeTask<Long> predictionTask;
+    @Autowired
+    JobEvents jobEvents;
 
     long newCase(String accession) {
         return ActingAs.user("patty", () -> {
@@ -270,6 +274,56 @@ class CaseImageAndJobTest {
         UploadOutcome outcome = upload(caseId, "x.png", png);
         assertThatThrownBy(() -> ActingAs.run("rita", () -> jobs.rerun(outcome.image().id(), null), Roles.REVIEWER))
                 .isInstanceOf(AccessDeniedException.class);
+    }
+
+    @Test
+    void aLargerImageIsTiledWithProgressHeatmapAndTileStatistics() throws Exception {
+        long caseId = newCase("UP-9");
+        List<JobSummary> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var subscription = jobEvents.subscribe(change -> {
+            if (change.caseId() == caseId) {
+                events.add(change);
+            }
+        });
+        try {
+            UploadOutcome outcome = upload(caseId, "mosaic.png", mosaic(12));
+            assertThat(outcome.image().width()).isEqualTo(600);
+            long jobId = outcome.job().id();
+            await("the whole-image job to finish", () -> job(jobId, caseId).status() == JobStatus.DONE);
+            StoredPrediction prediction = ActingAs.user("patty", () -> predictions.find(job(jobId, caseId).predictionId()),
+                    Roles.PATHOLOGIST).orElseThrow();
+            assertThat(prediction.mode()).isEqualTo(PredictionMode.WHOLE_IMAGE);
+            assertThat(prediction.hasHeatmap()).isTrue();
+            assertThat(prediction.tileStatistics().tissueTiles()).isPositive();
+            await("the job events to arrive", () -> events.stream().anyMatch(e -> e.status() == JobStatus.DONE));
+            assertThat(events).extracting(JobSummary::status).containsSubsequence(JobStatus.QUEUED, JobStatus.RUNNING,
+                    JobStatus.DONE);
+            assertThat(events).anySatisfy(e -> {
+                assertThat(e.status()).isEqualTo(JobStatus.RUNNING);
+                assertThat(e.progress()).isGreaterThan(0.0);
+            });
+        } finally {
+            subscription.remove();
+        }
+    }
+
+    /** A side × side grid of the IDC patches (50 px each): an image large enough to be tiled. */
+    static byte[] mosaic(int side) throws Exception {
+        java.awt.image.BufferedImage[] patches = {
+                javax.imageio.ImageIO.read(new ClassPathResource(IDC).getInputStream()),
+                javax.imageio.ImageIO.read(new ClassPathResource("journeys/idc-9290-class0.png").getInputStream())};
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(side * 50, side * 50,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D graphics = image.createGraphics();
+        for (int row = 0; row < side; row++) {
+            for (int column = 0; column < side; column++) {
+                graphics.drawImage(patches[(row + column) % 2], column * 50, row * 50, 50, 50, null);
+            }
+        }
+        graphics.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", png);
+        return png.toByteArray();
     }
 
     static byte[] javaSerialized(Object value) throws Exception {

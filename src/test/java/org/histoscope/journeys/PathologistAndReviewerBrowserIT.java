@@ -96,6 +96,10 @@ class PathologistAndReviewerBrowserIT {
                 !d.findElements(By.cssSelector("#upload-log .upload-outcome[data-result='DUPLICATE']")).isEmpty());
         assertThat(page.driver().findElements(By.cssSelector("#job-grid .job-status"))).hasSize(2);
 
+        page.click("timeline-tab");
+        page.waitForText("IMAGE_DUPLICATE_FLAGGED");
+        assertThat(page.byId("timeline").getText()).contains("CASE_CREATED").contains("PREDICTION_COMPLETED");
+
         page.open(resultPath);
         page.byId("result-image");
         WebElement overlay = page.byId("result-overlay");
@@ -105,6 +109,12 @@ class PathologistAndReviewerBrowserIT {
         assertThat(imageLoaded(page, overlay)).isTrue();
         setRange(page, "overlay-opacity", 80);
         new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).until(d -> "0.8".equals(overlay.getCssValue("opacity")));
+        System.out.println("PROBE " + ((JavascriptExecutor) page.driver()).executeScript("""
+                const o = document.getElementById('result-overlay'); const r = o.getBoundingClientRect();
+                const b = document.getElementById('result-image').getBoundingClientRect(); const cs = getComputedStyle(o);
+                return JSON.stringify({o: [r.x, r.y, r.width, r.height], b: [b.x, b.y, b.width, b.height], pos: cs.position,
+                  disp: cs.display, op: cs.opacity, vis: cs.visibility, z: cs.zIndex, src: o.src, parent: o.parentElement.className,
+                  nw: o.naturalWidth, hidden: o.hidden});"""));
         browser.screenshot(SCREENSHOTS.resolve("result.png"));
         page.driver().findElement(By.cssSelector("#overlay-toggle input")).click();
         page.waitForVaadin();
