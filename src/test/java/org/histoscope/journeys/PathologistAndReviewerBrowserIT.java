@@ -2,7 +2,12 @@ package org.histoscope.journeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import javax.imageio.ImageIO;
 import java.util.List;
 import org.histoscope.security.Roles;
 import org.histoscope.testsupport.BrowserSession;
@@ -13,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.SearchContext;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
@@ -109,16 +115,13 @@ class PathologistAndReviewerBrowserIT {
         assertThat(imageLoaded(page, overlay)).isTrue();
         setRange(page, "overlay-opacity", 80);
         new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).until(d -> "0.8".equals(overlay.getCssValue("opacity")));
-        System.out.println("PROBE " + ((JavascriptExecutor) page.driver()).executeScript("""
-                const o = document.getElementById('result-overlay'); const r = o.getBoundingClientRect();
-                const b = document.getElementById('result-image').getBoundingClientRect(); const cs = getComputedStyle(o);
-                return JSON.stringify({o: [r.x, r.y, r.width, r.height], b: [b.x, b.y, b.width, b.height], pos: cs.position,
-                  disp: cs.display, op: cs.opacity, vis: cs.visibility, z: cs.zIndex, src: o.src, parent: o.parentElement.className,
-                  nw: o.naturalWidth, hidden: o.hidden});"""));
         browser.screenshot(SCREENSHOTS.resolve("result.png"));
+        BufferedImage withOverlay = stagePixels(page);
         page.driver().findElement(By.cssSelector("#overlay-toggle input")).click();
         page.waitForVaadin();
         assertThat(page.driver().findElements(By.id("result-overlay")).get(0).isDisplayed()).isFalse();
+        assertThat(meanDifference(withOverlay, stagePixels(page))).as("the overlay visibly changes the image")
+                .isGreaterThan(3.0);
         page.driver().findElement(By.cssSelector("#overlay-toggle input")).click();
         page.waitForVaadin();
 
@@ -174,6 +177,32 @@ class PathologistAndReviewerBrowserIT {
         page.waitForText("CASE_CREATED");
         assertThat(page.bodyText()).contains("IMAGE_UPLOADED");
         page.logout();
+    }
+
+    private static BufferedImage stagePixels(VaadinPage page) {
+        try {
+            byte[] png = page.driver().findElement(By.cssSelector(".result-stage")).getScreenshotAs(OutputType.BYTES);
+            return ImageIO.read(new ByteArrayInputStream(png));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Mean absolute difference per colour channel (0..255) of two same-size screenshots. */
+    private static double meanDifference(BufferedImage a, BufferedImage b) {
+        long sum = 0;
+        int width = Math.min(a.getWidth(), b.getWidth());
+        int height = Math.min(a.getHeight(), b.getHeight());
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int p = a.getRGB(x, y);
+                int q = b.getRGB(x, y);
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    sum += Math.abs((p >> shift & 0xff) - (q >> shift & 0xff));
+                }
+            }
+        }
+        return sum / (3.0 * width * height);
     }
 
     /** vaadin-upload keeps its native file input in its shadow root. */
