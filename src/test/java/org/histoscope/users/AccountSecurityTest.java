@@ -118,6 +118,29 @@ class AccountSecurityTest {
     }
 
     @Test
+    void disablingOrResettingAUserEndsTheSessionsTheyHaveOpen() {
+        TestAccounts.createReadyUser(accounts, "dora", "Disabled-During-Session", Roles.PATHOLOGIST);
+        FormLoginClient first = new FormLoginClient(port);
+        FormLoginClient second = new FormLoginClient(port);
+        first.login("dora", "Disabled-During-Session");
+        second.login("dora", "Disabled-During-Session");
+        assertThat(first.get("/").statusCode()).isEqualTo(200);
+        assertThat(second.get("/").statusCode()).isEqualTo(200);
+
+        asAdmin(() -> accounts.resetPassword("dora", "Temporary-Reset-Passphrase"));
+        HttpResponse<String> afterReset = first.get("/");
+        assertThat(afterReset.statusCode()).isEqualTo(302);
+        assertThat(FormLoginClient.redirectTarget(afterReset)).isEqualTo("/login");
+
+        FormLoginClient third = new FormLoginClient(port);
+        third.login("dora", "Temporary-Reset-Passphrase");
+        assertThat(third.get("/").statusCode()).isEqualTo(200);
+        asAdmin(() -> accounts.setEnabled("dora", false));
+        assertThat(FormLoginClient.redirectTarget(third.get("/"))).isEqualTo("/login");
+        assertThat(FormLoginClient.redirectTarget(second.get("/"))).isEqualTo("/login");
+    }
+
+    @Test
     void administrationRulesAreEnforcedByTheService() {
         TestAccounts.createReadyUser(accounts, "ada", "Administering-Histoscope-1", Roles.ADMIN);
         TestAccounts.runAs("ada", ADMIN, () -> {
