@@ -84,7 +84,7 @@ class FirstAdministrator implements ApplicationRunner {
         }
     }
 
-    private static String randomPassword() {
+    static String randomPassword() {
         SecureRandom random = new SecureRandom();
         StringBuilder password = new StringBuilder();
         for (int i = 0; i < 20; i++) {

@@ -8,10 +8,12 @@ import org.histoscope.audit.AuditFilter;
 import org.histoscope.audit.AuditSearch;
 import org.histoscope.security.Roles;
 import org.histoscope.testsupport.BrowserSession;
+import org.histoscope.testsupport.FormLoginClient;
 import org.histoscope.testsupport.TestAccounts;
 import org.histoscope.testsupport.VaadinPage;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -38,6 +40,8 @@ class FirstAdminBrowserIT {
     int port;
     @Autowired
     AuditSearch auditSearch;
+    @Autowired
+    UserAccountService accounts;
 
     @Test
     void firstAdministratorSetsUpAPathologistWhoCannotAdminister() {
@@ -74,6 +78,8 @@ class FirstAdminBrowserIT {
             page.waitForText("Audit chain intact");
             assertThat(page.bodyText()).contains("USER_CREATED", "PASSWORD_CHANGED", "FIRST_ADMIN_CREATED");
             browser.screenshot(SCREENSHOTS.resolve("audit.png"));
+            String csv = fetchInBrowser(browser, page.byId("audit-export").getAttribute("href"));
+            assertThat(csv).startsWith("id,occurred_at_utc,actor,action").contains(",admin,USER_CREATED,USER,pat,");
 
             page.logout();
             assertThat(TestAccounts.runAs("auditor", Set.of(Roles.REVIEWER), () -> auditSearch.search(
@@ -91,6 +97,38 @@ class FirstAdminBrowserIT {
             assertThat(browser.driver().findElements(By.cssSelector("vaadin-side-nav-item[path='admin/users']")))
                     .isEmpty();
         }
+    }
+
+    @Test
+    void aLockedAccountIsToldSoOnTheLoginPage() {
+        TestAccounts.createReadyUser(accounts, "lena", "Locked-Out-Pathologist", Roles.PATHOLOGIST);
+        FormLoginClient attacker = new FormLoginClient(port);
+        for (int i = 0; i < 5; i++) {
+            attacker.login("lena", "guess-" + i);
+        }
+        try (BrowserSession browser = new BrowserSession()) {
+            VaadinPage page = new VaadinPage(browser.driver(), port);
+            page.open("/login");
+            page.waitFor(By.cssSelector("vaadin-login-form input[name='username']")).sendKeys("lena");
+            browser.driver().findElement(By.cssSelector("vaadin-login-form input[name='password']"))
+                    .sendKeys("Locked-Out-Pathologist", org.openqa.selenium.Keys.ENTER);
+            new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), VaadinPage.TIMEOUT)
+                    .until(d -> d.getCurrentUrl().endsWith("/login?locked"));
+            page.waitForVaadin();
+            Object shown = ((JavascriptExecutor) browser.driver()).executeScript("""
+                    const form = document.querySelector('vaadin-login-form');
+                    return form.error + ' ' + form.i18n.errorMessage.title + ': ' + form.i18n.errorMessage.message;""");
+            assertThat(shown).asString().startsWith("true Account locked:").contains("ask an administrator");
+        }
+    }
+
+    /** Downloads a same-origin URL with the browser's session cookie and returns the body text. */
+    private static String fetchInBrowser(BrowserSession browser, String url) {
+        Object text = ((JavascriptExecutor) browser.driver()).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch(arguments[0], {credentials: 'same-origin'}).then(r => r.text()).then(done, e => done('ERROR ' + e));""",
+                url);
+        return String.valueOf(text);
     }
 
     private static void changePassword(VaadinPage page, String current, String replacement) {
