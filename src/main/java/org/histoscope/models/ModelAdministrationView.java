@@ -144,7 +144,11 @@ public class ModelAdministrationView extends VerticalLayout {
         }
         EvaluationMetrics m = evaluation.metrics();
         String matrix = String.format(Locale.ROOT, """
-                <table class="confusion-matrix"><caption>Confusion matrix at threshold %.3f</caption>                <tr><th></th><th>predicted non-cancer</th><th>predicted cancer</th></tr>                <tr><th>true non-cancer</th><td>%d</td><td>%d</td></tr>                <tr><th>true cancer</th><td>%d</td><td>%d</td></tr></table>""",
+                <table style="border-collapse: collapse; text-align: center" border="1" cellpadding="6">\
+                <caption>Confusion matrix at threshold %.3f</caption>\
+                <tr><th></th><th>predicted non-cancer</th><th>predicted cancer</th></tr>\
+                <tr><th>true non-cancer</th><td>%d</td><td>%d</td></tr>\
+                <tr><th>true cancer</th><td>%d</td><td>%d</td></tr></table>""",
                 m.threshold(), m.trueNegatives(), m.falsePositives(), m.falseNegatives(), m.truePositives());
         HorizontalLayout row = new HorizontalLayout(new Html(m.rocSvg(220)), new Html(matrix));
         row.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
