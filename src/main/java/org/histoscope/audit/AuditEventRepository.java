@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -76,7 +77,7 @@ class AuditEventRepository {
                         INSERT INTO audit_event (id, occurred_at, actor, action, target_type, target_id, case_id,
                                                  details, client_address, prev_hash, hash)
                         VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?)""",
-                e.id(), OffsetDateTime.ofInstant(e.occurredAt(), java.time.ZoneOffset.UTC), e.actor(), e.action(),
+                e.id(), OffsetDateTime.ofInstant(e.occurredAt(), ZoneOffset.UTC), e.actor(), e.action(),
                 e.targetType(), e.targetId(), e.caseId(), e.detailsJson(), e.clientAddress(), e.prevHash(), e.hash());
     }
 
@@ -143,11 +144,11 @@ class AuditEventRepository {
         }
         if (f.from() != null) {
             conditions.add("occurred_at >= :from");
-            params.addValue("from", OffsetDateTime.ofInstant(f.from(), java.time.ZoneOffset.UTC));
+            params.addValue("from", OffsetDateTime.ofInstant(f.from(), ZoneOffset.UTC));
         }
         if (f.to() != null) {
             conditions.add("occurred_at < :to");
-            params.addValue("to", OffsetDateTime.ofInstant(f.to(), java.time.ZoneOffset.UTC));
+            params.addValue("to", OffsetDateTime.ofInstant(f.to(), ZoneOffset.UTC));
         }
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }

@@ -72,11 +72,13 @@ class HashChainedAuditService implements AuditService, AuditSearch {
         // PostgreSQL keeps microseconds; hash exactly what will be read back
         Instant occurredAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         String safeActor = clip(actor == null || actor.isBlank() ? "system" : actor);
+        String type = clip(targetType);
+        String target = clipTargetId(targetId);
         String address = ClientAddress.current().orElse(null);
-        String hash = AuditHashing.hash(id, occurredAt, safeActor, action.code(), clip(targetType), clip2(targetId),
-                caseId, AuditHashing.canonicalDetails(detailsJson), address, prevHash);
-        events.insert(new StoredAuditEvent(id, occurredAt, safeActor, action.code(), clip(targetType),
-                clip2(targetId), caseId, detailsJson, address, prevHash, hash));
+        String hash = AuditHashing.hash(id, occurredAt, safeActor, action.code(), type, target, caseId,
+                AuditHashing.canonicalDetails(detailsJson), address, prevHash);
+        events.insert(new StoredAuditEvent(id, occurredAt, safeActor, action.code(), type, target, caseId,
+                detailsJson, address, prevHash, hash));
     }
 
     @Override
@@ -164,7 +166,7 @@ class HashChainedAuditService implements AuditService, AuditSearch {
         return s == null ? null : s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT);
     }
 
-    private static String clip2(String s) {
+    private static String clipTargetId(String s) {
         return s == null ? null : s.length() <= 2 * MAX_TEXT ? s : s.substring(0, 2 * MAX_TEXT);
     }
 }

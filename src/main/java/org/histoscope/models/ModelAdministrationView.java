@@ -1,6 +1,7 @@
 package org.histoscope.models;
 
-import com.vaadin.flow.component.UI;
+import com.vaadin.flow.component.Html;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
@@ -62,12 +63,18 @@ public class ModelAdministrationView extends VerticalLayout {
     private final Button retire = new Button("Retire", VaadinIcon.ARCHIVE.create());
     private final Button threshold = new Button("Change threshold", VaadinIcon.SLIDERS.create());
     private final Button register = new Button("Validate and register", VaadinIcon.UPLOAD.create());
+    private final Button evaluate = new Button("Evaluate…", VaadinIcon.CHART.create());
+    private final ModelEvaluationService evaluationService;
+    private final Grid<ModelEvaluation> evaluationGrid = new Grid<>(ModelEvaluation.class, false);
+    private final Div evaluationDetails = new Div();
     private final Span uploaded = new Span();
     /** Uploaded files by kind ("zip", "onnx", "card"), kept until registered or replaced. */
     private final Map<String, Path> uploads = new LinkedHashMap<>();
 
-    public ModelAdministrationView(ModelRegistry registry, InferenceService inference) {
+    public ModelAdministrationView(ModelRegistry registry, InferenceService inference,
+                                   ModelEvaluationService evaluationService) {
         this.registry = registry;
+        this.evaluationService = evaluationService;
         setSizeFull();
 
         InferenceDevice device = inference.device();
@@ -81,7 +88,9 @@ public class ModelAdministrationView extends VerticalLayout {
         retire.addClickListener(e -> selected().ifPresent(this::confirmRetire));
         threshold.setId("model-threshold");
         threshold.addClickListener(e -> selected().ifPresent(this::openThreshold));
-        HorizontalLayout actions = new HorizontalLayout(activate, retire, threshold);
+        evaluate.setId("model-evaluate");
+        evaluate.addClickListener(e -> selected().ifPresent(this::openEvaluation));
+        HorizontalLayout actions = new HorizontalLayout(activate, retire, threshold, evaluate);
 
         grid.setId("models-grid");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
@@ -96,8 +105,104 @@ public class ModelAdministrationView extends VerticalLayout {
         grid.addColumn(m -> m.addedBy() + ", " + TIME.format(m.addedAt())).setHeader("Added").setAutoWidth(true);
         grid.addSelectionListener(e -> updateButtons());
 
-        add(new H2("Models"), deviceLine, actions, grid, uploadSection());
+        add(new H2("Models"), deviceLine, actions, grid, evaluationSection(), uploadSection());
         refresh();
+    }
+
+    private VerticalLayout evaluationSection() {
+        evaluationGrid.setId("evaluations-grid");
+        evaluationGrid.setAllRowsVisible(true);
+        evaluationGrid.addColumn(e -> TIME.format(e.createdAt())).setHeader("Started").setAutoWidth(true);
+        evaluationGrid.addColumn(ModelEvaluation::datasetName).setHeader("Data set").setAutoWidth(true);
+        evaluationGrid.addColumn(e -> e.status().equals("FAILED") ? "FAILED: " + e.error() : e.status())
+                .setHeader("Status").setAutoWidth(true);
+        evaluationGrid.addColumn(e -> e.metrics() == null ? "" : String.valueOf(e.metrics().n())).setHeader("Images");
+        evaluationGrid.addColumn(e -> metric(e, EvaluationMetrics::auc)).setHeader("AUC");
+        evaluationGrid.addColumn(e -> metric(e, EvaluationMetrics::accuracy)).setHeader("Accuracy");
+        evaluationGrid.addColumn(e -> metric(e, EvaluationMetrics::sensitivity)).setHeader("Sensitivity");
+        evaluationGrid.addColumn(e -> metric(e, EvaluationMetrics::specificity)).setHeader("Specificity");
+        evaluationGrid.addColumn(e -> e.metrics() == null || e.metrics().suggestedThreshold() == null ? ""
+                : String.format(Locale.ROOT, "%.3f (for sensitivity %.2f)", e.metrics().suggestedThreshold(),
+                e.targetSensitivity())).setHeader("Suggested threshold").setAutoWidth(true);
+        evaluationGrid.addSelectionListener(e -> showEvaluation(e.getFirstSelectedItem().orElse(null)));
+        evaluationDetails.setId("evaluation-details");
+        Button reload = new Button("Refresh", VaadinIcon.REFRESH.create(), e -> refreshEvaluations());
+        VerticalLayout section = new VerticalLayout(new H3("Evaluations of the selected model"), reload,
+                evaluationGrid, evaluationDetails);
+        section.setPadding(false);
+        return section;
+    }
+
+    private static String metric(ModelEvaluation evaluation, java.util.function.ToDoubleFunction<EvaluationMetrics> f) {
+        return evaluation.metrics() == null ? "" : String.format(Locale.ROOT, "%.3f", f.applyAsDouble(evaluation.metrics()));
+    }
+
+    private void showEvaluation(ModelEvaluation evaluation) {
+        evaluationDetails.removeAll();
+        if (evaluation == null || evaluation.metrics() == null) {
+            return;
+        }
+        EvaluationMetrics m = evaluation.metrics();
+        String matrix = String.format(Locale.ROOT, """
+                <table style="border-collapse: collapse; text-align: center" border="1" cellpadding="6">\
+                <caption>Confusion matrix at threshold %.3f</caption>\
+                <tr><th></th><th>predicted non-cancer</th><th>predicted cancer</th></tr>\
+                <tr><th>true non-cancer</th><td>%d</td><td>%d</td></tr>\
+                <tr><th>true cancer</th><td>%d</td><td>%d</td></tr></table>""",
+                m.threshold(), m.trueNegatives(), m.falsePositives(), m.falseNegatives(), m.truePositives());
+        HorizontalLayout row = new HorizontalLayout(new Html(m.rocSvg(220)), new Html(matrix));
+        row.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
+        evaluationDetails.add(row);
+    }
+
+    private void refreshEvaluations() {
+        evaluationDetails.removeAll();
+        evaluationGrid.setItems(selected().map(m -> evaluationService.forModel(m.id())).orElse(java.util.List.of()));
+    }
+
+    private void openEvaluation(RegisteredModel model) {
+        Dialog dialog = new Dialog();
+        dialog.setHeaderTitle("Evaluate " + model.name() + " " + model.version());
+        Path[] zip = new Path[1];
+        Span received = new Span();
+        Upload upload = new Upload(UploadHandler.toTempFile((metadata, file) ->
+                getUI().ifPresent(ui -> ui.access(() -> {
+                    zip[0] = file.toPath();
+                    received.setText("Received " + metadata.fileName());
+                }))));
+        upload.setId("evaluation-upload");
+        upload.setMaxFiles(1);
+        upload.setAcceptedFileTypes(".zip");
+        upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, MAX_UPLOAD_BYTES));
+        com.vaadin.flow.component.textfield.TextField name = new com.vaadin.flow.component.textfield.TextField("Data set name");
+        name.setMaxLength(300);
+        NumberField target = new NumberField("Target sensitivity for the suggested threshold");
+        target.setMin(0.01);
+        target.setMax(1);
+        target.setStep(0.01);
+        target.setValue(0.9);
+        Button start = new Button("Start", e -> {
+            if (zip[0] == null || target.getValue() == null) {
+                error("Upload a zip with images and labels.csv (file,label) and set the target sensitivity.");
+                return;
+            }
+            try {
+                evaluationService.start(model.id(), zip[0], name.getValue(), target.getValue());
+                dialog.close();
+                success("Evaluation started; press Refresh to see the result.");
+                refreshEvaluations();
+            } catch (ModelPackageRejectedException | IllegalArgumentException | IllegalStateException ex) {
+                error("Data set refused: " + ex.getMessage());
+            } catch (AccessDeniedException ex) {
+                error("Only administrators may evaluate models.");
+            }
+        });
+        start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        dialog.add(new VerticalLayout(new Paragraph("A zip with the images and a labels.csv with columns file,label "
+                + "(label 0/1 or the class name). Every image is predicted with this model."), upload, received, name,
+                target));
+        dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), start);
+        dialog.open();
     }
 
     private VerticalLayout uploadSection() {
@@ -293,6 +398,8 @@ public class ModelAdministrationView extends VerticalLayout {
         activate.setEnabled(model.map(m -> m.status() == ModelStatus.AVAILABLE).orElse(false));
         retire.setEnabled(model.map(m -> m.status() == ModelStatus.AVAILABLE).orElse(false));
         threshold.setEnabled(model.map(m -> m.status() != ModelStatus.RETIRED).orElse(false));
+        evaluate.setEnabled(model.map(m -> m.status() != ModelStatus.RETIRED).orElse(false));
+        refreshEvaluations();
     }
 
     private Optional<RegisteredModel> selected() {

@@ -19,6 +19,12 @@ final class ModelArchive {
 
     /** Unpacks into {@code target} and returns the package folder (the one holding model-card.json). */
     static Path unpack(Path zip, Path target) {
+        unpackInto(zip, target);
+        return findPackageFolder(target);
+    }
+
+    /** Unpacks into {@code target} with the same safety limits. */
+    static void unpackInto(Path zip, Path target) {
         long total = 0;
         int entries = 0;
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
@@ -41,7 +47,6 @@ final class ModelArchive {
         } catch (IOException e) {
             throw new ModelPackageRejectedException("The file is not a readable zip archive.");
         }
-        return findPackageFolder(target);
     }
 
     private static long copyBounded(InputStream in, Path destination, long allowed) throws IOException {

@@ -10,7 +10,9 @@ public enum ModelAuditAction implements AuditAction {
     MODEL_ADDED,
     MODEL_ACTIVATED,
     MODEL_RETIRED,
-    MODEL_THRESHOLD_CHANGED;
+    MODEL_THRESHOLD_CHANGED,
+    /** A model was evaluated on an uploaded labelled data set. */
+    MODEL_EVALUATED;
 
     @Override
     public String code() {

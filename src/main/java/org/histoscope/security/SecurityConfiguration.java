@@ -9,8 +9,13 @@ import org.springframework.security.authentication.LockedException;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.Pbkdf2PasswordEncoder;
+import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.security.web.authentication.ExceptionMappingAuthenticationFailureHandler;
 
 /**
@@ -35,6 +40,22 @@ public class SecurityConfiguration extends VaadinWebSecurity {
         super.configure(http);
         setLoginView(http, LoginView.class);
         http.formLogin(form -> form.failureHandler(loginFailureHandler()));
+        // No limit on parallel sessions; the registry lets an administrator's change end a user's sessions
+        http.sessionManagement(sessions -> sessions
+                .maximumSessions(-1)
+                .sessionRegistry(sessionRegistry())
+                .expiredUrl("/login"));
+    }
+
+    @Bean
+    SessionRegistry sessionRegistry() {
+        return new SessionRegistryImpl();
+    }
+
+    /** Tells the session registry when the servlet container drops a session (timeout, logout). */
+    @Bean
+    static HttpSessionEventPublisher httpSessionEventPublisher() {
+        return new HttpSessionEventPublisher();
     }
 
     private static ExceptionMappingAuthenticationFailureHandler loginFailureHandler() {
@@ -47,9 +68,16 @@ public class SecurityConfiguration extends VaadinWebSecurity {
         return handler;
     }
 
+    /**
+     * New hashes are {bcrypt-sha256} (bcrypt that honours passwords longer than bcrypt's 72 bytes); plain {bcrypt}
+     * and {pbkdf2@SpringSecurity_v5_8} hashes, e.g. imported ones, still verify by their {id} prefix.
+     */
     @Bean
     PasswordEncoder passwordEncoder() {
-        // bcrypt by default, and able to read any future encoding by its {id} prefix
-        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        Map<String, PasswordEncoder> encoders = Map.of(
+                Sha256BcryptPasswordEncoder.ID, new Sha256BcryptPasswordEncoder(),
+                "bcrypt", new BCryptPasswordEncoder(),
+                "pbkdf2@SpringSecurity_v5_8", Pbkdf2PasswordEncoder.defaultsForSpringSecurity_v5_8());
+        return new DelegatingPasswordEncoder(Sha256BcryptPasswordEncoder.ID, encoders);
     }
 }

@@ -1,5 +1,6 @@
 package org.histoscope.users;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -13,11 +14,14 @@ class AccountDirectory implements UserDirectory {
     private final UserAccountRepository accounts;
     private final PasswordEncoder passwordEncoder;
     private final LoginAttempts loginAttempts;
+    private final Clock clock;
 
-    AccountDirectory(UserAccountRepository accounts, PasswordEncoder passwordEncoder, LoginAttempts loginAttempts) {
+    AccountDirectory(UserAccountRepository accounts, PasswordEncoder passwordEncoder, LoginAttempts loginAttempts,
+                     Optional<Clock> clock) {
         this.accounts = accounts;
         this.passwordEncoder = passwordEncoder;
         this.loginAttempts = loginAttempts;
+        this.clock = clock.orElse(Clock.systemUTC());
     }
 
     @Override
@@ -36,7 +40,7 @@ class AccountDirectory implements UserDirectory {
         Optional<UserAccount> found = accounts.findByUsernameIgnoreCase(username == null ? "" : username);
         boolean ok = found.isPresent()
                 && found.get().isEnabled()
-                && !found.get().isLockedAt(java.time.Instant.now())
+                && !found.get().isLockedAt(clock.instant())
                 && rawPassword != null
                 && passwordEncoder.matches(rawPassword, found.get().getPasswordHash());
         if (!ok) {

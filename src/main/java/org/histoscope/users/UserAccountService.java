@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.histoscope.audit.AuditService;
+import org.histoscope.security.ActiveSessions;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.PasswordPolicy;
 import org.histoscope.security.Roles;
@@ -21,11 +22,14 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Account administration (administrators only, enforced here and not just in the view) and a user's own password
- * change. Every change is audited in the same transaction.
+ * change. Every change is audited in the same transaction. Disabling a user, resetting their password or changing
+ * their roles ends the sessions they have open.
  */
 @Service
 public class UserAccountService {
@@ -40,12 +44,15 @@ public class UserAccountService {
     private final AuditService audit;
     private final CurrentUser currentUser;
     private final LoginAttempts loginAttempts;
+    private final ActiveSessions activeSessions;
     private final Clock clock;
     private final TransactionTemplate transactions;
 
     UserAccountService(UserAccountRepository accounts, PasswordEncoder passwordEncoder, PasswordPolicy passwordPolicy,
                        AuditService audit, CurrentUser currentUser, LoginAttempts loginAttempts,
-                       PlatformTransactionManager transactionManager, Optional<Clock> clock) {
+                       ActiveSessions activeSessions, PlatformTransactionManager transactionManager,
+                       Optional<Clock> clock) {
+        this.activeSessions = activeSessions;
         this.accounts = accounts;
         this.passwordEncoder = passwordEncoder;
         this.passwordPolicy = passwordPolicy;
@@ -128,6 +135,9 @@ public class UserAccountService {
         if (details.isEmpty()) {
             return account.summary(clock.instant());
         }
+        if (details.containsKey("roles")) {
+            endSessionsAfterCommit(account.getUsername());
+        }
         account.setFullName(fullName);
         account.setEmail(email);
         account.setRoles(roles);
@@ -151,6 +161,9 @@ public class UserAccountService {
             requireAnotherEnabledAdmin();
         }
         account.setEnabled(enabled);
+        if (!enabled) {
+            endSessionsAfterCommit(account.getUsername());
+        }
         account.touch(clock.instant(), currentUser.usernameOrSystem());
         accounts.saveAndFlush(account);
         audit.record(enabled ? UserAuditAction.USER_ENABLED : UserAuditAction.USER_DISABLED, "USER",
@@ -167,6 +180,7 @@ public class UserAccountService {
         account.setPasswordHash(passwordEncoder.encode(temporaryPassword));
         account.setMustChangePassword(true);
         account.touch(clock.instant(), currentUser.usernameOrSystem());
+        endSessionsAfterCommit(account.getUsername());
         accounts.saveAndFlush(account);
         audit.record(UserAuditAction.PASSWORD_RESET, "USER", account.getUsername(), Map.of("mustChange", true));
         return account.summary(clock.instant());
@@ -224,6 +238,19 @@ public class UserAccountService {
     @Transactional(readOnly = true)
     public boolean mustChangePassword(String username) {
         return accounts.findByUsernameIgnoreCase(username).map(UserAccount::isMustChangePassword).orElse(false);
+    }
+
+    /**
+     * A changed account must not keep working in sessions opened before the change (roles are read at login),
+     * so those sessions end at their next request; only once the change is committed.
+     */
+    private void endSessionsAfterCommit(String username) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                activeSessions.endSessionsOf(username);
+            }
+        });
     }
 
     private UserAccount existing(String username) {

@@ -126,6 +126,22 @@ class HostileImageTest {
         assertRejected(file, Reason.CORRUPT, () -> inspector.readWhole(file));
     }
 
+    /** The IFD chain points back at itself: an endless multi-page file. */
+    @Test
+    void tiffWithALoopingPageChainIsRefusedQuickly() throws IOException {
+        byte[] tiff = new TiffBytes().tag(256, 10).tag(257, 10).tag(258, 8).tag(259, 1).tag(262, 1)
+                .tag(277, 1).tag(278, 10).data(new byte[100]).build();
+        int entries = (tiff[8] & 0xFF) | (tiff[9] & 0xFF) << 8;
+        int nextIfd = 8 + 2 + entries * 12;
+        tiff[nextIfd] = 8; // next IFD = the first IFD again
+        Path file = write("loop.tif", tiff);
+        ImageRejectedException e = assertTimeoutPreemptively(QUICKLY, () ->
+                catchThrowableOfType(() -> inspector.inspect(file), ImageRejectedException.class));
+        assertThat(e).isNotNull();
+        assertThat(e.reason()).isIn(Reason.CORRUPT, Reason.UNSUPPORTED_FORMAT);
+        assertThat(e.getMessage()).doesNotContain("Exception");
+    }
+
     @Test
     void tiffStripPointingPastTheEndIsCorrupt() throws IOException {
         byte[] tiff = new TiffBytes().tag(256, 10).tag(257, 10).tag(258, 8).tag(259, 1).tag(262, 1)

@@ -46,7 +46,7 @@ class AccountSecurityTest {
         assertThat(admin.roles()).containsExactly(Roles.ADMIN);
         assertThat(admin.mustChangePassword()).isTrue();
         assertThat(jdbc.queryForObject("SELECT password_hash FROM app_user WHERE username = 'admin'", String.class))
-                .startsWith("{bcrypt}$2");
+                .startsWith("{bcrypt-sha256}$2");
         List<AuditEntry> events = asAdmin(() -> auditSearch.search(
                 new AuditFilter(null, "FIRST_ADMIN_CREATED", null, null, null, null, null), 0, 10));
         assertThat(events).singleElement().satisfies(e -> {
@@ -65,6 +65,18 @@ class AccountSecurityTest {
                 .contains("rita");
         assertThat(directory.verifyPassword("rita", "Reviewing-Slides-Daily-7")).isTrue();
         assertThat(asAdmin(() -> accounts.find("rita").orElseThrow()).mustChangePassword()).isFalse();
+    }
+
+    @Test
+    void passphrasesLongerThanBcryptsSeventyTwoBytesWorkAndEveryCharacterCounts() {
+        String passphrase = "Zürich histologie ünd Gewebeschnitte ".repeat(3) + "Ende";
+        assertThat(passphrase.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isGreaterThan(72);
+        assertThat(passphrase.length()).isLessThanOrEqualTo(128);
+        TestAccounts.createReadyUser(accounts, "zora", passphrase, Roles.PATHOLOGIST);
+        FormLoginClient browser = new FormLoginClient(port);
+        assertThat(FormLoginClient.redirectTarget(browser.login("zora", passphrase))).doesNotContain("/login");
+        String differentAtTheEnd = passphrase.substring(0, passphrase.length() - 4) + "Ende!";
+        assertThat(directory.verifyPassword("zora", differentAtTheEnd)).isFalse();
     }
 
     @Test
@@ -115,6 +127,29 @@ class AccountSecurityTest {
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(20));
         assertThat(jdbc.queryForObject("SELECT failed_attempts FROM app_user WHERE username = 'vera'", Integer.class))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void disablingOrResettingAUserEndsTheSessionsTheyHaveOpen() {
+        TestAccounts.createReadyUser(accounts, "dora", "Disabled-During-Session", Roles.PATHOLOGIST);
+        FormLoginClient first = new FormLoginClient(port);
+        FormLoginClient second = new FormLoginClient(port);
+        first.login("dora", "Disabled-During-Session");
+        second.login("dora", "Disabled-During-Session");
+        assertThat(first.get("/").statusCode()).isEqualTo(200);
+        assertThat(second.get("/").statusCode()).isEqualTo(200);
+
+        asAdmin(() -> accounts.resetPassword("dora", "Temporary-Reset-Passphrase"));
+        HttpResponse<String> afterReset = first.get("/");
+        assertThat(afterReset.statusCode()).isEqualTo(302);
+        assertThat(FormLoginClient.redirectTarget(afterReset)).isEqualTo("/login");
+
+        FormLoginClient third = new FormLoginClient(port);
+        third.login("dora", "Temporary-Reset-Passphrase");
+        assertThat(third.get("/").statusCode()).isEqualTo(200);
+        asAdmin(() -> accounts.setEnabled("dora", false));
+        assertThat(FormLoginClient.redirectTarget(third.get("/"))).isEqualTo("/login");
+        assertThat(FormLoginClient.redirectTarget(second.get("/"))).isEqualTo("/login");
     }
 
     @Test
