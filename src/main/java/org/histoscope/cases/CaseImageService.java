@@ -140,6 +140,23 @@ public class CaseImageService {
         return inspector.previewPng(originalPath(imageId), maxSide);
     }
 
+    /** Where originals are kept and how much room is left there, for the administrators' status view. */
+    @Transactional(readOnly = true)
+    @RolesAllowed(Roles.ADMIN)
+    public StorageStatus storageStatus() {
+        Path root = store.root();
+        try {
+            var fileStore = Files.getFileStore(root);
+            return new StorageStatus(root.toString(), fileStore.getUsableSpace(), fileStore.getTotalSpace(), images.count());
+        } catch (IOException e) {
+            return new StorageStatus(root.toString(), -1, -1, images.count());
+        }
+    }
+
+    /** @param freeBytes -1 when the file system cannot be read */
+    public record StorageStatus(String directory, long freeBytes, long totalBytes, long storedImages) {
+    }
+
     Path originalPath(long imageId) {
         return images.findById(imageId).map(image -> store.pathOf(image.getSha256()))
                 .orElseThrow(() -> new CaseRuleException("The image no longer exists."));

@@ -15,6 +15,7 @@ import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.Map;
 import org.histoscope.cases.CaseBadges;
+import org.histoscope.cases.CaseImageService;
 import org.histoscope.cases.JobSummary;
 import org.histoscope.cases.PredictionJobService;
 import org.histoscope.inference.InferenceDevice;
@@ -40,10 +41,12 @@ public class SystemStatusView extends VerticalLayout {
     private final ModelRegistry models;
     private final PredictionJobService jobs;
     private final HealthEndpoint health;
+    private final CaseImageService images;
     private final Div content = new Div();
 
     public SystemStatusView(InferenceService inference, ModelRegistry models, PredictionJobService jobs,
-                            HealthEndpoint health) {
+                            HealthEndpoint health, CaseImageService images) {
+        this.images = images;
         this.inference = inference;
         this.models = models;
         this.jobs = jobs;
@@ -81,7 +84,12 @@ public class SystemStatusView extends VerticalLayout {
                 fact("Failed", String.valueOf(queue.failed()), "status-failed"), failures));
 
         content.add(section("Database", healthOf("db", "status-db")));
-        content.add(section("Disk", healthOf("diskSpace", "status-disk")));
+        CaseImageService.StorageStatus storage = images.storageStatus();
+        content.add(section("Disk", healthOf("diskSpace", "status-disk"),
+                fact("Image store", storage.directory() + " — " + (storage.freeBytes() < 0 ? "free space unknown"
+                        : DataSize.ofBytes(storage.freeBytes()).toGigabytes() + " GB free of "
+                        + DataSize.ofBytes(storage.totalBytes()).toGigabytes() + " GB") + ", "
+                        + storage.storedImages() + " uploaded images", "status-storage")));
     }
 
     private Component healthOf(String component, String id) {

@@ -307,6 +307,21 @@ class CaseImageAndJobTest {
         }
     }
 
+    @Test
+    void onlyAnAdministratorSeesTheQueueAndStorageStatus() throws Exception {
+        long caseId = newCase("UP-10");
+        upload(caseId, "patch.png", resource("journeys/idc-9290-class0.png"));
+        assertThatThrownBy(() -> ActingAs.user("patty", () -> jobs.queueStatus(), Roles.PATHOLOGIST))
+                .isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> ActingAs.user("patty", () -> images.storageStatus(), Roles.PATHOLOGIST))
+                .isInstanceOf(AccessDeniedException.class);
+        PredictionJobService.QueueStatus queue = ActingAs.user("adam", () -> jobs.queueStatus(), Roles.ADMIN);
+        assertThat(queue.queued() + queue.running() + queue.done() + queue.failed()).isPositive();
+        CaseImageService.StorageStatus storageStatus = ActingAs.user("adam", () -> images.storageStatus(), Roles.ADMIN);
+        assertThat(storageStatus.freeBytes()).isPositive();
+        assertThat(storageStatus.storedImages()).isPositive();
+    }
+
     /** A side × side grid of the IDC patches (50 px each): an image large enough to be tiled. */
     static byte[] mosaic(int side) throws Exception {
         java.awt.image.BufferedImage[] patches = {

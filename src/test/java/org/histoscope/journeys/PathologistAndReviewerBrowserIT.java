@@ -166,6 +166,7 @@ class PathologistAndReviewerBrowserIT {
         assertThat(page.byId("status-device").getText()).startsWith("CPU");
         assertThat(page.byId("status-db").getText()).isEqualTo("UP");
         assertThat(page.byId("status-failed").getText()).isEqualTo("0");
+        assertThat(page.byId("status-storage").getText()).contains("GB free").contains("2 uploaded images");
         browser.screenshot(SCREENSHOTS.resolve("status.png"));
 
         page.open("/audit");
