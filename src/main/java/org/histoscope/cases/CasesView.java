@@ -60,8 +60,10 @@ public class CasesView extends VerticalLayout {
 
         grid.addColumn(CaseSummary::accessionNumber).setHeader("Accession").setSortProperty("accessionNumber")
                 .setAutoWidth(true);
-        grid.addColumn(c -> c.patient().label()).setHeader("Patient").setSortProperty("patient.fullName");
-        grid.addColumn(CaseSummary::specimen).setHeader("Specimen");
+        grid.addColumn(c -> c.patient().label()).setHeader("Patient").setSortProperty("patient.fullName")
+                .setAutoWidth(true);
+        grid.addColumn(CaseSummary::specimen).setHeader("Specimen").setAutoWidth(true)
+                .setTooltipGenerator(c -> c.site() == null ? c.specimen() : c.specimen() + " · " + c.site());
         grid.addComponentColumn(c -> CaseBadges.status(c.status())).setHeader("Status").setSortProperty("status")
                 .setAutoWidth(true);
         grid.addColumn(c -> c.assignedPathologist() == null ? "" : c.assignedPathologist()).setHeader("Pathologist");
