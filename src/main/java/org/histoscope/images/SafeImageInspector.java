@@ -76,10 +76,7 @@ public class SafeImageInspector implements ImageInspector {
             throw new IllegalArgumentException("maxSide must be positive");
         }
         try (RegionReader reader = open(file)) {
-            ImageInfo info = reader.info();
-            int longer = Math.max(info.width(), info.height());
-            int subsampling = Math.max(1, (longer + maxSide - 1) / maxSide);
-            return reader.readRegion(new Rectangle(0, 0, info.width(), info.height()), subsampling);
+            return reader.preview(maxSide);
         }
     }
 
