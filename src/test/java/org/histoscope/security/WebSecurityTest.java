@@ -60,11 +60,15 @@ class WebSecurityTest {
             if (route.getNavigationTarget().isAnnotationPresent(AnonymousAllowed.class)) {
                 continue;
             }
-            String path = "/" + route.getTemplate().replaceAll(":[^/]+", "1");
-            HttpResponse<String> response = anonymous.get(path);
-            assertThat(response.statusCode()).as("GET %s", path).isEqualTo(302);
-            assertThat(FormLoginClient.redirectTarget(response)).as("GET %s", path).isEqualTo("/login");
-            checked++;
+            List<String> templates = new java.util.ArrayList<>(List.of(route.getTemplate()));
+            route.getRouteAliases().forEach(alias -> templates.add(alias.getTemplate()));
+            for (String template : templates) {
+                String path = "/" + template.replaceAll(":[^/]+", "1");
+                HttpResponse<String> response = anonymous.get(path);
+                assertThat(response.statusCode()).as("GET %s", path).isEqualTo(302);
+                assertThat(FormLoginClient.redirectTarget(response)).as("GET %s", path).isEqualTo("/login");
+                checked++;
+            }
         }
         assertThat(checked).isGreaterThanOrEqualTo(4);
     }
