@@ -30,12 +30,16 @@ final class OpenedImage implements RegionReader {
     private final ImageReader reader;
     private final ImageInfo info;
     private final ImageLimits limits;
+    /** Width and height of every page (TIFF pyramids), for previews from a smaller level. */
+    private final int[][] pageSizes;
 
-    private OpenedImage(ImageInputStream stream, ImageReader reader, ImageInfo info, ImageLimits limits) {
+    private OpenedImage(ImageInputStream stream, ImageReader reader, ImageInfo info, ImageLimits limits,
+                        int[][] pageSizes) {
         this.stream = stream;
         this.reader = reader;
         this.info = info;
         this.limits = limits;
+        this.pageSizes = pageSizes;
     }
 
     static OpenedImage open(Path file, ImageFormat format, long fileSize, ImageLimits limits) {
@@ -77,7 +81,11 @@ final class OpenedImage implements RegionReader {
                 microns = facts.micronsPerPixel();
             }
             ImageInfo info = new ImageInfo(format, width, height, pages, page, bits, samples, microns, fileSize);
-            return new OpenedImage(stream, reader, info, limits);
+            int[][] sizes = new int[pages][];
+            for (int p = 0; p < pages; p++) {
+                sizes[p] = new int[] {reader.getWidth(p), reader.getHeight(p)};
+            }
+            return new OpenedImage(stream, reader, info, limits, sizes);
         } catch (ImageRejectedException e) {
             closeQuietly(stream, reader);
             throw e;
@@ -210,6 +218,59 @@ final class OpenedImage implements RegionReader {
             throw new ImageRejectedException(CORRUPT,
                     "The " + info.format() + " image is damaged: its pixel data could not be decoded.", e);
         }
+    }
+
+    @Override
+    public BufferedImage preview(int maxSide) {
+        int subsampling = Math.max(1, ceilDiv(Math.max(info.width(), info.height()), maxSide));
+        int width = ceilDiv(info.width(), subsampling);
+        int height = ceilDiv(info.height(), subsampling);
+        int level = smallestLevelCovering(width, height);
+        if (level == info.pageIndex()) {
+            return readRegion(new Rectangle(0, 0, info.width(), info.height()), subsampling);
+        }
+        try {
+            int[] size = pageSizes[level];
+            int levelSubsampling = Math.max(1, Math.min(size[0] / width, size[1] / height));
+            ImageReadParam param = reader.getDefaultReadParam();
+            param.setSourceSubsampling(levelSubsampling, levelSubsampling, 0, 0);
+            BufferedImage decoded = RgbConversion.toRgb(reader.read(level, param));
+            if (decoded.getWidth() == width && decoded.getHeight() == height) {
+                return decoded;
+            }
+            BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = scaled.createGraphics();
+            try {
+                g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                        java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+                g.drawImage(decoded, 0, 0, width, height, null);
+            } finally {
+                g.dispose();
+            }
+            return scaled;
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            throw new ImageRejectedException(CORRUPT,
+                    "The " + info.format() + " image is damaged: its pixel data could not be decoded.", e);
+        }
+    }
+
+    /**
+     * The smallest page with the used page's aspect ratio (within 1 %, so label and overview images of slide scanners
+     * are not taken for pyramid levels) that is at least {@code width} x {@code height}.
+     */
+    private int smallestLevelCovering(int width, int height) {
+        int best = info.pageIndex();
+        double aspect = (double) info.width() / info.height();
+        for (int page = 0; page < pageSizes.length; page++) {
+            int[] size = pageSizes[page];
+            boolean sameAspect = Math.abs((double) size[0] / size[1] - aspect) <= 0.01 * aspect;
+            boolean largeEnough = size[0] >= width && size[1] >= height;
+            boolean smaller = (long) size[0] * size[1] < (long) pageSizes[best][0] * pageSizes[best][1];
+            if (sameAspect && largeEnough && smaller) {
+                best = page;
+            }
+        }
+        return best;
     }
 
     private static int ceilDiv(int a, int b) {

@@ -14,6 +14,17 @@ public interface RegionReader extends AutoCloseable {
     /** As {@link ImageInspector#readRegion}, on this opened image. */
     BufferedImage readRegion(Rectangle region, int subsampling);
 
+    /**
+     * The whole image with its longer side at most {@code maxSide}: {@code ceil(width / s)} x {@code ceil(height / s)}
+     * pixels with {@code s = ceil(max(width, height) / maxSide)}, the same size as subsampling the used page by s.
+     * Pyramid TIFFs are read from a smaller page of the same aspect ratio when one is large enough.
+     */
+    default BufferedImage preview(int maxSide) {
+        ImageInfo info = info();
+        int subsampling = Math.max(1, (Math.max(info.width(), info.height()) + maxSide - 1) / maxSide);
+        return readRegion(new Rectangle(0, 0, info.width(), info.height()), subsampling);
+    }
+
     @Override
     void close();
 }

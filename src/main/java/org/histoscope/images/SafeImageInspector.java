@@ -76,10 +76,7 @@ public class SafeImageInspector implements ImageInspector {
             throw new IllegalArgumentException("maxSide must be positive");
         }
         try (RegionReader reader = open(file)) {
-            ImageInfo info = reader.info();
-            int longer = Math.max(info.width(), info.height());
-            int subsampling = Math.max(1, (longer + maxSide - 1) / maxSide);
-            return reader.readRegion(new Rectangle(0, 0, info.width(), info.height()), subsampling);
+            return reader.preview(maxSide);
         }
     }
 
@@ -138,6 +135,12 @@ public class SafeImageInspector implements ImageInspector {
             if (format == ImageFormat.PNG) {
                 checkPngHeaderDimensions(channel);
             }
+            if (format == ImageFormat.JPEG) {
+                checkJpegHeaderDimensions(channel, size);
+            }
+            if (format == ImageFormat.BMP) {
+                checkBmpHeaderDimensions(channel);
+            }
             if (format == ImageFormat.JPEG && !hasJpegEnd(channel, size)) {
                 throw new ImageRejectedException(CORRUPT, "The JPEG file is truncated or damaged (no end marker).");
             }
@@ -155,6 +158,42 @@ public class SafeImageInspector implements ImageInspector {
         }
         OpenedImage.checkDimensions(Integer.toUnsignedLong(ihdr.getInt(8)), Integer.toUnsignedLong(ihdr.getInt(12)),
                 limits);
+    }
+
+    /** Walks the JPEG marker segments up to the first start-of-frame and checks its declared size. */
+    private void checkJpegHeaderDimensions(FileChannel channel, long size) throws IOException {
+        long position = 2;
+        for (int segments = 0; segments < 1000 && position + 4 <= size; segments++) {
+            byte[] marker = read(channel, position, 4);
+            if ((marker[0] & 0xFF) != 0xFF) {
+                return; // not a plain marker sequence: leave it to the decoder
+            }
+            int code = marker[1] & 0xFF;
+            int length = ((marker[2] & 0xFF) << 8) | (marker[3] & 0xFF);
+            boolean startOfFrame = code >= 0xC0 && code <= 0xCF && code != 0xC4 && code != 0xC8 && code != 0xCC;
+            if (startOfFrame) {
+                byte[] frame = read(channel, position + 5, 4);
+                if (frame.length == 4) {
+                    int height = ((frame[0] & 0xFF) << 8) | (frame[1] & 0xFF);
+                    int width = ((frame[2] & 0xFF) << 8) | (frame[3] & 0xFF);
+                    OpenedImage.checkDimensions(width, height, limits);
+                }
+                return;
+            }
+            if (code == 0xDA || length < 2) {
+                return;
+            }
+            position += 2 + length;
+        }
+    }
+
+    /** BMP: width and height are signed 32-bit little-endian at offsets 18 and 22 (negative height = top-down). */
+    private void checkBmpHeaderDimensions(FileChannel channel) throws IOException {
+        ByteBuffer header = ByteBuffer.wrap(read(channel, 14, 12)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        if (header.remaining() < 12 || header.getInt(0) < 40) {
+            return; // old OS/2 headers: leave them to the decoder
+        }
+        OpenedImage.checkDimensions(header.getInt(4), Math.abs((long) header.getInt(8)), limits);
     }
 
     private static boolean endsWith(FileChannel channel, long size, byte[] suffix) throws IOException {

@@ -49,6 +49,7 @@ final class WholeImagePredictor {
         int pendingCount = 0;
         long decodeNanos = 0;
         long inferNanos = 0;
+        double reported = 0;
 
         int tileRowsPerBand = info.pixelCount() <= maxFullDecodePixels ? rows
                 : Math.max(1, ceilDiv(MIN_BAND_ROWS, tileSide));
@@ -79,9 +80,15 @@ final class WholeImagePredictor {
                         pendingCount = 0;
                     }
                 }
+                // per tile row, so that one-band images report progress too (inference lags by under one batch);
+                // at most every 1 % so that a listener that writes somewhere is not called thousands of times
+                double fraction = 0.99 * (row + 1) / rows;
+                if (fraction - reported >= 0.01) {
+                    progress.progress(fraction);
+                    reported = fraction;
+                }
             }
             decodeNanos += System.nanoTime() - started;
-            progress.progress((double) (firstRow + bandRows) / rows);
         }
         if (pendingCount > 0) {
             inferNanos += flush(batch, pending, pendingCount, grid);

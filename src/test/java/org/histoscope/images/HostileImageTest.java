@@ -79,6 +79,24 @@ class HostileImageTest {
     }
 
     @Test
+    void jpegAndBmpHeadersWithHugeSizesAreRefusedFromTheHeader() throws IOException {
+        ByteBuffer sof = ByteBuffer.allocate(19).put((byte) 0xFF).put((byte) 0xC0).putShort((short) 17).put((byte) 8)
+                .putShort((short) 65_000).putShort((short) 65_000).put((byte) 3);
+        for (int c = 1; c <= 3; c++) {
+            sof.put((byte) c).put((byte) 0x11).put((byte) 0);
+        }
+        byte[] jpeg = TiffBytes.concat(new byte[] {(byte) 0xFF, (byte) 0xD8}, sof.array(),
+                new byte[] {(byte) 0xFF, (byte) 0xD9});
+        assertRejected(write("huge.jpg", jpeg), Reason.TOO_MANY_PIXELS);
+
+        ByteBuffer bmp = ByteBuffer.allocate(54).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bmp.put((byte) 'B').put((byte) 'M').putInt(54).putInt(0).putInt(54)
+                .putInt(40).putInt(100_000).putInt(100_000).putShort((short) 1).putShort((short) 24).putInt(0)
+                .putInt(0).putInt(2835).putInt(2835).putInt(0).putInt(0);
+        assertRejected(write("huge.bmp", bmp.array()), Reason.TOO_MANY_PIXELS);
+    }
+
+    @Test
     void zeroAndOverlongDimensionsAreBad() throws IOException {
         assertRejected(write("zero.png", pngWithHeader(0, 10)), Reason.BAD_DIMENSIONS);
         assertRejected(write("long.png", pngWithHeader(70_000, 10)), Reason.BAD_DIMENSIONS);

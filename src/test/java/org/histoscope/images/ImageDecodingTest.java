@@ -178,6 +178,27 @@ class ImageDecodingTest {
     }
 
     @Test
+    void previewOfAPyramidIsReadFromASmallerLevelAtTheSameSize() throws IOException {
+        BufferedImage half = new BufferedImage(48, 48, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 48; x++) {
+                half.setRGB(x, y, 0x204080 + x); // distinguishable from subsampling the full page
+            }
+        }
+        BufferedImage label = new BufferedImage(60, 20, BufferedImage.TYPE_INT_RGB);
+        Path file = writeTiff("pyramid.tif", List.of(pcam, half, label), "Deflate", false, null);
+        assertThat(inspector.inspect(file).pageIndex()).isZero();
+
+        BufferedImage preview = inspector.preview(file, 48);
+        assertThat(samePixels(preview, half)).isTrue();
+        BufferedImage smaller = inspector.preview(file, 30);
+        assertThat(smaller.getWidth()).isEqualTo(24); // ceil(96 / ceil(96 / 30))
+        assertThat(smaller.getRGB(10, 3) & 0xFFFFFF).isEqualTo(0x204080 + 20);
+        BufferedImage full = inspector.preview(file, 96);
+        assertThat(samePixels(full, pcam)).isTrue();
+    }
+
+    @Test
     void resolutionTagsGiveMicronsPerPixel() throws IOException {
         // 40000 pixels per centimetre = 0.25 µm per pixel (a 40x scan)
         Path file = writeTiff("resolution.tif", List.of(pcam), "LZW", false, 40_000L);

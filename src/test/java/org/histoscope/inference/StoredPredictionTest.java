@@ -67,9 +67,11 @@ class StoredPredictionTest extends TinyModelsContext {
 
     @Test
     void wholeImagePredictionHasTileStatisticsAndAHeatmap() throws Exception {
+        List<Double> progress = new ArrayList<>();
         StoredPrediction stored = predictions.predictAndStore(CASE_ID, 1002,
                 image("pcam/01788bbb441f2d8d07d154aae2b44979f7b0e620.tif"),
-                PredictionRequest.of(PredictionMode.WHOLE_IMAGE), "dr.who", ProgressListener.NONE);
+                PredictionRequest.of(PredictionMode.WHOLE_IMAGE), "dr.who", progress::add);
+        assertThat(progress).hasSizeGreaterThanOrEqualTo(3).isSorted().last().isEqualTo(1.0);
         assertThat(stored.mode()).isEqualTo(PredictionMode.WHOLE_IMAGE);
         TileStatistics tiles = stored.tileStatistics();
         assertThat(tiles.columns()).isEqualTo(2);
