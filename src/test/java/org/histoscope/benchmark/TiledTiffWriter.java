@@ -1,7 +1,6 @@
 package org.histoscope.benchmark;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -32,7 +31,7 @@ final class TiledTiffWriter {
         byte[] rgb = new byte[tile * tile * 3];
         byte[] compressed = new byte[rgb.length + 1024];
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING); OutputStream ignored = OutputStream.nullOutputStream()) {
+                StandardOpenOption.TRUNCATE_EXISTING)) {
             channel.write(ByteBuffer.wrap(new byte[8]));
             Deflater deflater = new Deflater(Deflater.BEST_SPEED);
             for (int t = 0; t < tiles; t++) {

@@ -32,9 +32,11 @@ public final class TestModels {
         }
     }
 
-    /** The default model: the first real package (there is one: xception-nasnetmobile-idc). */
+    /** The default model (histoscope.models.default-id), else the first real package. */
     public static Path defaultPackage() {
-        return realPackages().get(0);
+        List<Path> packages = realPackages();
+        return packages.stream().filter(p -> p.getFileName().toString().equals("xception-nasnetmobile-idc"))
+                .findFirst().orElse(packages.get(0));
     }
 
     public static Path tinyPackage() {
