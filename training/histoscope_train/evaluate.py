@@ -1,0 +1,106 @@
+"""Evaluate a trained checkpoint on the validation and test patients of its split.
+
+    python3 -m histoscope_train.evaluate --run runs/xception_nasnet --data-root ../../shared/data/idc
+
+The decision threshold is chosen on VALIDATION (Youden's J) and then applied once to the test
+patients. Writes ``RUN/eval/metrics.json``, ``RUN/eval/predictions_{val,test}.csv`` and
+``RUN/eval/roc_test.csv``. By default the weights are evaluated exactly as they are shipped
+(rounded to float16 when the fp32 model would exceed the ONNX size limit, see export.py).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import time
+
+import numpy as np
+import torch
+
+from . import data as D
+from .common import load_model, needs_fp16, round_weights_fp16, write_json
+from .metrics import full_report, roc_curve, youden_threshold, threshold_metrics, roc_auc
+from .train import predict, get_device
+
+
+def split_records(cfg, data_root, split_file):
+    kw = {}
+    if cfg["data"] == "folder":
+        kw = {"positive_class": cfg.get("positive_class"), "group_by_prefix": cfg.get("group_by_prefix", False)}
+    ds = D.load_dataset(cfg["data"], data_root, **kw)
+    assign = D.read_split(split_file)
+    return ds, assign, {s: [r for r in ds.records if assign.get(r.group) == s] for s in D.SPLITS}
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--run", required=True, help="training output folder (best.pt, split.csv)")
+    p.add_argument("--checkpoint", default=None, help="default RUN/best.pt")
+    p.add_argument("--data-root", required=True)
+    p.add_argument("--split-file", default=None, help="default RUN/split.csv")
+    p.add_argument("--out", default=None, help="default RUN/eval")
+    p.add_argument("--fp16", default="auto", choices=["auto", "yes", "no"],
+                   help="evaluate with weights rounded to float16 as shipped (auto: when needed)")
+    p.add_argument("--max-val", type=int, default=None)
+    p.add_argument("--max-test", type=int, default=None)
+    p.add_argument("--n-boot", type=int, default=2000)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="auto")
+    args = p.parse_args(argv)
+
+    torch.set_num_threads(args.threads)
+    device = get_device(args.device)
+    ckpt = args.checkpoint or os.path.join(args.run, "best.pt")
+    model, cfg, ck = load_model(ckpt, device)
+    fp16 = needs_fp16(model, args.fp16)
+    if fp16:
+        round_weights_fp16(model)
+    out = args.out or os.path.join(args.run, "eval")
+    os.makedirs(out, exist_ok=True)
+    _, assign, recs = split_records(cfg, args.data_root, args.split_file or os.path.join(args.run, "split.csv"))
+    cache = os.path.join(os.path.dirname(os.path.abspath(args.run)), "cache")
+    res = {"checkpoint": os.path.abspath(ckpt), "epoch": ck.get("epoch"), "weights_fp16": fp16,
+           "arch": cfg["arch"], "input_size": cfg["input_size"], "native_size": cfg["native_size"]}
+    preds = {}
+    for split, lim in (("val", args.max_val), ("test", args.max_test)):
+        # same seeded validation subset as train.py used (seed + 1) when --max-val is given
+        rs = D.subset(recs[split], lim, cfg["seed"] + (1 if split == "val" else 2))
+        x = torch.from_numpy(D.load_images(rs, cfg["native_size"], cache, f"decode {split}"))
+        t = time.time()
+        prob = predict(model, x, cfg["mean"], cfg["std"], device)
+        dt = time.time() - t
+        y = np.array([r.label for r in rs])
+        preds[split] = (rs, y, prob)
+        res[f"{split}_inference_images_per_second"] = len(rs) / max(dt, 1e-9)
+        with open(os.path.join(out, f"predictions_{split}.csv"), "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["id", "patient_id", "label", "probability"])
+            for r, pr in zip(rs, prob):
+                w.writerow([r.rid, r.group, r.label, f"{pr:.7g}"])
+    _, yv, pv = preds["val"]
+    thr = youden_threshold(yv, pv)
+    res["threshold"] = thr
+    res["threshold_method"] = "Youden's J (max sensitivity+specificity-1) on the validation patients"
+    res["val"] = full_report(yv, pv, thr, groups=[r.group for r in preds["val"][0]], n_boot=args.n_boot)
+    res["val"]["accuracy_at_0.5"] = threshold_metrics(yv, pv, 0.5)["accuracy"]
+    rs_t, yt, pt = preds["test"]
+    res["test"] = full_report(yt, pt, thr, groups=[r.group for r in rs_t], n_boot=args.n_boot)
+    res["test"]["accuracy_at_0.5"] = threshold_metrics(yt, pt, 0.5)["accuracy"]
+    res["test"]["patients"] = len({r.group for r in rs_t})
+    res["val"]["patients"] = len({r.group for r in preds["val"][0]})
+    fpr, tpr, th = roc_curve(yt, pt)
+    with open(os.path.join(out, "roc_test.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["fpr", "tpr", "threshold"])
+        for a, b, c in zip(fpr, tpr, th):
+            w.writerow([f"{a:.6g}", f"{b:.6g}", f"{c:.7g}"])
+    write_json(os.path.join(out, "metrics.json"), res)
+    tm = res["test"]
+    print(f"[eval] threshold {thr:.4f} (val) | test: AUC {tm['auc']:.4f} CI95 {tm['auc_ci95'][0]:.4f}-"
+          f"{tm['auc_ci95'][1]:.4f} bal.acc {tm['balanced_accuracy']:.4f} sens {tm['sensitivity']:.4f} "
+          f"spec {tm['specificity']:.4f} F1 {tm['f1']:.4f} acc {tm['accuracy']:.4f}", flush=True)
+    return res
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,310 @@
+"""Export a trained checkpoint as the Histoscope model package.
+
+    python3 -m histoscope_train.export --run runs/xception_nasnet --data-root ../../shared/data/idc \
+        --out ../models/xception-nasnetmobile-idc --model-id xception-nasnetmobile-idc
+
+Package layout (see models/README.md for the card schema):
+
+    <out>/model.onnx              opset 17, input "input" [N,3,H,W] float32 RGB normalised,
+                                  output "probability" [N,1] = sigmoid(logit) (cancer probability)
+    <out>/model-card.json
+    <out>/reference/*.png         real test-patient patches (exact native size), copied byte for byte
+    <out>/reference/probabilities.csv   file,probability (PyTorch, from the PNG bytes, no resize)
+    <out>/reference/labels.csv    file,label,patient_id
+    <out>/log.csv                 per-epoch training log
+
+If the fp32 weights would make the file >= ~95 MB, every float initializer is stored as float16
+followed by a Cast to float32 inside the graph; the PyTorch model's weights are rounded to the same
+float16 values first, so PyTorch and ONNX compute the same function (checked on real patches).
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import csv
+import datetime as _dt
+import json
+import os
+import platform
+import random
+import shutil
+
+import numpy as np
+import onnx
+import torch
+from onnx import helper, numpy_helper, TensorProto
+
+from . import __version__ as pkg_version
+from . import data as D
+from . import onnx_runner
+from .common import (MAX_ONNX_BYTES, load_model, needs_fp16, round_weights_fp16, sha256_file, write_json,
+                     fp32_bytes)
+from .models import ARCH_NAMES, count_parameters
+
+INPUT_NAME = "input"
+OUTPUT_NAME = "probability"
+
+
+def convert_initializers_to_fp16(model_proto: onnx.ModelProto) -> int:
+    """Store every float32 initializer as float16 and insert Cast(to=FLOAT) nodes at the top of the
+    graph that restore the original names. Returns the number of converted initializers."""
+    g = model_proto.graph
+    new_inits, casts, n = [], [], 0
+    for init in g.initializer:
+        if init.data_type == TensorProto.FLOAT:
+            arr = numpy_helper.to_array(init)
+            h = arr.astype(np.float16)
+            if not np.all(np.isfinite(h)):
+                raise ValueError(f"initializer {init.name} overflows float16")
+            new_inits.append(numpy_helper.from_array(h, init.name + "_fp16"))
+            casts.append(helper.make_node("Cast", [init.name + "_fp16"], [init.name], to=TensorProto.FLOAT,
+                                          name="cast_" + init.name))
+            n += 1
+        else:
+            new_inits.append(init)
+    del g.initializer[:]
+    g.initializer.extend(new_inits)
+    nodes = list(g.node)
+    del g.node[:]
+    g.node.extend(casts + nodes)
+    return n
+
+
+def export_onnx(model, path: str, native_size: int, fp16: bool, opset: int = 17) -> dict:
+    """Export ``model`` (already weight-rounded if fp16) with sigmoid output and dynamic batch."""
+    m = copy.deepcopy(model).cpu().eval()
+    m.output_probability = True
+    dummy = torch.zeros(2, 3, native_size, native_size)
+    tmp = path + ".tmp"
+    # TrainingMode.PRESERVE on an eval() model keeps BatchNormalization nodes as they are (no
+    # Conv+BN folding), so float16-rounded weights stay exactly the rounded PyTorch values.
+    torch.onnx.export(m, dummy, tmp, opset_version=opset, input_names=[INPUT_NAME], output_names=[OUTPUT_NAME],
+                      dynamic_axes={INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}},
+                      training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=True)
+    proto = onnx.load(tmp)
+    n_conv = convert_initializers_to_fp16(proto) if fp16 else 0
+    proto.producer_name = "histoscope_train"
+    proto.producer_version = pkg_version
+    proto.doc_string = ("Histoscope patch classifier. Input: NCHW float32 RGB, (x/255-mean)/std (see model-card.json). "
+                        "Output: cancer probability [N,1].")
+    onnx.checker.check_model(proto)
+    inferred = onnx.shape_inference.infer_shapes(proto)
+    onnx.checker.check_model(inferred)
+    onnx.save(proto, path)
+    os.remove(tmp)
+    ops = sorted({n.op_type for n in proto.graph.node})
+    return {"fp16_initializers": n_conv, "ops": ops, "bytes": os.path.getsize(path),
+            "output_shape": [d.dim_param or d.dim_value for d in inferred.graph.output[0].type.tensor_type.shape.dim]}
+
+
+def pick_reference(records, n: int, seed: int, native: int):
+    """n real test patches of exact native size, half of each label, spread over patients."""
+    rng = random.Random(seed)
+    out = []
+    for label in (0, 1):
+        rs = [r for r in records if r.label == label]
+        rs = [r for r in rs if D.read_rgb(r.path).shape[:2] == (native, native)] if len(rs) < 400 else rs
+        by_p = {}
+        for r in rs:
+            by_p.setdefault(r.group, []).append(r)
+        patients = sorted(by_p)
+        rng.shuffle(patients)
+        chosen = []
+        k = 0
+        while len(chosen) < n // 2 and any(by_p.values()):
+            p = patients[k % len(patients)]
+            if by_p[p]:
+                r = by_p[p].pop(rng.randrange(len(by_p[p])))
+                if D.read_rgb(r.path).shape[:2] == (native, native):
+                    chosen.append(r)
+            k += 1
+        out += chosen
+    return out
+
+
+def java_style_input(png_paths, mean, std) -> torch.Tensor:
+    """Decode exactly as the Java side: RGB uint8 -> float/255 -> (x-mean)/std, NCHW, no resize."""
+    return D.to_input(np.stack([D.read_rgb(p) for p in png_paths]), mean, std)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--run", required=True)
+    ap.add_argument("--checkpoint", default=None, help="default RUN/best.pt")
+    ap.add_argument("--data-root", required=True, help="dataset root (reference patches are copied from it)")
+    ap.add_argument("--eval-dir", default=None, help="default RUN/eval (metrics.json from evaluate)")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--model-id", default="xception-nasnetmobile-idc")
+    ap.add_argument("--name", default=None)
+    ap.add_argument("--version", default="1.0.0")
+    ap.add_argument("--fp16", default="auto", choices=["auto", "yes", "no"])
+    ap.add_argument("--n-reference", type=int, default=16)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--microns-per-pixel", type=float, default=None)
+    ap.add_argument("--notes", default="")
+    ap.add_argument("--extra-json", default=None, help="JSON file merged into the card's 'training' section")
+    args = ap.parse_args(argv)
+
+    torch.set_num_threads(2)
+    ckpt = args.checkpoint or os.path.join(args.run, "best.pt")
+    model, cfg, ck = load_model(ckpt, "cpu")
+    native = cfg["native_size"]
+    fp16 = needs_fp16(model, args.fp16)
+    original = copy.deepcopy(model)
+    if fp16:
+        round_weights_fp16(model)
+    os.makedirs(args.out, exist_ok=True)
+    onnx_path = os.path.join(args.out, "model.onnx")
+    info = export_onnx(model, onnx_path, native, fp16)
+    if info["bytes"] >= MAX_ONNX_BYTES:
+        raise SystemExit(f"model.onnx is {info['bytes']} bytes >= {MAX_ONNX_BYTES}")
+
+    # ---- reference patches from TEST patients
+    from .evaluate import split_records
+    _, assign, recs = split_records(cfg, args.data_root, os.path.join(args.run, "split.csv"))
+    ref = pick_reference(recs["test"], args.n_reference, args.seed, native)
+    if not ref:
+        raise SystemExit("no test patch of the exact native size to use as reference")
+    ref_dir = os.path.join(args.out, "reference")
+    if os.path.isdir(ref_dir):
+        shutil.rmtree(ref_dir)
+    os.makedirs(ref_dir)
+    names = []
+    for r in ref:
+        name = os.path.basename(r.path)
+        shutil.copyfile(r.path, os.path.join(ref_dir, name))
+        names.append(name)
+    x = java_style_input([os.path.join(ref_dir, n) for n in names], cfg["mean"], cfg["std"])
+    with torch.no_grad():
+        model.eval()
+        p_torch = torch.sigmoid(model(x)).numpy().reshape(-1)
+        p_orig = torch.sigmoid(original.eval()(x)).numpy().reshape(-1)
+    p_onnx = onnx_runner.run(onnx_path, {INPUT_NAME: x})[0].reshape(-1)
+    diff_onnx = float(np.max(np.abs(p_onnx - p_torch)))
+    diff_fp16 = float(np.max(np.abs(p_torch - p_orig)))
+    print(f"[check] ONNX (interpreted from file) vs PyTorch (deployed weights): max |dp| = {diff_onnx:.3g}; "
+          f"fp16-rounded vs original fp32 PyTorch: max |dp| = {diff_fp16:.3g}", flush=True)
+    if diff_onnx > 1e-4 or diff_fp16 > 1e-3:
+        raise SystemExit("ONNX check failed")
+    with open(os.path.join(ref_dir, "probabilities.csv"), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["file", "probability"])
+        for n, pr in zip(names, p_torch):
+            w.writerow([n, f"{float(pr):.9g}"])
+    with open(os.path.join(ref_dir, "labels.csv"), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["file", "label", "patient_id"])
+        for n, r in zip(names, ref):
+            w.writerow([n, r.label, r.group])
+
+    # ---- metrics + card
+    eval_dir = args.eval_dir or os.path.join(args.run, "eval")
+    metrics = {}
+    mpath = os.path.join(eval_dir, "metrics.json")
+    if os.path.exists(mpath):
+        with open(mpath) as f:
+            metrics = json.load(f)
+    threshold = metrics.get("threshold", 0.5)
+    log_src = os.path.join(args.run, "log.csv")
+    if os.path.exists(log_src):
+        shutil.copyfile(log_src, os.path.join(args.out, "log.csv"))
+    shutil.copyfile(os.path.join(args.run, "split.csv"), os.path.join(args.out, "split.csv"))
+    history = ck.get("history") or []
+    if os.path.exists(log_src):  # the full log (may contain epochs after the best one)
+        with open(log_src) as f:
+            history = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
+    extra = {}
+    if args.extra_json and os.path.exists(args.extra_json):
+        with open(args.extra_json) as f:
+            extra = json.load(f)
+
+    def strip(m):
+        if not m:
+            return None
+        keep = ["n", "patients", "n_positive", "n_negative", "threshold", "accuracy", "balanced_accuracy",
+                "sensitivity", "specificity", "precision", "f1", "auc", "auc_ci95", "auc_ci95_method",
+                "auc_ci95_patient", "auc_ci95_patient_method", "confusion_matrix", "accuracy_at_0.5"]
+        return {k: m[k] for k in keep if k in m}
+
+    card = {
+        "schema_version": 1,
+        "id": args.model_id,
+        "name": args.name or f"{ARCH_NAMES[cfg['arch']]} - IDC breast histopathology patch classifier",
+        "version": args.version,
+        "created_utc": _dt.datetime.utcnow().replace(microsecond=0).isoformat() + "Z",
+        "architecture": {
+            "arch": cfg["arch"], "description": ARCH_NAMES[cfg["arch"]], "backbones": model.backbone_names,
+            "feature_dim": model.feature_dim, "head": "concat(global-avg-pooled features) -> dense 256 -> ReLU -> dropout 0.5 -> dense 1 -> sigmoid",
+            "parameters": count_parameters(model), "internal_resize_to": cfg["input_size"],
+            "pretrained": "none (trained from scratch)" if not cfg.get("pretrained") else cfg["pretrained"],
+        },
+        "task": "binary patch classification: invasive ductal carcinoma (IDC) present in the patch or not",
+        "classes": list(cfg.get("classes") or ["non-cancer", "cancer"]),
+        "positive_class_index": 1,
+        "input": {
+            "name": INPUT_NAME, "dtype": "float32", "shape": ["N", 3, native, native],
+            "height": native, "width": native, "layout": "NCHW", "channel_order": "RGB",
+            "scale": 1.0 / 255.0, "scale_text": "1/255",
+            "mean": cfg["mean"], "std": cfg["std"],
+            "formula": "x[c] = (pixel_uint8[c] / 255 - mean[c]) / std[c], computed in float32",
+            "resize_method": (f"none outside the model: feed {native}x{native} patches; the network resizes "
+                              f"internally (bilinear, align_corners=false, ONNX Resize) to "
+                              f"{cfg['input_size']}x{cfg['input_size']}" if cfg["input_size"] != native else
+                              f"none: the model works at the native {native}x{native} patch size. Larger "
+                              f"images must be tiled into {native}x{native} patches (stride {native})."),
+            "smaller_patches": f"pad bottom/right with white (255,255,255) to {native}x{native} before normalising",
+        },
+        "output": {"name": OUTPUT_NAME, "dtype": "float32", "shape": ["N", 1],
+                   "meaning": "probability that the patch contains invasive ductal carcinoma (class 'cancer'); sigmoid is inside the graph"},
+        "threshold": threshold,
+        "threshold_method": metrics.get("threshold_method", "default 0.5 (no evaluation run)"),
+        "microns_per_pixel": args.microns_per_pixel,
+        "microns_per_pixel_note": ("not known exactly: the data README only says the slides were scanned at 40x and "
+                                   "the patches were cut from a downsampled version of each slide; the "
+                                   "downsampling factor is not given with the data, so no value is claimed "
+                                   "(null) unless --microns-per-pixel is passed."),
+        "onnx": {"opset": 17, "file": "model.onnx", "bytes": info["bytes"], "sha256": sha256_file(onnx_path),
+                 "weights_storage": "float16 initializers + Cast to float32 in the graph" if fp16 else "float32",
+                 "fp32_would_be_bytes": fp32_bytes(model), "dynamic_batch": True, "ops": info["ops"],
+                 "check": {"patches": len(names),
+                           "max_abs_diff_onnx_vs_pytorch": diff_onnx,
+                           "max_abs_diff_fp16_vs_fp32_pytorch": diff_fp16,
+                           "method": "onnx graph executed op by op from the file (histoscope_train.onnx_runner) "
+                                     "vs PyTorch on the reference PNGs"}},
+        "reference": {"dir": "reference", "probabilities": "reference/probabilities.csv",
+                      "labels": "reference/labels.csv", "count": len(names),
+                      "tolerance": 1e-4,
+                      "how": "PNG bytes decoded to RGB uint8, float/255, (x-mean)/std, NCHW, no resize, PyTorch with the shipped (rounded) weights"},
+        "training": {
+            "dataset": "IDC breast histopathology patches (Janowczyk & Madabhushi 2016; Cruz-Roa et al. 2014)"
+                       if cfg["data"] == "idc" else cfg["data"],
+            "data_layout": cfg["data"], "data_licence": "CC0 1.0",
+            "split_unit": "patient" if cfg.get("patient_level_split", True) else "image",
+            "split_seed": cfg["seed"], "split_file": "split.csv",
+            "split": cfg["split_summary"],
+            "train_patches_used": cfg["n_train_used"], "val_patches_used_during_training": cfg["n_val_used"],
+            "epochs_run": len(history), "epochs_planned": cfg["epochs"], "best_epoch": ck.get("epoch"),
+            "shipped_weights": f"checkpoint of epoch {ck.get('epoch')} (best validation AUC)",
+            "batch_size": cfg["batch_size"], "optimizer": f"Adam lr {cfg['lr']} wd {cfg['weight_decay']}",
+            "schedule": f"{cfg['schedule']} (warmup {cfg['warmup_steps']} steps)",
+            "loss": "BCEWithLogits", "class_imbalance": (f"pos_weight = n_neg/n_pos of the training split = {cfg['pos_weight']:.4f}"
+                                                         if cfg.get("pos_weight") else cfg["imbalance"]),
+            "augmentation": "random h/v flips, 90-degree rotations, shifts up to 3 px (reflect), HSV jitter (hue +-0.03, sat/val x(1+-0.1)), per-channel stain gain x(1+-0.05)",
+            "seconds": sum(h["seconds_per_epoch"] for h in history) if history else None,
+            "history": history,
+            **extra,
+        },
+        "metrics": {"validation": strip(metrics.get("val")), "test": strip(metrics.get("test")),
+                    "note": "threshold chosen on validation patients; test patients used once"},
+        "frameworks": {"python": platform.python_version(), "torch": torch.__version__, "onnx": onnx.__version__,
+                       "numpy": np.__version__, "exporter": "torch.onnx.export (TrainingMode.PRESERVE)"},
+        "notes": args.notes,
+        "intended_use": "research / decision support demo; not a medical device",
+    }
+    write_json(os.path.join(args.out, "model-card.json"), card)
+    print(f"[export] {onnx_path} {info['bytes']/1e6:.1f} MB fp16={fp16} sha256={card['onnx']['sha256']}", flush=True)
+    return card
+
+
+if __name__ == "__main__":
+    main()

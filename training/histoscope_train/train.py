@@ -1,0 +1,319 @@
+"""Train a patch classifier.
+
+Example (default model, IDC, from the repository's training/ folder):
+
+    python3 -m histoscope_train.train --arch xception_nasnet --data idc \
+        --data-root ../../shared/data/idc --out runs/xception_nasnet --epochs 6
+
+Writes into ``--out``: ``split.csv`` (patient -> split), ``log.csv`` (one row per epoch),
+``last.pt`` (every epoch and every ``--ckpt-every-min`` minutes, for ``--resume``), ``best.pt``
+(best validation AUC) and ``config.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from . import data as D
+from .metrics import roc_auc
+from .models import build_model, count_parameters, load_backbone_weights, ARCHS
+
+
+def get_device(name: str = "auto") -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def seed_everything(seed: int):
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--arch", default="xception_nasnet", choices=sorted(ARCHS))
+    p.add_argument("--data", default="idc", choices=["idc", "kaggle", "folder"])
+    p.add_argument("--data-root", required=True)
+    p.add_argument("--positive-class", default=None, help="folder layout: name of the cancer class")
+    p.add_argument("--group-by-prefix", action="store_true",
+                   help="folder layout: patient id = file-name prefix before the first '_'")
+    p.add_argument("--out", required=True)
+    p.add_argument("--split-file", default=None, help="reuse an existing patient->split CSV")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--val-frac", type=float, default=0.15)
+    p.add_argument("--test-frac", type=float, default=0.15)
+    p.add_argument("--native-size", type=int, default=None,
+                   help="model input size = patch size (default: dataset native, 50 for IDC)")
+    p.add_argument("--input-size", type=int, default=None,
+                   help="size the network resizes to internally (default = native size)")
+    p.add_argument("--epochs", type=int, default=6)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--weight-decay", type=float, default=1e-5)
+    p.add_argument("--warmup-steps", type=int, default=100)
+    p.add_argument("--schedule", default="cosine", choices=["cosine", "plateau", "none"])
+    p.add_argument("--imbalance", default="pos_weight", choices=["pos_weight", "sampler", "none"],
+                   help="pos_weight: BCE pos_weight = n_neg/n_pos of the training split (default)")
+    p.add_argument("--patience", type=int, default=3, help="early stopping on val AUC (epochs)")
+    p.add_argument("--max-train", type=int, default=None, help="seeded subset of training patches")
+    p.add_argument("--max-val", type=int, default=None, help="seeded subset of validation patches")
+    p.add_argument("--time-budget-min", type=float, default=None,
+                   help="wall-clock budget: the cosine LR anneals over it, training stops (after a final "
+                        "validation) when it is used up, also mid-epoch")
+    p.add_argument("--ckpt-every-min", type=float, default=5.0)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="auto")
+    p.add_argument("--pretrained", action="append", default=[], metavar="BACKBONE=PATH",
+                   help="load LOCAL ImageNet weights into a backbone, e.g. resnet50=/x/resnet50.pth")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    p.add_argument("--cache-dir", default=None, help="decoded-patch cache (default runs/cache)")
+    p.add_argument("--no-progress", action="store_true")
+    return p.parse_args(argv)
+
+
+def prepare_data(args):
+    """Load dataset, split (or read split), decode patches. Returns dict with arrays + metadata."""
+    kw = {}
+    if args.data == "folder":
+        kw = {"positive_class": args.positive_class, "group_by_prefix": args.group_by_prefix}
+    ds = D.load_dataset(args.data, args.data_root, **kw)
+    native = args.native_size or ds.native_size
+    split_path = os.path.join(args.out, "split.csv")
+    if args.split_file:
+        assign = D.read_split(args.split_file)
+    elif os.path.exists(split_path):
+        assign = D.read_split(split_path)
+    else:
+        assign = D.split_groups(ds.records, seed=args.seed, val_frac=args.val_frac, test_frac=args.test_frac)
+    D.write_split(split_path, ds.records, assign, args.seed)
+    recs = {s: [r for r in ds.records if assign.get(r.group) == s] for s in D.SPLITS}
+    train_recs = D.subset(recs["train"], args.max_train, args.seed)
+    val_recs = D.subset(recs["val"], args.max_val, args.seed + 1)
+    cache = args.cache_dir or os.path.join(os.path.dirname(os.path.abspath(args.out)), "cache")
+    xtr = D.load_images(train_recs, native, cache, "decode train")
+    xva = D.load_images(val_recs, native, cache, "decode val")
+    return {
+        "dataset": ds, "native": native, "assign": assign,
+        "summary": D.split_summary(ds.records, assign),
+        "train_recs": train_recs, "val_recs": val_recs,
+        "xtr": torch.from_numpy(xtr), "ytr": torch.tensor([r.label for r in train_recs], dtype=torch.float32),
+        "xva": torch.from_numpy(xva), "yva": torch.tensor([r.label for r in val_recs], dtype=torch.float32),
+    }
+
+
+@torch.no_grad()
+def predict(model, images_uint8: torch.Tensor, mean, std, device, batch_size=256) -> np.ndarray:
+    """Probabilities for [N,H,W,3] uint8 images (no augmentation)."""
+    model.eval()
+    out = []
+    for i in range(0, len(images_uint8), batch_size):
+        x = D.batch_to_input(images_uint8[i:i + batch_size], mean, std).to(device)
+        out.append(torch.sigmoid(model(x)).float().cpu().view(-1))
+    return torch.cat(out).numpy() if out else np.zeros(0, dtype=np.float32)
+
+
+def save_ckpt(path, **state):
+    tmp = path + ".tmp"
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
+    torch.set_num_threads(args.threads)
+    torch.set_flush_denormal(True)  # subnormal floats can slow CPU training many-fold
+    device = get_device(args.device)
+    seed_everything(args.seed)
+    t_start = time.time()
+
+    prep = prepare_data(args)
+    xtr, ytr, xva, yva = prep["xtr"], prep["ytr"], prep["xva"], prep["yva"]
+    n_pos = float(ytr.sum())
+    n_neg = float(len(ytr) - n_pos)
+    mean, std = D.channel_stats(xtr.numpy())
+    print(f"[data] {args.data} native={prep['native']} train={len(xtr)} (pos {int(n_pos)}) val={len(xva)} "
+          f"split={json.dumps(prep['summary'])} mean={mean} std={std} device={device}", flush=True)
+
+    model = build_model(args.arch, native_size=prep["native"], input_size=args.input_size).to(device)
+    for spec in args.pretrained:
+        bb, path = spec.split("=", 1)
+        missing, unexpected = load_backbone_weights(model, bb, path)
+        print(f"[pretrained] {bb} <- {path}: missing {len(missing)} unexpected {len(unexpected)}", flush=True)
+    print(f"[model] {args.arch} params={count_parameters(model)/1e6:.2f}M input_size={model.input_size}", flush=True)
+
+    pos_weight = torch.tensor([n_neg / max(n_pos, 1.0)]) if args.imbalance == "pos_weight" else None
+    loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight.to(device) if pos_weight is not None else None)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    steps_per_epoch = math.ceil(len(xtr) / args.batch_size)
+    total_steps = steps_per_epoch * args.epochs
+
+    def lr_at(step):
+        if step < args.warmup_steps:
+            return args.lr * (step + 1) / args.warmup_steps
+        if args.schedule == "cosine":
+            t = (step - args.warmup_steps) / max(1, total_steps - args.warmup_steps)
+            if args.time_budget_min:  # anneal over whichever ends first: the steps or the wall-clock budget
+                t = max(t, (time.time() - t_start) / (args.time_budget_min * 60))
+            return args.lr * 0.5 * (1 + math.cos(math.pi * min(1.0, t)))
+        return None  # plateau / none: managed elsewhere
+
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", factor=0.3, patience=1) \
+        if args.schedule == "plateau" else None
+
+    config = vars(args).copy()
+    config.update({"mean": mean, "std": std, "native_size": prep["native"], "input_size": model.input_size,
+                   "pos_weight": float(pos_weight) if pos_weight is not None else None,
+                   "n_train_used": len(xtr), "n_val_used": len(xva), "split_summary": prep["summary"],
+                   "classes": prep["dataset"].classes, "patient_level_split": prep["dataset"].patient_level,
+                   "params": count_parameters(model), "torch": torch.__version__})
+    with open(os.path.join(args.out, "config.json"), "w") as f:
+        json.dump(config, f, indent=2)
+
+    # ---- state (possibly resumed)
+    start_epoch, start_batch, step = 0, 0, 0
+    best_auc, bad_epochs, history = -1.0, 0, []
+    run_sums = {"loss": 0.0, "correct": 0, "seen": 0, "seconds": 0.0}
+    last_path = os.path.join(args.out, "last.pt")
+    best_path = os.path.join(args.out, "best.pt")
+    if args.resume and os.path.exists(last_path):
+        ck = torch.load(last_path, map_location="cpu")
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["optimizer"])
+        if plateau is not None and ck.get("plateau"):
+            plateau.load_state_dict(ck["plateau"])
+        start_epoch, start_batch, step = ck["epoch"], ck["batch"], ck["step"]
+        best_auc, bad_epochs, history = ck["best_auc"], ck["bad_epochs"], ck["history"]
+        run_sums = ck.get("run_sums", run_sums)
+        t_start -= ck.get("elapsed", 0.0)
+        print(f"[resume] epoch {start_epoch} batch {start_batch} step {step} best_auc {best_auc:.4f}", flush=True)
+        if ck.get("finished") and start_epoch >= args.epochs:
+            print("[resume] run already finished", flush=True)
+            return
+    log_path = os.path.join(args.out, "log.csv")
+    if not os.path.exists(log_path) or start_epoch == 0 and start_batch == 0:
+        with open(log_path, "w", newline="") as f:
+            csv.writer(f).writerow(["epoch", "loss", "train_acc", "val_loss", "val_acc", "val_auc",
+                                    "seconds_per_epoch", "lr", "train_images", "images_per_second"])
+
+    def ckpt_state(epoch, batch, finished=False):
+        return dict(model=model.state_dict(), optimizer=opt.state_dict(),
+                    plateau=plateau.state_dict() if plateau is not None else None,
+                    epoch=epoch, batch=batch, step=step, best_auc=best_auc, bad_epochs=bad_epochs,
+                    history=history, run_sums=run_sums, elapsed=time.time() - t_start, config=config,
+                    finished=finished)
+
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover
+        tqdm = None
+
+    finished = False
+    for epoch in range(start_epoch, args.epochs):
+        model.train()
+        g = torch.Generator().manual_seed(args.seed * 1000 + epoch)
+        if args.imbalance == "sampler":
+            w = torch.where(ytr > 0, 0.5 / max(n_pos, 1), 0.5 / max(n_neg, 1))
+            order = torch.multinomial(w, len(ytr), replacement=True, generator=g)
+        else:
+            order = torch.randperm(len(ytr), generator=g)
+        aug_gen = torch.Generator().manual_seed(args.seed * 1000 + epoch + 7)
+        # fast-forward the augmentation generator when resuming mid-epoch is not exact; acceptable
+        if start_batch == 0:
+            run_sums = {"loss": 0.0, "correct": 0, "seen": 0, "seconds": 0.0}
+        batches = range(start_batch, steps_per_epoch)
+        bar = tqdm(batches, desc=f"epoch {epoch + 1}/{args.epochs}", mininterval=10, file=sys.stdout,
+                   disable=args.no_progress or tqdm is None, dynamic_ncols=False, ncols=110) if tqdm else batches
+        t_ep = time.time()
+        t_ck = time.time()
+        out_of_time = False
+        for b in bar:
+            if args.time_budget_min and time.time() - t_start > args.time_budget_min * 60:
+                out_of_time = True
+                print(f"\n[budget] {args.time_budget_min} min reached at epoch {epoch + 1} batch {b}/{steps_per_epoch}: "
+                      f"validating and stopping", flush=True)
+                break
+            idx = order[b * args.batch_size:(b + 1) * args.batch_size]
+            x = D.batch_to_input(xtr[idx], mean, std, aug_gen, train=True).to(device)
+            y = ytr[idx].view(-1, 1).to(device)
+            lr = lr_at(step)
+            if lr is not None:
+                for gr in opt.param_groups:
+                    gr["lr"] = lr
+            logits = model(x)
+            loss = loss_fn(logits, y)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            step += 1
+            run_sums["loss"] += float(loss) * len(idx)
+            run_sums["correct"] += int(((logits.detach() > 0).float() == y).sum())
+            run_sums["seen"] += len(idx)
+            if tqdm and not args.no_progress:
+                bar.set_postfix(loss=f"{run_sums['loss'] / run_sums['seen']:.4f}",
+                                acc=f"{run_sums['correct'] / run_sums['seen']:.3f}")
+            if time.time() - t_ck > args.ckpt_every_min * 60 and b + 1 < steps_per_epoch:
+                run_sums["seconds"] += time.time() - t_ep
+                t_ep = time.time()
+                save_ckpt(last_path, **ckpt_state(epoch, b + 1))
+                t_ck = time.time()
+        start_batch = 0
+        run_sums["seconds"] += time.time() - t_ep
+        train_seconds = run_sums["seconds"]
+        # ---- validation
+        t_v = time.time()
+        pv = predict(model, xva, mean, std, device)
+        yv = yva.numpy()
+        eps = 1e-7
+        pw = float(pos_weight) if pos_weight is not None else 1.0
+        val_loss = float(np.mean(-(pw * yv * np.log(pv + eps) + (1 - yv) * np.log(1 - pv + eps))))
+        val_acc = float(np.mean((pv >= 0.5) == (yv > 0.5)))
+        val_auc = float(roc_auc(yv, pv))
+        sec = train_seconds + (time.time() - t_v)
+        row = {"epoch": epoch + 1, "loss": run_sums["loss"] / max(1, run_sums["seen"]),
+               "train_acc": run_sums["correct"] / max(1, run_sums["seen"]), "val_loss": val_loss,
+               "val_acc": val_acc, "val_auc": val_auc, "seconds_per_epoch": sec,
+               "lr": opt.param_groups[0]["lr"], "train_images": run_sums["seen"],
+               "images_per_second": run_sums["seen"] / max(1e-9, train_seconds)}
+        history.append(row)
+        with open(log_path, "a", newline="") as f:
+            csv.writer(f).writerow([row[k] for k in ["epoch", "loss", "train_acc", "val_loss", "val_acc", "val_auc",
+                                                     "seconds_per_epoch", "lr", "train_images", "images_per_second"]])
+        print(f"[epoch {epoch + 1}] loss {row['loss']:.4f} train_acc {row['train_acc']:.4f} val_loss {val_loss:.4f} "
+              f"val_acc {val_acc:.4f} val_auc {val_auc:.4f} {sec:.0f}s ({row['images_per_second']:.1f} img/s)",
+              flush=True)
+        if plateau is not None:
+            plateau.step(val_auc)
+        if val_auc > best_auc:
+            best_auc, bad_epochs = val_auc, 0
+            save_ckpt(best_path, model=model.state_dict(), epoch=epoch + 1, val_auc=val_auc, config=config,
+                      history=history)
+        else:
+            bad_epochs += 1
+        stop = bad_epochs >= args.patience or out_of_time
+        elapsed = time.time() - t_start
+        finished = stop or epoch + 1 == args.epochs
+        save_ckpt(last_path, **ckpt_state(epoch + 1, 0, finished=finished))
+        if stop:
+            if bad_epochs >= args.patience:
+                print(f"[early stop] no val AUC improvement for {bad_epochs} epochs", flush=True)
+            break
+    print(f"[done] best val AUC {best_auc:.4f}; total {(time.time() - t_start)/60:.1f} min", flush=True)
+
+
+if __name__ == "__main__":
+    main()

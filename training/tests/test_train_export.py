@@ -1,0 +1,104 @@
+import csv
+import json
+import os
+
+import numpy as np
+import onnx
+import torch
+
+from histoscope_train import data as D
+from histoscope_train import export as E
+from histoscope_train import onnx_runner
+from histoscope_train.common import sha256_file, round_weights_fp16
+from histoscope_train.models import build_model
+
+
+def _fixture_batch(fixtures_dir):
+    ds = D.load_idc(os.path.join(fixtures_dir, "idc"))
+    arr = D.load_images(ds.records, 50)
+    y = torch.tensor([r.label for r in ds.records], dtype=torch.float32).view(-1, 1)
+    mean, std = D.channel_stats(arr)
+    return D.to_input(arr, mean, std), y
+
+
+def test_few_training_steps_reduce_loss(fixtures_dir):
+    torch.manual_seed(0)
+    x, y = _fixture_batch(fixtures_dir)
+    x, y = x[:12], y[:12]
+    m = build_model("xception_nasnet")
+    m.train()
+    opt = torch.optim.Adam(m.parameters(), lr=3e-4)
+    lf = torch.nn.BCEWithLogitsLoss()
+    losses = []
+    for _ in range(8):
+        loss = lf(m(x), y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(float(loss))
+    assert losses[-1] < losses[0] * 0.8, losses
+
+
+def _tiny_run(tmp_path, fixtures_dir, extra=()):
+    from histoscope_train import train
+    out = tmp_path / "run"
+    out.mkdir(exist_ok=True)
+    root = os.path.join(fixtures_dir, "idc")
+    ds = D.load_idc(root)
+    assign = {"10255": "train", "14078": "train", "10256": "val", "10257": "test"}
+    assert set(assign) == {r.group for r in ds.records}
+    D.write_split(str(out / "split.csv"), ds.records, assign, 0)
+    train.main(["--arch", "nasnetmobile", "--data", "idc", "--data-root", root, "--out", str(out),
+                "--epochs", "1", "--batch-size", "4", "--threads", "1", "--warmup-steps", "2", "--no-progress",
+                "--cache-dir", str(tmp_path / "cache"), *extra])
+    return out, root
+
+
+def test_train_cli_log_checkpoint_resume(tmp_path, fixtures_dir):
+    out, root = _tiny_run(tmp_path, fixtures_dir)
+    assert (out / "last.pt").exists() and (out / "best.pt").exists()
+    rows = list(csv.DictReader(open(out / "log.csv")))
+    assert len(rows) == 1
+    assert set(rows[0]) >= {"epoch", "loss", "train_acc", "val_acc", "val_auc", "seconds_per_epoch"}
+    # resume: continue to 2 epochs from last.pt
+    _tiny_run(tmp_path, fixtures_dir, extra=("--resume", "--epochs", "2"))
+    rows = list(csv.DictReader(open(out / "log.csv")))
+    assert [int(r["epoch"]) for r in rows] == [1, 2]
+
+
+def test_onnx_export_roundtrip_fp16_and_package(tmp_path, fixtures_dir):
+    out, root = _tiny_run(tmp_path, fixtures_dir)
+    pkg = tmp_path / "pkg"
+    card = E.main(["--run", str(out), "--data-root", root, "--out", str(pkg), "--model-id", "tiny-test",
+                   "--fp16", "yes", "--n-reference", "2"])
+    onnx_path = pkg / "model.onnx"
+    proto = onnx.load(str(onnx_path))
+    onnx.checker.check_model(proto)
+    assert proto.opset_import[0].version == 17
+    assert proto.graph.input[0].type.tensor_type.shape.dim[0].dim_param  # dynamic batch
+    assert card["onnx"]["sha256"] == sha256_file(str(onnx_path))
+    assert card["input"]["layout"] == "NCHW" and card["classes"] == ["non-cancer", "cancer"]
+    with open(pkg / "reference" / "probabilities.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2
+    # independent re-computation: PNG bytes -> Java-style input -> ONNX graph
+    x = E.java_style_input([str(pkg / "reference" / r["file"]) for r in rows], card["input"]["mean"],
+                           card["input"]["std"])
+    p = onnx_runner.run(str(onnx_path), {"input": x})[0]
+    assert p.shape == (2, 1)
+    assert np.max(np.abs(p[:, 0] - np.array([float(r["probability"]) for r in rows]))) < 1e-5
+    # batch of 5 works (dynamic batch)
+    assert onnx_runner.run(str(onnx_path), {"input": torch.randn(5, 3, 50, 50)})[0].shape == (5, 1)
+
+
+def test_onnx_export_fp32_with_internal_resize(tmp_path):
+    m = build_model("nasnetmobile", input_size=64).eval()
+    path = str(tmp_path / "m.onnx")
+    info = E.export_onnx(m, path, 50, fp16=False)
+    assert "Resize" in info["ops"]
+    x = torch.randn(3, 3, 50, 50)
+    with torch.no_grad():
+        m.output_probability = True
+        ref = m(x).numpy()
+    got = onnx_runner.run(path, {"input": x})[0]
+    assert np.max(np.abs(got - ref)) < 1e-5
