@@ -8,16 +8,13 @@ import static org.histoscope.images.ImageRejectedException.Reason.UNSUPPORTED_FO
 
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import javax.imageio.ImageIO;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 
@@ -82,7 +79,7 @@ public class SafeImageInspector implements ImageInspector {
 
     @Override
     public byte[] previewPng(Path file, int maxSide) {
-        return encodePng(preview(file, maxSide));
+        return PngEncoder.encode(preview(file, maxSide));
     }
 
     @Override
@@ -92,16 +89,6 @@ public class SafeImageInspector implements ImageInspector {
 
     public ImageLimits limits() {
         return limits;
-    }
-
-    static byte[] encodePng(BufferedImage image) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private long fileSize(Path file) {

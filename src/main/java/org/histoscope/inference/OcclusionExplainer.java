@@ -1,5 +1,7 @@
 package org.histoscope.inference;
 
+import org.histoscope.images.PngEncoder;
+
 import java.awt.image.BufferedImage;
 
 /**
@@ -89,6 +91,6 @@ final class OcclusionExplainer {
                 }
             }
         }
-        return Overlays.png(overlay);
+        return PngEncoder.encode(overlay);
     }
 }

@@ -2,10 +2,6 @@ package org.histoscope.inference;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.imageio.ImageIO;
 
 /** Colours and PNG encoding of the heatmap and explanation overlays. */
 final class Overlays {
@@ -18,15 +14,5 @@ final class Overlays {
         float hue = (float) ((1 - Math.max(0, Math.min(1, probability))) * 240 / 360.0);
         int rgb = Color.HSBtoRGB(hue, 1f, 1f) & 0xFFFFFF;
         return alpha << 24 | rgb;
-    }
-
-    static byte[] png(BufferedImage image) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(image, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

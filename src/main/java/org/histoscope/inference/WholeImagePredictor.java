@@ -1,5 +1,7 @@
 package org.histoscope.inference;
 
+import org.histoscope.images.PngEncoder;
+
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -154,7 +156,7 @@ final class WholeImagePredictor {
                 }
             }
         }
-        return Overlays.png(overlay);
+        return PngEncoder.encode(overlay);
     }
 
     static int ceilDiv(int a, int b) {
