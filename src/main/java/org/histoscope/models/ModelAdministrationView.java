@@ -115,8 +115,7 @@ public class ModelAdministrationView extends VerticalLayout {
         evaluationGrid.setAllRowsVisible(true);
         evaluationGrid.addColumn(e -> TIME.format(e.createdAt())).setHeader("Started").setAutoWidth(true);
         evaluationGrid.addColumn(ModelEvaluation::datasetName).setHeader("Data set").setAutoWidth(true);
-        evaluationGrid.addColumn(e -> e.status().equals("FAILED") ? "FAILED: " + e.error() : e.status())
-                .setHeader("Status").setAutoWidth(true);
+        evaluationGrid.addColumn(ModelAdministrationView::evaluationStatus).setHeader("Status").setAutoWidth(true);
         evaluationGrid.addColumn(e -> e.metrics() == null ? "" : String.valueOf(e.metrics().n())).setHeader("Images");
         evaluationGrid.addColumn(e -> metric(e, EvaluationMetrics::auc)).setHeader("AUC");
         evaluationGrid.addColumn(e -> metric(e, EvaluationMetrics::accuracy)).setHeader("Accuracy");
@@ -132,6 +131,14 @@ public class ModelAdministrationView extends VerticalLayout {
                 evaluationGrid, evaluationDetails);
         section.setPadding(false);
         return section;
+    }
+
+    private static String evaluationStatus(ModelEvaluation evaluation) {
+        return switch (evaluation.status()) {
+            case "FAILED" -> "FAILED: " + evaluation.error();
+            case "RUNNING" -> String.format(Locale.ROOT, "RUNNING (%.0f%%)", 100 * evaluation.progress());
+            default -> evaluation.status();
+        };
     }
 
     private static String metric(ModelEvaluation evaluation, java.util.function.ToDoubleFunction<EvaluationMetrics> f) {

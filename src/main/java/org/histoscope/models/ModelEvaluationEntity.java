@@ -27,6 +27,8 @@ class ModelEvaluationEntity {
     double targetSensitivity;
     @Column(nullable = false)
     double threshold;
+    @Column(nullable = false)
+    double progress;
     @JdbcTypeCode(SqlTypes.JSON)
     EvaluationMetrics result;
     String error;
@@ -39,6 +41,6 @@ class ModelEvaluationEntity {
 
     ModelEvaluation toValue() {
         return new ModelEvaluation(id, modelId, datasetName, status, targetSensitivity, threshold, result, error,
-                createdBy, createdAt, finishedAt);
+                createdBy, createdAt, finishedAt, progress);
     }
 }

@@ -1,66 +1,56 @@
 package org.histoscope.models;
 
-import jakarta.annotation.PreDestroy;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.histoscope.audit.AuditService;
-import org.histoscope.images.ImageRejectedException;
-import org.histoscope.inference.InferenceService;
-import org.histoscope.inference.PredictionFailedException;
-import org.histoscope.inference.PredictionRequest;
-import org.histoscope.inference.ProgressListener;
 import org.histoscope.security.Roles;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Evaluates a registered model on an uploaded zip of images with a labels.csv ({@code file,label}, label 0/1 or the
- * card's class names). Runs in the background on one worker thread (evaluations queue up); the result (AUC,
+ * card's class names). Runs as a durable db-scheduler job ({@link ModelEvaluationExecutor}); the result (AUC,
  * accuracy, sensitivity, specificity at the model's threshold, confusion matrix, ROC curve and the threshold that
  * reaches the target sensitivity) is stored with the model and audited.
  */
 @Service
 public class ModelEvaluationService {
 
-    private static final Logger log = LoggerFactory.getLogger(ModelEvaluationService.class);
     static final int MAX_IMAGES = 5000;
 
     private final ModelEvaluationRepository evaluations;
     private final ModelRegistry registry;
-    private final InferenceService inference;
-    private final AuditService audit;
     private final TransactionTemplate transactions;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread thread = new Thread(r, "model-evaluation");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final SchedulerClient scheduler;
+    private final OneTimeTask<Long> evaluationTask;
+    private final ModelEvaluationExecutor executor;
 
-    ModelEvaluationService(ModelEvaluationRepository evaluations, ModelRegistry registry, InferenceService inference,
-                           AuditService audit, TransactionTemplate transactions) {
+    ModelEvaluationService(ModelEvaluationRepository evaluations, ModelRegistry registry, TransactionTemplate transactions,
+                           @Lazy SchedulerClient scheduler, OneTimeTask<Long> evaluationTask,
+                           ModelEvaluationExecutor executor) {
         this.evaluations = evaluations;
         this.registry = registry;
-        this.inference = inference;
-        this.audit = audit;
         this.transactions = transactions;
+        this.scheduler = scheduler;
+        this.evaluationTask = evaluationTask;
+        this.executor = executor;
     }
 
     /**
-     * Checks the zip (readable, has labels.csv naming existing images) and starts the evaluation in the background.
-     * The zip is consumed (deleted when done).
+     * Checks the zip (readable, has labels.csv naming existing images), keeps it in the evaluation directory and
+     * queues the evaluation as a durable job; the evaluation row, the kept zip and the queue entry are created
+     * together. The given zip is consumed (moved away, or deleted when refused).
      *
      * @throws ModelPackageRejectedException when the data set is unusable (nothing is stored)
      */
@@ -75,36 +65,53 @@ public class ModelEvaluationService {
             throw new IllegalStateException("A retired model cannot be evaluated.");
         }
         Path folder = null;
-        List<LabelledImage> images;
         try {
             folder = Files.createTempDirectory("evaluation");
             ModelArchive.unpackInto(zip, folder);
-            images = labelledImages(folder, model);
+            labelledImages(folder, model);
         } catch (IOException e) {
-            deleteQuietly(folder);
+            deleteQuietly(zip);
             throw new ModelPackageRejectedException("The data set could not be unpacked.");
         } catch (RuntimeException e) {
+            deleteQuietly(zip);
+            throw e;
+        } finally {
             deleteQuietly(folder);
+        }
+        String actor = SecurityContextHolder.getContext().getAuthentication().getName();
+        Path[] kept = new Path[1];
+        try {
+            ModelEvaluationEntity entity = transactions.execute(status -> {
+                ModelEvaluationEntity e = new ModelEvaluationEntity();
+                e.modelId = modelId;
+                e.datasetName = datasetName == null || datasetName.isBlank() ? "upload" : datasetName.strip();
+                e.status = "RUNNING";
+                e.targetSensitivity = targetSensitivity;
+                e.threshold = model.threshold();
+                e.createdBy = actor;
+                e.createdAt = Instant.now();
+                ModelEvaluationEntity saved = evaluations.saveAndFlush(e);
+                kept[0] = keep(zip, executor.dataSetOf(saved.id));
+                scheduler.schedule(evaluationTask.instance(EvaluationTaskConfiguration.instanceId(saved.id), saved.id),
+                        Instant.now());
+                return saved;
+            });
+            return entity.toValue();
+        } catch (RuntimeException e) {
+            deleteQuietly(kept[0]);
             throw e;
         } finally {
             deleteQuietly(zip);
         }
-        Path unpacked = folder;
-        String actor = SecurityContextHolder.getContext().getAuthentication().getName();
-        ModelEvaluationEntity entity = transactions.execute(status -> {
-            ModelEvaluationEntity e = new ModelEvaluationEntity();
-            e.modelId = modelId;
-            e.datasetName = datasetName == null || datasetName.isBlank() ? "upload" : datasetName.strip();
-            e.status = "RUNNING";
-            e.targetSensitivity = targetSensitivity;
-            e.threshold = model.threshold();
-            e.createdBy = actor;
-            e.createdAt = Instant.now();
-            return evaluations.saveAndFlush(e);
-        });
-        long id = entity.id;
-        worker.submit(() -> run(id, model, unpacked, images, actor));
-        return entity.toValue();
+    }
+
+    private static Path keep(Path zip, Path target) {
+        try {
+            Files.createDirectories(target.getParent());
+            return Files.move(zip, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The data set could not be kept for its evaluation job.", e);
+        }
     }
 
     public List<ModelEvaluation> forModel(long modelId) {
@@ -118,7 +125,7 @@ public class ModelEvaluationService {
     record LabelledImage(Path file, boolean positive) {
     }
 
-    private static List<LabelledImage> labelledImages(Path folder, RegisteredModel model) throws IOException {
+    static List<LabelledImage> labelledImages(Path folder, RegisteredModel model) throws IOException {
         Path csv;
         try (var files = Files.walk(folder, 3)) {
             csv = files.filter(p -> p.getFileName().toString().equals("labels.csv")).findFirst()
@@ -154,50 +161,7 @@ public class ModelEvaluationService {
         throw new ModelPackageRejectedException("Unknown label '" + label + "': use 0/1 or " + model.classes() + ".");
     }
 
-    private void run(long id, RegisteredModel model, Path folder, List<LabelledImage> images, String actor) {
-        try {
-            double[] probabilities = new double[images.size()];
-            boolean[] labels = new boolean[images.size()];
-            for (int i = 0; i < images.size(); i++) {
-                probabilities[i] = inference.predict(images.get(i).file(), PredictionRequest.auto().withModel(model.id()),
-                        ProgressListener.NONE).probability();
-                labels[i] = images.get(i).positive();
-            }
-            ModelEvaluationEntity stored = evaluations.findById(id).orElseThrow();
-            EvaluationMetrics metrics = EvaluationMetrics.compute(probabilities, labels, stored.threshold,
-                    stored.targetSensitivity);
-            finish(id, "DONE", metrics, null, actor);
-        } catch (ImageRejectedException | PredictionFailedException e) {
-            finish(id, "FAILED", null, e.getMessage(), actor);
-        } catch (RuntimeException e) {
-            log.error("Evaluation {} failed", id, e);
-            finish(id, "FAILED", null, "Unexpected error: " + e.getClass().getSimpleName(), actor);
-        } finally {
-            deleteQuietly(folder);
-        }
-    }
-
-    private void finish(long id, String status, EvaluationMetrics metrics, String error, String actor) {
-        transactions.executeWithoutResult(tx -> {
-            ModelEvaluationEntity entity = evaluations.findById(id).orElseThrow();
-            entity.status = status;
-            entity.result = metrics;
-            entity.error = error == null ? null : error.substring(0, Math.min(1000, error.length()));
-            entity.finishedAt = Instant.now();
-            evaluations.saveAndFlush(entity);
-            audit.recordAs(actor, ModelAuditAction.MODEL_EVALUATED, ModelRegistryService.TARGET_TYPE,
-                    String.valueOf(entity.modelId), metrics == null ? Map.of("evaluation", id, "status", status)
-                            : Map.of("evaluation", id, "status", status, "n", metrics.n(),
-                            "auc", String.format(Locale.ROOT, "%.4f", metrics.auc())));
-        });
-    }
-
     private static void deleteQuietly(Path path) {
         ModelRegistryService.deleteQuietly(path);
-    }
-
-    @PreDestroy
-    void stop() {
-        worker.shutdownNow();
     }
 }

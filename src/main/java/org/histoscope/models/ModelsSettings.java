@@ -8,12 +8,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param directory the folder of model packages, scanned at start-up; added packages are copied here
  * @param defaultId the card id of the model activated when no model is active yet
+ * @param evaluationDirectory where uploaded evaluation data sets wait (one zip per evaluation id) until their
+ *                            durable evaluation job has run, so an evaluation survives a restart
  */
 @ConfigurationProperties("histoscope.models")
-public record ModelsSettings(Path directory, String defaultId) {
+public record ModelsSettings(Path directory, String defaultId, Path evaluationDirectory) {
 
     public ModelsSettings {
         directory = directory == null ? Path.of("models") : directory;
         defaultId = defaultId == null || defaultId.isBlank() ? "xception-nasnetmobile-idc" : defaultId;
+        evaluationDirectory = evaluationDirectory == null ? Path.of("data", "evaluations") : evaluationDirectory;
     }
 }

@@ -18,7 +18,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.test.context.support.WithMockUser;
 
-/** Evaluation of the tiny model on its own four reference patches, in the background, stored and audited. */
+/** Evaluation of the tiny model on its own four reference patches, as a background job, stored and audited. */
 class ModelEvaluationTest extends TinyModelsContext {
 
     @Autowired
@@ -34,28 +34,12 @@ class ModelEvaluationTest extends TinyModelsContext {
         long modelId = registry.all().stream().filter(m -> m.modelId().equals("tiny-test-model")).findFirst()
                 .orElseThrow().id();
         Path reference = fixture("tiny-test-model").resolve("reference");
-        List<String> files;
-        try (var list = Files.list(reference)) {
-            files = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().toList();
-        }
-        Path zip = dir.resolve("set.zip");
-        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
-            StringBuilder labels = new StringBuilder("file,label\n");
-            for (String file : files) {
-                out.putNextEntry(new ZipEntry("images/" + file));
-                Files.copy(reference.resolve(file), out);
-                out.closeEntry();
-                labels.append("images/").append(file).append(',').append(file.contains("class1") ? "cancer" : "0")
-                        .append('\n');
-            }
-            out.putNextEntry(new ZipEntry("labels.csv"));
-            out.write(labels.toString().getBytes());
-            out.closeEntry();
-        }
+        List<String> files = referencePatches(reference);
+        Path zip = referenceZip(dir.resolve("set.zip"), reference, files);
 
         ModelEvaluation started = evaluations.start(modelId, zip, "reference patches", 0.9);
         assertThat(started.status()).isEqualTo("RUNNING");
-        ModelEvaluation done = waitFor(started.id());
+        ModelEvaluation done = waitFor(evaluations, started.id());
         assertThat(done.status()).as(String.valueOf(done.error())).isEqualTo("DONE");
         EvaluationMetrics metrics = done.metrics();
         assertThat(metrics.n()).isEqualTo(4);
@@ -78,7 +62,32 @@ class ModelEvaluationTest extends TinyModelsContext {
         assertThat(evaluations.forModel(modelId)).hasSize(before);
     }
 
-    private ModelEvaluation waitFor(long id) throws InterruptedException {
+    /** The tiny model's reference patches, in name order. */
+    static List<String> referencePatches(Path reference) throws IOException {
+        try (var list = Files.list(reference)) {
+            return list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".png")).sorted().toList();
+        }
+    }
+
+    /** A zip of the reference patches with a labels.csv mixing 0/1 and class-name labels. */
+    static Path referenceZip(Path zip, Path reference, List<String> files) throws IOException {
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            StringBuilder labels = new StringBuilder("file,label\n");
+            for (String file : files) {
+                out.putNextEntry(new ZipEntry("images/" + file));
+                Files.copy(reference.resolve(file), out);
+                out.closeEntry();
+                labels.append("images/").append(file).append(',').append(file.contains("class1") ? "cancer" : "0")
+                        .append('\n');
+            }
+            out.putNextEntry(new ZipEntry("labels.csv"));
+            out.write(labels.toString().getBytes());
+            out.closeEntry();
+        }
+        return zip;
+    }
+
+    static ModelEvaluation waitFor(ModelEvaluationService evaluations, long id) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
         while (Instant.now().isBefore(deadline)) {
             ModelEvaluation evaluation = evaluations.find(id).orElseThrow();
@@ -91,7 +100,7 @@ class ModelEvaluationTest extends TinyModelsContext {
     }
 
     /** Mann-Whitney AUC from the PyTorch reference probabilities of the same patches. */
-    private static double expectedAuc(Path reference, List<String> files) throws IOException {
+    static double expectedAuc(Path reference, List<String> files) throws IOException {
         List<String[]> rows = Files.readAllLines(reference.resolve("probabilities.csv")).stream().skip(1)
                 .map(l -> l.split(",")).filter(f -> files.contains(f[0])).toList();
         double wins = 0;

@@ -1,0 +1,144 @@
+package org.histoscope.models;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.histoscope.audit.AuditService;
+import org.histoscope.images.ImageRejectedException;
+import org.histoscope.inference.InferenceService;
+import org.histoscope.inference.PredictionFailedException;
+import org.histoscope.inference.PredictionRequest;
+import org.histoscope.inference.ProgressListener;
+import org.histoscope.models.ModelEvaluationService.LabelledImage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Runs one model evaluation for db-scheduler from the data set kept under the evaluation directory. The result,
+ * the DONE state and the audit event commit together under a row lock, and only for a RUNNING evaluation, so a
+ * revived or repeated execution of a finished evaluation does nothing and never stores a second result.
+ */
+@Component
+class ModelEvaluationExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelEvaluationExecutor.class);
+    private static final Duration PROGRESS_INTERVAL = Duration.ofMillis(500);
+
+    private final ModelEvaluationRepository evaluations;
+    private final ModelRegistry registry;
+    private final InferenceService inference;
+    private final AuditService audit;
+    private final ModelsSettings settings;
+    private final TransactionTemplate transaction;
+
+    ModelEvaluationExecutor(ModelEvaluationRepository evaluations, ModelRegistry registry, InferenceService inference,
+                            AuditService audit, ModelsSettings settings, PlatformTransactionManager txManager) {
+        this.evaluations = evaluations;
+        this.registry = registry;
+        this.inference = inference;
+        this.audit = audit;
+        this.settings = settings;
+        this.transaction = new TransactionTemplate(txManager);
+        this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
+
+    /** Where the data set of an evaluation waits for its job. */
+    Path dataSetOf(long evaluationId) {
+        return settings.evaluationDirectory().resolve(evaluationId + ".zip");
+    }
+
+    void run(long id) {
+        Boolean pending = transaction.execute(status -> evaluations.findById(id)
+                .map(e -> e.status.equals("RUNNING")).orElse(false));
+        if (!Boolean.TRUE.equals(pending)) {
+            return;
+        }
+        Path zip = dataSetOf(id);
+        Path folder = null;
+        try {
+            ModelEvaluationEntity evaluation = evaluations.findById(id).orElseThrow();
+            RegisteredModel model = registry.find(evaluation.modelId).orElseThrow(
+                    () -> new ModelPackageRejectedException("The model is no longer registered."));
+            if (!Files.isRegularFile(zip)) {
+                throw new ModelPackageRejectedException("The uploaded data set is no longer available.");
+            }
+            folder = Files.createTempDirectory("evaluation");
+            ModelArchive.unpackInto(zip, folder);
+            List<LabelledImage> images = ModelEvaluationService.labelledImages(folder, model);
+            ProgressReporter progress = new ProgressReporter(id);
+            double[] probabilities = new double[images.size()];
+            boolean[] labels = new boolean[images.size()];
+            for (int i = 0; i < images.size(); i++) {
+                probabilities[i] = inference.predict(images.get(i).file(), PredictionRequest.auto().withModel(model.id()),
+                        ProgressListener.NONE).probability();
+                labels[i] = images.get(i).positive();
+                progress.report((i + 1) / (double) images.size());
+            }
+            EvaluationMetrics metrics = EvaluationMetrics.compute(probabilities, labels, evaluation.threshold,
+                    evaluation.targetSensitivity);
+            finish(id, "DONE", metrics, null);
+        } catch (IOException e) {
+            finish(id, "FAILED", null, "The data set could not be unpacked.");
+        } catch (ImageRejectedException | PredictionFailedException | ModelPackageRejectedException e) {
+            finish(id, "FAILED", null, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("Evaluation {} failed", id, e);
+            String message = e.getMessage();
+            finish(id, "FAILED", null, "Unexpected error (" + e.getClass().getSimpleName()
+                    + (message == null ? "" : ": " + message) + ")");
+        } finally {
+            ModelRegistryService.deleteQuietly(folder);
+        }
+    }
+
+    private void finish(long id, String status, EvaluationMetrics metrics, String error) {
+        boolean finished = Boolean.TRUE.equals(transaction.execute(tx -> {
+            ModelEvaluationEntity entity = evaluations.lockById(id).orElse(null);
+            if (entity == null || !entity.status.equals("RUNNING")) {
+                return false;
+            }
+            entity.status = status;
+            entity.result = metrics;
+            entity.error = error == null ? null : error.substring(0, Math.min(1000, error.length()));
+            entity.progress = metrics == null ? entity.progress : 1;
+            entity.finishedAt = Instant.now();
+            audit.recordAs(entity.createdBy, ModelAuditAction.MODEL_EVALUATED, ModelRegistryService.TARGET_TYPE,
+                    String.valueOf(entity.modelId), metrics == null ? Map.of("evaluation", id, "status", status)
+                            : Map.of("evaluation", id, "status", status, "n", metrics.n(),
+                            "auc", String.format(Locale.ROOT, "%.4f", metrics.auc())));
+            return true;
+        }));
+        if (finished) {
+            ModelRegistryService.deleteQuietly(dataSetOf(id));
+        }
+    }
+
+    /** Stores progress in its own short transactions, at most twice a second, for the view to show. */
+    private final class ProgressReporter {
+        private final long id;
+        private Instant lastReport = Instant.EPOCH;
+
+        ProgressReporter(long id) {
+            this.id = id;
+        }
+
+        void report(double fraction) {
+            Instant now = Instant.now();
+            if (Duration.between(lastReport, now).compareTo(PROGRESS_INTERVAL) < 0 || fraction >= 1) {
+                return;
+            }
+            lastReport = now;
+            transaction.executeWithoutResult(status -> evaluations.findById(id)
+                    .filter(e -> e.status.equals("RUNNING")).ifPresent(e -> e.progress = fraction));
+        }
+    }
+}
