@@ -193,87 +193,71 @@ class NormalCell(nn.Module):
         return torch.cat([h_prev, c0, c1, c2, c3, c4], 1)
 
 
-class ReductionCell(nn.Module):
+class _ReductionOps(nn.Module):
+    """The NASNet-A reduction cell's five combinations, shared by the two stem cells and the reduction cell.
+
+    Subclasses create their own `cur`/`prev` projections first, then call `_build_ops`, so parameter names
+    and creation order (and therefore checkpoints and seeded initialisation) stay those of the paper's layout.
+    `right_in` is the channel count of the right-hand input; `stem` marks the stem variant of the separable op.
+    """
+
+    def _build_ops(self, f, right_in, stem=False):
+        self.c0_l = BranchSeparables(f, f, 5, 2)
+        self.c0_r = BranchSeparables(right_in, f, 7, 2, stem=stem)
+        self.c1_l = _max3(2)
+        self.c1_r = BranchSeparables(right_in, f, 7, 2, stem=stem)
+        self.c2_l = _avg3(2)
+        self.c2_r = BranchSeparables(right_in, f, 5, 2, stem=stem)
+        self.c3_r = _avg3(1)
+        self.c4_l = BranchSeparables(f, f, 3, 1)
+        self.c4_r = _max3(2)
+        self.out_channels = 4 * f
+
+    def _combine(self, h, right):
+        c0 = self.c0_l(h) + self.c0_r(right)
+        c1 = self.c1_l(h) + self.c1_r(right)
+        c2 = self.c2_l(h) + self.c2_r(right)
+        c3 = self.c3_r(c0) + c1
+        c4 = self.c4_l(c0) + self.c4_r(h)
+        return torch.cat([c1, c2, c3, c4], 1)
+
+
+class ReductionCell(_ReductionOps):
     """NASNet-A reduction cell (stride 2). Output 4 * f channels at half resolution."""
 
     def __init__(self, cin_prev, cin, f, stem_prev=None):
         super().__init__()
         self.prev = ReluConvBn(cin_prev, f)
         self.cur = ReluConvBn(cin, f)
-        self.c0_l = BranchSeparables(f, f, 5, 2)
-        self.c0_r = BranchSeparables(f, f, 7, 2)
-        self.c1_l = _max3(2)
-        self.c1_r = BranchSeparables(f, f, 7, 2)
-        self.c2_l = _avg3(2)
-        self.c2_r = BranchSeparables(f, f, 5, 2)
-        self.c3_r = _avg3(1)
-        self.c4_l = BranchSeparables(f, f, 3, 1)
-        self.c4_r = _max3(2)
-        self.out_channels = 4 * f
+        self._build_ops(f, f)
 
     def forward(self, x, x_prev):
-        h_prev = self.prev(x_prev)
-        h = self.cur(x)
-        c0 = self.c0_l(h) + self.c0_r(h_prev)
-        c1 = self.c1_l(h) + self.c1_r(h_prev)
-        c2 = self.c2_l(h) + self.c2_r(h_prev)
-        c3 = self.c3_r(c0) + c1
-        c4 = self.c4_l(c0) + self.c4_r(h)
-        return torch.cat([c1, c2, c3, c4], 1)
+        return self._combine(self.cur(x), self.prev(x_prev))
 
 
-class CellStem0(nn.Module):
+class CellStem0(_ReductionOps):
+    """First stem reduction cell: its right-hand branches read the stem convolution's output directly."""
+
     def __init__(self, cin, f):
         super().__init__()
         self.cur = ReluConvBn(cin, f)
-        self.c0_l = BranchSeparables(f, f, 5, 2)
-        self.c0_r = BranchSeparables(cin, f, 7, 2, stem=True)
-        self.c1_l = _max3(2)
-        self.c1_r = BranchSeparables(cin, f, 7, 2, stem=True)
-        self.c2_l = _avg3(2)
-        self.c2_r = BranchSeparables(cin, f, 5, 2, stem=True)
-        self.c3_r = _avg3(1)
-        self.c4_l = BranchSeparables(f, f, 3, 1)
-        self.c4_r = _max3(2)
-        self.out_channels = 4 * f
+        self._build_ops(f, cin, stem=True)
 
     def forward(self, x):
-        h = self.cur(x)
-        c0 = self.c0_l(h) + self.c0_r(x)
-        c1 = self.c1_l(h) + self.c1_r(x)
-        c2 = self.c2_l(h) + self.c2_r(x)
-        c3 = self.c3_r(c0) + c1
-        c4 = self.c4_l(c0) + self.c4_r(h)
-        return torch.cat([c1, c2, c3, c4], 1)
+        return self._combine(self.cur(x), x)
 
 
-class CellStem1(nn.Module):
+class CellStem1(_ReductionOps):
     """Second stem reduction cell: current = stem0 output, previous = conv0 output (2x res)."""
 
     def __init__(self, cin_conv0, cin_stem0, f):
         super().__init__()
         self.cur = ReluConvBn(cin_stem0, f)
         self.prev = FactorizedReduce(cin_conv0, f)
-        self.c0_l = BranchSeparables(f, f, 5, 2)
-        self.c0_r = BranchSeparables(f, f, 7, 2)
-        self.c1_l = _max3(2)
-        self.c1_r = BranchSeparables(f, f, 7, 2)
-        self.c2_l = _avg3(2)
-        self.c2_r = BranchSeparables(f, f, 5, 2)
-        self.c3_r = _avg3(1)
-        self.c4_l = BranchSeparables(f, f, 3, 1)
-        self.c4_r = _max3(2)
-        self.out_channels = 4 * f
+        self._build_ops(f, f)
 
     def forward(self, x_conv0, x_stem0):
-        h = self.cur(x_stem0)
-        h_prev = self.prev(x_conv0)
-        c0 = self.c0_l(h) + self.c0_r(h_prev)
-        c1 = self.c1_l(h) + self.c1_r(h_prev)
-        c2 = self.c2_l(h) + self.c2_r(h_prev)
-        c3 = self.c3_r(c0) + c1
-        c4 = self.c4_l(c0) + self.c4_r(h)
-        return torch.cat([c1, c2, c3, c4], 1)
+        return self._combine(self.cur(x_stem0), self.prev(x_conv0))
 
 
 class NASNetAMobile(nn.Module):
