@@ -1,6 +1,6 @@
 """Evaluate a trained checkpoint on the validation and test patients of its split.
 
-    python3 -m histoscope_train.evaluate --run runs/xception_nasnet --data-root ../../shared/data/idc
+    python3 -m histoscope_train.evaluate --run runs/xception_nasnet --data-root "$IDC_DATA_ROOT"
 
 The decision threshold is chosen on VALIDATION (Youden's J) and then applied once to the test
 patients. Writes ``RUN/eval/metrics.json``, ``RUN/eval/predictions_{val,test}.csv`` and

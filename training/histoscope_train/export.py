@@ -1,6 +1,6 @@
 """Export a trained checkpoint as the Histoscope model package.
 
-    python3 -m histoscope_train.export --run runs/xception_nasnet --data-root ../../shared/data/idc \
+    python3 -m histoscope_train.export --run runs/xception_nasnet --data-root "$IDC_DATA_ROOT" \
         --out ../models/xception-nasnetmobile-idc --model-id xception-nasnetmobile-idc
 
 Package layout (see models/README.md for the card schema):

@@ -3,7 +3,7 @@
 Example (default model, IDC, from the repository's training/ folder):
 
     python3 -m histoscope_train.train --arch xception_nasnet --data idc \
-        --data-root ../../shared/data/idc --out runs/xception_nasnet --epochs 6
+        --data-root "$IDC_DATA_ROOT" --out runs/xception_nasnet --epochs 6
 
 Writes into ``--out``: ``split.csv`` (patient -> split), ``log.csv`` (one row per epoch),
 ``last.pt`` (every epoch and every ``--ckpt-every-min`` minutes, for ``--resume``), ``best.pt``

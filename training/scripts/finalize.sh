@@ -2,7 +2,7 @@
 # Evaluate + export the default model run and rebuild the report.
 # Usage (from training/): scripts/finalize.sh [DATA_ROOT] [RUN] [VERSION]
 set -euo pipefail
-DATA_ROOT=${1:-../../shared/data/idc}
+DATA_ROOT=${1:-${IDC_DATA_ROOT:?pass the IDC data folder as the first argument or set IDC_DATA_ROOT}}
 RUN=${2:-runs/xception_nasnet}
 VERSION=${3:-1.0.0}
 PY=${PYTHON:-python3}

@@ -7,7 +7,7 @@
 # SIZE_EPOCHS (1) epoch(s), validation only (no test evaluation).
 # Usage (from training/):  scripts/run_comparison.sh [DATA_ROOT] [THREADS] [ARCHS...]
 set -euo pipefail
-DATA_ROOT=${1:-../../shared/data/idc}
+DATA_ROOT=${1:-${IDC_DATA_ROOT:?pass the IDC data folder as the first argument or set IDC_DATA_ROOT}}
 THREADS=${2:-1}
 shift 2 || true
 ARCHS=${*:-"vgg16 resnet50 xception nasnetmobile vgg16_resnet50 xception_nasnet xception_nasnet@100"}
