@@ -2,7 +2,9 @@
 
     python3 -m histoscope_train.evaluate --run runs/xception_nasnet --data-root "$IDC_DATA_ROOT"
 
-The decision threshold is chosen on VALIDATION (Youden's J) and then applied once to the test
+Test-time augmentation (``--tta auto`` keeps ``dihedral8`` only if it raises the validation AUC) and
+Platt calibration (``--calibration platt``) are fitted on VALIDATION; the decision threshold is then
+chosen on the calibrated validation probabilities (Youden's J) and applied once to the test
 patients. Writes ``RUN/eval/metrics.json``, ``RUN/eval/predictions_{val,test}.csv`` and
 ``RUN/eval/roc_test.csv``. By default the weights are evaluated exactly as they are shipped
 (rounded to float16 when the fp32 model would exceed the ONNX size limit, see export.py).
@@ -19,6 +21,7 @@ import torch
 
 from . import data as D
 from .common import load_model, needs_fp16, round_weights_fp16, write_json
+from . import calibration as C
 from .metrics import full_report, roc_curve, youden_threshold, threshold_metrics, roc_auc
 from .train import predict, get_device
 
@@ -46,6 +49,9 @@ def main(argv=None):
     p.add_argument("--n-boot", type=int, default=2000)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--device", default="auto")
+    p.add_argument("--tta", default="auto", choices=["auto", "none", "dihedral8"],
+                   help="test-time augmentation of the shipped probability (auto: dihedral8 if it raises val AUC)")
+    p.add_argument("--calibration", default="platt", choices=["platt", "none"])
     args = p.parse_args(argv)
 
     torch.set_num_threads(args.threads)
@@ -67,23 +73,56 @@ def main(argv=None):
         rs = D.subset(recs[split], lim, cfg["seed"] + (1 if split == "val" else 2))
         x = torch.from_numpy(D.load_images(rs, cfg["native_size"], cache, f"decode {split}"))
         t = time.time()
-        prob = predict(model, x, cfg["mean"], cfg["std"], device)
+        logits = C.view_logits(model, x, cfg["mean"], cfg["std"], device,
+                               tta="none" if args.tta == "none" else "dihedral8")
         dt = time.time() - t
         y = np.array([r.label for r in rs])
-        preds[split] = (rs, y, prob)
-        res[f"{split}_inference_images_per_second"] = len(rs) / max(dt, 1e-9)
+        preds[split] = (rs, y, logits)
+        res[f"{split}_inference_images_per_second"] = len(rs) * len(logits) / max(dt, 1e-9)
+    # ---- choices made on validation only: TTA, then calibration, then the threshold
+    yv, yt = preds["val"][1], preds["test"][1]
+    lv, lt = preds["val"][2], preds["test"][2]
+    auc_plain, auc_tta = roc_auc(yv, C.probabilities(lv[:1])), roc_auc(yv, C.probabilities(lv))
+    tta = args.tta if args.tta != "auto" else ("dihedral8" if auc_tta > auc_plain else "none")
+    if tta == "none":
+        lv, lt = lv[:1], lt[:1]
+    a, b = C.fit_platt(lv, yv) if args.calibration == "platt" else (1.0, 0.0)
+    res["tta"] = tta
+    res["tta_choice"] = {"val_auc_single_view": auc_plain, "val_auc_dihedral8": auc_tta, "chosen": tta,
+                         "rule": "dihedral8 if it raises the validation AUC" if args.tta == "auto" else "given"}
+    res["calibration"] = {"method": args.calibration, "a": a, "b": b,
+                          "formula": "p = mean over TTA views of sigmoid(a * logit + b)",
+                          "fitted_on": "validation patients (maximum likelihood)"}
+    variants = {}
+    for name, (views, ca, cb) in {"single view, uncalibrated": (1, 1.0, 0.0),
+                                  "TTA, uncalibrated": (8, 1.0, 0.0),
+                                  "shipped": (len(lv), a, b)}.items():
+        if views > len(preds["val"][2]):
+            continue
+        pv_ = C.probabilities(preds["val"][2][:views], ca, cb)
+        pt_ = C.probabilities(preds["test"][2][:views], ca, cb)
+        variants[name] = {"views": views, "a": ca, "b": cb, "val_auc": roc_auc(yv, pv_), "test_auc": roc_auc(yt, pt_),
+                          "val_ece": C.expected_calibration_error(yv, pv_),
+                          "test_ece": C.expected_calibration_error(yt, pt_)}
+    res["variants"] = variants
+    pv, pt = C.probabilities(lv, a, b), C.probabilities(lt, a, b)
+    res["test_reliability"] = {"before": C.reliability(yt, C.probabilities(preds["test"][2][:1])),
+                               "after": C.reliability(yt, pt)}
+    res["test_ece"] = C.expected_calibration_error(yt, pt)
+    res["test_ece_before"] = C.expected_calibration_error(yt, C.probabilities(preds["test"][2][:1]))
+    for split, prob in (("val", pv), ("test", pt)):
+        rs = preds[split][0]
         with open(os.path.join(out, f"predictions_{split}.csv"), "w", newline="") as f:
             w = csv.writer(f)
             w.writerow(["id", "patient_id", "label", "probability"])
             for r, pr in zip(rs, prob):
                 w.writerow([r.rid, r.group, r.label, f"{pr:.7g}"])
-    _, yv, pv = preds["val"]
     thr = youden_threshold(yv, pv)
     res["threshold"] = thr
     res["threshold_method"] = "Youden's J (max sensitivity+specificity-1) on the validation patients"
     res["val"] = full_report(yv, pv, thr, groups=[r.group for r in preds["val"][0]], n_boot=args.n_boot)
     res["val"]["accuracy_at_0.5"] = threshold_metrics(yv, pv, 0.5)["accuracy"]
-    rs_t, yt, pt = preds["test"]
+    rs_t = preds["test"][0]
     res["test"] = full_report(yt, pt, thr, groups=[r.group for r in rs_t], n_boot=args.n_boot)
     res["test"]["accuracy_at_0.5"] = threshold_metrics(yt, pt, 0.5)["accuracy"]
     res["test"]["patients"] = len({r.group for r in rs_t})
@@ -92,13 +131,14 @@ def main(argv=None):
     with open(os.path.join(out, "roc_test.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["fpr", "tpr", "threshold"])
-        for a, b, c in zip(fpr, tpr, th):
-            w.writerow([f"{a:.6g}", f"{b:.6g}", f"{c:.7g}"])
+        for f_, t_, h_ in zip(fpr, tpr, th):
+            w.writerow([f"{f_:.6g}", f"{t_:.6g}", f"{h_:.7g}"])
     write_json(os.path.join(out, "metrics.json"), res)
     tm = res["test"]
     print(f"[eval] threshold {thr:.4f} (val) | test: AUC {tm['auc']:.4f} CI95 {tm['auc_ci95'][0]:.4f}-"
           f"{tm['auc_ci95'][1]:.4f} bal.acc {tm['balanced_accuracy']:.4f} sens {tm['sensitivity']:.4f} "
-          f"spec {tm['specificity']:.4f} F1 {tm['f1']:.4f} acc {tm['accuracy']:.4f}", flush=True)
+          f"spec {tm['specificity']:.4f} F1 {tm['f1']:.4f} acc {tm['accuracy']:.4f} | tta {tta} "
+          f"platt a={a:.4f} b={b:.4f} ECE {res['test_ece_before']:.4f} -> {res['test_ece']:.4f}", flush=True)
     return res
 
 

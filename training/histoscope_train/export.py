@@ -70,10 +70,27 @@ def convert_initializers_to_fp16(model_proto: onnx.ModelProto) -> int:
     return n
 
 
-def export_onnx(model, path: str, native_size: int, fp16: bool, opset: int = 17) -> dict:
-    """Export ``model`` (already weight-rounded if fp16) with sigmoid output and dynamic batch."""
-    m = copy.deepcopy(model).cpu().eval()
-    m.output_probability = True
+class CalibratedProbability(torch.nn.Module):
+    """The shipped output: sigmoid(a * logit + b), Platt calibration inside the graph (a=1, b=0: none)."""
+
+    def __init__(self, model, a: float = 1.0, b: float = 0.0):
+        super().__init__()
+        self.model = model
+        self.a, self.b = float(a), float(b)
+
+    def forward(self, x):
+        logits = self.model(x)
+        if self.a != 1.0 or self.b != 0.0:
+            logits = logits * self.a + self.b
+        return torch.sigmoid(logits)
+
+
+def export_onnx(model, path: str, native_size: int, fp16: bool, opset: int = 17, a: float = 1.0,
+                b: float = 0.0) -> dict:
+    """Export ``model`` (already weight-rounded if fp16) with calibrated sigmoid output and dynamic batch."""
+    inner = copy.deepcopy(model).cpu().eval()
+    inner.output_probability = False
+    m = CalibratedProbability(inner, a, b).eval()
     dummy = torch.zeros(2, 3, native_size, native_size)
     tmp = path + ".tmp"
     # TrainingMode.PRESERVE on an eval() model keeps BatchNormalization nodes as they are (no
@@ -154,8 +171,16 @@ def main(argv=None):
     if fp16:
         round_weights_fp16(model)
     os.makedirs(args.out, exist_ok=True)
+    eval_dir = args.eval_dir or os.path.join(args.run, "eval")
+    metrics = {}
+    mpath = os.path.join(eval_dir, "metrics.json")
+    if os.path.exists(mpath):
+        with open(mpath) as f:
+            metrics = json.load(f)
+    calib = metrics.get("calibration") or {"method": "none", "a": 1.0, "b": 0.0}
+    tta = metrics.get("tta", "none")
     onnx_path = os.path.join(args.out, "model.onnx")
-    info = export_onnx(model, onnx_path, native, fp16)
+    info = export_onnx(model, onnx_path, native, fp16, a=calib["a"], b=calib["b"])
     if info["bytes"] >= MAX_ONNX_BYTES:
         raise SystemExit(f"model.onnx is {info['bytes']} bytes >= {MAX_ONNX_BYTES}")
 
@@ -175,10 +200,11 @@ def main(argv=None):
         shutil.copyfile(r.path, os.path.join(ref_dir, name))
         names.append(name)
     x = java_style_input([os.path.join(ref_dir, n) for n in names], cfg["mean"], cfg["std"])
+    shipped = CalibratedProbability(model.eval(), calib["a"], calib["b"]).eval()
     with torch.no_grad():
-        model.eval()
-        p_torch = torch.sigmoid(model(x)).numpy().reshape(-1)
-        p_orig = torch.sigmoid(original.eval()(x)).numpy().reshape(-1)
+        p_torch = shipped(x).numpy().reshape(-1)
+        p_orig = CalibratedProbability(original.eval(), calib["a"], calib["b"]).eval()(x).numpy().reshape(-1)
+        p_tta = torch.stack([shipped(D.dihedral(x, k)).view(-1) for k in range(8)]).double().mean(0).numpy()
     p_onnx = onnx_runner.run(onnx_path, {INPUT_NAME: x})[0].reshape(-1)
     diff_onnx = float(np.max(np.abs(p_onnx - p_torch)))
     diff_fp16 = float(np.max(np.abs(p_torch - p_orig)))
@@ -188,9 +214,9 @@ def main(argv=None):
         raise SystemExit("ONNX check failed")
     with open(os.path.join(ref_dir, "probabilities.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["file", "probability"])
-        for n, pr in zip(names, p_torch):
-            w.writerow([n, f"{float(pr):.9g}"])
+        w.writerow(["file", "probability", "probability_dihedral8"])
+        for n, pr, pa in zip(names, p_torch, p_tta):
+            w.writerow([n, f"{float(pr):.9g}", f"{float(pa):.9g}"])
     with open(os.path.join(ref_dir, "labels.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["file", "label", "patient_id"])
@@ -198,12 +224,6 @@ def main(argv=None):
             w.writerow([n, r.label, r.group])
 
     # ---- metrics + card
-    eval_dir = args.eval_dir or os.path.join(args.run, "eval")
-    metrics = {}
-    mpath = os.path.join(eval_dir, "metrics.json")
-    if os.path.exists(mpath):
-        with open(mpath) as f:
-            metrics = json.load(f)
     threshold = metrics.get("threshold", 0.5)
     log_src = os.path.join(args.run, "log.csv")
     if os.path.exists(log_src):
@@ -255,7 +275,15 @@ def main(argv=None):
             "smaller_patches": f"pad bottom/right with white (255,255,255) to {native}x{native} before normalising",
         },
         "output": {"name": OUTPUT_NAME, "dtype": "float32", "shape": ["N", 1],
-                   "meaning": "probability that the patch contains invasive ductal carcinoma (class 'cancer'); sigmoid is inside the graph"},
+                   "meaning": "calibrated probability that the patch contains invasive ductal carcinoma (class "
+                              "'cancer'); Platt calibration and sigmoid are inside the graph"},
+        "tta": tta,
+        "tta_note": ("the shipped probability of a patch is the mean of the graph's output over the 8 "
+                     "flips/rotations of the patch (view k: transpose if k >= 4, then k % 4 quarter turns, "
+                     "torch.rot90 sense)" if tta == "dihedral8" else "single view"),
+        "calibration": {**calib, "in_graph": True,
+                        "test_ece_10_bins": metrics.get("test_ece"),
+                        "test_ece_10_bins_before": metrics.get("test_ece_before")},
         "threshold": threshold,
         "threshold_method": metrics.get("threshold_method", "default 0.5 (no evaluation run)"),
         "microns_per_pixel": args.microns_per_pixel,
@@ -274,6 +302,7 @@ def main(argv=None):
         "reference": {"dir": "reference", "probabilities": "reference/probabilities.csv",
                       "labels": "reference/labels.csv", "count": len(names),
                       "tolerance": 1e-4,
+                      "probability_dihedral8": "mean over the 8 dihedral views, as the card's tta prescribes",
                       "how": "PNG bytes decoded to RGB uint8, float/255, (x-mean)/std, NCHW, no resize, PyTorch with the shipped (rounded) weights"},
         "training": {
             "dataset": "IDC breast histopathology patches (Janowczyk & Madabhushi 2016; Cruz-Roa et al. 2014)"
@@ -289,7 +318,14 @@ def main(argv=None):
             "schedule": f"{cfg['schedule']} (warmup {cfg['warmup_steps']} steps)",
             "loss": "BCEWithLogits", "class_imbalance": (f"pos_weight = n_neg/n_pos of the training split = {cfg['pos_weight']:.4f}"
                                                          if cfg.get("pos_weight") else cfg["imbalance"]),
-            "augmentation": "random h/v flips, 90-degree rotations, shifts up to 3 px (reflect), HSV jitter (hue +-0.03, sat/val x(1+-0.1)), per-channel stain gain x(1+-0.05)",
+            "augmentation": (f"one of the 8 dihedral flips/rotations, shifts up to 3 px (reflect), HED stain jitter "
+                             f"(+-{cfg.get('hed', 0.05)} scale and shift per stain), brightness/contrast +-0.1"
+                             if cfg.get("augmentation") == "histology" else
+                             "random h/v flips, 90-degree rotations, shifts up to 3 px (reflect), HSV jitter "
+                             "(hue +-0.03, sat/val x(1+-0.1)), per-channel stain gain x(1+-0.05)"),
+            "precision": cfg.get("precision_used", "fp32"),
+            "weight_averaging": (f"exponential moving average, decay {cfg['ema']}" if cfg.get("ema") else "none"),
+            "label_smoothing": cfg.get("label_smoothing", 0.0), "mixup": cfg.get("mixup", 0.0),
             "seconds": sum(h["seconds_per_epoch"] for h in history) if history else None,
             "history": history,
             **extra,

@@ -19,6 +19,7 @@ import os
 import random
 import sys
 import time
+from contextlib import nullcontext
 
 import numpy as np
 import torch
@@ -82,7 +83,63 @@ def parse_args(argv=None):
     p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     p.add_argument("--cache-dir", default=None, help="decoded-patch cache (default runs/cache)")
     p.add_argument("--no-progress", action="store_true")
+    p.add_argument("--augmentation", default="histology", choices=sorted(D.AUGMENTATIONS),
+                   help="histology: dihedral-8, shifts, HED stain jitter, brightness/contrast; classic: the "
+                        "first version's flips/rotations, HSV jitter and channel gains")
+    p.add_argument("--hed", type=float, default=0.05, help="HED stain jitter strength (histology augmentation)")
+    p.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"],
+                   help="bf16 = autocast on CPU/GPU (auto: bf16 where this torch build runs it)")
+    p.add_argument("--no-channels-last", dest="channels_last", action="store_false")
+    p.add_argument("--ema", type=float, default=0.998,
+                   help="decay of the exponential moving average of the weights that is validated, "
+                        "checkpointed as best.pt and exported (0 = off)")
+    p.add_argument("--label-smoothing", type=float, default=0.0)
+    p.add_argument("--mixup", type=float, default=0.0, help="mixup Beta(a, a) parameter (0 = off)")
     return p.parse_args(argv)
+
+
+class WeightAverage:
+    """Exponential moving average of every floating-point entry of a model's state (weights and
+    batch-norm statistics), with the usual warm-up of the decay so early steps are not frozen in."""
+
+    def __init__(self, model: nn.Module, decay: float):
+        self.decay = decay
+        self.updates = 0
+        self.state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+    @torch.no_grad()
+    def update(self, model: nn.Module):
+        self.updates += 1
+        d = min(self.decay, (1 + self.updates) / (10 + self.updates))
+        for k, v in model.state_dict().items():
+            if v.is_floating_point():
+                self.state[k].mul_(d).add_(v.detach(), alpha=1 - d)
+            else:
+                self.state[k].copy_(v)
+
+    def state_dict(self):
+        return {"decay": self.decay, "updates": self.updates, "state": self.state}
+
+    def load_state_dict(self, sd):
+        self.decay, self.updates = sd["decay"], sd["updates"]
+        self.state = sd["state"]
+
+
+def autocast_for(precision: str, device: torch.device):
+    if precision == "bf16":
+        return torch.autocast(device.type, dtype=torch.bfloat16)
+    return nullcontext()
+
+
+def resolve_precision(name: str, device: torch.device) -> str:
+    if name != "auto":
+        return name
+    try:
+        with torch.autocast(device.type, dtype=torch.bfloat16):
+            torch.nn.functional.conv2d(torch.ones(1, 3, 8, 8, device=device), torch.ones(4, 3, 3, 3, device=device))
+        return "bf16"
+    except Exception:  # noqa: BLE001 - this build cannot autocast to bf16: train in fp32
+        return "fp32"
 
 
 def prepare_data(args):
@@ -150,11 +207,20 @@ def main(argv=None):
           f"split={json.dumps(prep['summary'])} mean={mean} std={std} device={device}", flush=True)
 
     model = build_model(args.arch, native_size=prep["native"], input_size=args.input_size).to(device)
+    precision = resolve_precision(args.precision, device)
+    if args.channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    eval_model = build_model(args.arch, native_size=prep["native"], input_size=args.input_size).to(device)
+    if args.channels_last:
+        eval_model = eval_model.to(memory_format=torch.channels_last)
     for spec in args.pretrained:
         bb, path = spec.split("=", 1)
         missing, unexpected = load_backbone_weights(model, bb, path)
         print(f"[pretrained] {bb} <- {path}: missing {len(missing)} unexpected {len(unexpected)}", flush=True)
-    print(f"[model] {args.arch} params={count_parameters(model)/1e6:.2f}M input_size={model.input_size}", flush=True)
+    ema = WeightAverage(model, args.ema) if args.ema > 0 else None
+    print(f"[model] {args.arch} params={count_parameters(model)/1e6:.2f}M input_size={model.input_size} "
+          f"precision={precision} channels_last={args.channels_last} ema={args.ema} aug={args.augmentation}",
+          flush=True)
 
     pos_weight = torch.tensor([n_neg / max(n_pos, 1.0)]) if args.imbalance == "pos_weight" else None
     loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight.to(device) if pos_weight is not None else None)
@@ -180,7 +246,8 @@ def main(argv=None):
                    "pos_weight": float(pos_weight) if pos_weight is not None else None,
                    "n_train_used": len(xtr), "n_val_used": len(xva), "split_summary": prep["summary"],
                    "classes": prep["dataset"].classes, "patient_level_split": prep["dataset"].patient_level,
-                   "params": count_parameters(model), "torch": torch.__version__})
+                   "params": count_parameters(model), "torch": torch.__version__,
+                   "precision_used": precision})
     with open(os.path.join(args.out, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
 
@@ -199,6 +266,8 @@ def main(argv=None):
         start_epoch, start_batch, step = ck["epoch"], ck["batch"], ck["step"]
         best_auc, bad_epochs, history = ck["best_auc"], ck["bad_epochs"], ck["history"]
         run_sums = ck.get("run_sums", run_sums)
+        if ema is not None and ck.get("ema"):
+            ema.load_state_dict(ck["ema"])
         t_start -= ck.get("elapsed", 0.0)
         print(f"[resume] epoch {start_epoch} batch {start_batch} step {step} best_auc {best_auc:.4f}", flush=True)
         if ck.get("finished") and start_epoch >= args.epochs:
@@ -215,7 +284,10 @@ def main(argv=None):
                     plateau=plateau.state_dict() if plateau is not None else None,
                     epoch=epoch, batch=batch, step=step, best_auc=best_auc, bad_epochs=bad_epochs,
                     history=history, run_sums=run_sums, elapsed=time.time() - t_start, config=config,
-                    finished=finished)
+                    finished=finished, ema=ema.state_dict() if ema is not None else None)
+
+    def validated_state():
+        return ema.state if ema is not None else model.state_dict()
 
     try:
         from tqdm import tqdm
@@ -248,17 +320,30 @@ def main(argv=None):
                       f"validating and stopping", flush=True)
                 break
             idx = order[b * args.batch_size:(b + 1) * args.batch_size]
-            x = D.batch_to_input(xtr[idx], mean, std, aug_gen, train=True).to(device)
+            x = D.batch_to_input(xtr[idx], mean, std, aug_gen, train=True, augmentation=args.augmentation,
+                                 **({"hed": args.hed} if args.augmentation == "histology" else {})).to(device)
+            if args.channels_last:
+                x = x.contiguous(memory_format=torch.channels_last)
             y = ytr[idx].view(-1, 1).to(device)
+            y_target = y * (1 - args.label_smoothing) + 0.5 * args.label_smoothing
+            if args.mixup > 0:
+                lam = float(np.random.default_rng(step).beta(args.mixup, args.mixup))
+                perm = torch.randperm(len(idx), generator=aug_gen)
+                x = lam * x + (1 - lam) * x[perm]
+                y_target = lam * y_target + (1 - lam) * y_target[perm]
             lr = lr_at(step)
             if lr is not None:
                 for gr in opt.param_groups:
                     gr["lr"] = lr
-            logits = model(x)
-            loss = loss_fn(logits, y)
+            with autocast_for(precision, device):
+                logits = model(x)
+            logits = logits.float()
+            loss = loss_fn(logits, y_target)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
+            if ema is not None:
+                ema.update(model)
             step += 1
             run_sums["loss"] += float(loss) * len(idx)
             run_sums["correct"] += int(((logits.detach() > 0).float() == y).sum())
@@ -271,12 +356,16 @@ def main(argv=None):
                 t_ep = time.time()
                 save_ckpt(last_path, **ckpt_state(epoch, b + 1))
                 t_ck = time.time()
+                print(f"[checkpoint] epoch {epoch + 1} batch {b + 1}/{steps_per_epoch} "
+                      f"{run_sums['seen'] / max(1e-9, run_sums['seconds']):.1f} img/s "
+                      f"loss {run_sums['loss'] / max(1, run_sums['seen']):.4f}", flush=True)
         start_batch = 0
         run_sums["seconds"] += time.time() - t_ep
         train_seconds = run_sums["seconds"]
         # ---- validation
         t_v = time.time()
-        pv = predict(model, xva, mean, std, device)
+        eval_model.load_state_dict(validated_state())
+        pv = predict(eval_model, xva, mean, std, device)
         yv = yva.numpy()
         eps = 1e-7
         pw = float(pos_weight) if pos_weight is not None else 1.0
@@ -300,8 +389,8 @@ def main(argv=None):
             plateau.step(val_auc)
         if val_auc > best_auc:
             best_auc, bad_epochs = val_auc, 0
-            save_ckpt(best_path, model=model.state_dict(), epoch=epoch + 1, val_auc=val_auc, config=config,
-                      history=history)
+            save_ckpt(best_path, model=validated_state(), epoch=epoch + 1, val_auc=val_auc, config=config,
+                      history=history, weights="ema" if ema is not None else "raw")
         else:
             bad_epochs += 1
         stop = bad_epochs >= args.patience or out_of_time

@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.StoredPrediction;
+import org.histoscope.inference.TestTimeAugmentation;
 import org.histoscope.inference.TileScore;
 import org.histoscope.inference.TileStatistics;
 import org.histoscope.models.ModelRegistry;
@@ -110,6 +111,8 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
                 row("Model", text(modelName(p) + " · version " + p.modelVersion(), "result-model")),
                 row("Device", text(p.device(), "result-device")),
                 row("Mode", text(p.mode().name().toLowerCase(Locale.ROOT).replace('_', ' '), null)),
+                row("Test-time augmentation", text(p.testTimeAugmentation() == TestTimeAugmentation.NONE
+                        ? "none" : "mean of " + p.testTimeAugmentation().views() + " flips/rotations", "result-tta")),
                 row("Timings", text("decode " + p.decodeMillis() + " ms · inference " + p.inferMillis() + " ms", "result-timings")),
                 row("Predicted", text(DisplayFormats.dateTime(p.createdAt()) + " for " + p.createdBy(), null)));
         for (Map.Entry<String, Double> entry : p.classProbabilities().entrySet()) {

@@ -106,7 +106,8 @@ public class DefaultInferenceService implements InferenceService {
         float[] input = new float[preprocessor.valuesPerPatch()];
         preprocessor.patch(patch, 0, 0, input, 0);
         long decoded = System.nanoTime();
-        float probability = model.predict(input, 1)[0];
+        TestTimeAugmentation tta = card.testTimeAugmentation();
+        float probability = model.predict(input, 1, tta)[0];
         long inferred = System.nanoTime();
         byte[] explanation = null;
         if (engine.settings().explainPatches()) {
@@ -114,7 +115,7 @@ public class DefaultInferenceService implements InferenceService {
                     info.width(), info.height(), cropLeft, cropTop, engine.settings().batchSize());
         }
         return outcome(descriptor, model, probability, PredictionMode.PATCH, decoded - started, inferred - decoded,
-                null, null, explanation);
+                null, null, explanation, tta);
     }
 
     private static float[] whiteValues(Preprocessor preprocessor) {
@@ -135,18 +136,19 @@ public class DefaultInferenceService implements InferenceService {
         double probability = statistics.topTiles().isEmpty() ? 0 : statistics.topTiles().get(0).probability();
         byte[] heatmap = WholeImagePredictor.heatmap(result, info, engine.settings().heatmapMaxSide());
         return outcome(descriptor, model, probability, PredictionMode.WHOLE_IMAGE, result.decodeNanos(),
-                result.inferNanos(), statistics, heatmap, null);
+                result.inferNanos(), statistics, heatmap, null, predictor.testTimeAugmentation());
     }
 
     private PredictionOutcome outcome(ModelDescriptor descriptor, LoadedModel model, double probability,
                                       PredictionMode mode, long decodeNanos, long inferNanos,
-                                      TileStatistics statistics, byte[] heatmap, byte[] explanation) {
+                                      TileStatistics statistics, byte[] heatmap, byte[] explanation,
+                                      TestTimeAugmentation tta) {
         ModelCard card = descriptor.card();
         boolean positive = probability >= descriptor.threshold();
         return new PredictionOutcome(probability,
                 Map.of(card.positiveClass(), probability, card.negativeClass(), 1 - probability),
                 descriptor.threshold(), positive ? card.positiveClass() : card.negativeClass(), positive, card.id(),
                 card.version(), model.device(), mode, TimeUnit.NANOSECONDS.toMillis(decodeNanos),
-                TimeUnit.NANOSECONDS.toMillis(inferNanos), statistics, heatmap, explanation);
+                TimeUnit.NANOSECONDS.toMillis(inferNanos), statistics, heatmap, explanation, tta);
     }
 }

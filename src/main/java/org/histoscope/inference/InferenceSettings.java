@@ -11,12 +11,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param tissueMinFraction a tile is classified when at least this fraction of its pixels look like tissue
  * @param heatmapMaxSide    longer side of the heatmap overlay in pixels (same as the UI's preview)
  * @param explainPatches    compute an occlusion-sensitivity map for patch predictions
+ * @param wholeImageTta     let whole-image mode use the card's test-time augmentation per tile (8x the cost);
+ *                          patch mode always follows the card
  */
 @ConfigurationProperties("histoscope.inference")
 public record InferenceSettings(Integer intraOpThreads, Boolean useCuda, Integer batchSize, Double tissueMinFraction,
-                                Integer heatmapMaxSide, Boolean explainPatches) {
+                                Integer heatmapMaxSide, Boolean explainPatches, Boolean wholeImageTta) {
 
-    public static final InferenceSettings DEFAULT = new InferenceSettings(null, null, null, null, null, null);
+    public static final InferenceSettings DEFAULT = new InferenceSettings(null, null, null, null, null, null, null);
 
     public InferenceSettings {
         intraOpThreads = intraOpThreads == null ? 0 : intraOpThreads;
@@ -25,5 +27,6 @@ public record InferenceSettings(Integer intraOpThreads, Boolean useCuda, Integer
         tissueMinFraction = tissueMinFraction == null ? 0.25 : tissueMinFraction;
         heatmapMaxSide = heatmapMaxSide == null ? 1024 : heatmapMaxSide;
         explainPatches = explainPatches == null || explainPatches;
+        wholeImageTta = wholeImageTta != null && wholeImageTta;
     }
 }

@@ -18,12 +18,15 @@ public final class LoadedModel implements AutoCloseable {
     private final OrtSession session;
     private final ModelCard card;
     private final String device;
+    private final int[][] dihedralMaps;
 
     private LoadedModel(OrtEnvironment environment, OrtSession session, ModelCard card, String device) {
         this.environment = environment;
         this.session = session;
         this.card = card;
         this.device = device;
+        this.dihedralMaps = card.input().height() == card.input().width()
+                ? TestTimeAugmentation.sourceIndexMaps(card.input().width()) : null;
     }
 
     static LoadedModel load(OrtEnvironment environment, OrtSession.SessionOptions options, ModelCard card,
@@ -92,6 +95,43 @@ public final class LoadedModel implements AutoCloseable {
 
     public int valuesPerPatch() {
         return 3 * card.input().height() * card.input().width();
+    }
+
+    /**
+     * Like {@link #predict(float[], int)}, averaging the probability of each patch over the views of {@code tta}
+     * (8 flips/rotations for {@link TestTimeAugmentation#DIHEDRAL8}, which costs 8 model runs per patch).
+     */
+    public float[] predict(float[] input, int count, TestTimeAugmentation tta) {
+        if (tta == TestTimeAugmentation.NONE) {
+            return predict(input, count);
+        }
+        if (dihedralMaps == null) {
+            throw new PredictionFailedException(PredictionFailedException.Reason.MODEL_UNUSABLE,
+                    "The model " + card.id() + " has a non-square input: dihedral test-time augmentation needs a square one.");
+        }
+        int values = valuesPerPatch();
+        int plane = values / 3;
+        float[] views = new float[count * values];
+        float[] sums = new float[count];
+        for (int k = 0; k < tta.views(); k++) {
+            int[] source = dihedralMaps[k];
+            for (int patch = 0; patch < count; patch++) {
+                for (int channel = 0; channel < 3; channel++) {
+                    int offset = patch * values + channel * plane;
+                    for (int i = 0; i < plane; i++) {
+                        views[offset + i] = input[offset + source[i]];
+                    }
+                }
+            }
+            float[] probabilities = predict(views, count);
+            for (int patch = 0; patch < count; patch++) {
+                sums[patch] += probabilities[patch];
+            }
+        }
+        for (int patch = 0; patch < count; patch++) {
+            sums[patch] /= tta.views();
+        }
+        return sums;
     }
 
     /**

@@ -14,15 +14,17 @@ import java.util.Map;
  * @param metrics            the card's metrics object (validation/test figures), as parsed JSON
  * @param sha256             sha256 of model.onnx according to the card
  * @param referenceTolerance how closely reference probabilities must be reproduced (default 1e-4)
+ * @param testTimeAugmentation the card's "tta": how a patch prediction averages over flips/rotations
  */
 public record ModelCard(String id, String name, String version, String architecture, List<String> classes,
                         int positiveClassIndex, InputSpec input, OutputSpec output, double threshold,
                         Double micronsPerPixel, Map<String, Object> metrics, String sha256,
-                        double referenceTolerance) {
+                        double referenceTolerance, TestTimeAugmentation testTimeAugmentation) {
 
     public ModelCard {
         classes = List.copyOf(classes);
         metrics = metrics == null ? Map.of() : metrics;
+        testTimeAugmentation = testTimeAugmentation == null ? TestTimeAugmentation.NONE : testTimeAugmentation;
     }
 
     /**

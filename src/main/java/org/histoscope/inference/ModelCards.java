@@ -88,7 +88,16 @@ public final class ModelCards {
         return new ModelCard(text(root, "id"), root.path("name").asText(text(root, "id")), text(root, "version"),
                 architecture, classes, positive, inputSpec,
                 new ModelCard.OutputSpec(text(output, "name"), output.path("meaning").asText("probability")),
-                threshold, microns, metrics, sha.toLowerCase(), root.path("reference").path("tolerance").asDouble(1e-4));
+                threshold, microns, metrics, sha.toLowerCase(), root.path("reference").path("tolerance").asDouble(1e-4),
+                testTimeAugmentation(root));
+    }
+
+    private static TestTimeAugmentation testTimeAugmentation(JsonNode root) {
+        try {
+            return TestTimeAugmentation.fromCard(root.path("tta").isTextual() ? root.get("tta").asText() : null);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelCardException(e.getMessage());
+        }
     }
 
     private static JsonNode required(JsonNode node, String field) {

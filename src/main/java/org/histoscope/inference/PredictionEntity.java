@@ -61,6 +61,9 @@ class PredictionEntity {
     @JdbcTypeCode(SqlTypes.VARBINARY)
     @Column(name = "explanation_png")
     byte[] explanationPng;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "tta", nullable = false)
+    TestTimeAugmentation testTimeAugmentation = TestTimeAugmentation.NONE;
     @Column(name = "created_by", nullable = false)
     String createdBy;
     @Column(name = "created_at", nullable = false)

@@ -22,11 +22,13 @@ import java.util.Map;
  *                           per tile, transparent for background); null for patches
  * @param explanationPng     patches: RGBA PNG occlusion-sensitivity overlay at the patch's size; null otherwise
  *                           (or when explanation was not computed)
+ * @param testTimeAugmentation  the views each probability was averaged over (NONE: the image as it is)
  */
 public record PredictionOutcome(double probability, Map<String, Double> classProbabilities, double threshold,
                                 String label, boolean positive, String modelId, String modelVersion,
                                 String device, PredictionMode mode, long decodeMillis, long inferMillis,
-                                TileStatistics tileStatistics, byte[] heatmapPng, byte[] explanationPng) {
+                                TileStatistics tileStatistics, byte[] heatmapPng, byte[] explanationPng,
+                                TestTimeAugmentation testTimeAugmentation) {
 
     public PredictionOutcome {
         classProbabilities = Map.copyOf(classProbabilities);

@@ -13,7 +13,7 @@ interface PredictionRepository extends JpaRepository<PredictionEntity, Long> {
             select new org.histoscope.inference.PredictionRepository$Row(p.id, p.caseId, p.imageId, p.probability,
               p.classProbabilities, p.threshold, p.label, p.positive, p.modelId, p.modelVersion, p.device, p.mode,
               p.decodeMillis, p.inferMillis, p.tileStatistics, p.heatmapPng is not null, p.explanationPng is not null,
-              p.createdBy, p.createdAt)
+              p.createdBy, p.createdAt, p.testTimeAugmentation)
             from PredictionEntity p where p.imageId = :imageId order by p.createdAt desc, p.id desc""")
     List<Row> rowsForImage(@Param("imageId") long imageId);
 
@@ -21,7 +21,7 @@ interface PredictionRepository extends JpaRepository<PredictionEntity, Long> {
             select new org.histoscope.inference.PredictionRepository$Row(p.id, p.caseId, p.imageId, p.probability,
               p.classProbabilities, p.threshold, p.label, p.positive, p.modelId, p.modelVersion, p.device, p.mode,
               p.decodeMillis, p.inferMillis, p.tileStatistics, p.heatmapPng is not null, p.explanationPng is not null,
-              p.createdBy, p.createdAt)
+              p.createdBy, p.createdAt, p.testTimeAugmentation)
             from PredictionEntity p where p.id = :id""")
     Optional<Row> row(@Param("id") long id);
 
@@ -34,12 +34,13 @@ interface PredictionRepository extends JpaRepository<PredictionEntity, Long> {
     record Row(long id, long caseId, long imageId, double probability, java.util.Map<String, Double> classProbabilities,
                double threshold, String label, boolean positive, String modelId, String modelVersion, String device,
                PredictionMode mode, long decodeMillis, long inferMillis, TileStatistics tileStatistics,
-               boolean hasHeatmap, boolean hasExplanation, String createdBy, java.time.Instant createdAt) {
+               boolean hasHeatmap, boolean hasExplanation, String createdBy, java.time.Instant createdAt,
+               TestTimeAugmentation testTimeAugmentation) {
 
         StoredPrediction toValue() {
             return new StoredPrediction(id, caseId, imageId, probability, classProbabilities, threshold, label,
                     positive, modelId, modelVersion, device, mode, decodeMillis, inferMillis, tileStatistics,
-                    hasHeatmap, hasExplanation, createdBy, createdAt);
+                    hasHeatmap, hasExplanation, createdBy, createdAt, testTimeAugmentation);
         }
     }
 }

@@ -12,5 +12,5 @@ public record StoredPrediction(long id, long caseId, long imageId, double probab
                                boolean positive, String modelId, String modelVersion, String device,
                                PredictionMode mode, long decodeMillis, long inferMillis,
                                TileStatistics tileStatistics, boolean hasHeatmap, boolean hasExplanation,
-                               String createdBy, Instant createdAt) {
+                               String createdBy, Instant createdAt, TestTimeAugmentation testTimeAugmentation) {
 }

@@ -53,6 +53,7 @@ public class StoredPredictionService implements PredictionService {
             details.put("model", outcome.modelId() + " " + outcome.modelVersion());
             details.put("mode", outcome.mode().name());
             details.put("device", outcome.device());
+            details.put("tta", outcome.testTimeAugmentation().name());
             audit.recordForCase(InferenceAuditAction.PREDICTION_STORED, "prediction", String.valueOf(entity.id),
                     caseId, details);
             return predictions.row(entity.id).orElseThrow().toValue();
@@ -77,6 +78,7 @@ public class StoredPredictionService implements PredictionService {
         entity.tileStatistics = outcome.tileStatistics();
         entity.heatmapPng = outcome.heatmapPng();
         entity.explanationPng = outcome.explanationPng();
+        entity.testTimeAugmentation = outcome.testTimeAugmentation();
         entity.createdBy = requestedBy;
         entity.createdAt = Instant.now(clock);
         return entity;

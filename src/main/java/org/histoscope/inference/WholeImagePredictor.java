@@ -33,6 +33,11 @@ final class WholeImagePredictor {
         this.maxFullDecodePixels = maxFullDecodePixels;
     }
 
+    /** The card's test-time augmentation when the settings allow it per tile (it costs 8x), else none. */
+    TestTimeAugmentation testTimeAugmentation() {
+        return settings.wholeImageTta() ? model.card().testTimeAugmentation() : TestTimeAugmentation.NONE;
+    }
+
     record Result(float[] grid, int columns, int rows, int tileSide, long decodeNanos, long inferNanos) {
     }
 
@@ -100,7 +105,7 @@ final class WholeImagePredictor {
 
     private long flush(float[] batch, int[] cells, int count, float[] grid) {
         long started = System.nanoTime();
-        float[] probabilities = model.predict(batch, count);
+        float[] probabilities = model.predict(batch, count, testTimeAugmentation());
         for (int i = 0; i < count; i++) {
             grid[cells[i]] = probabilities[i];
         }

@@ -52,7 +52,7 @@ public final class InferenceBenchmark {
         System.out.printf("Model %s %s (%s), %d intra-op threads, JVM max heap %d MiB%n", card.id(), card.version(),
                 modelPackage, threads, Runtime.getRuntime().maxMemory() >> 20);
 
-        InferenceSettings settings = new InferenceSettings(threads, false, 32, null, null, false);
+        InferenceSettings settings = new InferenceSettings(threads, false, 32, null, null, false, false);
         OnnxRuntimeEngine engine = new OnnxRuntimeEngine(settings);
         LoadedModel model = engine.load(card, modelPackage.resolve(ModelCards.MODEL_FILE), card.sha256());
 

@@ -64,4 +64,39 @@ class GoldenReferenceTest {
         System.out.printf("golden %s %s: %d reference patches, max |Java - PyTorch| = %.2e%n",
                 card.id(), card.version(), rows.size(), worst);
     }
+
+    /** Test-time augmentation: the Java engine's 8-view mean equals the Python evaluator's within 1e-5. */
+    @ParameterizedTest
+    @MethodSource("packages")
+    void testTimeAugmentationReproducesThePythonEvaluator(Path modelPackage) throws IOException {
+        ModelCard card = ModelCards.read(modelPackage.resolve(ModelCards.CARD_FILE));
+        List<String> lines = Files.readAllLines(modelPackage.resolve("reference/probabilities.csv"));
+        int column = List.of(lines.get(0).split(",")).indexOf("probability_dihedral8");
+        if (column < 0) {
+            assertThat(card.testTimeAugmentation()).as(card.id() + " asks for TTA, so its reference needs probability_dihedral8")
+                    .isEqualTo(TestTimeAugmentation.NONE);
+            org.junit.jupiter.api.Assumptions.abort(card.id() + " has no dihedral reference probabilities");
+        }
+        LoadedModel model = engine.load(card, modelPackage.resolve(ModelCards.MODEL_FILE), card.sha256());
+        Preprocessor preprocessor = new Preprocessor(card.input());
+        List<String[]> rows = lines.stream().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(",")).toList();
+        float[] batch = new float[rows.size() * preprocessor.valuesPerPatch()];
+        for (int i = 0; i < rows.size(); i++) {
+            preprocessor.patch(inspector.readWhole(modelPackage.resolve("reference").resolve(rows.get(i)[0])), 0, 0, batch, i);
+        }
+        float[] averaged = model.predict(batch, rows.size(), TestTimeAugmentation.DIHEDRAL8);
+        float[] single = model.predict(batch, rows.size());
+        double worst = 0;
+        double moved = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            double expected = Double.parseDouble(rows.get(i)[column]);
+            assertThat((double) averaged[i]).as(rows.get(i)[0]).isCloseTo(expected, within(1e-5));
+            worst = Math.max(worst, Math.abs(averaged[i] - expected));
+            moved = Math.max(moved, Math.abs(averaged[i] - single[i]));
+        }
+        assertThat(moved).as("the 8 views change some probability, so the test can tell TTA from none").isGreaterThan(1e-4);
+        System.out.printf("golden TTA %s: max |Java - Python| = %.2e (TTA moves probabilities by up to %.3f)%n",
+                card.id(), worst, moved);
+    }
+
 }

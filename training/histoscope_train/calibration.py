@@ -1,0 +1,77 @@
+"""Test-time augmentation and probability calibration, shared by the evaluator and the exporter.
+
+* Test-time augmentation ``dihedral8``: the probability of a patch is the mean of the probabilities of
+  its 8 flips/rotations (``data.dihedral``, the order the Java engine uses too).
+* Calibration (Platt scaling on the logit): ``p = sigmoid(a * logit + b)`` per view, then the mean
+  over the views. ``a`` and ``b`` are fitted on the VALIDATION patients by maximum likelihood of the
+  shipped probability (the TTA mean) and are put INSIDE the exported graph, so that Java and Python
+  compute the same number by construction. Platt rather than temperature alone, because the class
+  weighting of the loss shifts the logits (a bias that a temperature cannot remove).
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from . import data as D
+
+TTA_VIEWS = {"none": 1, "dihedral8": 8}
+
+
+@torch.no_grad()
+def view_logits(model, images_uint8: torch.Tensor, mean, std, device, tta: str = "none",
+                batch_size: int = 256) -> np.ndarray:
+    """Logits [V, N] of ``model`` for [N,H,W,3] uint8 patches, one row per TTA view."""
+    model.eval()
+    views = TTA_VIEWS[tta]
+    out = np.zeros((views, len(images_uint8)), dtype=np.float32)
+    for i in range(0, len(images_uint8), batch_size):
+        x = D.batch_to_input(images_uint8[i:i + batch_size], mean, std).to(device)
+        for k in range(views):
+            out[k, i:i + len(x)] = model(D.dihedral(x, k)).float().cpu().view(-1).numpy()
+    return out
+
+
+def probabilities(logits: np.ndarray, a: float = 1.0, b: float = 0.0) -> np.ndarray:
+    """Mean over views of sigmoid(a * logit + b), computed in float64 then returned as float64."""
+    z = a * logits.astype(np.float64) + b
+    return (1.0 / (1.0 + np.exp(-z))).mean(0)
+
+
+def fit_platt(logits: np.ndarray, y: np.ndarray, iterations: int = 200) -> tuple[float, float]:
+    """(a, b) minimising the negative log-likelihood of the view-averaged probability on (logits, y)."""
+    z = torch.tensor(logits, dtype=torch.float64)
+    t = torch.tensor(y, dtype=torch.float64)
+    a = torch.ones((), dtype=torch.float64, requires_grad=True)
+    b = torch.zeros((), dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([a, b], lr=0.5, max_iter=iterations, line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        p = torch.sigmoid(a * z + b).mean(0).clamp(1e-12, 1 - 1e-12)
+        loss = -(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    return float(a.detach()), float(b.detach())
+
+
+def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict]:
+    """Equal-width reliability bins: count, mean predicted probability and observed positive rate."""
+    edges = np.linspace(0, 1, bins + 1)
+    idx = np.clip(np.digitize(p, edges[1:-1], right=False), 0, bins - 1)
+    rows = []
+    for k in range(bins):
+        m = idx == k
+        rows.append({"bin": f"{edges[k]:.1f}-{edges[k + 1]:.1f}", "count": int(m.sum()),
+                     "mean_probability": float(p[m].mean()) if m.any() else None,
+                     "observed_rate": float(y[m].mean()) if m.any() else None})
+    return rows
+
+
+def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
+    """ECE with equal-width bins: sum over bins of |observed rate - mean probability| x share of patches."""
+    n = len(p)
+    return float(sum(r["count"] / n * abs(r["observed_rate"] - r["mean_probability"])
+                     for r in reliability(y, p, bins) if r["count"]))
