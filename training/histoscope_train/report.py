@@ -208,6 +208,10 @@ def main(argv=None):
     else:
         L.append("(input-size runs missing)\n")
 
+    L.extend(_calibration_section(default, args.models_dir, plt))
+    L.extend(_throughput_section(args.runs_dir, logs_dir))
+    L.extend(_ablation_section(args.runs_dir))
+
     notes = args.notes
     if notes and os.path.exists(notes):
         with open(notes) as f:
@@ -215,6 +219,85 @@ def main(argv=None):
     with open(os.path.join(args.models_dir, "REPORT.md"), "w") as f:
         f.write("\n".join(L).rstrip() + "\n")
     print(f"[report] wrote {os.path.join(args.models_dir, 'REPORT.md')} and {fig_path}")
+
+
+def _calibration_section(default, models_dir, plt):
+    """Test-time augmentation choice, calibration figures and the reliability diagram of the shipped model."""
+    if default is None or "calibration" not in default["met"]:
+        return []
+    m = default["met"]
+    c = m["calibration"]
+    L = ["## Test-time augmentation and calibration of the shipped probability\n",
+         f"Chosen on the validation patients: test-time augmentation **{m['tta']}** (validation AUC single view "
+         f"{m['tta_choice']['val_auc_single_view']:.4f}, mean of the 8 flips/rotations "
+         f"{m['tta_choice']['val_auc_dihedral8']:.4f}); Platt calibration `p = sigmoid({c['a']:.4f} * logit + "
+         f"{c['b']:.4f})` per view, inside the exported graph, so the Java engine and the Python evaluator apply it "
+         f"identically. The threshold is chosen after calibration.\n",
+         "| variant | views | val AUC | test AUC | val ECE | test ECE |", "|---|---|---|---|---|---|"]
+    for name, v in m["variants"].items():
+        L.append(f"| {name} | {v['views']} | {v['val_auc']:.4f} | {v['test_auc']:.4f} | {v['val_ece']:.4f} | "
+                 f"{v['test_ece']:.4f} |")
+    L.append(f"\nExpected calibration error (10 equal-width bins) on the test patients: "
+             f"{m['test_ece_before']:.4f} before, **{m['test_ece']:.4f}** after (target ≤ 0.05: "
+             f"{'reached' if m['test_ece'] <= 0.05 else 'NOT reached'}).\n")
+    L.append("| probability bin | patches | mean probability | observed IDC rate |")
+    L.append("|---|---|---|---|")
+    for r in m["test_reliability"]["after"]:
+        if r["count"]:
+            L.append(f"| {r['bin']} | {r['count']} | {r['mean_probability']:.3f} | {r['observed_rate']:.3f} |")
+    fig, ax = plt.subplots(figsize=(5.2, 5.0), dpi=120)
+    for key, style, label in (("before", "o--", "single view, uncalibrated"), ("after", "s-", "shipped")):
+        pts = [(r["mean_probability"], r["observed_rate"]) for r in m["test_reliability"][key] if r["count"]]
+        ax.plot(*zip(*pts), style, label=label)
+    ax.plot([0, 1], [0, 1], ls=":", color="grey")
+    ax.set_xlabel("mean predicted probability (bin)")
+    ax.set_ylabel("observed IDC rate")
+    ax.set_title("Reliability on the IDC test patients")
+    ax.legend(loc="upper left", fontsize=8)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(os.path.join(models_dir, "reliability_test.png"))
+    plt.close(fig)
+    L.append("\n![Reliability diagram on the test patients](reliability_test.png)\n")
+    return L
+
+
+def _throughput_section(runs_dir, logs_dir):
+    """The side-by-side throughput measurement of ``histoscope_train.throughput`` (runs/throughput.csv)."""
+    path = os.path.join(runs_dir, "throughput.csv")
+    if not os.path.exists(path):
+        return []
+    shutil.copyfile(path, os.path.join(logs_dir, "throughput.csv"))
+    with open(path) as f:
+        rows = list(csv.DictReader(f))
+    L = ["## Training throughput (forward + backward + Adam, Xception+NASNetMobile, 2 threads)\n",
+         "Measured side by side in one process by `python3 -m histoscope_train.throughput` (each row adds one "
+         "change to the row above; median over rounds).\n",
+         "| step | images/s | gain vs previous row | gain vs first row |", "|---|---|---|---|"]
+    for r in rows:
+        L.append(f"| {r['step']} | {float(r['images_per_second']):.1f} | x{float(r['gain_vs_previous']):.2f} | "
+                 f"x{float(r['gain_vs_first']):.2f} |")
+    L.append("")
+    return L
+
+
+def _ablation_section(runs_dir):
+    """Recipe ablation runs (runs/ablation/<name>/ with eval/metrics.json), judged on validation patients."""
+    base = os.path.join(runs_dir, "ablation")
+    runs = {n: _read_run(os.path.join(base, n)) for n in sorted(os.listdir(base))} if os.path.isdir(base) else {}
+    runs = {n: r for n, r in runs.items() if r is not None}
+    if not runs:
+        return ["## Recipe ablation\n", "No ablation runs in `runs/ablation/` yet.\n"]
+    L = ["## Recipe ablation (choices are kept only if the validation patients say so)\n",
+         "| run | augmentation | EMA | label smoothing | mixup | epochs | val AUC | val ECE (shipped) |",
+         "|---|---|---|---|---|---|---|---|"]
+    for n, r in runs.items():
+        c, m = r["cfg"], r["met"]
+        L.append(f"| {n} | {c.get('augmentation', 'classic')} | {c.get('ema', 0)} | {c.get('label_smoothing', 0)} | "
+                 f"{c.get('mixup', 0)} | {len(r['log'])} | {m['val']['auc']:.4f} | "
+                 f"{m.get('variants', {}).get('shipped', {}).get('val_ece', float('nan')):.4f} |")
+    L.append("")
+    return L
 
 
 if __name__ == "__main__":
