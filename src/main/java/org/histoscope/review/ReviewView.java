@@ -95,6 +95,14 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
         heading.setId("review-title");
         add(new HorizontalLayout(new Anchor("review", "Review queue"), new Anchor("case/" + owner.id(),
                 "Case " + owner.accessionNumber()), new Anchor("result/" + prediction.id(), "Full result")), heading);
+        if (entry.arrivedAfterSignOut()) {
+            Paragraph late = new Paragraph("This result arrived after case " + owner.accessionNumber()
+                    + " had been signed out. It is not part of the signed-out report; review it and amend the case's "
+                    + "reviews if it changes the diagnosis.");
+            late.setId("late-result-warning");
+            late.getElement().getThemeList().add("badge error");
+            add(late);
+        }
 
         Div summary = new Div(
                 fact("Model label", CaseBadges.badge(prediction.label(), prediction.positive() ? "error" : "success")),
@@ -249,8 +257,23 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
             section.add(new Paragraph("Case " + owner.accessionNumber() + " is signed out."));
             return section;
         }
-        if (!reviews.readyForSignOut(owner.id())) {
-            section.add(new Paragraph("The case can be signed out once every result of it is signed."));
+        SignOutCheck check = reviews.signOutCheck(owner.id());
+        if (!check.ready()) {
+            section.add(new Paragraph("The case can be signed out once every image of it has a signed result or is "
+                    + "marked not assessable. Still open:"));
+            com.vaadin.flow.component.html.UnorderedList open = new com.vaadin.flow.component.html.UnorderedList();
+            open.setId("sign-out-blockers");
+            check.blockers().forEach(blocker -> open.add(new com.vaadin.flow.component.html.ListItem(blocker)));
+            section.add(open);
+            String username = currentUser.username().orElse("");
+            String signerLine = "I, " + users.printedName(username).orElse(username) + " (" + username + "), sign this.";
+            for (ImageSummary image : check.markable()) {
+                Button mark = new Button("Mark " + image.originalFilename() + " not assessable…", VaadinIcon.BAN.create(),
+                        e -> new NotAssessableDialog(reviews, image, signerLine, () -> getUI()
+                                .ifPresent(ui -> ui.getPage().reload())).open());
+                mark.addClassName("mark-not-assessable");
+                section.add(mark);
+            }
             return section;
         }
         Button signOut = new Button("Sign out case " + owner.accessionNumber(), VaadinIcon.LOCK.create(), e -> {
