@@ -4,7 +4,6 @@ import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
-import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.Anchor;
@@ -29,9 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.histoscope.cases.CaseBadges;
 import org.histoscope.cases.CaseImageService;
-import org.histoscope.cases.CaseRuleException;
 import org.histoscope.cases.CaseService;
-import org.histoscope.cases.CaseStatus;
 import org.histoscope.cases.CaseSummary;
 import org.histoscope.cases.ImageSummary;
 import org.histoscope.cases.Notifications;
@@ -137,7 +134,7 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
             });
             add(amendArea);
         }
-        add(signOutSection(owner));
+        add(new CaseSignOutPanel(reviews, currentUser, users, owner));
     }
 
     private Div manifestation(SignedReview review) {
@@ -249,51 +246,6 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
         dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), confirm);
         dialog.open();
         password.focus();
-    }
-
-    private Div signOutSection(CaseSummary owner) {
-        Div section = new Div();
-        if (owner.status() == CaseStatus.SIGNED_OUT) {
-            section.add(new Paragraph("Case " + owner.accessionNumber() + " is signed out."));
-            return section;
-        }
-        SignOutCheck check = reviews.signOutCheck(owner.id());
-        if (!check.ready()) {
-            section.add(new Paragraph("The case can be signed out once every image of it has a signed result or is "
-                    + "marked not assessable. Still open:"));
-            com.vaadin.flow.component.html.UnorderedList open = new com.vaadin.flow.component.html.UnorderedList();
-            open.setId("sign-out-blockers");
-            check.blockers().forEach(blocker -> open.add(new com.vaadin.flow.component.html.ListItem(blocker)));
-            section.add(open);
-            String username = currentUser.username().orElse("");
-            String signerLine = "I, " + users.printedName(username).orElse(username) + " (" + username + "), sign this.";
-            for (ImageSummary image : check.markable()) {
-                Button mark = new Button("Mark " + image.originalFilename() + " not assessable…", VaadinIcon.BAN.create(),
-                        e -> new NotAssessableDialog(reviews, image, signerLine, () -> getUI()
-                                .ifPresent(ui -> ui.getPage().reload())).open());
-                mark.addClassName("mark-not-assessable");
-                section.add(mark);
-            }
-            return section;
-        }
-        Button signOut = new Button("Sign out case " + owner.accessionNumber(), VaadinIcon.LOCK.create(), e -> {
-            ConfirmDialog confirm = new ConfirmDialog("Sign out case " + owner.accessionNumber() + "?",
-                    "Signing out closes the case: no more uploads, predictions or edits. Amendments stay possible.",
-                    "Sign out", ok -> {
-                        try {
-                            reviews.signOutCase(owner.id());
-                            Notifications.success("Case " + owner.accessionNumber() + " signed out.");
-                            getUI().ifPresent(ui -> ui.getPage().reload());
-                        } catch (ReviewRuleException | CaseRuleException rule) {
-                            Notifications.error(rule.getMessage());
-                        }
-                    });
-            confirm.setCancelable(true);
-            confirm.open();
-        });
-        signOut.setId("sign-out-case");
-        section.add(signOut);
-        return section;
     }
 
     private static Div fact(String name, com.vaadin.flow.component.Component value) {

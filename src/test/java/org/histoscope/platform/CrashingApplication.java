@@ -42,7 +42,7 @@ public final class CrashingApplication {
                 "--histoscope.storage.directory=" + dataDirectory + "/images",
                 "--histoscope.models.evaluation-directory=" + dataDirectory + "/evaluations",
                 "--db-scheduler.heartbeat-interval=1s",
-                "--db-scheduler.missed-heartbeats-limit=3",
+                "--db-scheduler.missed-heartbeats-limit=4",
                 "--db-scheduler.polling-interval=500ms",
                 "--histoscope.inference.intra-op-threads=1",
                 "--spring.main.banner-mode=off");

@@ -42,7 +42,7 @@ class EmbeddedDatabaseCrashTest {
     @Test
     void afterAKillDuringARunningJobTheSameStartRecoversAndTheJobCompletesExactlyOnce() throws Exception {
         Files.createDirectories(dataDirectory);
-        Process first = start("first.log", "start", dataDirectory.toString(), "40");
+        Process first = start("first.log", "start", dataDirectory.toString(), "16");
         String running = awaitLine(first, "CRASHTEST RUNNING", 300);
         assertThat(running).as("the job should still be running when the JVM is killed").isNotNull();
         long caseId = Long.parseLong(running.split(" ")[2]);
