@@ -1,8 +1,12 @@
 package org.histoscope.platform;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL server it started keeps running without it and keeps the folder locked (postmaster.pid), so the next
  * start would wait for a server that can never start. Such a server is stopped, cleanly, by the pid its lock file
  * names, and only when it is ours: a postgres process of this user, serving this folder, whose parent (the
- * application that started it) is gone. A server that a running application still uses is left alone, with a
- * message saying so.
+ * application that started it) is gone. The server's own parent process says nothing here (it is started through
+ * pg_ctl, which exits at once), so "the application is gone" is read from the lock the application holds on the
+ * folder's epg-lock file while it runs, which the operating system releases when the application dies. A server
+ * that a running application still uses is left alone, with a message saying so.
  */
 final class StalePostmaster {
 
@@ -38,11 +44,11 @@ final class StalePostmaster {
             return;
         }
         ProcessHandle postmaster = server.get();
-        Optional<ProcessHandle> parent = postmaster.parent().filter(ProcessHandle::isAlive);
-        if (parent.isPresent() && isJava(parent.get())) {
+        Optional<ProcessHandle> parent = postmaster.parent().filter(ProcessHandle::isAlive).filter(StalePostmaster::isJava);
+        if (parent.isPresent() || applicationHoldsFolder(dataDirectory)) {
             throw new IllegalStateException("The database folder " + dataDirectory + " is in use by PostgreSQL (pid "
-                    + postmaster.pid() + ") of another running Histoscope (pid " + parent.get().pid() + "). Stop that "
-                    + "one first, or give this one its own folder (HISTOSCOPE_DATA_DIR).");
+                    + postmaster.pid() + ") of another running Histoscope" + parent.map(p -> " (pid " + p.pid() + ")")
+                    .orElse("") + ". Stop that one first, or give this one its own folder (HISTOSCOPE_DATA_DIR).");
         }
         log.warn("PostgreSQL (pid {}) of an earlier run that ended without stopping it still holds {}; stopping it",
                 postmaster.pid(), dataDirectory);
@@ -95,6 +101,26 @@ final class StalePostmaster {
                     + "); was the folder copied while PostgreSQL was running? Check it and remove the file.");
         }
         return process;
+    }
+
+    /** True while a live application (this one or another) holds the embedded database's lock on the folder. */
+    private static boolean applicationHoldsFolder(Path dataDirectory) {
+        Path lockFile = dataDirectory.resolve("epg-lock");
+        if (!Files.exists(lockFile)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // held by this very JVM
+        } catch (IOException e) {
+            return true; // cannot tell: leave the server alone
+        }
     }
 
     private static boolean exited(ProcessHandle process, Duration wait) {
