@@ -27,7 +27,8 @@ public final class CaseBadges {
     public static Span job(JobSummary job) {
         return switch (job.status()) {
             case QUEUED -> badge("Queued", "contrast");
-            case RUNNING -> badge("Running " + Math.round(job.progress() * 100) + " %", "");
+            case RUNNING -> job.interrupted() ? badge("Interrupted, will be retried", "contrast")
+                    : badge("Running " + Math.round(job.progress() * 100) + " %", "");
             case DONE -> badge("Done", "success");
             case FAILED -> badge("Failed", "error");
         };

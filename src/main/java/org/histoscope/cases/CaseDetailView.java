@@ -132,6 +132,12 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
             edit.setId("edit-case");
             titleRow.add(edit);
         }
+        if (currentUser.hasRole(Roles.REVIEWER)) {
+            // the review feature's page (a link, not a dependency: review builds on cases)
+            Anchor signOut = new Anchor("review/case/" + current.id(), "Sign-out checklist");
+            signOut.setId("case-sign-out-link");
+            titleRow.add(signOut);
+        }
         PatientSummary patient = current.patient();
         Div facts = new Div(
                 fact("Patient", patient.fullName() + " · MRN " + patient.mrn() + " · born " + DisplayFormats.date(patient.dateOfBirth())

@@ -15,6 +15,7 @@ import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.validation.annotation.Validated;
 
@@ -124,11 +125,25 @@ public class CaseService {
         return cases.search(blankToNull(filter.text()), filter.status(), Pageable.ofSize(1)).getTotalElements();
     }
 
+    /**
+     * First step of a sign-out, inside the caller's transaction: locks the case, so that no job adds a result and no
+     * upload or re-run adds work until the caller has checked every image and signed the case out (or given up).
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    @RolesAllowed(Roles.REVIEWER)
+    public CaseSummary lockForSignOut(long caseId) {
+        PatientCase patientCase = cases.lockById(caseId).orElseThrow(() -> new CaseRuleException("The case no longer exists."));
+        if (patientCase.getStatus() == CaseStatus.SIGNED_OUT) {
+            throw new CaseRuleException("The case is already signed out.");
+        }
+        return patientCase.toSummary();
+    }
+
     /** Final step of the review: only a reviewer signs a case out, and the review feature checks every result is signed. */
     @Transactional
     @RolesAllowed(Roles.REVIEWER)
     public CaseSummary markSignedOut(long caseId) {
-        PatientCase patientCase = load(caseId);
+        PatientCase patientCase = cases.lockById(caseId).orElseThrow(() -> new CaseRuleException("The case no longer exists."));
         if (patientCase.getStatus() == CaseStatus.SIGNED_OUT) {
             throw new CaseRuleException("The case is already signed out.");
         }
@@ -147,6 +162,12 @@ public class CaseService {
 
     CaseStatus statusOf(long caseId) {
         return load(caseId).getStatus();
+    }
+
+    /** The status, read under a shared lock: work may be added to the case only while no sign-out runs. */
+    CaseStatus lockedStatusOf(long caseId) {
+        return cases.lockForShare(caseId).orElseThrow(() -> new CaseRuleException("The case no longer exists."))
+                .getStatus();
     }
 
     private void changeStatus(PatientCase patientCase, CaseStatus next, String actor) {

@@ -1,16 +1,28 @@
 package org.histoscope.cases;
 
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.domain.Page;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Query;
 
 interface PatientCaseRepository extends JpaRepository<PatientCase, Long> {
 
     Optional<PatientCase> findByAccessionNumber(String accessionNumber);
+
+    /** For changes that must not interleave with a sign-out: a job's result, the sign-out itself. */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select c from PatientCase c where c.id = :id")
+    Optional<PatientCase> lockById(long id);
+
+    /** For adding work to a case (a new job): many may do so at once, but not while it is being signed out. */
+    @Lock(LockModeType.PESSIMISTIC_READ)
+    @Query("select c from PatientCase c where c.id = :id")
+    Optional<PatientCase> lockForShare(long id);
 
     /** Moves the case on only from the expected status; atomic, so concurrent jobs cannot both move it. */
     @Modifying(flushAutomatically = true, clearAutomatically = true)

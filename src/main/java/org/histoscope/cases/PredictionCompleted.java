@@ -5,8 +5,11 @@ import java.time.Instant;
 /**
  * Published (synchronously, inside the transaction that stores the result) when a prediction job finishes, so that
  * other features, such as the review queue, can pick the result up atomically with it.
+ *
+ * @param arrivedAfterSignOut the case was signed out before the result arrived: keep it, but show it as late
  */
 public record PredictionCompleted(long predictionId, long caseId, String accessionNumber, long imageId,
                                   String imageName, double probability, double threshold, String label,
-                                  String modelName, String modelVersion, Instant completedAt) {
+                                  String modelName, String modelVersion, Instant completedAt,
+                                  boolean arrivedAfterSignOut) {
 }

@@ -81,8 +81,12 @@ class PredictionJob {
     }
 
     JobSummary toSummary(String imageName) {
+        return toSummary(imageName, false);
+    }
+
+    JobSummary toSummary(String imageName, boolean interrupted) {
         return new JobSummary(id, caseId, imageId, imageName, rerun, modelId, status, progress, errorMessage, attempts,
-                predictionId, requestedBy, requestedAt, startedAt, finishedAt);
+                predictionId, requestedBy, requestedAt, startedAt, finishedAt, interrupted && status == JobStatus.RUNNING);
     }
 
     Long getId() {

@@ -1,27 +1,36 @@
 package org.histoscope.cases;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.histoscope.audit.AuditService;
 import org.histoscope.images.ImageRejectedException;
+import org.histoscope.inference.InferenceService;
 import org.histoscope.inference.PredictionFailedException;
 import org.histoscope.inference.PredictionMode;
+import org.histoscope.inference.PredictionOutcome;
 import org.histoscope.inference.PredictionRequest;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.StoredPrediction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Runs one prediction job for db-scheduler. The prediction, the job's DONE state, the case's move to review and
- * the review-queue entry commit in one transaction, so a crash at any point leaves the job to be run again from
- * the start, and a re-run of an already finished job (a revived duplicate) does nothing.
+ * Runs one attempt of a prediction job for db-scheduler, in three steps: a short transaction marks the job running
+ * (a new attempt); inference runs outside any transaction, so a long slide holds no database connection; a second
+ * short transaction stores the prediction, its audit events, the job's DONE state, the case's move to review and the
+ * review-queue entry together. That last step happens only while the job is still RUNNING in this very attempt: a
+ * stalled execution that db-scheduler meanwhile revived (a newer attempt) or a repeat of a finished job stores
+ * nothing, and the database's one-result-per-job constraint stops whatever slips past. A result for a case that was
+ * signed out meanwhile is kept, flagged as late and shown to the case's reviewers; it does not reopen the case.
  */
 @Component
 class PredictionJobExecutor {
@@ -35,6 +44,7 @@ class PredictionJobExecutor {
     private final PatientCaseRepository cases;
     private final CaseService caseService;
     private final OriginalStore store;
+    private final InferenceService inference;
     private final PredictionService predictions;
     private final AuditService audit;
     private final JobEvents events;
@@ -42,13 +52,15 @@ class PredictionJobExecutor {
     private final TransactionTemplate transaction;
 
     PredictionJobExecutor(PredictionJobRepository jobs, CaseImageRepository images, PatientCaseRepository cases,
-                          CaseService caseService, OriginalStore store, PredictionService predictions, AuditService audit,
-                          JobEvents events, ApplicationEventPublisher publisher, PlatformTransactionManager txManager) {
+                          CaseService caseService, OriginalStore store, InferenceService inference,
+                          PredictionService predictions, AuditService audit, JobEvents events,
+                          ApplicationEventPublisher publisher, PlatformTransactionManager txManager) {
         this.jobs = jobs;
         this.images = images;
         this.cases = cases;
         this.caseService = caseService;
         this.store = store;
+        this.inference = inference;
         this.predictions = predictions;
         this.audit = audit;
         this.events = events;
@@ -58,24 +70,41 @@ class PredictionJobExecutor {
     }
 
     void run(long jobId) {
-        StartedJob started = transaction.execute(status -> start(jobId));
-        if (started == null) {
+        Attempt attempt = transaction.execute(status -> start(jobId));
+        if (attempt == null) {
+            return;
+        }
+        PredictionOutcome outcome;
+        try {
+            Path original = store.pathOf(attempt.image().getSha256());
+            outcome = inference.predict(original, new PredictionRequest(PredictionMode.AUTO, null, attempt.modelId()),
+                    new ProgressReporter(attempt)::report);
+        } catch (ImageRejectedException | PredictionFailedException e) {
+            // expected refusals carry messages written for users; no stack trace needed
+            log.info("Prediction job {} (attempt {}) failed: {}", jobId, attempt.number(), e.getMessage());
+            failIfCurrent(attempt, e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            log.warn("Prediction job {} (attempt {}) failed unexpectedly", jobId, attempt.number(), e);
+            failIfCurrent(attempt, unexpected(e));
             return;
         }
         try {
-            transaction.executeWithoutResult(status -> predictAndFinish(jobId, started));
+            transaction.executeWithoutResult(status -> finish(attempt, outcome));
+        } catch (DataIntegrityViolationException e) {
+            log.info("Prediction job {} (attempt {}) already has a result; this one is discarded", jobId, attempt.number());
         } catch (RuntimeException e) {
-            String reason = userReadable(e);
-            log.warn("Prediction job {} failed: {}", jobId, reason, e);
-            transaction.executeWithoutResult(status -> fail(jobId, reason));
+            log.warn("Prediction job {} (attempt {}): storing the result failed", jobId, attempt.number(), e);
+            failIfCurrent(attempt, unexpected(e));
         }
     }
 
-    private record StartedJob(CaseImage image, Long modelId, String requestedBy) {
+    /** One execution of a job: the attempt number it got when it started is its claim on the job. */
+    private record Attempt(long jobId, int number, CaseImage image, Long modelId, String requestedBy) {
     }
 
-    /** Marks the job running, or returns null when there is nothing (more) to do. */
-    private StartedJob start(long jobId) {
+    /** Marks the job running as a new attempt, or returns null when there is nothing (more) to do. */
+    private Attempt start(long jobId) {
         PredictionJob job = jobs.lockById(jobId).orElse(null);
         if (job == null || job.getStatus() == JobStatus.DONE || job.getStatus() == JobStatus.FAILED) {
             return null;
@@ -86,59 +115,67 @@ class PredictionJobExecutor {
         audit.recordForCase(CaseAuditAction.PREDICTION_STARTED, JOB, String.valueOf(jobId), job.getCaseId(),
                 Map.of("imageId", job.getImageId(), "attempt", job.getAttempts(), "afterInterruption", revived));
         events.publishAfterCommit(job.toSummary(image.getOriginalFilename()));
-        return new StartedJob(image, job.getModelId(), job.getRequestedBy());
+        return new Attempt(jobId, job.getAttempts(), image, job.getModelId(), job.getRequestedBy());
     }
 
-    private void predictAndFinish(long jobId, StartedJob started) {
-        CaseImage image = started.image();
-        ProgressReporter progress = new ProgressReporter(jobId, image.getOriginalFilename());
-        StoredPrediction outcome = predictions.predictAndStore(image.getCaseId(), image.getId(),
-                store.pathOf(image.getSha256()), new PredictionRequest(PredictionMode.AUTO, null, started.modelId()),
-                started.requestedBy(), progress::report);
-        // locked only now: progress reports update this row from their own transactions while predicting
-        PredictionJob locked = jobs.lockById(jobId).orElseThrow();
-        locked.succeed(outcome.id(), Instant.now());
-        caseService.moveToReviewIfOpen(image.getCaseId(), locked.getRequestedBy());
-        audit.recordForCase(CaseAuditAction.PREDICTION_COMPLETED, JOB, String.valueOf(jobId), image.getCaseId(),
-                Map.of("predictionId", outcome.id(), "label", outcome.label(),
-                        "probability", outcome.probability(), "model", outcome.modelId() + " " + outcome.modelVersion()));
-        String accession = cases.findById(image.getCaseId()).map(PatientCase::getAccessionNumber).orElse("");
-        publisher.publishEvent(new PredictionCompleted(outcome.id(), image.getCaseId(), accession,
-                image.getId(), image.getOriginalFilename(), outcome.probability(), outcome.threshold(),
-                outcome.label(), outcome.modelId(), outcome.modelVersion(), outcome.createdAt()));
-        events.publishAfterCommit(locked.toSummary(image.getOriginalFilename()));
+    /** Locks the job; empty when another attempt took it over or it is no longer running. */
+    private java.util.Optional<PredictionJob> lockIfCurrent(Attempt attempt) {
+        return jobs.lockById(attempt.jobId())
+                .filter(job -> job.getStatus() == JobStatus.RUNNING && job.getAttempts() == attempt.number());
     }
 
-    private void fail(long jobId, String reason) {
-        PredictionJob job = jobs.lockById(jobId).orElseThrow();
-        job.fail(reason, Instant.now());
-        audit.recordForCase(CaseAuditAction.PREDICTION_FAILED, JOB, String.valueOf(jobId), job.getCaseId(),
-                Map.of("reason", reason, "attempt", job.getAttempts()));
-        events.publishAfterCommit(summaryOf(job));
-    }
-
-    private JobSummary summaryOf(PredictionJob job) {
-        return job.toSummary(images.findById(job.getImageId()).map(CaseImage::getOriginalFilename).orElse(null));
-    }
-
-    /** Image and model problems carry messages written for users; anything else is summarised. */
-    private static String userReadable(RuntimeException e) {
-        if (e instanceof ImageRejectedException || e instanceof PredictionFailedException) {
-            return e.getMessage();
+    private void finish(Attempt attempt, PredictionOutcome outcome) {
+        PredictionJob job = lockIfCurrent(attempt).orElse(null);
+        if (job == null) {
+            log.info("Prediction job {} attempt {} was superseded; its result is discarded", attempt.jobId(),
+                    attempt.number());
+            return;
         }
+        CaseImage image = attempt.image();
+        // sign-out locks the case too: it either sees this job running or this result stored
+        PatientCase owner = cases.lockById(image.getCaseId()).orElseThrow();
+        boolean late = owner.getStatus() == CaseStatus.SIGNED_OUT;
+        StoredPrediction stored = predictions.store(image.getCaseId(), image.getId(), attempt.jobId(), outcome,
+                attempt.requestedBy());
+        job.succeed(stored.id(), Instant.now());
+        if (!late) {
+            caseService.moveToReviewIfOpen(image.getCaseId(), attempt.requestedBy());
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("predictionId", stored.id());
+        details.put("label", stored.label());
+        details.put("probability", stored.probability());
+        details.put("model", stored.modelId() + " " + stored.modelVersion());
+        details.put("attempt", attempt.number());
+        audit.recordForCase(late ? CaseAuditAction.PREDICTION_ARRIVED_AFTER_SIGN_OUT : CaseAuditAction.PREDICTION_COMPLETED,
+                JOB, String.valueOf(attempt.jobId()), image.getCaseId(), details);
+        publisher.publishEvent(new PredictionCompleted(stored.id(), image.getCaseId(), owner.getAccessionNumber(),
+                image.getId(), image.getOriginalFilename(), stored.probability(), stored.threshold(),
+                stored.label(), stored.modelId(), stored.modelVersion(), stored.createdAt(), late));
+        events.publishAfterCommit(job.toSummary(image.getOriginalFilename()));
+    }
+
+    private void failIfCurrent(Attempt attempt, String reason) {
+        transaction.executeWithoutResult(status -> lockIfCurrent(attempt).ifPresent(job -> {
+            job.fail(reason, Instant.now());
+            audit.recordForCase(CaseAuditAction.PREDICTION_FAILED, JOB, String.valueOf(attempt.jobId()),
+                    job.getCaseId(), Map.of("reason", reason, "attempt", attempt.number()));
+            events.publishAfterCommit(job.toSummary(attempt.image().getOriginalFilename()));
+        }));
+    }
+
+    private static String unexpected(RuntimeException e) {
         String message = e.getMessage();
         return "Unexpected error (" + e.getClass().getSimpleName() + (message == null ? "" : ": " + message) + ")";
     }
 
     /** Stores progress in its own short transactions, at most twice a second, for the views to show. */
     private final class ProgressReporter {
-        private final long jobId;
-        private final String imageName;
+        private final Attempt attempt;
         private Instant lastReport = Instant.EPOCH;
 
-        ProgressReporter(long jobId, String imageName) {
-            this.jobId = jobId;
-            this.imageName = imageName;
+        ProgressReporter(Attempt attempt) {
+            this.attempt = attempt;
         }
 
         void report(double fraction) {
@@ -147,10 +184,12 @@ class PredictionJobExecutor {
                 return;
             }
             lastReport = now;
-            transaction.executeWithoutResult(status -> jobs.findById(jobId).ifPresent(job -> {
-                job.progress(fraction);
-                events.publishAfterCommit(job.toSummary(imageName));
-            }));
+            transaction.executeWithoutResult(status -> jobs.findById(attempt.jobId())
+                    .filter(job -> job.getStatus() == JobStatus.RUNNING && job.getAttempts() == attempt.number())
+                    .ifPresent(job -> {
+                        job.progress(fraction);
+                        events.publishAfterCommit(job.toSummary(attempt.image().getOriginalFilename()));
+                    }));
         }
     }
 }

@@ -3,13 +3,17 @@ package org.histoscope.cases;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import jakarta.annotation.security.RolesAllowed;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.histoscope.audit.AuditService;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -28,10 +32,13 @@ public class PredictionJobService {
     private final CurrentUser currentUser;
     private final JobEvents events;
     private final CaseService cases;
+    private final Duration staleHeartbeat;
 
     PredictionJobService(PredictionJobRepository jobs, CaseImageRepository images, @Lazy SchedulerClient scheduler,
                          OneTimeTask<Long> predictionTask, AuditService audit, CurrentUser currentUser, JobEvents events,
-                         CaseService cases) {
+                         CaseService cases, @Value("${db-scheduler.heartbeat-interval:5m}") Duration heartbeatInterval) {
+        // db-scheduler heart-beats every interval; two missed beats mean the instance is gone or stuck
+        this.staleHeartbeat = heartbeatInterval.multipliedBy(2);
         this.jobs = jobs;
         this.images = images;
         this.scheduler = scheduler;
@@ -80,8 +87,10 @@ public class PredictionJobService {
     public List<JobSummary> jobsForCase(long caseId) {
         Map<Long, String> names = images.findByCaseIdOrderByUploadedAtAscIdAsc(caseId).stream()
                 .collect(Collectors.toMap(CaseImage::getId, CaseImage::getOriginalFilename));
-        return jobs.findByCaseIdOrderByRequestedAtAscIdAsc(caseId).stream()
-                .map(job -> job.toSummary(names.get(job.getImageId())))
+        List<PredictionJob> list = jobs.findByCaseIdOrderByRequestedAtAscIdAsc(caseId);
+        Set<Long> interrupted = interrupted(list);
+        return list.stream()
+                .map(job -> job.toSummary(names.get(job.getImageId()), interrupted.contains(job.getId())))
                 .toList();
     }
 
@@ -99,6 +108,14 @@ public class PredictionJobService {
     public record QueueStatus(long queued, long running, long done, long failed, List<JobSummary> recentFailures) {
     }
 
+    /** The RUNNING jobs among these whose execution stopped heart-beating: shown as interrupted, not as running. */
+    private Set<Long> interrupted(List<PredictionJob> list) {
+        List<Long> running = list.stream().filter(job -> job.getStatus() == JobStatus.RUNNING).map(PredictionJob::getId)
+                .toList();
+        return running.isEmpty() ? Set.of()
+                : new HashSet<>(jobs.withoutLiveExecution(running, staleHeartbeat.toMillis() / 1000.0));
+    }
+
     private JobSummary enqueue(CaseImage image, boolean rerun, Long modelId) {
         requireNotSignedOut(image.getCaseId());
         PredictionJob job = jobs.saveAndFlush(new PredictionJob(image.getCaseId(), image.getId(), rerun, modelId,
@@ -112,7 +129,7 @@ public class PredictionJobService {
     }
 
     private void requireNotSignedOut(long caseId) {
-        if (cases.statusOf(caseId) == CaseStatus.SIGNED_OUT) {
+        if (cases.lockedStatusOf(caseId) == CaseStatus.SIGNED_OUT) {
             throw new CaseRuleException("The case is signed out; no new predictions can be made for it.");
         }
     }

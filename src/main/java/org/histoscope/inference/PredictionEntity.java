@@ -26,6 +26,9 @@ class PredictionEntity {
     long caseId;
     @Column(name = "image_id", nullable = false)
     long imageId;
+    /** The prediction job that computed it; unique, so a job never has two results. */
+    @Column(name = "job_id")
+    Long jobId;
     @Column(nullable = false)
     double probability;
     @JdbcTypeCode(SqlTypes.JSON)

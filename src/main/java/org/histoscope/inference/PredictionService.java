@@ -1,6 +1,5 @@
 package org.histoscope.inference;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,16 +7,15 @@ import java.util.Optional;
 public interface PredictionService {
 
     /**
-     * Predicts on the image file and stores the result with an audit event linked to the case, in one
-     * transaction: on any failure nothing is stored. No role check here because background jobs call it; the
-     * caller (who queued the job) checks the user's role and passes their login name.
+     * Stores an outcome of {@link InferenceService#predict} for the job that computed it, with its audit event,
+     * inside the caller's transaction (which must exist), so that the caller commits the result and its own
+     * bookkeeping (the job's state, the review queue) together or not at all. Inference itself belongs outside any
+     * transaction. No user is signed in when a background job calls this; the caller passes who asked for it.
      *
      * @param requestedBy login name stored as created_by (the user who asked for the prediction)
-     * @throws org.histoscope.images.ImageRejectedException if the image is refused
-     * @throws PredictionFailedException                     if there is no usable model or inference fails
+     * @throws org.springframework.dao.DataIntegrityViolationException if the job already has a result
      */
-    StoredPrediction predictAndStore(long caseId, long imageId, Path file, PredictionRequest request,
-                                     String requestedBy, ProgressListener progress);
+    StoredPrediction store(long caseId, long imageId, long jobId, PredictionOutcome outcome, String requestedBy);
 
     /** All predictions of an image, newest first. */
     List<StoredPrediction> forImage(long imageId);

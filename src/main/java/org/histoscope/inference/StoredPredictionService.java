@@ -1,6 +1,6 @@
 package org.histoscope.inference;
 
-import java.nio.file.Path;
+import jakarta.annotation.security.PermitAll;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -9,55 +9,49 @@ import java.util.Map;
 import java.util.Optional;
 import org.histoscope.audit.AuditService;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Predicts, then stores the outcome and its audit event in one short transaction (inference itself runs outside
- * any transaction, so a long whole-image run holds no database connection). Any failure before the commit leaves
- * nothing stored.
+ * Stores predictions with their audit event inside the transaction of the job that computed them (inference itself
+ * runs before, outside any transaction, so a long whole-image run holds no database connection).
  */
 @Service
 public class StoredPredictionService implements PredictionService {
 
-    private final InferenceService inference;
     private final PredictionRepository predictions;
     private final AuditService audit;
-    private final TransactionTemplate transactions;
     private final Clock clock = Clock.systemUTC();
 
-    StoredPredictionService(InferenceService inference, PredictionRepository predictions, AuditService audit,
-                            TransactionTemplate transactions) {
-        this.inference = inference;
+    StoredPredictionService(PredictionRepository predictions, AuditService audit) {
         this.predictions = predictions;
         this.audit = audit;
-        this.transactions = transactions;
     }
 
     @Override
-    public StoredPrediction predictAndStore(long caseId, long imageId, Path file, PredictionRequest request,
-                                            String requestedBy, ProgressListener progress) {
+    @PermitAll
+    @Transactional(propagation = Propagation.MANDATORY)
+    public StoredPrediction store(long caseId, long imageId, long jobId, PredictionOutcome outcome, String requestedBy) {
         if (requestedBy == null || requestedBy.isBlank()) {
             throw new IllegalArgumentException("requestedBy is required");
         }
-        PredictionOutcome outcome = inference.predict(file, request, progress);
-        return transactions.execute(status -> {
-            PredictionEntity entity = toEntity(caseId, imageId, outcome, requestedBy);
-            predictions.saveAndFlush(entity);
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("imageId", imageId);
-            details.put("requestedBy", requestedBy);
-            details.put("probability", outcome.probability());
-            details.put("label", outcome.label());
-            details.put("threshold", outcome.threshold());
-            details.put("model", outcome.modelId() + " " + outcome.modelVersion());
-            details.put("mode", outcome.mode().name());
-            details.put("device", outcome.device());
-            details.put("tta", outcome.testTimeAugmentation().name());
-            audit.recordForCase(InferenceAuditAction.PREDICTION_STORED, "prediction", String.valueOf(entity.id),
-                    caseId, details);
-            return predictions.row(entity.id).orElseThrow().toValue();
-        });
+        PredictionEntity entity = toEntity(caseId, imageId, outcome, requestedBy);
+        entity.jobId = jobId;
+        predictions.saveAndFlush(entity);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("imageId", imageId);
+        details.put("jobId", jobId);
+        details.put("requestedBy", requestedBy);
+        details.put("probability", outcome.probability());
+        details.put("label", outcome.label());
+        details.put("threshold", outcome.threshold());
+        details.put("model", outcome.modelId() + " " + outcome.modelVersion());
+        details.put("mode", outcome.mode().name());
+        details.put("device", outcome.device());
+        details.put("tta", outcome.testTimeAugmentation().name());
+        audit.recordForCase(InferenceAuditAction.PREDICTION_STORED, "prediction", String.valueOf(entity.id),
+                caseId, details);
+        return predictions.row(entity.id).orElseThrow().toValue();
     }
 
     private PredictionEntity toEntity(long caseId, long imageId, PredictionOutcome outcome, String requestedBy) {

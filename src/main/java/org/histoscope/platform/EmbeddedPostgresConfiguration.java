@@ -5,6 +5,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,12 +33,16 @@ public class EmbeddedPostgresConfiguration {
      * @param dataDirectory where the cluster lives; survives restarts unless {@code clean} is set
      * @param clean         start from an empty cluster (tests)
      * @param port          0 picks a free port
+     * @param startupWait   how long to wait for the server, including crash recovery after a power loss
      */
     @ConfigurationProperties("histoscope.embedded-db")
-    public record EmbeddedDbProperties(String dataDirectory, boolean clean, int port) {
+    public record EmbeddedDbProperties(String dataDirectory, boolean clean, int port, Duration startupWait) {
         public EmbeddedDbProperties {
             if (dataDirectory == null || dataDirectory.isBlank()) {
                 dataDirectory = "./data/postgres";
+            }
+            if (startupWait == null || startupWait.isNegative() || startupWait.isZero()) {
+                startupWait = Duration.ofMinutes(2);
             }
         }
     }
@@ -46,14 +51,26 @@ public class EmbeddedPostgresConfiguration {
     EmbeddedPostgres embeddedPostgres(EmbeddedDbProperties properties) throws IOException {
         Path dir = Path.of(properties.dataDirectory()).toAbsolutePath().normalize();
         Files.createDirectories(dir);
+        if (!properties.clean()) {
+            StalePostmaster.stopIfOrphaned(dir, properties.startupWait());
+        }
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(properties.clean())
+                .setPGStartupWait(properties.startupWait())
                 .setServerConfig("max_connections", "100");
         if (properties.port() > 0) {
             builder.setPort(properties.port());
         }
-        EmbeddedPostgres postgres = builder.start();
+        EmbeddedPostgres postgres;
+        try {
+            postgres = builder.start();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("The embedded PostgreSQL in " + dir + " did not start within "
+                    + properties.startupWait().toSeconds() + " s (" + e.getMessage() + "). After a power loss it may "
+                    + "still be recovering: start again, or allow it longer (HISTOSCOPE_EMBEDDED_DB_STARTUP_WAIT). "
+                    + "PostgreSQL's own messages above say why it stopped.", e);
+        }
         log.info("Embedded PostgreSQL started on port {} with data in {}", postgres.getPort(), dir);
         return postgres;
     }

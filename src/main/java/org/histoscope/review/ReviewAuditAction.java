@@ -3,7 +3,8 @@ package org.histoscope.review;
 import org.histoscope.audit.AuditAction;
 
 public enum ReviewAuditAction implements AuditAction {
-    REVIEW_QUEUED, REVIEW_SIGNED, REVIEW_AMENDED, SIGNATURE_REJECTED, CASE_SIGN_OUT_REQUESTED;
+    REVIEW_QUEUED, REVIEW_SIGNED, REVIEW_AMENDED, SIGNATURE_REJECTED, CASE_SIGN_OUT_REQUESTED,
+    IMAGE_MARKED_NOT_ASSESSABLE;
 
     @Override
     public String code() {

@@ -3,6 +3,7 @@ package org.histoscope.review;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 import java.time.Instant;
 import org.histoscope.cases.PredictionCompleted;
 
@@ -29,6 +30,10 @@ class ReviewQueueItem {
     private String finalLabel;
     private boolean disagreement;
     private Instant reviewedAt;
+    private boolean arrivedAfterSignOut;
+    /** Two reviewers who saw the same unreviewed state cannot both change it. */
+    @Version
+    private long version;
 
     protected ReviewQueueItem() {
     }
@@ -46,6 +51,7 @@ class ReviewQueueItem {
         this.modelName = result.modelName();
         this.modelVersion = result.modelVersion();
         this.predictedAt = result.completedAt();
+        this.arrivedAfterSignOut = result.arrivedAfterSignOut();
     }
 
     void reviewedBy(Review review) {
@@ -59,7 +65,11 @@ class ReviewQueueItem {
     QueueEntry toEntry() {
         return new QueueEntry(predictionId, caseId, accessionNumber, imageId, imageName, probability, threshold,
                 uncertaintyMargin, predictedLabel, modelName, modelVersion, predictedAt, reviewed, latestReviewId,
-                finalLabel, disagreement, reviewedAt);
+                finalLabel, disagreement, reviewedAt, arrivedAfterSignOut);
+    }
+
+    long getImageId() {
+        return imageId;
     }
 
     long getCaseId() {

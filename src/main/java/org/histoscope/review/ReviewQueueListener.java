@@ -6,7 +6,10 @@ import org.histoscope.cases.PredictionCompleted;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
-/** Puts every new result in the review queue, inside the transaction that stores the result. */
+/**
+ * Puts every new result in the review queue, inside the transaction that stores the result. A result that arrived
+ * after its case was signed out is queued too, flagged, so that the case's reviewers see it.
+ */
 @Component
 class ReviewQueueListener {
 
@@ -25,6 +28,7 @@ class ReviewQueueListener {
         }
         queue.save(new ReviewQueueItem(result));
         audit.recordForCase(ReviewAuditAction.REVIEW_QUEUED, "prediction", String.valueOf(result.predictionId()),
-                result.caseId(), Map.of("label", result.label(), "probability", result.probability()));
+                result.caseId(), Map.of("label", result.label(), "probability", result.probability(),
+                        "arrivedAfterSignOut", result.arrivedAfterSignOut()));
     }
 }

@@ -66,9 +66,12 @@ public class ReviewQueueView extends VerticalLayout {
             field.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
         }
 
-        grid.addComponentColumn(e -> e.reviewed() ? CaseBadges.badge(e.disagreement() ? "Overridden" : "Signed",
-                e.disagreement() ? "error" : "success") : CaseBadges.badge("To review", "contrast"))
-                .setHeader("Review").setAutoWidth(true);
+        grid.addComponentColumn(e -> {
+            Span state = e.reviewed() ? CaseBadges.badge(e.disagreement() ? "Overridden" : "Signed",
+                    e.disagreement() ? "error" : "success") : CaseBadges.badge("To review", "contrast");
+            return e.arrivedAfterSignOut()
+                    ? new HorizontalLayout(state, CaseBadges.badge("Arrived after sign-out", "error")) : state;
+        }).setHeader("Review").setAutoWidth(true);
         grid.addColumn(QueueEntry::accessionNumber).setHeader("Case").setAutoWidth(true);
         grid.addColumn(QueueEntry::imageName).setHeader("Image").setAutoWidth(true);
         grid.addColumn(QueueEntry::predictedLabel).setHeader("Model label").setAutoWidth(true);

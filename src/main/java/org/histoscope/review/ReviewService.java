@@ -8,12 +8,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.histoscope.audit.AuditService;
+import org.histoscope.cases.CaseImageService;
 import org.histoscope.cases.CaseService;
 import org.histoscope.cases.CaseSummary;
+import org.histoscope.cases.ImageSummary;
+import org.histoscope.cases.JobStatus;
+import org.histoscope.cases.JobSummary;
+import org.histoscope.cases.PredictionJobService;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.histoscope.users.UserDirectory;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
@@ -35,15 +44,22 @@ public class ReviewService {
     private final ReviewQueueRepository queue;
     private final ReviewRepository reviews;
     private final CaseService cases;
+    private final NotAssessableImageRepository notAssessable;
+    private final CaseImageService images;
+    private final PredictionJobService jobs;
     private final UserDirectory users;
     private final CurrentUser currentUser;
     private final AuditService audit;
 
-    ReviewService(ReviewQueueRepository queue, ReviewRepository reviews, CaseService cases, UserDirectory users,
+    ReviewService(ReviewQueueRepository queue, ReviewRepository reviews, NotAssessableImageRepository notAssessable,
+                  CaseService cases, CaseImageService images, PredictionJobService jobs, UserDirectory users,
                   CurrentUser currentUser, AuditService audit) {
         this.queue = queue;
         this.reviews = reviews;
+        this.notAssessable = notAssessable;
         this.cases = cases;
+        this.images = images;
+        this.jobs = jobs;
         this.users = users;
         this.currentUser = currentUser;
         this.audit = audit;
@@ -127,10 +143,18 @@ public class ReviewService {
             throw new ReviewRuleException("An override needs a label different from the model's.");
         }
         String printedName = users.printedName(signer).filter(name -> !name.isBlank()).orElse(signer);
-        Review review = reviews.saveAndFlush(new Review(request.predictionId(), item.getCaseId(), request.decision(),
-                item.getPredictedLabel(), finalLabel, request.finalDiagnosis().trim(), blankToNull(request.comment()),
-                signer, printedName, Instant.now(), request.meaning(), request.amendsReviewId()));
-        item.reviewedBy(review);
+        Review review;
+        try {
+            review = reviews.saveAndFlush(new Review(request.predictionId(), item.getCaseId(), request.decision(),
+                    item.getPredictedLabel(), finalLabel, request.finalDiagnosis().trim(), blankToNull(request.comment()),
+                    signer, printedName, Instant.now(), request.meaning(), request.amendsReviewId()));
+            item.reviewedBy(review);
+            queue.saveAndFlush(item);
+        } catch (DataIntegrityViolationException | OptimisticLockingFailureException e) {
+            // another reviewer signed (or amended) this result at the same moment; theirs stands
+            throw new ReviewRuleException("Another reviewer signed this result a moment ago. "
+                    + "Reload it to see their review; amend it if you disagree.");
+        }
         audit.recordForCase(request.amendsReviewId() == null ? ReviewAuditAction.REVIEW_SIGNED : ReviewAuditAction.REVIEW_AMENDED,
                 REVIEW, review.getId().toString(), item.getCaseId(),
                 Map.of("predictionId", request.predictionId(), "decision", request.decision().name(),
@@ -140,28 +164,112 @@ public class ReviewService {
         return review.toSigned();
     }
 
-    /** True when the case has results and every one of them carries a signed review. */
+    /**
+     * A case can be signed out only when every image is settled: nothing of it is queued or running, every result
+     * of it carries a signed review, and an image without a result to review (its prediction failed or found nothing
+     * to classify) is marked not assessable by a reviewer's signature.
+     */
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.REVIEWER, Roles.PATHOLOGIST})
-    public boolean readyForSignOut(long caseId) {
+    public SignOutCheck signOutCheck(long caseId) {
+        List<ImageSummary> caseImages = images.imagesOfCase(caseId);
+        List<JobSummary> caseJobs = jobs.jobsForCase(caseId);
         List<ReviewQueueItem> items = queue.findByCaseIdOrderByPredictedAtAsc(caseId);
-        return !items.isEmpty() && items.stream().allMatch(ReviewQueueItem::isReviewed);
-    }
-
-    @Transactional
-    @RolesAllowed(Roles.REVIEWER)
-    public CaseSummary signOutCase(long caseId) {
-        List<ReviewQueueItem> items = queue.findByCaseIdOrderByPredictedAtAsc(caseId);
-        if (items.isEmpty()) {
-            throw new ReviewRuleException("The case has no results to sign out.");
+        List<NotAssessableMark> marks = notAssessable.findByCaseIdOrderBySignedAtAscIdAsc(caseId).stream()
+                .map(NotAssessableImage::toMark).toList();
+        Set<Long> marked = marks.stream().map(NotAssessableMark::imageId).collect(Collectors.toSet());
+        Set<Long> withResult = items.stream().map(ReviewQueueItem::getImageId).collect(Collectors.toSet());
+        List<String> blockers = new ArrayList<>();
+        List<ImageSummary> markable = new ArrayList<>();
+        if (caseImages.isEmpty()) {
+            blockers.add("The case has no images.");
+        }
+        for (ImageSummary image : caseImages) {
+            List<JobSummary> ofImage = caseJobs.stream().filter(job -> job.imageId() == image.id()).toList();
+            if (ofImage.stream().anyMatch(ReviewService::inFlight)) {
+                blockers.add(image.originalFilename() + ": its prediction is still queued or running.");
+            } else if (!withResult.contains(image.id()) && !marked.contains(image.id())) {
+                markable.add(image);
+                blockers.add(image.originalFilename() + (ofImage.stream().anyMatch(job -> job.status() == JobStatus.FAILED)
+                        ? ": its prediction failed. Retry it, or mark the image not assessable."
+                        : ": it has no result to review. Mark the image not assessable, or run a prediction."));
+            }
         }
         long unsigned = items.stream().filter(item -> !item.isReviewed()).count();
         if (unsigned > 0) {
-            throw new ReviewRuleException(unsigned + " result(s) of this case are not signed yet.");
+            blockers.add(unsigned + " result(s) of this case are not signed yet.");
         }
+        return new SignOutCheck(List.copyOf(blockers), List.copyOf(markable), marks);
+    }
+
+    /** True when {@link #signOutCheck} finds nothing in the way. */
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.REVIEWER, Roles.PATHOLOGIST})
+    public boolean readyForSignOut(long caseId) {
+        return signOutCheck(caseId).ready();
+    }
+
+    /**
+     * Signs the case out after the checks of {@link #signOutCheck}, made while the case is locked, so that no job
+     * result, upload or re-run slips in between the check and the sign-out.
+     */
+    @Transactional
+    @RolesAllowed(Roles.REVIEWER)
+    public CaseSummary signOutCase(long caseId) {
+        cases.lockForSignOut(caseId);
+        SignOutCheck check = signOutCheck(caseId);
+        if (!check.ready()) {
+            throw new ReviewRuleException("The case cannot be signed out yet. " + String.join(" ", check.blockers()));
+        }
+        List<ReviewQueueItem> items = queue.findByCaseIdOrderByPredictedAtAsc(caseId);
         audit.recordForCase(ReviewAuditAction.CASE_SIGN_OUT_REQUESTED, "case", String.valueOf(caseId), caseId,
-                Map.of("signedResults", items.size()));
+                Map.of("signedResults", items.size(), "notAssessableImages", check.notAssessable().size()));
         return cases.markSignedOut(caseId);
+    }
+
+    /**
+     * Records a reviewer's signed statement that an image cannot be assessed (its prediction failed, or found
+     * nothing to classify), so that the case can be signed out without a result for it. Signed like a review.
+     */
+    @Transactional(noRollbackFor = SignatureRejectedException.class)
+    @RolesAllowed(Roles.REVIEWER)
+    public NotAssessableMark markNotAssessable(long imageId, String reason, SignatureMeaning meaning, String password) {
+        String signer = currentUser.username().orElseThrow(() -> new ReviewRuleException("Sign in to sign."));
+        ImageSummary image = images.findImage(imageId)
+                .orElseThrow(() -> new ReviewRuleException("The image no longer exists."));
+        if (password == null || !users.verifyPassword(signer, password)) {
+            audit.recordForCase(ReviewAuditAction.SIGNATURE_REJECTED, "case_image", String.valueOf(imageId),
+                    image.caseId(), Map.of("reason", "wrong password"));
+            throw new SignatureRejectedException();
+        }
+        if (reason == null || reason.isBlank()) {
+            throw new ReviewRuleException("Say why the image cannot be assessed.");
+        }
+        if (meaning == null) {
+            throw new ReviewRuleException("Choose the meaning of the signature.");
+        }
+        cases.lockForSignOut(image.caseId());
+        if (jobs.jobsForCase(image.caseId()).stream().anyMatch(job -> job.imageId() == imageId && inFlight(job))) {
+            throw new ReviewRuleException("The prediction for " + image.originalFilename()
+                    + " is still queued or running; wait for its result.");
+        }
+        if (queue.findByCaseIdOrderByPredictedAtAsc(image.caseId()).stream().anyMatch(i -> i.getImageId() == imageId)) {
+            throw new ReviewRuleException(image.originalFilename() + " has a result to review; review that instead.");
+        }
+        if (notAssessable.existsByImageId(imageId)) {
+            throw new ReviewRuleException(image.originalFilename() + " is already marked not assessable.");
+        }
+        String printedName = users.printedName(signer).filter(name -> !name.isBlank()).orElse(signer);
+        NotAssessableImage mark = notAssessable.saveAndFlush(new NotAssessableImage(image.caseId(), imageId,
+                reason.trim(), signer, printedName, Instant.now(), meaning));
+        audit.recordForCase(ReviewAuditAction.IMAGE_MARKED_NOT_ASSESSABLE, "case_image", String.valueOf(imageId),
+                image.caseId(), Map.of("fileName", image.originalFilename(), "reason", reason.trim(),
+                        "signer", printedName, "meaning", meaning.label(), "signedAtUtc", mark.toMark().signedAt().toString()));
+        return mark.toMark();
+    }
+
+    private static boolean inFlight(JobSummary job) {
+        return job.status() == JobStatus.QUEUED || job.status() == JobStatus.RUNNING;
     }
 
     private void checkAmendment(ReviewQueueItem item, Long amendsReviewId) {

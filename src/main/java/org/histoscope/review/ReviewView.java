@@ -4,7 +4,6 @@ import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
-import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.Anchor;
@@ -29,9 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.histoscope.cases.CaseBadges;
 import org.histoscope.cases.CaseImageService;
-import org.histoscope.cases.CaseRuleException;
 import org.histoscope.cases.CaseService;
-import org.histoscope.cases.CaseStatus;
 import org.histoscope.cases.CaseSummary;
 import org.histoscope.cases.ImageSummary;
 import org.histoscope.cases.Notifications;
@@ -95,6 +92,14 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
         heading.setId("review-title");
         add(new HorizontalLayout(new Anchor("review", "Review queue"), new Anchor("case/" + owner.id(),
                 "Case " + owner.accessionNumber()), new Anchor("result/" + prediction.id(), "Full result")), heading);
+        if (entry.arrivedAfterSignOut()) {
+            Paragraph late = new Paragraph("This result arrived after case " + owner.accessionNumber()
+                    + " had been signed out. It is not part of the signed-out report; review it and amend the case's "
+                    + "reviews if it changes the diagnosis.");
+            late.setId("late-result-warning");
+            late.getElement().getThemeList().add("badge error");
+            add(late);
+        }
 
         Div summary = new Div(
                 fact("Model label", CaseBadges.badge(prediction.label(), prediction.positive() ? "error" : "success")),
@@ -129,7 +134,7 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
             });
             add(amendArea);
         }
-        add(signOutSection(owner));
+        add(new CaseSignOutPanel(reviews, currentUser, users, owner));
     }
 
     private Div manifestation(SignedReview review) {
@@ -241,36 +246,6 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
         dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), confirm);
         dialog.open();
         password.focus();
-    }
-
-    private Div signOutSection(CaseSummary owner) {
-        Div section = new Div();
-        if (owner.status() == CaseStatus.SIGNED_OUT) {
-            section.add(new Paragraph("Case " + owner.accessionNumber() + " is signed out."));
-            return section;
-        }
-        if (!reviews.readyForSignOut(owner.id())) {
-            section.add(new Paragraph("The case can be signed out once every result of it is signed."));
-            return section;
-        }
-        Button signOut = new Button("Sign out case " + owner.accessionNumber(), VaadinIcon.LOCK.create(), e -> {
-            ConfirmDialog confirm = new ConfirmDialog("Sign out case " + owner.accessionNumber() + "?",
-                    "Signing out closes the case: no more uploads, predictions or edits. Amendments stay possible.",
-                    "Sign out", ok -> {
-                        try {
-                            reviews.signOutCase(owner.id());
-                            Notifications.success("Case " + owner.accessionNumber() + " signed out.");
-                            getUI().ifPresent(ui -> ui.getPage().reload());
-                        } catch (ReviewRuleException | CaseRuleException rule) {
-                            Notifications.error(rule.getMessage());
-                        }
-                    });
-            confirm.setCancelable(true);
-            confirm.open();
-        });
-        signOut.setId("sign-out-case");
-        section.add(signOut);
-        return section;
     }
 
     private static Div fact(String name, com.vaadin.flow.component.Component value) {

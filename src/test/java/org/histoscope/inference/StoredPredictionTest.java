@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.histoscope.images.ImageRejectedException;
+import org.histoscope.testsupport.RealRows;
 import org.histoscope.testsupport.TinyModelsContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,11 +20,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/** Predictions stored with their audit event on real PostgreSQL, with the tiny model active. */
+/**
+ * Predictions stored with their audit event on real PostgreSQL, with the tiny model active, for real case, image and
+ * job rows; inference runs outside any transaction and the result is stored inside the caller's.
+ */
 class StoredPredictionTest extends TinyModelsContext {
-
-    private static final long CASE_ID = 41;
 
     @Autowired
     PredictionService predictions;
@@ -33,13 +36,24 @@ class StoredPredictionTest extends TinyModelsContext {
     JdbcTemplate jdbc;
     @Autowired
     HealthIndicator inferenceHealthIndicator;
+    @Autowired
+    TransactionTemplate transactions;
+
+    /** Runs the prediction outside any transaction, then stores it for a new job of a new image of a real case. */
+    StoredPrediction predictAndStore(Path file, PredictionRequest request, ProgressListener progress) {
+        PredictionOutcome outcome = inference.predict(file, request, progress);
+        long caseId = RealRows.patientCase(jdbc, "SP-" + java.util.UUID.randomUUID());
+        long imageId = RealRows.image(jdbc, caseId, file.getFileName().toString());
+        long jobId = RealRows.job(jdbc, caseId, imageId, "RUNNING");
+        return transactions.execute(tx -> predictions.store(caseId, imageId, jobId, outcome, "dr.who"));
+    }
 
     @Test
     void patchPredictionIsStoredWithExplanationAndAudited() throws Exception {
-        long imageId = 1001;
         List<Double> progress = new ArrayList<>();
-        StoredPrediction stored = predictions.predictAndStore(CASE_ID, imageId,
-                image("idc/8951_idx5_x1201_y901_class1.png"), PredictionRequest.auto(), "dr.who", progress::add);
+        StoredPrediction stored = predictAndStore(image("idc/8951_idx5_x1201_y901_class1.png"), PredictionRequest.auto(),
+                progress::add);
+        long imageId = stored.imageId();
 
         assertThat(stored.mode()).isEqualTo(PredictionMode.PATCH);
         assertThat(stored.modelId()).isEqualTo("tiny-test-model");
@@ -62,15 +76,14 @@ class StoredPredictionTest extends TinyModelsContext {
         assertThat(predictions.forImage(imageId)).extracting(StoredPrediction::id).containsExactly(stored.id());
         assertThat(predictions.find(stored.id())).contains(stored);
         assertThat(jdbc.queryForObject("select count(*) from audit_event where action = 'PREDICTION_STORED' "
-                + "and case_id = ? and target_id = ?", Integer.class, CASE_ID, String.valueOf(stored.id()))).isEqualTo(1);
+                + "and case_id = ? and target_id = ?", Integer.class, stored.caseId(), String.valueOf(stored.id()))).isEqualTo(1);
     }
 
     @Test
     void wholeImagePredictionHasTileStatisticsAndAHeatmap() throws Exception {
         List<Double> progress = new ArrayList<>();
-        StoredPrediction stored = predictions.predictAndStore(CASE_ID, 1002,
-                image("pcam/01788bbb441f2d8d07d154aae2b44979f7b0e620.tif"),
-                PredictionRequest.of(PredictionMode.WHOLE_IMAGE), "dr.who", progress::add);
+        StoredPrediction stored = predictAndStore(image("pcam/01788bbb441f2d8d07d154aae2b44979f7b0e620.tif"),
+                PredictionRequest.of(PredictionMode.WHOLE_IMAGE), progress::add);
         assertThat(progress).hasSizeGreaterThanOrEqualTo(3).isSorted().last().isEqualTo(1.0);
         assertThat(stored.mode()).isEqualTo(PredictionMode.WHOLE_IMAGE);
         TileStatistics tiles = stored.tileStatistics();
@@ -88,10 +101,21 @@ class StoredPredictionTest extends TinyModelsContext {
     void rejectedImageStoresNothing(@TempDir Path dir) throws IOException {
         Path empty = Files.write(dir.resolve("empty.png"), new byte[0]);
         Integer before = jdbc.queryForObject("select count(*) from prediction", Integer.class);
-        assertThatThrownBy(() -> predictions.predictAndStore(CASE_ID, 1003, empty, PredictionRequest.auto(), "dr.who",
-                ProgressListener.NONE)).isInstanceOf(ImageRejectedException.class);
+        assertThatThrownBy(() -> predictAndStore(empty, PredictionRequest.auto(), ProgressListener.NONE))
+                .isInstanceOf(ImageRejectedException.class);
         assertThat(jdbc.queryForObject("select count(*) from prediction", Integer.class)).isEqualTo(before);
-        assertThat(predictions.forImage(1003)).isEmpty();
+    }
+
+    @Test
+    void aResultIsStoredOnlyInsideTheCallersTransaction() {
+        PredictionOutcome outcome = inference.predict(image("idc/8951_idx5_x1001_y1351_class0.png"),
+                PredictionRequest.auto(), ProgressListener.NONE);
+        long caseId = RealRows.patientCase(jdbc, "SP-TX");
+        long imageId = RealRows.image(jdbc, caseId, "x.png");
+        long jobId = RealRows.job(jdbc, caseId, imageId, "RUNNING");
+        assertThatThrownBy(() -> predictions.store(caseId, imageId, jobId, outcome, "dr.who"))
+                .isInstanceOf(org.springframework.transaction.IllegalTransactionStateException.class);
+        assertThat(predictions.forImage(imageId)).isEmpty();
     }
 
     @Test

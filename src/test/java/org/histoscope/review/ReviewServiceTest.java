@@ -19,6 +19,7 @@ import org.histoscope.cases.PredictionCompleted;
 import org.histoscope.cases.Sex;
 import org.histoscope.security.Roles;
 import org.histoscope.testsupport.ActingAs;
+import org.histoscope.testsupport.RealRows;
 import org.histoscope.testsupport.TestAccounts;
 import org.histoscope.users.UserAccountService;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,8 +58,6 @@ class ReviewServiceTest {
     @Autowired
     JdbcTemplate jdbc;
 
-    static long nextPrediction = 1_000_000;
-
     @BeforeEach
     void accounts() {
         boolean exists = TestAccounts.runAs("test-admin", Set.of(Roles.ADMIN), () -> users.find(REVIEWER).isPresent());
@@ -75,15 +74,13 @@ class ReviewServiceTest {
         }, Roles.PATHOLOGIST);
     }
 
-    /** A result as the job runner announces it; the image row is needed for the queue's foreign key. */
+    /** A stored result (real image, job and prediction rows), announced as the job runner announces it. */
     long result(long caseId, double probability, String label, String model, Instant at) {
-        long predictionId = ++nextPrediction;
-        Long imageId = jdbc.queryForObject("""
-                INSERT INTO case_image (case_id, original_filename, sha256, size_bytes, format, width, height, uploaded_by, uploaded_at)
-                VALUES (?, ?, ?, 1, 'PNG', 50, 50, 'patty', now()) RETURNING id""", Long.class, caseId,
-                "img-" + predictionId + ".png", String.format("%064x", predictionId));
+        String name = "img-" + java.util.UUID.randomUUID() + ".png";
+        long imageId = RealRows.image(jdbc, caseId, name);
+        long predictionId = RealRows.prediction(jdbc, caseId, imageId, probability, label);
         transactions.executeWithoutResult(tx -> events.publishEvent(new PredictionCompleted(predictionId, caseId,
-                "ACC", imageId, "img-" + predictionId + ".png", probability, 0.5, label, model, "1.0", at)));
+                "ACC", imageId, name, probability, 0.5, label, model, "1.0", at, false)));
         return predictionId;
     }
 
@@ -247,5 +244,94 @@ class ReviewServiceTest {
                 .extracting(AuditEntry::action).contains("CASE_SIGN_OUT_REQUESTED", "CASE_STATUS_CHANGED");
         assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.signOutCase(caseId), Roles.REVIEWER))
                 .hasMessageContaining("already signed out");
+    }
+
+    SignOutCheck check(long caseId) {
+        return ActingAs.user(REVIEWER, () -> reviews.signOutCheck(caseId), Roles.REVIEWER);
+    }
+
+    CaseStatus statusOf(long caseId) {
+        return ActingAs.user(REVIEWER, () -> cases.findCase(caseId), Roles.REVIEWER).orElseThrow().status();
+    }
+
+    @Test
+    void aCaseWithAnImageStillBeingPredictedCannotBeSignedOut() {
+        long caseId = newCase("RV-9");
+        sign(agree(result(caseId, 0.9, "tumor", "idc-net", Instant.now()), "tumor"), PASSWORD);
+        long pending = RealRows.image(jdbc, caseId, "still-running.tif");
+        long jobId = RealRows.job(jdbc, caseId, pending, "QUEUED");
+
+        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.signOutCase(caseId), Roles.REVIEWER))
+                .isInstanceOf(ReviewRuleException.class).hasMessageContaining("still-running.tif")
+                .hasMessageContaining("still queued or running");
+        jdbc.update("UPDATE prediction_job SET status = 'RUNNING' WHERE id = ?", jobId);
+        assertThat(check(caseId).blockers()).singleElement().asString().contains("still queued or running");
+        assertThat(check(caseId).markable()).isEmpty();
+        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.markNotAssessable(pending, "unreadable",
+                SignatureMeaning.REVIEWED, PASSWORD), Roles.REVIEWER)).hasMessageContaining("still queued or running");
+        assertThat(statusOf(caseId)).isNotEqualTo(CaseStatus.SIGNED_OUT);
+    }
+
+    @Test
+    void aFailedImageMustBeMarkedNotAssessableWithASignatureBeforeSignOut() {
+        long caseId = newCase("RV-10");
+        sign(agree(result(caseId, 0.9, "tumor", "idc-net", Instant.now()), "tumor"), PASSWORD);
+        long failed = RealRows.image(jdbc, caseId, "blurred.tif");
+        RealRows.job(jdbc, caseId, failed, "FAILED");
+
+        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.signOutCase(caseId), Roles.REVIEWER))
+                .isInstanceOf(ReviewRuleException.class).hasMessageContaining("blurred.tif: its prediction failed");
+        assertThat(check(caseId).markable()).extracting(org.histoscope.cases.ImageSummary::id).containsExactly(failed);
+        assertThatThrownBy(() -> ActingAs.user("patty", () -> reviews.markNotAssessable(failed, "out of focus",
+                SignatureMeaning.REVIEWED, PASSWORD), Roles.PATHOLOGIST)).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.markNotAssessable(failed, "out of focus",
+                SignatureMeaning.REVIEWED, "wrong"), Roles.REVIEWER)).isInstanceOf(SignatureRejectedException.class);
+        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.markNotAssessable(failed, " ",
+                SignatureMeaning.REVIEWED, PASSWORD), Roles.REVIEWER)).isInstanceOf(ReviewRuleException.class);
+
+        NotAssessableMark mark = ActingAs.user(REVIEWER, () -> reviews.markNotAssessable(failed,
+                "Out of focus across the whole slide", SignatureMeaning.APPROVED, PASSWORD), Roles.REVIEWER);
+        assertThat(mark.signerName()).isEqualTo("Dr Rita");
+        assertThat(mark.meaning()).isEqualTo(SignatureMeaning.APPROVED);
+        assertThatThrownBy(() -> jdbc.update("UPDATE not_assessable_image SET reason = 'x' WHERE id = ?", mark.id()))
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.markNotAssessable(failed, "again",
+                SignatureMeaning.REVIEWED, PASSWORD), Roles.REVIEWER)).hasMessageContaining("already marked");
+
+        assertThat(ActingAs.user(REVIEWER, () -> reviews.signOutCase(caseId), Roles.REVIEWER).status())
+                .isEqualTo(CaseStatus.SIGNED_OUT);
+        assertThat(ActingAs.user(REVIEWER, () -> audit.caseTimeline(caseId), Roles.REVIEWER))
+                .extracting(AuditEntry::action).contains("IMAGE_MARKED_NOT_ASSESSABLE", "SIGNATURE_REJECTED");
+    }
+
+    @Test
+    void anImageWithAResultCannotBeMarkedNotAssessable() {
+        long caseId = newCase("RV-11");
+        long prediction = result(caseId, 0.9, "tumor", "idc-net", Instant.now());
+        long imageId = ActingAs.user(REVIEWER, () -> reviews.entry(prediction), Roles.REVIEWER).orElseThrow().imageId();
+        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.markNotAssessable(imageId, "no",
+                SignatureMeaning.REVIEWED, PASSWORD), Roles.REVIEWER)).hasMessageContaining("review that instead");
+    }
+
+    @Test
+    void theDatabaseAllowsOneOriginalReviewPerPrediction() {
+        long caseId = newCase("RV-12");
+        long prediction = result(caseId, 0.9, "tumor", "idc-net", Instant.now());
+        String insert = """
+                INSERT INTO review (prediction_id, case_id, decision, predicted_label, final_label, final_diagnosis,
+                                    signed_by, signer_name, signed_at, signature_meaning)
+                VALUES (?, ?, 'AGREE', 'tumor', 'tumor', 'IDC', 'rita', 'Dr Rita', now(), 'REVIEWED')""";
+        jdbc.update(insert, prediction, caseId);
+        assertThatThrownBy(() -> jdbc.update(insert, prediction, caseId))
+                .hasMessageContaining("review_one_original_per_prediction");
+    }
+
+    @Test
+    void theQueueItemOfAResultMustBelongToAStoredPrediction() {
+        long caseId = newCase("RV-13");
+        long imageId = RealRows.image(jdbc, caseId, "orphan.png");
+        assertThatThrownBy(() -> transactions.executeWithoutResult(tx -> events.publishEvent(new PredictionCompleted(
+                987_654_321L, caseId, "ACC", imageId, "orphan.png", 0.5, 0.5, "tumor", "m", "1", Instant.now(), false))))
+                .hasStackTraceContaining("review_queue_item_prediction_fk");
     }
 }

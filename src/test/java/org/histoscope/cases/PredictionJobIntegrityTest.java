@@ -1,0 +1,223 @@
+package org.histoscope.cases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.histoscope.security.Roles;
+import org.histoscope.testsupport.ActingAs;
+import org.histoscope.testsupport.RealRows;
+import org.histoscope.testsupport.SpiedJobContext;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The record of a prediction job on a real PostgreSQL with the real model: inference outside any transaction, one
+ * result per job even when a stalled and a revived execution both finish, late results for signed-out cases,
+ * foreign keys, and a RUNNING job whose instance stopped heart-beating shown as interrupted.
+ */
+class PredictionJobIntegrityTest extends SpiedJobContext {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(90);
+
+    @Autowired
+    CaseService cases;
+    @Autowired
+    CaseImageService images;
+    @Autowired
+    PredictionJobService jobs;
+    @Autowired
+    PredictionJobExecutor executor;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    TransactionTemplate transactions;
+
+    long newCase(String accession) {
+        return ActingAs.user("patty", () -> {
+            PatientSummary patient = cases.createPatient(new PatientForm("MRN-" + accession, "Integrity Patient",
+                    LocalDate.of(1950, 1, 1), Sex.FEMALE));
+            return cases.createCase(new CaseForm(accession, patient.id(), "Breast core", null, null, null)).id();
+        }, Roles.PATHOLOGIST);
+    }
+
+    /** A real upload whose first job has run to its result. */
+    UploadOutcome uploadAndWait(long caseId, String resource) throws Exception {
+        byte[] content = new ClassPathResource(resource).getContentAsByteArray();
+        UploadOutcome outcome = ActingAs.user("patty", () -> {
+            try (InputStream in = new ByteArrayInputStream(content)) {
+                return images.upload(caseId, "patch.png", in);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, Roles.PATHOLOGIST);
+        assertThat(outcome.result()).isEqualTo(UploadOutcome.Result.STORED);
+        await("the upload's job to finish", () -> job(outcome.job().id(), caseId).status() == JobStatus.DONE);
+        return outcome;
+    }
+
+    JobSummary job(long jobId, long caseId) {
+        return ActingAs.user("patty", () -> jobs.jobsForCase(caseId), Roles.PATHOLOGIST).stream()
+                .filter(j -> j.id() == jobId).findFirst().orElseThrow();
+    }
+
+    long count(String sql, Object... args) {
+        return jdbc.queryForObject(sql, Long.class, args);
+    }
+
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(TIMEOUT);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("Timed out waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void inferenceRunsOutsideAnyTransactionAndTheResultIsStoredWithItsAuditEvents() throws Exception {
+        List<Boolean> inTransaction = new CopyOnWriteArrayList<>();
+        doAnswer(call -> {
+            inTransaction.add(TransactionSynchronizationManager.isActualTransactionActive());
+            return call.callRealMethod();
+        }).when(inference).predict(any(), any(), any());
+        long caseId = newCase("JI-1");
+        UploadOutcome outcome = uploadAndWait(caseId, "journeys/idc-9290-class1.png");
+
+        assertThat(inTransaction).isNotEmpty().containsOnly(false);
+        JobSummary done = job(outcome.job().id(), caseId);
+        assertThat(count("SELECT count(*) FROM audit_event WHERE action = 'PREDICTION_STORED' AND target_id = ?",
+                String.valueOf(done.predictionId()))).isOne();
+        assertThat(count("SELECT count(*) FROM audit_event WHERE action = 'PREDICTION_COMPLETED' AND target_id = ?",
+                String.valueOf(done.id()))).isOne();
+    }
+
+    @Test
+    void aStalledExecutionThatFinishesAfterItsRevivalStoresNothing() throws Exception {
+        long caseId = newCase("JI-2");
+        long imageId = uploadAndWait(caseId, "journeys/idc-9290-class0.png").image().id();
+        long predictionsBefore = count("SELECT count(*) FROM prediction WHERE image_id = ?", imageId);
+        long queueBefore = count("SELECT count(*) FROM review_queue_item WHERE image_id = ?", imageId);
+        long jobId = RealRows.job(jdbc, caseId, imageId, "QUEUED");
+
+        CountDownLatch stalled = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        doAnswer(call -> {
+            if (Thread.currentThread().getName().equals("stalled-original")) {
+                stalled.countDown();
+                release.await(60, TimeUnit.SECONDS);
+            }
+            return call.callRealMethod();
+        }).when(inference).predict(any(), any(), any());
+        Thread original = new Thread(() -> executor.run(jobId), "stalled-original");
+        original.start();
+        assertThat(stalled.await(30, TimeUnit.SECONDS)).isTrue();
+
+        executor.run(jobId); // db-scheduler's revival of the execution whose heartbeat it found stale
+        JobSummary revived = job(jobId, caseId);
+        assertThat(revived.status()).isEqualTo(JobStatus.DONE);
+        release.countDown();
+        original.join(60_000);
+
+        assertThat(count("SELECT count(*) FROM prediction WHERE image_id = ?", imageId)).isEqualTo(predictionsBefore + 1);
+        assertThat(count("SELECT count(*) FROM review_queue_item WHERE image_id = ?", imageId)).isEqualTo(queueBefore + 1);
+        JobSummary after = job(jobId, caseId);
+        assertThat(after.status()).isEqualTo(JobStatus.DONE);
+        assertThat(after.predictionId()).isEqualTo(revived.predictionId());
+        assertThat(after.attempts()).isEqualTo(revived.attempts());
+    }
+
+    @Test
+    void theDatabaseRefusesASecondResultForOneJob() throws Exception {
+        long caseId = newCase("JI-3");
+        UploadOutcome outcome = uploadAndWait(caseId, "journeys/idc-9290-class1.png");
+        long predictionId = job(outcome.job().id(), caseId).predictionId();
+        assertThatThrownBy(() -> jdbc.update("""
+                INSERT INTO prediction (case_id, image_id, job_id, probability, class_probabilities, threshold, label,
+                    positive, model_id, model_version, device, mode, decode_ms, infer_ms, created_by, created_at)
+                SELECT case_id, image_id, job_id, probability, class_probabilities, threshold, label, positive,
+                    model_id, model_version, device, mode, decode_ms, infer_ms, created_by, now()
+                FROM prediction WHERE id = ?""", predictionId)).hasMessageContaining("prediction_one_per_job");
+    }
+
+    @Test
+    void predictionsAndJobsReferToRealCasesImagesAndPredictions() {
+        long caseId = RealRows.patientCase(jdbc, "JI-4");
+        long imageId = RealRows.image(jdbc, caseId, "real.png");
+        long jobId = RealRows.job(jdbc, caseId, imageId, "QUEUED");
+        String insert = """
+                INSERT INTO prediction (case_id, image_id, job_id, probability, class_probabilities, threshold, label,
+                    positive, model_id, model_version, device, mode, decode_ms, infer_ms, created_by, created_at)
+                VALUES (?, ?, ?, 0.5, '{}'::jsonb, 0.5, 'x', FALSE, 'm', '1', 'cpu', 'PATCH', 1, 1, 'patty', now())""";
+        assertThatThrownBy(() -> jdbc.update(insert, 987_654_321L, imageId, jobId)).hasMessageContaining("prediction_case_fk");
+        assertThatThrownBy(() -> jdbc.update(insert, caseId, 987_654_321L, jobId)).hasMessageContaining("prediction_image_fk");
+        assertThatThrownBy(() -> jdbc.update(insert, caseId, imageId, 987_654_321L)).hasMessageContaining("prediction_job_fk");
+        assertThatThrownBy(() -> jdbc.update("UPDATE prediction_job SET prediction_id = 987654321 WHERE id = ?", jobId))
+                .hasMessageContaining("prediction_job_prediction_fk");
+        assertThat(jdbc.update(insert, caseId, imageId, jobId)).isOne();
+    }
+
+    @Test
+    void aResultForACaseSignedOutMeanwhileIsKeptFlaggedAndDoesNotReopenTheCase() throws Exception {
+        long caseId = newCase("JI-5");
+        long imageId = uploadAndWait(caseId, "journeys/idc-9290-class1.png").image().id();
+        // a case signed out while a job was still queued (allowed before sign-out checked the jobs)
+        long jobId = RealRows.job(jdbc, caseId, imageId, "QUEUED");
+        jdbc.update("UPDATE patient_case SET status = 'SIGNED_OUT' WHERE id = ?", caseId);
+
+        executor.run(jobId);
+
+        JobSummary done = job(jobId, caseId);
+        assertThat(done.status()).isEqualTo(JobStatus.DONE);
+        assertThat(done.predictionId()).isNotNull();
+        assertThat(jdbc.queryForObject("SELECT arrived_after_sign_out FROM review_queue_item WHERE prediction_id = ?",
+                Boolean.class, done.predictionId())).isTrue();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM review_queue_item WHERE case_id = ? AND arrived_after_sign_out",
+                Long.class, caseId)).isOne();
+        assertThat(ActingAs.user("patty", () -> cases.findCase(caseId), Roles.PATHOLOGIST).orElseThrow().status())
+                .isEqualTo(CaseStatus.SIGNED_OUT);
+        assertThat(count("SELECT count(*) FROM audit_event WHERE action = 'PREDICTION_ARRIVED_AFTER_SIGN_OUT' AND case_id = ?",
+                caseId)).isOne();
+    }
+
+    @Test
+    void aRunningJobWhoseInstanceStoppedHeartBeatingIsShownAsInterrupted() {
+        long caseId = RealRows.patientCase(jdbc, "JI-6");
+        long imageId = RealRows.image(jdbc, caseId, "slide.tif");
+        long staleJob = RealRows.job(jdbc, caseId, imageId, "RUNNING");
+        long liveJob = RealRows.job(jdbc, caseId, imageId, "RUNNING");
+        // uncommitted, so that db-scheduler does not revive the stale execution while we look
+        transactions.executeWithoutResult(tx -> {
+            String execution = """
+                    INSERT INTO scheduled_tasks (task_name, task_instance, task_data, execution_time, picked, picked_by,
+                                                 last_heartbeat, version)
+                    VALUES ('prediction', ?, NULL, now(), TRUE, 'some-instance', now() - make_interval(secs => ?), 1)""";
+            jdbc.update(execution, "job-" + staleJob + "-attempt-1", 3600);
+            jdbc.update(execution, "job-" + liveJob + "-attempt-1", 0);
+            List<JobSummary> shown = ActingAs.user("patty", () -> jobs.jobsForCase(caseId), Roles.PATHOLOGIST);
+            assertThat(shown).filteredOn(j -> j.id() == staleJob).singleElement()
+                    .satisfies(j -> assertThat(j.interrupted()).isTrue());
+            assertThat(shown).filteredOn(j -> j.id() == liveJob).singleElement()
+                    .satisfies(j -> assertThat(j.interrupted()).isFalse());
+            assertThat(CaseBadges.job(shown.stream().filter(j -> j.id() == staleJob).findFirst().orElseThrow()).getText())
+                    .isEqualTo("Interrupted, will be retried");
+            tx.setRollbackOnly();
+        });
+    }
+}
