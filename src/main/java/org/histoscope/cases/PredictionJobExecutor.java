@@ -66,7 +66,7 @@ class PredictionJobExecutor {
             transaction.executeWithoutResult(status -> predictAndFinish(jobId, started));
         } catch (RuntimeException e) {
             String reason = userReadable(e);
-            log.warn("Prediction job {} failed: {}", jobId, reason, e);
+            logFailure(jobId, reason, e);
             transaction.executeWithoutResult(status -> fail(jobId, reason));
         }
     }
@@ -119,6 +119,21 @@ class PredictionJobExecutor {
 
     private JobSummary summaryOf(PredictionJob job) {
         return job.toSummary(images.findById(job.getImageId()).map(CaseImage::getOriginalFilename).orElse(null));
+    }
+
+    /**
+     * A refused image or an image without tissue is an expected answer about the input: one line, no stack trace.
+     * Model problems are the administrators' to fix: a warning, still without a trace. Anything else is a fault.
+     */
+    private static void logFailure(long jobId, String reason, RuntimeException e) {
+        if (e instanceof ImageRejectedException
+                || e instanceof PredictionFailedException p && p.isAboutTheImage()) {
+            log.info("Prediction job {} refused its image: {}", jobId, reason);
+        } else if (e instanceof PredictionFailedException) {
+            log.warn("Prediction job {} failed: {}", jobId, reason);
+        } else {
+            log.warn("Prediction job {} failed: {}", jobId, reason, e);
+        }
     }
 
     /** Image and model problems carry messages written for users; anything else is summarised. */

@@ -22,13 +22,25 @@ import java.util.Map;
  *                           per tile, transparent for background); null for patches
  * @param explanationPng     patches: RGBA PNG occlusion-sensitivity overlay at the patch's size; null otherwise
  *                           (or when explanation was not computed)
+ * @param tileGrid           whole images: every tile's probability exactly as computed, with its geometry; null for
+ *                           patches
  */
 public record PredictionOutcome(double probability, Map<String, Double> classProbabilities, double threshold,
                                 String label, boolean positive, String modelId, String modelVersion,
                                 String device, PredictionMode mode, long decodeMillis, long inferMillis,
-                                TileStatistics tileStatistics, byte[] heatmapPng, byte[] explanationPng) {
+                                TileStatistics tileStatistics, byte[] heatmapPng, byte[] explanationPng,
+                                TileGrid tileGrid) {
 
     public PredictionOutcome {
         classProbabilities = Map.copyOf(classProbabilities);
+    }
+
+    /** An outcome without a tile grid (patches). */
+    public PredictionOutcome(double probability, Map<String, Double> classProbabilities, double threshold,
+                             String label, boolean positive, String modelId, String modelVersion, String device,
+                             PredictionMode mode, long decodeMillis, long inferMillis, TileStatistics tileStatistics,
+                             byte[] heatmapPng, byte[] explanationPng) {
+        this(probability, classProbabilities, threshold, label, positive, modelId, modelVersion, device, mode,
+                decodeMillis, inferMillis, tileStatistics, heatmapPng, explanationPng, null);
     }
 }

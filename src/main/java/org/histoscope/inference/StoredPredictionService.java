@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import jakarta.annotation.security.RolesAllowed;
 import org.histoscope.audit.AuditService;
+import org.histoscope.security.Roles;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -22,14 +24,16 @@ public class StoredPredictionService implements PredictionService {
 
     private final InferenceService inference;
     private final PredictionRepository predictions;
+    private final TileGridRepository tileGrids;
     private final AuditService audit;
     private final TransactionTemplate transactions;
     private final Clock clock = Clock.systemUTC();
 
-    StoredPredictionService(InferenceService inference, PredictionRepository predictions, AuditService audit,
-                            TransactionTemplate transactions) {
+    StoredPredictionService(InferenceService inference, PredictionRepository predictions, TileGridRepository tileGrids,
+                            AuditService audit, TransactionTemplate transactions) {
         this.inference = inference;
         this.predictions = predictions;
+        this.tileGrids = tileGrids;
         this.audit = audit;
         this.transactions = transactions;
     }
@@ -44,6 +48,9 @@ public class StoredPredictionService implements PredictionService {
         return transactions.execute(status -> {
             PredictionEntity entity = toEntity(caseId, imageId, outcome, requestedBy);
             predictions.saveAndFlush(entity);
+            if (outcome.tileGrid() != null) {
+                tileGrids.save(TileGridEntity.of(entity.id, outcome.tileGrid()));
+            }
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("imageId", imageId);
             details.put("requestedBy", requestedBy);
@@ -98,6 +105,13 @@ public class StoredPredictionService implements PredictionService {
     @Transactional(readOnly = true)
     public Optional<byte[]> heatmapPng(long predictionId) {
         return predictions.heatmap(predictionId);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
+    public Optional<TileGrid> tileGrid(long predictionId) {
+        return tileGrids.findById(predictionId).map(TileGridEntity::toGrid);
     }
 
     @Override
