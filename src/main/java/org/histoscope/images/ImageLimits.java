@@ -1,6 +1,7 @@
 package org.histoscope.images;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * Limits on what an untrusted image may cost. The first ones are checked from the header before any pixel is
@@ -11,9 +12,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxSide               largest accepted width or height (default 60000)
  * @param maxFullDecodePixels   images up to this many pixels may be decoded in one piece (default 40 megapixels,
  *                              160 MB as RGB); larger ones are only read region by region
- * @param maxCompressionRatio   most decoded bytes per file byte (default 250): scans, even with much white glass,
- *                              compress far less (JPEG and LZW slides about 5-50 : 1), while decompression bombs and
- *                              blank canvases reach 1000 : 1 and more
+ * @param maxCompressionRatio   most decoded bytes per file byte (default 100): scans, even with much white glass,
+ *                              compress far less (lossless slides 2-5 : 1, JPEG slides about 10-50 : 1, as the
+ *                              scanner's noise never compresses away), while decompression bombs and blank canvases
+ *                              reach 200 : 1 (fastest Deflate) to 1000 : 1 and more
  * @param compressionCheckFromBytes the ratio is only checked for images that decode to more than this (default
  *                              256 MiB), so that small synthetic images of uniform colour stay usable
  * @param maxDecodeUnitBytes    heap-safe cap: the largest block (TIFF strip or tile, progressive JPEG coefficients)
@@ -30,12 +32,13 @@ public record ImageLimits(Long maxFileBytes, Long maxPixels, Integer maxSide, Lo
 
     private static final long MIB = 1024L * 1024;
 
+    @ConstructorBinding
     public ImageLimits {
         maxFileBytes = maxFileBytes == null ? 2L * 1024 * MIB : maxFileBytes;
         maxPixels = maxPixels == null ? 1_500_000_000L : maxPixels;
         maxSide = maxSide == null ? 60_000 : maxSide;
         maxFullDecodePixels = maxFullDecodePixels == null ? 40_000_000L : maxFullDecodePixels;
-        maxCompressionRatio = maxCompressionRatio == null ? 250.0 : maxCompressionRatio;
+        maxCompressionRatio = maxCompressionRatio == null ? 100.0 : maxCompressionRatio;
         compressionCheckFromBytes = compressionCheckFromBytes == null ? 256 * MIB : compressionCheckFromBytes;
         maxDecodeUnitBytes = maxDecodeUnitBytes == null
                 ? Math.min(512 * MIB, Runtime.getRuntime().maxMemory() / 8) : maxDecodeUnitBytes;

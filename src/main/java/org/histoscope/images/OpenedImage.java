@@ -34,6 +34,8 @@ final class OpenedImage implements RegionReader {
     /** Width and height of every page (TIFF pyramids), for previews from a smaller level. */
     private final int[][] pageSizes;
     private final DecodeCost cost;
+    /** Warnings the decoder gave; JPEG decoders report corrupt entropy-coded data only this way. */
+    private int decodeWarnings;
     /** Decoded bytes spent so far through this opened image, counted against the decode budget. */
     private long decodedBytes;
 
@@ -93,7 +95,9 @@ final class OpenedImage implements RegionReader {
             for (int p = 0; p < pages; p++) {
                 sizes[p] = new int[] {reader.getWidth(p), reader.getHeight(p)};
             }
-            return new OpenedImage(stream, reader, info, limits, sizes, cost);
+            OpenedImage opened = new OpenedImage(stream, reader, info, limits, sizes, cost);
+            reader.addIIOReadWarningListener((source, warning) -> opened.decodeWarnings++);
+            return opened;
         } catch (ImageRejectedException e) {
             closeQuietly(stream, reader);
             throw e;
@@ -221,8 +225,16 @@ final class OpenedImage implements RegionReader {
             ImageReadParam param = reader.getDefaultReadParam();
             param.setSourceRegion(region);
             param.setSourceSubsampling(subsampling, subsampling, 0, 0);
+            int warningsBefore = decodeWarnings;
             BufferedImage decoded = reader.read(info.pageIndex(), param);
+            if (info.format() == ImageFormat.JPEG && decodeWarnings > warningsBefore) {
+                // the decoder filled what it could not read with grey: a prediction on it would be meaningless
+                throw new ImageRejectedException(CORRUPT,
+                        "The JPEG image is damaged: part of its pixel data is corrupt and could not be decoded.");
+            }
             return RgbConversion.toRgb(decoded);
+        } catch (ImageRejectedException e) {
+            throw e;
         } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
             throw new ImageRejectedException(CORRUPT,
                     "The " + info.format() + " image is damaged: its pixel data could not be decoded.", e);

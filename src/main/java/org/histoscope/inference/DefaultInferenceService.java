@@ -141,7 +141,7 @@ public class DefaultInferenceService implements InferenceService {
         if (statistics.tissueTiles() == 0) {
             throw new PredictionFailedException(PredictionFailedException.Reason.NO_TISSUE, String.format(
                     java.util.Locale.ROOT, "No tissue found: none of the %,d tiles of %d x %d pixels looks like"
-                            + " stained tissue (all are glass, black, one flat colour or ink), so no prediction was"
+                            + " stained tissue (all are white glass, black or ink), so no prediction was"
                             + " made. Check that the right image was uploaded and that it is an H&E slide.",
                     statistics.tilesTotal(), tileSide, tileSide));
         }

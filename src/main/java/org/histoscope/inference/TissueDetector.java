@@ -8,8 +8,7 @@ import java.awt.image.DataBufferInt;
  * tissue is pink to purple: neither white nor black, and not a pure ink colour. A pixel counts as tissue when it is
  * not near black (max channel at least 40 of 255), not a fully saturated ink colour (HSV saturation,
  * (max - min) / max, at most 0.92), and coloured (saturation at least 0.10) or darker than glass (max channel below
- * 200). A tile is tissue when at least {@code minFraction} of its pixels inside the image are tissue and it is not
- * perfectly flat (tissue has texture; a canvas of one colour has none).
+ * 200). A tile is tissue when at least {@code minFraction} of its pixels inside the image are tissue.
  */
 public final class TissueDetector {
 
@@ -17,8 +16,6 @@ public final class TissueDetector {
     static final double MAX_SATURATION = 0.92;
     static final int DARK_BELOW = 200;
     static final int BLACK_BELOW = 40;
-    /** A tile whose brightness varies by less than this (of 255) is one flat colour. */
-    static final int MIN_TEXTURE = 4;
 
     private final double minFraction;
 
@@ -34,21 +31,15 @@ public final class TissueDetector {
         int x1 = Math.min(imageWidth, left + width);
         int y1 = Math.min(image.getHeight(), top + height);
         int tissue = 0;
-        int darkest = 255;
-        int brightest = 0;
         for (int y = y0; y < y1; y++) {
             for (int x = x0; x < x1; x++) {
-                int rgb = pixels[y * imageWidth + x];
-                if (isTissuePixel(rgb)) {
+                if (isTissuePixel(pixels[y * imageWidth + x])) {
                     tissue++;
-                    int brightness = brightness(rgb);
-                    darkest = Math.min(darkest, brightness);
-                    brightest = Math.max(brightest, brightness);
                 }
             }
         }
         // Padding outside the image counts as background: compare against the full tile area
-        return tissue > 0 && tissue >= minFraction * width * height && brightest - darkest >= MIN_TEXTURE;
+        return tissue > 0 && tissue >= minFraction * width * height;
     }
 
     /** Fraction of the region's pixels that look like tissue, for images too small to tile. */
@@ -73,9 +64,5 @@ public final class TissueDetector {
             return false;
         }
         return max < DARK_BELOW || max - min >= MIN_SATURATION * max;
-    }
-
-    private static int brightness(int rgb) {
-        return (((rgb >> 16) & 0xFF) * 299 + ((rgb >> 8) & 0xFF) * 587 + (rgb & 0xFF) * 114) / 1000;
     }
 }

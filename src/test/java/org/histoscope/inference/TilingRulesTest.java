@@ -68,6 +68,29 @@ class TilingRulesTest {
         assertThat(detector.isTissue(image, 90, 0, 50, 50)).isFalse();
     }
 
+    /** H&E tissue is neither white nor black: black margins and pure ink are not tissue. */
+    @Test
+    void blackSaturatedInkAndFlatTilesAreNotTissue() {
+        TissueDetector detector = new TissueDetector(0.25);
+        assertThat(detector.isTissue(filled(0x000000), 0, 0, 50, 50)).as("black").isFalse();
+        assertThat(detector.isTissue(filled(0x141018), 0, 0, 50, 50)).as("near black").isFalse();
+        assertThat(detector.isTissue(filled(0x00C800), 0, 0, 50, 50)).as("green ink").isFalse();
+        assertThat(detector.isTissue(filled(0x1020F0), 0, 0, 50, 50)).as("blue marker").isFalse();
+        assertThat(detector.isTissue(filled(0xC86EB4), 0, 0, 50, 50)).as("eosin pink").isTrue();
+        assertThat(detector.isTissue(filled(0x5A3C8C), 0, 0, 50, 50)).as("haematoxylin purple").isTrue();
+        assertThat(detector.tissueFraction(filled(0xFFFFFF))).isZero();
+    }
+
+    private static BufferedImage filled(int rgb) {
+        BufferedImage image = new BufferedImage(50, 50, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 50; y++) {
+            for (int x = 0; x < 50; x++) {
+                image.setRGB(x, y, rgb);
+            }
+        }
+        return image;
+    }
+
     /**
      * An image enlarged 2x by pixel duplication and tagged with half the model's microns per pixel is tiled in
      * 100-pixel tiles averaged back to exactly the original pixels: the same probabilities as the original.
