@@ -34,6 +34,8 @@ final class OpenedImage implements RegionReader {
     /** Width and height of every page (TIFF pyramids), for previews from a smaller level. */
     private final int[][] pageSizes;
     private final DecodeCost cost;
+    /** TIFF only: compression and sample layout, named in messages about pixels that do not decode. */
+    private String layout;
     /** Warnings the decoder gave; JPEG decoders report corrupt entropy-coded data only this way. */
     private int decodeWarnings;
     /** Decoded bytes spent so far through this opened image, counted against the decode budget. */
@@ -96,6 +98,7 @@ final class OpenedImage implements RegionReader {
                 sizes[p] = new int[] {reader.getWidth(p), reader.getHeight(p)};
             }
             OpenedImage opened = new OpenedImage(stream, reader, info, limits, sizes, cost);
+            opened.layout = facts == null ? null : facts.describeLayout();
             reader.addIIOReadWarningListener((source, warning) -> opened.decodeWarnings++);
             return opened;
         } catch (ImageRejectedException e) {
@@ -236,8 +239,9 @@ final class OpenedImage implements RegionReader {
         } catch (ImageRejectedException e) {
             throw e;
         } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
-            throw new ImageRejectedException(CORRUPT,
-                    "The " + info.format() + " image is damaged: its pixel data could not be decoded.", e);
+            throw new ImageRejectedException(CORRUPT, "The " + info.format() + " image is damaged"
+                    + (layout == null ? "" : " or stores its pixels in a way that is not supported (" + layout + ")")
+                    + ": its pixel data could not be decoded.", e);
         }
     }
 

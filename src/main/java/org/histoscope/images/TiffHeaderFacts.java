@@ -61,6 +61,29 @@ final class TiffHeaderFacts {
         }
     }
 
+    /** For messages: "Deflate compression, 3 samples of 64 bits (unsigned integer)". */
+    String describeLayout() {
+        List<Double> bits = values(258);
+        List<Double> samples = values(277);
+        List<Double> format = values(339);
+        int code = compression();
+        String compression = switch (code) {
+            case 1 -> "no compression";
+            case 5 -> "LZW compression";
+            case 7 -> "JPEG compression";
+            case 8, 32946 -> "Deflate compression";
+            case 32773 -> "PackBits compression";
+            default -> "compression scheme " + code;
+        };
+        String sampleFormat = format.isEmpty() ? "" : switch (format.get(0).intValue()) {
+            case 2 -> " (signed integer)";
+            case 3 -> " (floating point)";
+            default -> "";
+        };
+        return compression + ", " + (samples.isEmpty() ? 1 : samples.get(0).intValue()) + " sample(s) of "
+                + (bits.isEmpty() ? 1 : bits.get(0).intValue()) + " bits" + sampleFormat;
+    }
+
     /** Compression scheme (1 = none); 1 when the tag is missing, as the specification says. */
     int compression() {
         List<Double> value = values(COMPRESSION);

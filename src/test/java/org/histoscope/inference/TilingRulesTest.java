@@ -92,6 +92,27 @@ class TilingRulesTest {
     }
 
     /**
+     * A whole-image run plans its band reads first: a layout whose bands would cost more than the image's decode
+     * budget is refused before any pixel is decoded (a PNG is decoded from the top for every band).
+     */
+    @Test
+    void aWholeImageRunThatWouldExceedTheDecodeBudgetIsRefusedBeforeDecoding() {
+        SafeImageInspector budgeted = new SafeImageInspector(new org.histoscope.images.ImageLimits(null, null, null,
+                100_000L).withCosts(null, null, null, 10_000_000L));
+        LoadedModel model = engine.load(TINY, TestModels.tinyPackage().resolve(ModelCards.MODEL_FILE), TINY.sha256());
+        java.util.List<Double> progress = new java.util.ArrayList<>();
+        try (RegionReader reader = budgeted.open(StoredPredictionTest.image("slide/idc-8984-region.png"))) {
+            var predictor = new WholeImagePredictor(model, engine.settings(), 100_000L);
+            var e = org.assertj.core.api.Assertions.catchThrowableOfType(() -> predictor.run(reader, 50, progress::add),
+                    org.histoscope.images.ImageRejectedException.class);
+            assertThat(e.reason()).isEqualTo(org.histoscope.images.ImageRejectedException.Reason.TOO_COSTLY_TO_DECODE);
+            assertThat(e.getMessage()).contains("2,000 x 1,300").contains("tiled TIFF");
+            assertThat(reader.decodeBudgetLeft()).isEqualTo(10_000_000L);
+        }
+        assertThat(progress).isEmpty();
+    }
+
+    /**
      * An image enlarged 2x by pixel duplication and tagged with half the model's microns per pixel is tiled in
      * 100-pixel tiles averaged back to exactly the original pixels: the same probabilities as the original.
      */
