@@ -80,7 +80,7 @@ public class CaseImageService {
             }
             ImageInfo inspected;
             try {
-                inspected = inspector.inspect(received.tempFile());
+                inspected = inspector.inspectAndProbe(received.tempFile());
             } catch (ImageRejectedException e) {
                 return reject(caseId, name, e.userMessage());
             }
@@ -184,10 +184,16 @@ public class CaseImageService {
                 : null;
     }
 
-    /** Keeps only the last path segment and printable characters of a client-supplied name. */
+    /**
+     * Keeps only the last path segment of a client-supplied name, without control characters and without invisible
+     * format characters: bidirectional overrides (U+202E shows {@code fdp.tif} as {@code fit.pdf}), isolates,
+     * zero-width characters, line separators, lone surrogates and unassigned code points.
+     */
     static String safeName(String fileName) {
         String name = fileName == null ? "" : fileName.replace('\\', '/');
-        name = name.substring(name.lastIndexOf('/') + 1).replaceAll("[\\p{Cntrl}]", "").strip();
+        name = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFC);
+        name = name.substring(name.lastIndexOf('/') + 1).replaceAll("[\\p{Cc}\\p{Cf}\\p{Cs}\\p{Cn}\\p{Zl}\\p{Zp}]", "")
+                .strip();
         if (name.isEmpty()) {
             name = "unnamed";
         }

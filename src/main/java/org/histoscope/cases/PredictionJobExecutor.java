@@ -80,8 +80,13 @@ class PredictionJobExecutor {
             outcome = inference.predict(original, new PredictionRequest(PredictionMode.AUTO, null, attempt.modelId()),
                     new ProgressReporter(attempt)::report);
         } catch (ImageRejectedException | PredictionFailedException e) {
-            // expected refusals carry messages written for users; no stack trace needed
-            log.info("Prediction job {} (attempt {}) failed: {}", jobId, attempt.number(), e.getMessage());
+            // expected refusals carry messages written for users; no stack trace needed. A refused image or one
+            // without tissue is an answer about the input; model problems are the administrators' to fix.
+            if (e instanceof ImageRejectedException || e instanceof PredictionFailedException p && p.isAboutTheImage()) {
+                log.info("Prediction job {} (attempt {}) refused its image: {}", jobId, attempt.number(), e.getMessage());
+            } else {
+                log.warn("Prediction job {} (attempt {}) failed: {}", jobId, attempt.number(), e.getMessage());
+            }
             failIfCurrent(attempt, e.getMessage());
             return;
         } catch (RuntimeException e) {

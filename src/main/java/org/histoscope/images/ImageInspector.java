@@ -16,6 +16,14 @@ public interface ImageInspector {
     ImageInfo inspect(Path file);
 
     /**
+     * As {@link #inspect}, and proves with the same limits that the pixels a prediction will need decode: the top
+     * and bottom bands of full-resolution rows (the whole image when it is small), the preview level of a
+     * multi-page TIFF, and that reading the whole image band by band fits the decode budget. For the door of an
+     * upload, so that a file which cannot be analysed is refused before anything is stored.
+     */
+    ImageInfo inspectAndProbe(Path file);
+
+    /**
      * Decodes a region of the used page (see {@link ImageInfo#pageIndex()}) as an 8-bit sRGB image
      * ({@code TYPE_INT_RGB}; as the training pipeline's PIL {@code convert("RGB")}: alpha dropped,
      * grey and palette expanded, 16-bit scaled to 8 bits).

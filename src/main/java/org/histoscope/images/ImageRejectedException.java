@@ -21,7 +21,12 @@ public class ImageRejectedException extends RuntimeException {
         /** Zero, negative or absurd dimensions (e.g. one side over the configured maximum side). */
         BAD_DIMENSIONS,
         /** The file could not be read from storage. */
-        UNREADABLE
+        UNREADABLE,
+        /**
+         * Decoding would cost more than allowed: it expands far more than real scans do (decompression bomb), it
+         * stores pixels in blocks too large to hold in memory, or it would use up the decoding budget of one image.
+         */
+        TOO_COSTLY_TO_DECODE
     }
 
     private final Reason reason;

@@ -2,6 +2,7 @@ package org.histoscope.images;
 
 import static org.histoscope.images.ImageRejectedException.Reason.BAD_DIMENSIONS;
 import static org.histoscope.images.ImageRejectedException.Reason.CORRUPT;
+import static org.histoscope.images.ImageRejectedException.Reason.TOO_COSTLY_TO_DECODE;
 import static org.histoscope.images.ImageRejectedException.Reason.TOO_MANY_PIXELS;
 import static org.histoscope.images.ImageRejectedException.Reason.UNSUPPORTED_FORMAT;
 
@@ -24,7 +25,7 @@ import javax.imageio.stream.ImageInputStream;
 final class OpenedImage implements RegionReader {
 
     /** A TIFF with more pages than this is refused rather than walked (IFD chains can be made endless). */
-    private static final int MAX_PAGES = 256;
+    static final int MAX_PAGES = 256;
 
     private final ImageInputStream stream;
     private final ImageReader reader;
@@ -32,14 +33,22 @@ final class OpenedImage implements RegionReader {
     private final ImageLimits limits;
     /** Width and height of every page (TIFF pyramids), for previews from a smaller level. */
     private final int[][] pageSizes;
+    private final DecodeCost cost;
+    /** TIFF only: compression and sample layout, named in messages about pixels that do not decode. */
+    private String layout;
+    /** Warnings the decoder gave; JPEG decoders report corrupt entropy-coded data only this way. */
+    private int decodeWarnings;
+    /** Decoded bytes spent so far through this opened image, counted against the decode budget. */
+    private long decodedBytes;
 
     private OpenedImage(ImageInputStream stream, ImageReader reader, ImageInfo info, ImageLimits limits,
-                        int[][] pageSizes) {
+                        int[][] pageSizes, DecodeCost cost) {
         this.stream = stream;
         this.reader = reader;
         this.info = info;
         this.limits = limits;
         this.pageSizes = pageSizes;
+        this.cost = cost;
     }
 
     static OpenedImage open(Path file, ImageFormat format, long fileSize, ImageLimits limits) {
@@ -74,18 +83,24 @@ final class OpenedImage implements RegionReader {
             int bits = type.getSampleModel().getSampleSize(0);
             int samples = type.getSampleModel().getNumBands();
             OptionalDouble microns = OptionalDouble.empty();
+            TiffHeaderFacts facts = null;
             if (format == ImageFormat.TIFF) {
                 IIOMetadata metadata = reader.getImageMetadata(page);
-                TiffHeaderFacts facts = TiffHeaderFacts.of(metadata);
+                facts = TiffHeaderFacts.of(metadata);
                 facts.checkDataWithin(fileSize);
                 microns = facts.micronsPerPixel();
             }
+            DecodeCost cost = DecodeCost.of(format, width, height, bits, samples, facts);
+            cost.checkHeader(format, fileSize, limits);
             ImageInfo info = new ImageInfo(format, width, height, pages, page, bits, samples, microns, fileSize);
             int[][] sizes = new int[pages][];
             for (int p = 0; p < pages; p++) {
                 sizes[p] = new int[] {reader.getWidth(p), reader.getHeight(p)};
             }
-            return new OpenedImage(stream, reader, info, limits, sizes);
+            OpenedImage opened = new OpenedImage(stream, reader, info, limits, sizes, cost);
+            opened.layout = facts == null ? null : facts.describeLayout();
+            reader.addIIOReadWarningListener((source, warning) -> opened.decodeWarnings++);
+            return opened;
         } catch (ImageRejectedException e) {
             closeQuietly(stream, reader);
             throw e;
@@ -208,15 +223,25 @@ final class OpenedImage implements RegionReader {
                     "A region of %,d pixels was requested; at most %,d are decoded at once.",
                     outputPixels, limits.maxFullDecodePixels()));
         }
+        charge(cost.of(region));
         try {
             ImageReadParam param = reader.getDefaultReadParam();
             param.setSourceRegion(region);
             param.setSourceSubsampling(subsampling, subsampling, 0, 0);
+            int warningsBefore = decodeWarnings;
             BufferedImage decoded = reader.read(info.pageIndex(), param);
+            if (info.format() == ImageFormat.JPEG && decodeWarnings > warningsBefore) {
+                // the decoder filled what it could not read with grey: a prediction on it would be meaningless
+                throw new ImageRejectedException(CORRUPT,
+                        "The JPEG image is damaged: part of its pixel data is corrupt and could not be decoded.");
+            }
             return RgbConversion.toRgb(decoded);
+        } catch (ImageRejectedException e) {
+            throw e;
         } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
-            throw new ImageRejectedException(CORRUPT,
-                    "The " + info.format() + " image is damaged: its pixel data could not be decoded.", e);
+            throw new ImageRejectedException(CORRUPT, "The " + info.format() + " image is damaged"
+                    + (layout == null ? "" : " or stores its pixels in a way that is not supported (" + layout + ")")
+                    + ": its pixel data could not be decoded.", e);
         }
     }
 
@@ -229,8 +254,10 @@ final class OpenedImage implements RegionReader {
         if (level == info.pageIndex()) {
             return readRegion(new Rectangle(0, 0, info.width(), info.height()), subsampling);
         }
+        int[] size = pageSizes[level];
+        charge((long) size[0] * size[1] * Math.max(1, info.samplesPerPixel())
+                * Math.max(1, (info.bitsPerSample() + 7) / 8));
         try {
-            int[] size = pageSizes[level];
             int levelSubsampling = Math.max(1, Math.min(size[0] / width, size[1] / height));
             ImageReadParam param = reader.getDefaultReadParam();
             param.setSourceSubsampling(levelSubsampling, levelSubsampling, 0, 0);
@@ -252,6 +279,26 @@ final class OpenedImage implements RegionReader {
             throw new ImageRejectedException(CORRUPT,
                     "The " + info.format() + " image is damaged: its pixel data could not be decoded.", e);
         }
+    }
+
+    @Override
+    public long decodeCost(Rectangle requested) {
+        Rectangle region = requested.intersection(new Rectangle(0, 0, info.width(), info.height()));
+        return region.isEmpty() ? 0 : cost.of(region);
+    }
+
+    @Override
+    public long decodeBudgetLeft() {
+        return limits.decodeBudgetBytes() - decodedBytes;
+    }
+
+    /** Counts decoding work before it is done, refusing what would exceed the budget of this opened image. */
+    private void charge(long bytes) {
+        if (bytes > decodeBudgetLeft()) {
+            throw new ImageRejectedException(TOO_COSTLY_TO_DECODE,
+                    cost.overBudget(info.format(), decodedBytes, bytes, limits.decodeBudgetBytes()));
+        }
+        decodedBytes += bytes;
     }
 
     /**

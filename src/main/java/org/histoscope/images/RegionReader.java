@@ -25,6 +25,20 @@ public interface RegionReader extends AutoCloseable {
         return readRegion(new Rectangle(0, 0, info.width(), info.height()), subsampling);
     }
 
+    /**
+     * Decoded bytes that reading {@code region} would cost, whatever the subsampling: whole compressed blocks, and for
+     * formats decoded from the top (PNG, JPEG, BMP) every row above it. Lets callers plan within
+     * {@link #decodeBudgetLeft()}.
+     */
+    default long decodeCost(Rectangle region) {
+        return (long) region.width * region.height * 4;
+    }
+
+    /** Decoded bytes this opened image may still cost before reads are refused (the decode budget of one image). */
+    default long decodeBudgetLeft() {
+        return Long.MAX_VALUE;
+    }
+
     @Override
     void close();
 }

@@ -2,6 +2,7 @@ package org.histoscope.images;
 
 import static org.histoscope.images.ImageRejectedException.Reason.CORRUPT;
 import static org.histoscope.images.ImageRejectedException.Reason.EMPTY;
+import static org.histoscope.images.ImageRejectedException.Reason.TOO_COSTLY_TO_DECODE;
 import static org.histoscope.images.ImageRejectedException.Reason.TOO_LARGE_FILE;
 import static org.histoscope.images.ImageRejectedException.Reason.UNREADABLE;
 import static org.histoscope.images.ImageRejectedException.Reason.UNSUPPORTED_FORMAT;
@@ -26,6 +27,11 @@ public class SafeImageInspector implements ImageInspector {
     private static final byte[] PNG_IEND = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xAE, 0x42, 0x60, (byte) 0x82};
     /** JPEG end-of-image is searched for this far from the end (some writers append padding). */
     private static final int JPEG_TAIL_SEARCH = 4096;
+    /**
+     * Rows decoded at the top and the bottom of the image to prove that its pixels decode. Also the height of the
+     * bands a whole-image prediction reads at a time (WholeImagePredictor's minimum band), for the cost estimate.
+     */
+    static final int PROBE_ROWS = 512;
 
     private final ImageLimits limits;
 
@@ -46,7 +52,56 @@ public class SafeImageInspector implements ImageInspector {
     }
 
     @Override
+    public ImageInfo inspectAndProbe(Path file) {
+        try (OpenedImage reader = openImage(file)) {
+            ImageInfo info = reader.info();
+            checkBandedReadFitsTheBudget(reader, info);
+            // small images are decoded whole by predictions, so they are probed whole
+            int rows = info.pixelCount() <= limits.maxFullDecodePixels() ? info.height()
+                    : (int) Math.max(1, Math.min(PROBE_ROWS, limits.maxFullDecodePixels() / info.width()));
+            reader.readRegion(new Rectangle(0, 0, info.width(), rows), 1);
+            if (info.height() > rows) {
+                reader.readRegion(new Rectangle(0, info.height() - rows, info.width(), rows), 1);
+            }
+            if (info.pages() > 1) {
+                reader.preview(PROBE_PREVIEW_SIDE);
+            }
+            return info;
+        }
+    }
+
+    private static final int PROBE_PREVIEW_SIDE = 256;
+
+    /**
+     * A whole-image prediction reads images larger than {@link ImageLimits#maxFullDecodePixels()} in bands of about
+     * {@link #PROBE_ROWS} rows; refuses files whose layout would make that cost more than one image's budget.
+     */
+    private void checkBandedReadFitsTheBudget(OpenedImage reader, ImageInfo info) {
+        long total;
+        if (info.pixelCount() <= limits.maxFullDecodePixels()) {
+            total = reader.decodeCost(new Rectangle(0, 0, info.width(), info.height()));
+        } else {
+            total = 0;
+            for (int top = 0; top < info.height(); top += PROBE_ROWS) {
+                total += reader.decodeCost(new Rectangle(0, top, info.width(), Math.min(PROBE_ROWS, info.height() - top)));
+            }
+        }
+        if (total > limits.decodeBudgetBytes()) {
+            throw new ImageRejectedException(TOO_COSTLY_TO_DECODE, String.format(java.util.Locale.ROOT,
+                    "Analysing this %,d x %,d pixel %s image part by part would decode %s, more than the %s allowed"
+                            + " for one image, because its rows can only be decoded from the top (or in very large"
+                            + " blocks). Save it as a tiled TIFF (for example 512 x 512 tiles).",
+                    info.width(), info.height(), info.format(), DecodeCost.human(total),
+                    DecodeCost.human(limits.decodeBudgetBytes())));
+        }
+    }
+
+    @Override
     public RegionReader open(Path file) {
+        return openImage(file);
+    }
+
+    private OpenedImage openImage(Path file) {
         long size = fileSize(file);
         ImageFormat format = sniffAndCheckStructure(file, size);
         return OpenedImage.open(file, format, size, limits);
@@ -116,6 +171,9 @@ public class SafeImageInspector implements ImageInspector {
             ImageFormat format = FormatSniffer.sniff(head, head.length).orElseThrow(() ->
                     new ImageRejectedException(UNSUPPORTED_FORMAT,
                             "The file is not a TIFF, PNG, JPEG or BMP image (recognised by its content, not its name)."));
+            if (format == ImageFormat.TIFF) {
+                TiffPageChain.checkNoLoop(channel, size, OpenedImage.MAX_PAGES);
+            }
             if (format == ImageFormat.PNG && !endsWith(channel, size, PNG_IEND)) {
                 throw new ImageRejectedException(CORRUPT, "The PNG file is truncated or damaged (no end marker).");
             }
@@ -159,11 +217,13 @@ public class SafeImageInspector implements ImageInspector {
             int length = ((marker[2] & 0xFF) << 8) | (marker[3] & 0xFF);
             boolean startOfFrame = code >= 0xC0 && code <= 0xCF && code != 0xC4 && code != 0xC8 && code != 0xCC;
             if (startOfFrame) {
-                byte[] frame = read(channel, position + 5, 4);
-                if (frame.length == 4) {
+                byte[] frame = read(channel, position + 5, 5);
+                if (frame.length == 5) {
                     int height = ((frame[0] & 0xFF) << 8) | (frame[1] & 0xFF);
                     int width = ((frame[2] & 0xFF) << 8) | (frame[3] & 0xFF);
                     OpenedImage.checkDimensions(width, height, limits);
+                    boolean progressive = code == 0xC2 || code == 0xC6 || code == 0xCA || code == 0xCE;
+                    checkProgressiveMemory(progressive, width, height, Math.max(1, frame[4] & 0xFF));
                 }
                 return;
             }
@@ -171,6 +231,21 @@ public class SafeImageInspector implements ImageInspector {
                 return;
             }
             position += 2 + length;
+        }
+    }
+
+    /**
+     * A progressive JPEG is refined in several passes over the whole image, so its decoder keeps the DCT coefficients
+     * of every pixel (2 bytes per sample) in memory at once, whatever region is asked for.
+     */
+    private void checkProgressiveMemory(boolean progressive, int width, int height, int components) {
+        long coefficients = (long) width * height * components * 2;
+        if (progressive && coefficients > limits.maxDecodeUnitBytes()) {
+            throw new ImageRejectedException(TOO_COSTLY_TO_DECODE, String.format(java.util.Locale.ROOT,
+                    "This %,d x %,d pixel progressive JPEG can only be decoded whole, which needs %s of memory at"
+                            + " once, more than the %s that can be decoded safely. Save it as a baseline JPEG or a"
+                            + " tiled TIFF.", width, height, DecodeCost.human(coefficients),
+                    DecodeCost.human(limits.maxDecodeUnitBytes())));
         }
     }
 

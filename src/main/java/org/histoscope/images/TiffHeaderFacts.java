@@ -18,6 +18,10 @@ final class TiffHeaderFacts {
     private static final int RESOLUTION_UNIT = 296;
     private static final int TILE_OFFSETS = 324;
     private static final int TILE_BYTE_COUNTS = 325;
+    private static final int COMPRESSION = 259;
+    private static final int ROWS_PER_STRIP = 278;
+    private static final int TILE_WIDTH = 322;
+    private static final int TILE_LENGTH = 323;
     private static final int UNIT_INCH = 2;
     private static final int UNIT_CENTIMETRE = 3;
 
@@ -55,6 +59,53 @@ final class TiffHeaderFacts {
                         "The TIFF file is truncated or damaged: its image data extends beyond the end of the file.");
             }
         }
+    }
+
+    /** For messages: "Deflate compression, 3 samples of 64 bits (unsigned integer)". */
+    String describeLayout() {
+        List<Double> bits = values(258);
+        List<Double> samples = values(277);
+        List<Double> format = values(339);
+        int code = compression();
+        String compression = switch (code) {
+            case 1 -> "no compression";
+            case 5 -> "LZW compression";
+            case 7 -> "JPEG compression";
+            case 8, 32946 -> "Deflate compression";
+            case 32773 -> "PackBits compression";
+            default -> "compression scheme " + code;
+        };
+        String sampleFormat = format.isEmpty() ? "" : switch (format.get(0).intValue()) {
+            case 2 -> " (signed integer)";
+            case 3 -> " (floating point)";
+            default -> "";
+        };
+        return compression + ", " + (samples.isEmpty() ? 1 : samples.get(0).intValue()) + " sample(s) of "
+                + (bits.isEmpty() ? 1 : bits.get(0).intValue()) + " bits" + sampleFormat;
+    }
+
+    /** Compression scheme (1 = none); 1 when the tag is missing, as the specification says. */
+    int compression() {
+        List<Double> value = values(COMPRESSION);
+        return value.isEmpty() ? 1 : value.get(0).intValue();
+    }
+
+    /**
+     * Width and height of the blocks the pixels are stored in: the tiles of a tiled TIFF, else full-width strips of
+     * RowsPerStrip rows (the whole height when the tag is missing or larger).
+     */
+    int[] blockSize(int width, int height) {
+        List<Double> tileWidth = values(TILE_WIDTH);
+        List<Double> tileLength = values(TILE_LENGTH);
+        if (!tileWidth.isEmpty() && !tileLength.isEmpty()) {
+            return new int[] {clamp(tileWidth.get(0), 1, Integer.MAX_VALUE), clamp(tileLength.get(0), 1, Integer.MAX_VALUE)};
+        }
+        List<Double> rows = values(ROWS_PER_STRIP);
+        return new int[] {width, rows.isEmpty() ? height : clamp(rows.get(0), 1, height)};
+    }
+
+    private static int clamp(double value, int min, int max) {
+        return (int) Math.max(min, Math.min(max, value));
     }
 
     OptionalDouble micronsPerPixel() {

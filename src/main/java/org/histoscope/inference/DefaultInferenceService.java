@@ -102,6 +102,12 @@ public class DefaultInferenceService implements InferenceService {
         Rectangle region = new Rectangle(cropLeft, cropTop, Math.min(info.width(), card.input().width()),
                 Math.min(info.height(), card.input().height()));
         BufferedImage patch = reader.readRegion(region, 1);
+        if (new TissueDetector(engine.settings().tissueMinFraction()).tissueFraction(patch) == 0) {
+            throw new PredictionFailedException(PredictionFailedException.Reason.NO_TISSUE, String.format(
+                    "No tissue found: no pixel of this %d x %d image looks like stained tissue (it is white, black or"
+                            + " one ink colour), so no prediction was made. Check that the right image was uploaded.",
+                    info.width(), info.height()));
+        }
         Preprocessor preprocessor = new Preprocessor(card.input());
         float[] input = new float[preprocessor.valuesPerPatch()];
         preprocessor.patch(patch, 0, 0, input, 0);
@@ -115,7 +121,7 @@ public class DefaultInferenceService implements InferenceService {
                     info.width(), info.height(), cropLeft, cropTop, engine.settings().batchSize());
         }
         return outcome(descriptor, model, probability, PredictionMode.PATCH, decoded - started, inferred - decoded,
-                null, null, explanation, tta);
+                null, null, explanation, null, tta);
     }
 
     private static float[] whiteValues(Preprocessor preprocessor) {
@@ -133,22 +139,31 @@ public class DefaultInferenceService implements InferenceService {
         WholeImagePredictor predictor = new WholeImagePredictor(model, engine.settings(), inspector.maxFullDecodePixels());
         WholeImagePredictor.Result result = predictor.run(reader, tileSide, progress);
         TileStatistics statistics = WholeImagePredictor.statistics(result, info, descriptor.threshold());
+        if (statistics.tissueTiles() == 0) {
+            throw new PredictionFailedException(PredictionFailedException.Reason.NO_TISSUE, String.format(
+                    java.util.Locale.ROOT, "No tissue found: none of the %,d tiles of %d x %d pixels looks like"
+                            + " stained tissue (all are white glass, black or ink), so no prediction was"
+                            + " made. Check that the right image was uploaded and that it is an H&E slide.",
+                    statistics.tilesTotal(), tileSide, tileSide));
+        }
         double probability = statistics.topTiles().isEmpty() ? 0 : statistics.topTiles().get(0).probability();
         byte[] heatmap = WholeImagePredictor.heatmap(result, info, engine.settings().heatmapMaxSide());
+        TileGrid grid = new TileGrid(info.width(), info.height(), 0, 0, tileSide, tileSide, result.columns(),
+                result.rows(), result.grid());
         return outcome(descriptor, model, probability, PredictionMode.WHOLE_IMAGE, result.decodeNanos(),
-                result.inferNanos(), statistics, heatmap, null, predictor.testTimeAugmentation());
+                result.inferNanos(), statistics, heatmap, null, grid, predictor.testTimeAugmentation());
     }
 
     private PredictionOutcome outcome(ModelDescriptor descriptor, LoadedModel model, double probability,
                                       PredictionMode mode, long decodeNanos, long inferNanos,
                                       TileStatistics statistics, byte[] heatmap, byte[] explanation,
-                                      TestTimeAugmentation tta) {
+                                      TileGrid grid, TestTimeAugmentation tta) {
         ModelCard card = descriptor.card();
         boolean positive = probability >= descriptor.threshold();
         return new PredictionOutcome(probability,
                 Map.of(card.positiveClass(), probability, card.negativeClass(), 1 - probability),
                 descriptor.threshold(), positive ? card.positiveClass() : card.negativeClass(), positive, card.id(),
                 card.version(), model.device(), mode, TimeUnit.NANOSECONDS.toMillis(decodeNanos),
-                TimeUnit.NANOSECONDS.toMillis(inferNanos), statistics, heatmap, explanation, tta);
+                TimeUnit.NANOSECONDS.toMillis(inferNanos), statistics, heatmap, explanation, grid, tta);
     }
 }

@@ -7,7 +7,9 @@ public class PredictionFailedException extends RuntimeException {
         NO_ACTIVE_MODEL,
         MODEL_NOT_FOUND,
         MODEL_UNUSABLE,
-        INFERENCE_ERROR
+        INFERENCE_ERROR,
+        /** Nothing in the image looks like stained tissue, so there is nothing to classify. */
+        NO_TISSUE
     }
 
     private final Reason reason;
@@ -20,6 +22,11 @@ public class PredictionFailedException extends RuntimeException {
     public PredictionFailedException(Reason reason, String userMessage, Throwable cause) {
         super(userMessage, cause);
         this.reason = reason;
+    }
+
+    /** Whether this is a verdict about the input (no tissue), not a fault of the system. */
+    public boolean isAboutTheImage() {
+        return reason == Reason.NO_TISSUE;
     }
 
     public Reason reason() {

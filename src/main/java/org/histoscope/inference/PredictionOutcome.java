@@ -23,14 +23,25 @@ import java.util.Map;
  * @param explanationPng     patches: RGBA PNG occlusion-sensitivity overlay at the patch's size; null otherwise
  *                           (or when explanation was not computed)
  * @param testTimeAugmentation  the views each probability was averaged over (NONE: the image as it is)
+ * @param tileGrid           whole images: every tile's probability exactly as computed, with its geometry; null for
+ *                           patches
  */
 public record PredictionOutcome(double probability, Map<String, Double> classProbabilities, double threshold,
                                 String label, boolean positive, String modelId, String modelVersion,
                                 String device, PredictionMode mode, long decodeMillis, long inferMillis,
                                 TileStatistics tileStatistics, byte[] heatmapPng, byte[] explanationPng,
-                                TestTimeAugmentation testTimeAugmentation) {
+                                TileGrid tileGrid, TestTimeAugmentation testTimeAugmentation) {
 
     public PredictionOutcome {
         classProbabilities = Map.copyOf(classProbabilities);
+    }
+
+    /** An outcome without a tile grid (patches). */
+    public PredictionOutcome(double probability, Map<String, Double> classProbabilities, double threshold,
+                             String label, boolean positive, String modelId, String modelVersion, String device,
+                             PredictionMode mode, long decodeMillis, long inferMillis, TileStatistics tileStatistics,
+                             byte[] heatmapPng, byte[] explanationPng) {
+        this(probability, classProbabilities, threshold, label, positive, modelId, modelVersion, device, mode,
+                decodeMillis, inferMillis, tileStatistics, heatmapPng, explanationPng, null, TestTimeAugmentation.NONE);
     }
 }

@@ -25,6 +25,13 @@ public interface PredictionService {
     /** Heatmap overlay PNG of a whole-image prediction. */
     Optional<byte[]> heatmapPng(long predictionId);
 
+    /**
+     * The per-tile probabilities of a whole-image prediction exactly as the model computed them, with the tile
+     * geometry (for the viewer's heatmap and click-to-probability, reviews and exports); empty for patches and for
+     * predictions stored before grids were kept. Pathologists, reviewers and administrators only.
+     */
+    Optional<TileGrid> tileGrid(long predictionId);
+
     /** Occlusion-sensitivity overlay PNG of a patch prediction. */
     Optional<byte[]> explanationPng(long predictionId);
 }

@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import jakarta.annotation.security.RolesAllowed;
 import org.histoscope.audit.AuditService;
+import org.histoscope.security.Roles;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -20,11 +22,13 @@ import org.springframework.transaction.annotation.Transactional;
 public class StoredPredictionService implements PredictionService {
 
     private final PredictionRepository predictions;
+    private final TileGridRepository tileGrids;
     private final AuditService audit;
     private final Clock clock = Clock.systemUTC();
 
-    StoredPredictionService(PredictionRepository predictions, AuditService audit) {
+    StoredPredictionService(PredictionRepository predictions, TileGridRepository tileGrids, AuditService audit) {
         this.predictions = predictions;
+        this.tileGrids = tileGrids;
         this.audit = audit;
     }
 
@@ -38,6 +42,9 @@ public class StoredPredictionService implements PredictionService {
         PredictionEntity entity = toEntity(caseId, imageId, outcome, requestedBy);
         entity.jobId = jobId;
         predictions.saveAndFlush(entity);
+        if (outcome.tileGrid() != null) {
+            tileGrids.save(TileGridEntity.of(entity.id, outcome.tileGrid()));
+        }
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("imageId", imageId);
         details.put("jobId", jobId);
@@ -94,6 +101,13 @@ public class StoredPredictionService implements PredictionService {
     @Transactional(readOnly = true)
     public Optional<byte[]> heatmapPng(long predictionId) {
         return predictions.heatmap(predictionId);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
+    public Optional<TileGrid> tileGrid(long predictionId) {
+        return tileGrids.findById(predictionId).map(TileGridEntity::toGrid);
     }
 
     @Override

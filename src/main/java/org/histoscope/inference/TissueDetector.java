@@ -4,15 +4,18 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 
 /**
- * Tells tissue from background (glass, slide border, white padding). A pixel counts as tissue when it is
- * coloured (HSV saturation, (max - min) / max, at least 0.10) or dark (max channel below 200 of 255): H&amp;E stained
- * tissue is pink to purple, while glass is bright and grey. A tile is tissue when at least {@code minFraction} of its
- * pixels inside the image are tissue.
+ * Tells tissue from background (glass, slide border, white padding, black scanner margins, pen marks). H&amp;E stained
+ * tissue is pink to purple: neither white nor black, and not a pure ink colour. A pixel counts as tissue when it is
+ * not near black (max channel at least 40 of 255), not a fully saturated ink colour (HSV saturation,
+ * (max - min) / max, at most 0.92), and coloured (saturation at least 0.10) or darker than glass (max channel below
+ * 200). A tile is tissue when at least {@code minFraction} of its pixels inside the image are tissue.
  */
 public final class TissueDetector {
 
     static final double MIN_SATURATION = 0.10;
+    static final double MAX_SATURATION = 0.92;
     static final int DARK_BELOW = 200;
+    static final int BLACK_BELOW = 40;
 
     private final double minFraction;
 
@@ -36,7 +39,19 @@ public final class TissueDetector {
             }
         }
         // Padding outside the image counts as background: compare against the full tile area
-        return tissue >= minFraction * width * height && tissue > 0;
+        return tissue > 0 && tissue >= minFraction * width * height;
+    }
+
+    /** Fraction of the region's pixels that look like tissue, for images too small to tile. */
+    public double tissueFraction(BufferedImage image) {
+        int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+        long tissue = 0;
+        for (int pixel : pixels) {
+            if (isTissuePixel(pixel)) {
+                tissue++;
+            }
+        }
+        return pixels.length == 0 ? 0 : (double) tissue / pixels.length;
     }
 
     static boolean isTissuePixel(int rgb) {
@@ -45,6 +60,9 @@ public final class TissueDetector {
         int b = rgb & 0xFF;
         int max = Math.max(r, Math.max(g, b));
         int min = Math.min(r, Math.min(g, b));
-        return max < DARK_BELOW || (max > 0 && (max - min) >= MIN_SATURATION * max);
+        if (max < BLACK_BELOW || max - min > MAX_SATURATION * max) {
+            return false;
+        }
+        return max < DARK_BELOW || max - min >= MIN_SATURATION * max;
     }
 }

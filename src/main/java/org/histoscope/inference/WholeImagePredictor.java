@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.histoscope.images.ImageInfo;
+import org.histoscope.images.ImageRejectedException;
 import org.histoscope.images.RegionReader;
 
 /**
@@ -60,6 +61,7 @@ final class WholeImagePredictor {
 
         int tileRowsPerBand = info.pixelCount() <= maxFullDecodePixels ? rows
                 : Math.max(1, ceilDiv(MIN_BAND_ROWS, tileSide));
+        checkWithinDecodeBudget(reader, info, tileSide, rows, tileRowsPerBand);
         for (int firstRow = 0; firstRow < rows; firstRow += tileRowsPerBand) {
             long started = System.nanoTime();
             int bandTop = firstRow * tileSide;
@@ -101,6 +103,25 @@ final class WholeImagePredictor {
             inferNanos += flush(batch, pending, pendingCount, grid);
         }
         return new Result(grid, columns, rows, tileSide, decodeNanos, inferNanos);
+    }
+
+    /** Refuses before any work when reading every band would exceed what the reader may decode for one image. */
+    private static void checkWithinDecodeBudget(RegionReader reader, ImageInfo info, int tileSide, int rows,
+                                                int tileRowsPerBand) {
+        long cost = 0;
+        for (int firstRow = 0; firstRow < rows; firstRow += tileRowsPerBand) {
+            int bandTop = firstRow * tileSide;
+            int bandHeight = Math.min(Math.min(tileRowsPerBand, rows - firstRow) * tileSide, info.height() - bandTop);
+            cost += reader.decodeCost(new Rectangle(0, bandTop, info.width(), bandHeight));
+        }
+        long left = reader.decodeBudgetLeft();
+        if (cost > left) {
+            throw new ImageRejectedException(ImageRejectedException.Reason.TOO_COSTLY_TO_DECODE, String.format(
+                    java.util.Locale.ROOT, "Analysing this %,d x %,d pixel %s image would decode %,d MB, more than the"
+                            + " %,d MB allowed for one image, because of the way its pixels are stored. Save it as a"
+                            + " tiled TIFF (for example 512 x 512 tiles).", info.width(), info.height(),
+                    info.format(), cost / 1_000_000, left / 1_000_000));
+        }
     }
 
     private long flush(float[] batch, int[] cells, int count, float[] grid) {

@@ -111,17 +111,21 @@ class HostileImageTest {
     }
 
     /**
-     * A bomb within the pixel limit (a 20000 x 20000 grey strip from a few KB of LZW) is only ever decoded region by
-     * region or subsampled: whole decoding is refused, and the preview is bounded by its own size.
+     * A bomb within the pixel limit (a 20000 x 20000 grey strip from a few KB of LZW) is refused by its compression
+     * ratio; even with that check switched off it is only ever decoded region by region or subsampled: whole decoding
+     * is refused, and the preview is bounded by its own size.
      */
     @Test
-    void lzwBombWithinThePixelLimitIsOnlyDecodedWithBoundedMemory() throws IOException {
+    void lzwBombWithinThePixelLimitIsRefusedAndOtherwiseOnlyDecodedWithBoundedMemory() throws IOException {
         byte[] bomb = new TiffBytes().tag(256, 20_000).tag(257, 20_000).tag(258, 8).tag(259, 5).tag(262, 1)
                 .tag(277, 1).tag(278, 20_000).data(lzwOfZeros(20_000 * 20_000)).build();
         Path file = write("bomb2.tif", bomb);
         assertThat(bomb.length).isLessThan(4_000_000);
-        assertRejected(file, Reason.TOO_MANY_PIXELS, () -> inspector.readWhole(file));
-        BufferedImage preview = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> inspector.preview(file, 200));
+        assertRejected(file, Reason.TOO_COSTLY_TO_DECODE);
+
+        SafeImageInspector noRatioCheck = new SafeImageInspector(ImageLimits.DEFAULT.withCosts(1e9, null, null, null));
+        assertRejected(file, Reason.TOO_MANY_PIXELS, () -> noRatioCheck.readWhole(file));
+        BufferedImage preview = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> noRatioCheck.preview(file, 200));
         assertThat(preview.getWidth()).isLessThanOrEqualTo(200);
     }
 
@@ -156,8 +160,154 @@ class HostileImageTest {
         ImageRejectedException e = assertTimeoutPreemptively(QUICKLY, () ->
                 catchThrowableOfType(() -> inspector.inspect(file), ImageRejectedException.class));
         assertThat(e).isNotNull();
-        assertThat(e.reason()).isIn(Reason.CORRUPT, Reason.UNSUPPORTED_FORMAT);
-        assertThat(e.getMessage()).doesNotContain("Exception");
+        assertThat(e.reason()).isEqualTo(Reason.CORRUPT);
+        assertThat(e.getMessage()).doesNotContain("Exception").contains("loops").doesNotContain("256");
+    }
+
+    /** The bomb: 20000 x 20000 grey from one Deflate strip of zeros; refused from the header, nothing decoded. */
+    @Test
+    void deflateBombWithinThePixelLimitIsRefusedByItsCompressionRatio() throws IOException {
+        byte[] bomb = TiffForge.littleEndian().image(20_000, 20_000, 1, 8).tag(259, TiffForge.SHORT, 8)
+                .strips(20_000, java.util.List.of(TiffForge.deflateOf(20_000L * 20_000, (byte) 0)), new int[1]).build();
+        assertThat(bomb.length).isLessThan(1_000_000);
+        ImageRejectedException e = assertRejected(write("bomb.tif", bomb), Reason.TOO_COSTLY_TO_DECODE);
+        assertThat(e.getMessage()).contains("decompression bomb").contains("400 MB");
+    }
+
+    /** Heap-safe cap: a strip that must be decoded whole may not be larger than the cap, however it compresses. */
+    @Test
+    void aBlockTooLargeToDecodeSafelyIsRefusedAndSmallerStripsAreFine() throws IOException {
+        SafeImageInspector capped = new SafeImageInspector(ImageLimits.DEFAULT.withCosts(null, null, 1_000_000L, null));
+        byte[] pixels = new byte[2000 * 2000];
+        new Random(5).nextBytes(pixels);
+        Path oneStrip = write("one-strip.tif", TiffForge.littleEndian().image(2000, 2000, 1, 8)
+                .tag(259, TiffForge.SHORT, 8).strips(2000, java.util.List.of(deflate(pixels)), new int[1]).build());
+        ImageRejectedException e = catchThrowableOfType(() -> capped.inspect(oneStrip), ImageRejectedException.class);
+        assertThat(e.reason()).isEqualTo(Reason.TOO_COSTLY_TO_DECODE);
+        assertThat(e.getMessage()).contains("one strip").contains("4.0 MB").contains("tiled TIFF");
+
+        java.util.List<byte[]> strips = new java.util.ArrayList<>();
+        int[] order = new int[2000 / 100];
+        for (int i = 0; i < order.length; i++) {
+            strips.add(deflate(Arrays.copyOfRange(pixels, i * 200_000, (i + 1) * 200_000)));
+            order[i] = i;
+        }
+        Path striped = write("striped.tif", TiffForge.littleEndian().image(2000, 2000, 1, 8)
+                .tag(259, TiffForge.SHORT, 8).strips(100, strips, order).build());
+        assertThat(capped.inspectAndProbe(striped).width()).isEqualTo(2000);
+    }
+
+    /** Each read of a PNG decodes every row above it: reading the bottom again and again runs out of budget. */
+    @Test
+    void theDecodeBudgetOfOneOpenedImageStopsRepeatedDecoding() throws IOException {
+        SafeImageInspector budgeted = new SafeImageInspector(ImageLimits.DEFAULT.withCosts(null, null, null,
+                30_000_000L));
+        Path png = write("noise.png", noisePng(1000, 1000));
+        try (RegionReader reader = budgeted.open(png)) {
+            java.awt.Rectangle bottom = new java.awt.Rectangle(0, 900, 1000, 100);
+            assertThat(reader.decodeCost(bottom)).isEqualTo(1000L * 1000 * 3);
+            for (int i = 0; i < 10; i++) {
+                reader.readRegion(bottom, 1);
+            }
+            ImageRejectedException e = catchThrowableOfType(() -> reader.readRegion(bottom, 1),
+                    ImageRejectedException.class);
+            assertThat(e.reason()).isEqualTo(Reason.TOO_COSTLY_TO_DECODE);
+            assertThat(e.getMessage()).contains("30 MB allowed for one image").doesNotContain("Exception");
+        }
+    }
+
+    /** The upload probe works out what a banded whole-image prediction would decode and refuses beyond the budget. */
+    @Test
+    void theProbeRefusesAnImageWhoseBandByBandReadingWouldExceedTheBudget() throws IOException {
+        Path png = write("tall.png", noisePng(500, 3000));
+        ImageLimits bands = new ImageLimits(null, null, null, 100_000L).withCosts(null, null, null, 10_000_000L);
+        ImageRejectedException e = catchThrowableOfType(() -> new SafeImageInspector(bands).inspectAndProbe(png),
+                ImageRejectedException.class);
+        assertThat(e.reason()).isEqualTo(Reason.TOO_COSTLY_TO_DECODE);
+        assertThat(e.getMessage()).contains("part by part").contains("tiled TIFF");
+        assertThat(inspector.inspectAndProbe(png).height()).isEqualTo(3000);
+    }
+
+    /** Headers that read fine over pixels that do not decode: only decoding tells, so the upload probe decodes. */
+    @Test
+    void theProbeRefusesPixelsThatDoNotDecodeThoughTheHeaderIsFine() throws IOException {
+        byte[] samples = new byte[64 * 64 * 8];
+        new Random(9).nextBytes(samples);
+        Path uint64 = write("uint64.tif", TiffForge.littleEndian().image(64, 64, 1, 64).tag(259, TiffForge.SHORT, 1)
+                .tag(339, TiffForge.SHORT, 1).strips(64, java.util.List.of(samples), new int[1]).build());
+        assertThat(inspector.inspect(uint64).width()).isEqualTo(64);
+        assertRejected(uint64, Reason.CORRUPT, () -> inspector.inspectAndProbe(uint64));
+
+        Path garbage = write("garbage.png", HostileCorpus.png(200, 200, 2, 8, Arrays.copyOf(samples, 5000)));
+        inspector.inspect(garbage);
+        assertRejected(garbage, Reason.CORRUPT, () -> inspector.inspectAndProbe(garbage));
+    }
+
+    /** JPEG decoders fill corrupt entropy-coded data with grey and only warn: that is a damaged image. */
+    @Test
+    void aJpegWithCorruptScanDataIsDamaged() throws IOException {
+        ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
+        ImageIO.write(inspector.readWhole(write("src.png", resource("slide/idc-8984-region.png"))).getSubimage(0, 0,
+                400, 400), "jpeg", jpeg);
+        byte[] bytes = jpeg.toByteArray();
+        Path valid = write("valid.jpg", bytes);
+        assertThat(inspector.inspectAndProbe(valid).width()).isEqualTo(400);
+        int scan = 2;
+        while (!((bytes[scan] & 0xFF) == 0xFF && (bytes[scan + 1] & 0xFF) == 0xDA)) {
+            scan++;
+        }
+        Arrays.fill(bytes, scan + 20, bytes.length - 2, (byte) 0xFF);
+        Path scrambled = write("scrambled.jpg", bytes);
+        ImageRejectedException e = assertRejected(scrambled, Reason.CORRUPT, () -> inspector.readWhole(scrambled));
+        assertThat(e.getMessage()).contains("corrupt");
+    }
+
+    /** A progressive JPEG keeps all DCT coefficients in memory: refused from its header above the heap-safe cap. */
+    @Test
+    void aProgressiveJpegNeedingMoreMemoryThanTheCapIsRefusedFromTheHeader() throws IOException {
+        BufferedImage image = inspector.readWhole(write("src.png", resource("slide/idc-8984-region.png")));
+        var writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (var out = ImageIO.createImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            var param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+            writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        Path progressive = write("progressive.jpg", bytes.toByteArray());
+        SafeImageInspector capped = new SafeImageInspector(ImageLimits.DEFAULT.withCosts(null, null, 10_000_000L, null));
+        ImageRejectedException e = catchThrowableOfType(() -> capped.inspect(progressive), ImageRejectedException.class);
+        assertThat(e.reason()).isEqualTo(Reason.TOO_COSTLY_TO_DECODE);
+        assertThat(e.getMessage()).contains("progressive JPEG").contains("16 MB");
+        assertThat(inspector.inspectAndProbe(progressive).width()).isEqualTo(2000);
+    }
+
+    private static byte[] deflate(byte[] data) {
+        Deflater deflater = new Deflater();
+        deflater.setInput(data);
+        deflater.finish();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[1 << 16];
+        while (!deflater.finished()) {
+            out.write(buffer, 0, deflater.deflate(buffer));
+        }
+        deflater.end();
+        return out.toByteArray();
+    }
+
+    private static byte[] noisePng(int width, int height) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(1);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
     }
 
     @Test

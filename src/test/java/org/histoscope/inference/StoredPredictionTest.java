@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.histoscope.images.ImageRejectedException;
+import org.histoscope.security.Roles;
+import org.histoscope.testsupport.ActingAs;
 import org.histoscope.testsupport.RealRows;
 import org.histoscope.testsupport.TinyModelsContext;
 import org.junit.jupiter.api.Test;
@@ -95,6 +97,57 @@ class StoredPredictionTest extends TinyModelsContext {
         assertThat(stored.probability()).isEqualTo(tiles.topTiles().get(0).probability());
         byte[] heatmap = predictions.heatmapPng(stored.id()).orElseThrow();
         assertThat(ImageIO.read(new ByteArrayInputStream(heatmap)).getWidth()).isEqualTo(96);
+    }
+
+    /** The per-tile probabilities are stored losslessly with their geometry and read back through the service. */
+    @Test
+    void wholeImagePredictionKeepsEveryTileProbabilityWithItsGeometry() {
+        Path slide = image("slide/idc-8984-region.png");
+        StoredPrediction stored = predictAndStore(slide, PredictionRequest.of(PredictionMode.WHOLE_IMAGE),
+                ProgressListener.NONE);
+        TileGrid grid = ActingAs.user("rita", () -> predictions.tileGrid(stored.id()), Roles.REVIEWER).orElseThrow();
+        TileStatistics statistics = stored.tileStatistics();
+        assertThat(grid.columns()).isEqualTo(statistics.columns()).isEqualTo(40);
+        assertThat(grid.rows()).isEqualTo(statistics.rows()).isEqualTo(26);
+        assertThat(grid.tileSize()).isEqualTo(statistics.tileSizePixels()).isEqualTo(grid.stride());
+        assertThat(grid.imageWidth()).isEqualTo(2000);
+        assertThat(grid.imageHeight()).isEqualTo(1300);
+        assertThat(grid.probabilities()).hasSize(40 * 26);
+        assertThat(grid.tissueTiles()).isEqualTo(statistics.tissueTiles()).isLessThan(40 * 26);
+        int positive = 0;
+        for (float p : grid.probabilities()) {
+            positive += !Float.isNaN(p) && p >= stored.threshold() ? 1 : 0;
+        }
+        assertThat(positive).isEqualTo(statistics.positiveTiles());
+        for (TileScore top : statistics.topTiles()) {
+            // the stored float is the model's number, bit for bit
+            assertThat(grid.probabilityAt(top.x() + 3, top.y() + 7)).hasValue((double) (float) top.probability());
+            assertThat(grid.probability(top.x() / grid.stride(), top.y() / grid.stride()))
+                    .isEqualTo((float) top.probability());
+        }
+        int background = java.util.stream.IntStream.range(0, 40 * 26).filter(i -> !grid.tissueMask()[i]).findFirst()
+                .orElseThrow();
+        assertThat(grid.probabilityAt((background % 40) * 50L, (background / 40) * 50L)).isEmpty();
+        assertThat(grid.probabilityAt(2000, 0)).isEmpty();
+
+        // exactly what inference computes, NaN for background included
+        PredictionOutcome again = inference.predict(slide, PredictionRequest.of(PredictionMode.WHOLE_IMAGE),
+                ProgressListener.NONE);
+        assertThat(grid).isEqualTo(again.tileGrid());
+    }
+
+    @Test
+    void onlyCaseRolesReadTileGrids() {
+        assertThatThrownBy(() -> predictions.tileGrid(1)).isInstanceOf(
+                org.springframework.security.authentication.AuthenticationCredentialsNotFoundException.class);
+        assertThat(ActingAs.user("patty", () -> predictions.tileGrid(987_654), Roles.PATHOLOGIST)).isEmpty();
+    }
+
+    @Test
+    void patchPredictionsHaveNoTileGrid() {
+        StoredPrediction stored = predictAndStore(image("idc/8951_idx5_x1001_y1351_class0.png"),
+                PredictionRequest.auto(), ProgressListener.NONE);
+        assertThat(ActingAs.user("patty", () -> predictions.tileGrid(stored.id()), Roles.PATHOLOGIST)).isEmpty();
     }
 
     @Test

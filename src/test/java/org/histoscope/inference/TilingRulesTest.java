@@ -68,6 +68,50 @@ class TilingRulesTest {
         assertThat(detector.isTissue(image, 90, 0, 50, 50)).isFalse();
     }
 
+    /** H&E tissue is neither white nor black: black margins and pure ink are not tissue. */
+    @Test
+    void blackSaturatedInkAndFlatTilesAreNotTissue() {
+        TissueDetector detector = new TissueDetector(0.25);
+        assertThat(detector.isTissue(filled(0x000000), 0, 0, 50, 50)).as("black").isFalse();
+        assertThat(detector.isTissue(filled(0x141018), 0, 0, 50, 50)).as("near black").isFalse();
+        assertThat(detector.isTissue(filled(0x00C800), 0, 0, 50, 50)).as("green ink").isFalse();
+        assertThat(detector.isTissue(filled(0x1020F0), 0, 0, 50, 50)).as("blue marker").isFalse();
+        assertThat(detector.isTissue(filled(0xC86EB4), 0, 0, 50, 50)).as("eosin pink").isTrue();
+        assertThat(detector.isTissue(filled(0x5A3C8C), 0, 0, 50, 50)).as("haematoxylin purple").isTrue();
+        assertThat(detector.tissueFraction(filled(0xFFFFFF))).isZero();
+    }
+
+    private static BufferedImage filled(int rgb) {
+        BufferedImage image = new BufferedImage(50, 50, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 50; y++) {
+            for (int x = 0; x < 50; x++) {
+                image.setRGB(x, y, rgb);
+            }
+        }
+        return image;
+    }
+
+    /**
+     * A whole-image run plans its band reads first: a layout whose bands would cost more than the image's decode
+     * budget is refused before any pixel is decoded (a PNG is decoded from the top for every band).
+     */
+    @Test
+    void aWholeImageRunThatWouldExceedTheDecodeBudgetIsRefusedBeforeDecoding() {
+        SafeImageInspector budgeted = new SafeImageInspector(new org.histoscope.images.ImageLimits(null, null, null,
+                100_000L).withCosts(null, null, null, 10_000_000L));
+        LoadedModel model = engine.load(TINY, TestModels.tinyPackage().resolve(ModelCards.MODEL_FILE), TINY.sha256());
+        java.util.List<Double> progress = new java.util.ArrayList<>();
+        try (RegionReader reader = budgeted.open(StoredPredictionTest.image("slide/idc-8984-region.png"))) {
+            var predictor = new WholeImagePredictor(model, engine.settings(), 100_000L);
+            var e = org.assertj.core.api.Assertions.catchThrowableOfType(() -> predictor.run(reader, 50, progress::add),
+                    org.histoscope.images.ImageRejectedException.class);
+            assertThat(e.reason()).isEqualTo(org.histoscope.images.ImageRejectedException.Reason.TOO_COSTLY_TO_DECODE);
+            assertThat(e.getMessage()).contains("2,000 x 1,300").contains("tiled TIFF");
+            assertThat(reader.decodeBudgetLeft()).isEqualTo(10_000_000L);
+        }
+        assertThat(progress).isEmpty();
+    }
+
     /**
      * An image enlarged 2x by pixel duplication and tagged with half the model's microns per pixel is tiled in
      * 100-pixel tiles averaged back to exactly the original pixels: the same probabilities as the original.

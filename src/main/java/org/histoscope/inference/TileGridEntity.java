@@ -1,0 +1,65 @@
+package org.histoscope.inference;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+@Entity
+@Table(name = "prediction_tile_grid")
+class TileGridEntity {
+
+    @Id
+    @Column(name = "prediction_id")
+    Long predictionId;
+    @Column(name = "image_width", nullable = false)
+    int imageWidth;
+    @Column(name = "image_height", nullable = false)
+    int imageHeight;
+    @Column(name = "origin_x", nullable = false)
+    int originX;
+    @Column(name = "origin_y", nullable = false)
+    int originY;
+    @Column(name = "tile_size", nullable = false)
+    int tileSize;
+    @Column(nullable = false)
+    int stride;
+    @Column(name = "grid_columns", nullable = false)
+    int columns;
+    @Column(name = "grid_rows", nullable = false)
+    int rows;
+    @Column(name = "tissue_tiles", nullable = false)
+    int tissueTiles;
+    @Column(nullable = false)
+    String encoding;
+    @JdbcTypeCode(SqlTypes.VARBINARY)
+    @Column(nullable = false)
+    byte[] probabilities;
+
+    static TileGridEntity of(long predictionId, TileGrid grid) {
+        TileGridEntity entity = new TileGridEntity();
+        entity.predictionId = predictionId;
+        entity.imageWidth = grid.imageWidth();
+        entity.imageHeight = grid.imageHeight();
+        entity.originX = grid.originX();
+        entity.originY = grid.originY();
+        entity.tileSize = grid.tileSize();
+        entity.stride = grid.stride();
+        entity.columns = grid.columns();
+        entity.rows = grid.rows();
+        entity.tissueTiles = grid.tissueTiles();
+        entity.encoding = TileGridCodec.ENCODING;
+        entity.probabilities = TileGridCodec.encode(grid.probabilities());
+        return entity;
+    }
+
+    TileGrid toGrid() {
+        if (!TileGridCodec.ENCODING.equals(encoding)) {
+            throw new IllegalStateException("Unknown tile grid encoding " + encoding);
+        }
+        return new TileGrid(imageWidth, imageHeight, originX, originY, tileSize, stride, columns, rows,
+                TileGridCodec.decode(probabilities, columns * rows));
+    }
+}

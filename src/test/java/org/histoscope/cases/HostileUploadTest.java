@@ -1,0 +1,194 @@
+package org.histoscope.cases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.histoscope.images.HostileCorpus;
+import org.histoscope.security.Roles;
+import org.histoscope.testsupport.ActingAs;
+import org.histoscope.testsupport.TinyModelsContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The generated hostile corpus ({@link HostileCorpus}: bombs, forged headers, broken pixels, loops and valid but
+ * unusual files of every format) goes through the real upload path, the service the case view's upload calls: every
+ * hostile file is refused at the door with a clear message and leaves no row and no file, every unusual valid file is
+ * stored and predicted, and the application keeps serving afterwards. An image without tissue gets no prediction.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class HostileUploadTest extends TinyModelsContext {
+
+    private static final Duration JOB_TIMEOUT = Duration.ofSeconds(120);
+
+    @Autowired
+    CaseService cases;
+    @Autowired
+    CaseImageService images;
+    @Autowired
+    PredictionJobService jobs;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    StorageProperties storage;
+
+    @Test
+    void everyHostileFileIsRefusedAtTheDoorLeavingNothingAndEveryUnusualValidFileIsPredicted() throws Exception {
+        List<HostileCorpus.Sample> corpus = HostileCorpus.generate();
+        assertThat(corpus).hasSizeGreaterThanOrEqualTo(30);
+        assertThat(corpus.stream().map(s -> extension(s.name())).distinct()).contains("tif", "png", "jpg", "bmp");
+        long caseId = newCase("HOSTILE-1");
+        SoftAssertions soft = new SoftAssertions();
+        List<String> table = new ArrayList<>();
+        int stored = 0;
+        for (HostileCorpus.Sample sample : corpus) {
+            long rowsBefore = count("case_image");
+            long jobsBefore = count("prediction_job");
+            List<Path> filesBefore = storedFiles();
+            long started = System.nanoTime();
+            UploadOutcome outcome = upload(caseId, sample.name(), sample.content());
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            table.add(String.format(Locale.ROOT, "%-8s %-40s %6d ms  %s", outcome.result(), sample.name(), millis,
+                    outcome.message()));
+            soft.assertThat(millis).as("time to answer %s", sample).isLessThan(20_000);
+            if (sample.verdict() == HostileCorpus.Verdict.REFUSED) {
+                soft.assertThat(outcome.result()).as("%s", sample).isEqualTo(UploadOutcome.Result.REJECTED);
+                soft.assertThat(outcome.message()).as("message for %s", sample)
+                        .doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("java.")
+                        .doesNotContain("javax.").doesNotContain("null").hasSizeLessThan(600)
+                        .contains("was not accepted");
+                if (sample.hint() != null) {
+                    soft.assertThat(outcome.message().toLowerCase(Locale.ROOT)).as("message for %s", sample)
+                            .contains(sample.hint());
+                }
+                soft.assertThat(count("case_image")).as("rows after %s", sample).isEqualTo(rowsBefore);
+                soft.assertThat(count("prediction_job")).as("jobs after %s", sample).isEqualTo(jobsBefore);
+                soft.assertThat(storedFiles()).as("files after %s", sample).isEqualTo(filesBefore);
+            } else {
+                soft.assertThat(outcome.result()).as("%s: %s", sample, outcome.message())
+                        .isEqualTo(UploadOutcome.Result.STORED);
+                stored += outcome.result() == UploadOutcome.Result.STORED ? 1 : 0;
+            }
+        }
+        System.out.println("Hostile corpus through the upload:\n  " + String.join("\n  ", table));
+        soft.assertAll();
+
+        // every accepted file is analysed; nothing refused at the door reached a job
+        int expected = stored;
+        await("all jobs of the hostile case", () -> jobsOf(caseId).stream()
+                .filter(j -> j.status() == JobStatus.DONE || j.status() == JobStatus.FAILED).count() == expected);
+        assertThat(jobsOf(caseId)).allSatisfy(job -> assertThat(job.status()).as(job.imageName() + ": "
+                + job.errorMessage()).isEqualTo(JobStatus.DONE));
+        assertThat(ActingAs.user("patty", () -> images.imagesOfCase(caseId), Roles.PATHOLOGIST)).extracting(ImageSummary::originalFilename)
+                .contains("ünïcödé fdp.tif").noneMatch(name -> name.contains("\u202E"));
+
+        // the application still serves: a new case takes an ordinary upload and predicts it
+        long after = newCase("HOSTILE-2");
+        UploadOutcome ordinary = upload(after, "after-the-corpus.tif",
+                new org.springframework.core.io.ClassPathResource("journeys/pcam-1996c210-tumor.tif")
+                        .getContentAsByteArray());
+        assertThat(ordinary.result()).isEqualTo(UploadOutcome.Result.STORED);
+        await("the ordinary job", () -> jobsOf(after).get(0).status() == JobStatus.DONE);
+    }
+
+    /** A blank (noisy white glass) whole image: no tissue, so no prediction, no review item, and the reason shown. */
+    @Test
+    void anImageWithoutTissueGetsNoPredictionButTheReason(CapturedOutput output) throws Exception {
+        long caseId = newCase("BLANK-1");
+        UploadOutcome outcome = upload(caseId, "blank-glass.png", glass(900, 700));
+        assertThat(outcome.result()).as(outcome.message()).isEqualTo(UploadOutcome.Result.STORED);
+        long jobId = outcome.job().id();
+        await("the blank image's job", () -> jobsOf(caseId).get(0).status() == JobStatus.FAILED
+                || jobsOf(caseId).get(0).status() == JobStatus.DONE);
+        JobSummary job = jobsOf(caseId).get(0);
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.errorMessage()).startsWith("No tissue found").contains("no prediction was made");
+        assertThat(job.predictionId()).isNull();
+        assertThat(jdbc.queryForObject("select count(*) from prediction where image_id = ?", Long.class,
+                outcome.image().id())).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from review_queue_item where case_id = ?", Long.class, caseId))
+                .isZero();
+        // an expected answer about the input: one log line, no stack trace
+        String log = output.getAll();
+        assertThat(log).contains("Prediction job " + jobId + " refused its image: No tissue found");
+        assertThat(log).doesNotContain("PredictionFailedException");
+    }
+
+    /** White glass with the scanner's noise (not one flat colour, so it compresses like a real scan). */
+    static byte[] glass(int width, int height) throws Exception {
+        var image = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(11);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int v = 236 + random.nextInt(12);
+                image.setRGB(x, y, v << 16 | (v - 2) << 8 | v);
+            }
+        }
+        var bytes = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", bytes);
+        return bytes.toByteArray();
+    }
+
+    private static String extension(String name) {
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    private long count(String table) {
+        return jdbc.queryForObject("select count(*) from " + table, Long.class);
+    }
+
+    /** Every file under the originals store, incoming temporary files included. */
+    private List<Path> storedFiles() throws Exception {
+        try (Stream<Path> files = Files.walk(Path.of(storage.directory()))) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    private long newCase(String accession) {
+        return ActingAs.user("patty", () -> {
+            PatientSummary patient = cases.createPatient(new PatientForm("MRN-" + accession, "Test Patient",
+                    LocalDate.of(1960, 1, 1), Sex.FEMALE));
+            return cases.createCase(new CaseForm(accession, patient.id(), "Breast", null, null, null)).id();
+        }, Roles.PATHOLOGIST);
+    }
+
+    private UploadOutcome upload(long caseId, String name, byte[] content) {
+        return ActingAs.user("patty", () -> {
+            try (InputStream in = new ByteArrayInputStream(content)) {
+                return images.upload(caseId, name, in);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, Roles.PATHOLOGIST);
+    }
+
+    private List<JobSummary> jobsOf(long caseId) {
+        return ActingAs.user("patty", () -> jobs.jobsForCase(caseId), Roles.PATHOLOGIST);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(JOB_TIMEOUT);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("Timed out waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+}
