@@ -12,21 +12,25 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  * @param maxSide               largest accepted width or height (default 60000)
  * @param maxFullDecodePixels   images up to this many pixels may be decoded in one piece (default 40 megapixels,
  *                              160 MB as RGB); larger ones are only read region by region
- * @param maxCompressionRatio   most decoded bytes per file byte (default 100): scans, even with much white glass,
+ * @param maxCompressionRatio   most decoded bytes per file byte (default 500): scans, even with much white glass,
  *                              compress far less (lossless slides 2-5 : 1, JPEG slides about 10-50 : 1, as the
- *                              scanner's noise never compresses away), while decompression bombs and blank canvases
- *                              reach 200 : 1 (fastest Deflate) to 1000 : 1 and more
+ *                              scanner's noise never compresses away; synthetic slides of flat glass about 100 : 1),
+ *                              while Deflate bombs and blank canvases reach 1000 : 1, LZW and shared-block bombs far
+ *                              more. Bombs that compress less (fastest Deflate, 200 : 1) are caught by their cost
  * @param compressionCheckFromBytes the ratio is only checked for images that decode to more than this (default
  *                              256 MiB), so that small synthetic images of uniform colour stay usable
  * @param maxDecodeUnitBytes    heap-safe cap: the largest block (TIFF strip or tile, progressive JPEG coefficients)
  *                              a decoder must hold in memory at once (default an eighth of the heap, at most 512 MiB)
  * @param decodeBudgetBytes     decoded bytes one opened image (one prediction job, one upload check) may cost in
  *                              total, re-decoding included (default 24 GiB, about a minute or two of one core)
+ * @param maxDecodesPerImage    and at most this many times the image's own decoded size (default 16, at least
+ *                              256 MiB): how often a layout may force the same pixels to be decoded again (a PNG read
+ *                              in bands decodes from the top for each band; a single huge strip is decoded whole)
  */
 @ConfigurationProperties("histoscope.images")
 public record ImageLimits(Long maxFileBytes, Long maxPixels, Integer maxSide, Long maxFullDecodePixels,
                           Double maxCompressionRatio, Long compressionCheckFromBytes, Long maxDecodeUnitBytes,
-                          Long decodeBudgetBytes) {
+                          Long decodeBudgetBytes, Double maxDecodesPerImage) {
 
     public static final ImageLimits DEFAULT = new ImageLimits(null, null, null, null);
 
@@ -38,21 +42,28 @@ public record ImageLimits(Long maxFileBytes, Long maxPixels, Integer maxSide, Lo
         maxPixels = maxPixels == null ? 1_500_000_000L : maxPixels;
         maxSide = maxSide == null ? 60_000 : maxSide;
         maxFullDecodePixels = maxFullDecodePixels == null ? 40_000_000L : maxFullDecodePixels;
-        maxCompressionRatio = maxCompressionRatio == null ? 100.0 : maxCompressionRatio;
+        maxCompressionRatio = maxCompressionRatio == null ? 500.0 : maxCompressionRatio;
         compressionCheckFromBytes = compressionCheckFromBytes == null ? 256 * MIB : compressionCheckFromBytes;
         maxDecodeUnitBytes = maxDecodeUnitBytes == null
                 ? Math.min(512 * MIB, Runtime.getRuntime().maxMemory() / 8) : maxDecodeUnitBytes;
         decodeBudgetBytes = decodeBudgetBytes == null ? 24L * 1024 * MIB : decodeBudgetBytes;
+        maxDecodesPerImage = maxDecodesPerImage == null ? 16.0 : maxDecodesPerImage;
+    }
+
+    /** The decode budget of one opened image that decodes to {@code declaredBytes} once. */
+    public long decodeBudgetFor(long declaredBytes) {
+        double relative = Math.max(256.0 * MIB, maxDecodesPerImage * declaredBytes);
+        return (long) Math.min(decodeBudgetBytes, relative);
     }
 
     /** The header limits only; the cost limits take their defaults. */
     public ImageLimits(Long maxFileBytes, Long maxPixels, Integer maxSide, Long maxFullDecodePixels) {
-        this(maxFileBytes, maxPixels, maxSide, maxFullDecodePixels, null, null, null, null);
+        this(maxFileBytes, maxPixels, maxSide, maxFullDecodePixels, null, null, null, null, null);
     }
 
     /** These limits with other cost limits (null keeps the default). */
     public ImageLimits withCosts(Double compressionRatio, Long checkFromBytes, Long decodeUnitBytes, Long budgetBytes) {
         return new ImageLimits(maxFileBytes, maxPixels, maxSide, maxFullDecodePixels, compressionRatio,
-                checkFromBytes, decodeUnitBytes, budgetBytes);
+                checkFromBytes, decodeUnitBytes, budgetBytes, maxDecodesPerImage);
     }
 }

@@ -289,14 +289,18 @@ final class OpenedImage implements RegionReader {
 
     @Override
     public long decodeBudgetLeft() {
-        return limits.decodeBudgetBytes() - decodedBytes;
+        return budget() - decodedBytes;
+    }
+
+    private long budget() {
+        return limits.decodeBudgetFor(cost.declaredBytes());
     }
 
     /** Counts decoding work before it is done, refusing what would exceed the budget of this opened image. */
     private void charge(long bytes) {
         if (bytes > decodeBudgetLeft()) {
             throw new ImageRejectedException(TOO_COSTLY_TO_DECODE,
-                    cost.overBudget(info.format(), decodedBytes, bytes, limits.decodeBudgetBytes()));
+                    cost.overBudget(info.format(), decodedBytes, bytes, budget()));
         }
         decodedBytes += bytes;
     }

@@ -86,13 +86,13 @@ public class SafeImageInspector implements ImageInspector {
                 total += reader.decodeCost(new Rectangle(0, top, info.width(), Math.min(PROBE_ROWS, info.height() - top)));
             }
         }
-        if (total > limits.decodeBudgetBytes()) {
+        long budget = reader.decodeBudgetLeft();
+        if (total > budget) {
             throw new ImageRejectedException(TOO_COSTLY_TO_DECODE, String.format(java.util.Locale.ROOT,
                     "Analysing this %,d x %,d pixel %s image part by part would decode %s, more than the %s allowed"
                             + " for one image, because its rows can only be decoded from the top (or in very large"
                             + " blocks). Save it as a tiled TIFF (for example 512 x 512 tiles).",
-                    info.width(), info.height(), info.format(), DecodeCost.human(total),
-                    DecodeCost.human(limits.decodeBudgetBytes())));
+                    info.width(), info.height(), info.format(), DecodeCost.human(total), DecodeCost.human(budget)));
         }
     }
 

@@ -88,7 +88,7 @@ public final class HostileCorpus {
                 "decompression bomb", "Deflate strip of 400 MB of zeros in 400 KB");
         refused("bomb-deflate-fast-20000.tif", TiffForge.littleEndian().image(20_000, 20_000, 1, 8).tag(259, SHORT, 8)
                 .strips(20_000, List.of(fastDeflateOfZeros(20_000L * 20_000)), new int[1]).build(),
-                "decompression bomb", "fastest Deflate, about 200 : 1");
+                "tiled tiff", "fastest Deflate (about 200 : 1) in one strip that every band decodes again");
         refused("bomb-lzw-20000.tif", new TiffBytes().tag(256, 20_000).tag(257, 20_000).tag(258, 8).tag(259, 5)
                 .tag(262, 1).tag(277, 1).tag(278, 20_000).data(HostileImageTest.lzwOfZeros(20_000L * 20_000)).build(),
                 "decompression bomb", "LZW strip of zeros");

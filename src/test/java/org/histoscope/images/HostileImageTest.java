@@ -174,6 +174,37 @@ class HostileImageTest {
         assertThat(e.getMessage()).contains("decompression bomb").contains("400 MB");
     }
 
+    /**
+     * Fastest Deflate only reaches about 200 : 1, within the ratio limit, but one 400 MB strip read band by band
+     * would be decoded 40 times (16 GB): the upload probe works that out and refuses it.
+     */
+    @Test
+    void aFastDeflateBombInOneStripIsRefusedByWhatReadingItWouldCost() throws IOException {
+        Deflater fast = new Deflater(Deflater.BEST_SPEED);
+        byte[] zeros = new byte[1 << 20];
+        ByteArrayOutputStream strip = new ByteArrayOutputStream();
+        byte[] buffer = new byte[1 << 16];
+        for (int i = 0; i < 400_000_000 / zeros.length; i++) {
+            fast.setInput(zeros);
+            while (!fast.needsInput()) {
+                strip.write(buffer, 0, fast.deflate(buffer));
+            }
+        }
+        fast.setInput(new byte[400_000_000 % zeros.length]);
+        fast.finish();
+        while (!fast.finished()) {
+            strip.write(buffer, 0, fast.deflate(buffer));
+        }
+        fast.end();
+        Path bomb = write("fast-bomb.tif", TiffForge.littleEndian().image(20_000, 20_000, 1, 8)
+                .tag(259, TiffForge.SHORT, 8).strips(20_000, java.util.List.of(strip.toByteArray()), new int[1]).build());
+        // a heap large enough to hold the strip, so that only the cost of reading it counts
+        SafeImageInspector roomy = new SafeImageInspector(ImageLimits.DEFAULT.withCosts(null, null, 1L << 30, null));
+        assertThat(roomy.inspect(bomb).width()).isEqualTo(20_000);
+        ImageRejectedException e = assertRejected(bomb, Reason.TOO_COSTLY_TO_DECODE, () -> roomy.inspectAndProbe(bomb));
+        assertThat(e.getMessage()).contains("part by part").contains("16 GB").contains("6.4 GB");
+    }
+
     /** Heap-safe cap: a strip that must be decoded whole may not be larger than the cap, however it compresses. */
     @Test
     void aBlockTooLargeToDecodeSafelyIsRefusedAndSmallerStripsAreFine() throws IOException {
