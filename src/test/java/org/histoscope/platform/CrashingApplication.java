@@ -80,7 +80,7 @@ public final class CrashingApplication {
         }
         long caseId = Long.parseLong(args[2]);
         long jobId = Long.parseLong(args[3]);
-        Instant deadline = Instant.now().plusSeconds(240);
+        Instant deadline = Instant.now().plusSeconds(600);
         JobSummary job = jobOf(jobs, caseId, jobId);
         while (job.status() != JobStatus.DONE && job.status() != JobStatus.FAILED && Instant.now().isBefore(deadline)) {
             Thread.sleep(200);

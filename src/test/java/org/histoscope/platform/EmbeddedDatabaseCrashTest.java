@@ -43,7 +43,7 @@ class EmbeddedDatabaseCrashTest {
     void afterAKillDuringARunningJobTheSameStartRecoversAndTheJobCompletesExactlyOnce() throws Exception {
         Files.createDirectories(dataDirectory);
         Process first = start("first.log", "start", dataDirectory.toString(), "16");
-        String running = awaitLine(first, "CRASHTEST RUNNING", 300);
+        String running = awaitLine(first, "CRASHTEST RUNNING", 900);
         assertThat(running).as("the job should still be running when the JVM is killed").isNotNull();
         long caseId = Long.parseLong(running.split(" ")[2]);
         long jobId = Long.parseLong(running.split(" ")[3]);
@@ -55,7 +55,7 @@ class EmbeddedDatabaseCrashTest {
 
         Process second = start("second.log", "resume", dataDirectory.toString(), String.valueOf(caseId),
                 String.valueOf(jobId));
-        String result = awaitLine(second, "CRASHTEST RESULT", 420);
+        String result = awaitLine(second, "CRASHTEST RESULT", 900);
         assertThat(result).as("the second start should come up and finish the job; see " + dataDirectory
                 + "/second.log").isNotNull();
         String[] facts = result.split(" ");
