@@ -123,13 +123,15 @@ class PredictionJobExecutor {
 
     /**
      * A refused image or an image without tissue is an expected answer about the input: one line, no stack trace.
-     * Model problems are the administrators' to fix: a warning, still without a trace. Anything else is a fault.
+     * Model problems and an unreadable stored original are the administrators' to fix: a warning, still without a
+     * trace. Anything else is a fault, logged with its trace.
      */
     private static void logFailure(long jobId, String reason, RuntimeException e) {
-        if (e instanceof ImageRejectedException
-                || e instanceof PredictionFailedException p && p.isAboutTheImage()) {
+        boolean aboutTheImage = e instanceof ImageRejectedException r && r.reason() != ImageRejectedException.Reason.UNREADABLE
+                || e instanceof PredictionFailedException p && p.isAboutTheImage();
+        if (aboutTheImage) {
             log.info("Prediction job {} refused its image: {}", jobId, reason);
-        } else if (e instanceof PredictionFailedException) {
+        } else if (e instanceof PredictionFailedException || e instanceof ImageRejectedException) {
             log.warn("Prediction job {} failed: {}", jobId, reason);
         } else {
             log.warn("Prediction job {} failed: {}", jobId, reason, e);
