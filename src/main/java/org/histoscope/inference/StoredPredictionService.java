@@ -1,5 +1,6 @@
 package org.histoscope.inference;
 
+import jakarta.annotation.security.RolesAllowed;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -7,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import jakarta.annotation.security.RolesAllowed;
 import org.histoscope.audit.AuditService;
 import org.histoscope.security.Roles;
 import org.springframework.stereotype.Service;
