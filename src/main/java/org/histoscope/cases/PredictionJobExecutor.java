@@ -82,7 +82,9 @@ class PredictionJobExecutor {
         } catch (ImageRejectedException | PredictionFailedException e) {
             // expected refusals carry messages written for users; no stack trace needed. A refused image or one
             // without tissue is an answer about the input; model problems are the administrators' to fix.
-            if (e instanceof ImageRejectedException || e instanceof PredictionFailedException p && p.isAboutTheImage()) {
+            // An unreadable stored original is the administrators' to fix, not an answer about the image.
+            if (e instanceof ImageRejectedException r && r.reason() != ImageRejectedException.Reason.UNREADABLE
+                    || e instanceof PredictionFailedException p && p.isAboutTheImage()) {
                 log.info("Prediction job {} (attempt {}) refused its image: {}", jobId, attempt.number(), e.getMessage());
             } else {
                 log.warn("Prediction job {} (attempt {}) failed: {}", jobId, attempt.number(), e.getMessage());

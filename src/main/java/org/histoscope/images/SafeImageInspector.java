@@ -7,6 +7,7 @@ import static org.histoscope.images.ImageRejectedException.Reason.TOO_LARGE_FILE
 import static org.histoscope.images.ImageRejectedException.Reason.UNREADABLE;
 import static org.histoscope.images.ImageRejectedException.Reason.UNSUPPORTED_FORMAT;
 
+import jakarta.annotation.security.RolesAllowed;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.histoscope.security.Roles;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 
@@ -52,6 +54,7 @@ public class SafeImageInspector implements ImageInspector {
     }
 
     @Override
+    @RolesAllowed(Roles.PATHOLOGIST)
     public ImageInfo inspectAndProbe(Path file) {
         try (OpenedImage reader = openImage(file)) {
             ImageInfo info = reader.info();

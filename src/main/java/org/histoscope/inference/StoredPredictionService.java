@@ -1,13 +1,13 @@
 package org.histoscope.inference;
 
 import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import jakarta.annotation.security.RolesAllowed;
 import org.histoscope.audit.AuditService;
 import org.histoscope.security.Roles;
 import org.springframework.stereotype.Service;

@@ -130,6 +130,36 @@ class HostileUploadTest extends TinyModelsContext {
         assertThat(log).doesNotContain("PredictionFailedException");
     }
 
+    /**
+     * A stored original that no longer decodes (replaced on disk behind the application's back) fails its re-run
+     * with the image's own reason, logged in one line without a stack trace.
+     */
+    @Test
+    void aJobRefusingItsImageSaysWhyWithoutAStackTrace(CapturedOutput output) throws Exception {
+        long caseId = newCase("DAMAGED-1");
+        UploadOutcome outcome = upload(caseId, "slide.tif", new org.springframework.core.io.ClassPathResource(
+                "journeys/pcam-01788bbb-normal.tif").getContentAsByteArray());
+        assertThat(outcome.result()).isEqualTo(UploadOutcome.Result.STORED);
+        await("the first job", () -> jobsOf(caseId).get(0).status() == JobStatus.DONE);
+        Path stored = Path.of(storage.directory()).resolve(outcome.image().sha256().substring(0, 2))
+                .resolve(outcome.image().sha256());
+        byte[] original = Files.readAllBytes(stored);
+        stored.toFile().setWritable(true);
+        Files.write(stored, java.util.Arrays.copyOf(original, 300)); // truncated
+        try {
+            JobSummary rerun = ActingAs.user("patty", () -> jobs.rerun(outcome.image().id(), null), Roles.PATHOLOGIST);
+            await("the re-run", () -> jobsOf(caseId).stream().anyMatch(j -> j.id() == rerun.id()
+                    && (j.status() == JobStatus.FAILED || j.status() == JobStatus.DONE)));
+            JobSummary failed = jobsOf(caseId).stream().filter(j -> j.id() == rerun.id()).findFirst().orElseThrow();
+            assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+            assertThat(failed.errorMessage()).contains("damaged").doesNotContain("Exception");
+            assertThat(output.getAll()).contains("Prediction job " + rerun.id() + " refused its image: ")
+                    .doesNotContain("ImageRejectedException").doesNotContain("\tat org.histoscope");
+        } finally {
+            Files.write(stored, original);
+        }
+    }
+
     /** White glass with the scanner's noise (not one flat colour, so it compresses like a real scan). */
     static byte[] glass(int width, int height) throws Exception {
         var image = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
