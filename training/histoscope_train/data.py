@@ -266,6 +266,19 @@ def _hsv_to_rgb(x):
     return torch.stack([r, g, b], 1)
 
 
+def random_shift(x: torch.Tensor, rnd, max_shift: int) -> torch.Tensor:
+    """Shift each image by up to ``max_shift`` px in x and y: reflect-pad, then a random crop per image."""
+    n, _, h, w = x.shape
+    p = max_shift
+    xp = torch.nn.functional.pad(x, (p, p, p, p), mode="reflect")
+    dx = (rnd(n) * (2 * p + 1)).long().clamp(max=2 * p)
+    dy = (rnd(n) * (2 * p + 1)).long().clamp(max=2 * p)
+    base_y = torch.arange(h, device=x.device).view(1, h, 1) + dy.view(n, 1, 1)
+    base_x = torch.arange(w, device=x.device).view(1, 1, w) + dx.view(n, 1, 1)
+    idx = (base_y * (w + 2 * p) + base_x).view(n, 1, h * w).expand(n, 3, h * w)
+    return xp.reshape(n, 3, -1).gather(2, idx).view(n, 3, h, w)
+
+
 def augment(x: torch.Tensor, gen: torch.Generator, max_shift: int = 3, hue: float = 0.03,
             sat: float = 0.1, val: float = 0.1, stain: float = 0.05) -> torch.Tensor:
     """On-the-fly augmentation of a [N,3,H,W] float batch in [0,1] (before normalisation):
@@ -294,14 +307,7 @@ def augment(x: torch.Tensor, gen: torch.Generator, max_shift: int = 3, hue: floa
         x = out
     # small shifts: reflect-pad then random crop
     if max_shift > 0:
-        p = max_shift
-        xp = torch.nn.functional.pad(x, (p, p, p, p), mode="reflect")
-        dx = (rnd(n) * (2 * p + 1)).long().clamp(max=2 * p)
-        dy = (rnd(n) * (2 * p + 1)).long().clamp(max=2 * p)
-        base_y = torch.arange(h, device=dev).view(1, h, 1) + dy.view(n, 1, 1)
-        base_x = torch.arange(w, device=dev).view(1, 1, w) + dx.view(n, 1, 1)
-        idx = (base_y * (w + 2 * p) + base_x).view(n, 1, h * w).expand(n, 3, h * w)
-        x = xp.reshape(n, 3, -1).gather(2, idx).view(n, 3, h, w)
+        x = random_shift(x, rnd, max_shift)
     # colour: HSV jitter
     if hue or sat or val:
         hsv = _rgb_to_hsv(x.clamp(0, 1))
@@ -354,14 +360,7 @@ def augment_fast(x: torch.Tensor, gen: torch.Generator, max_shift: int = 3, hed:
                 out[m] = dihedral(x[m], r)
         x = out
     if max_shift > 0:
-        p = max_shift
-        xp = torch.nn.functional.pad(x, (p, p, p, p), mode="reflect")
-        dx = (rnd(n) * (2 * p + 1)).long().clamp(max=2 * p)
-        dy = (rnd(n) * (2 * p + 1)).long().clamp(max=2 * p)
-        base_y = torch.arange(h, device=dev).view(1, h, 1) + dy.view(n, 1, 1)
-        base_x = torch.arange(w, device=dev).view(1, 1, w) + dx.view(n, 1, 1)
-        idx = (base_y * (w + 2 * p) + base_x).view(n, 1, h * w).expand(n, 3, h * w)
-        x = xp.reshape(n, 3, -1).gather(2, idx).view(n, 3, h, w)
+        x = random_shift(x, rnd, max_shift)
     if hed:
         od = -torch.log(x.clamp_min(_OD_EPS))                                   # N,3,H,W optical density
         stains = torch.einsum("nchw,cd->ndhw", od, _HED_FROM_RGB.to(dev))
