@@ -16,6 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /** Queues prediction jobs (one per upload, plus explicit re-runs and retries) and reports their state. */
 @Service
+@RolesAllowed(Roles.PATHOLOGIST)
 public class PredictionJobService {
 
     private static final String JOB = "prediction_job";
@@ -28,8 +29,9 @@ public class PredictionJobService {
     private final CurrentUser currentUser;
     private final JobEvents events;
     private final CaseService cases;
+    private final CaseAccessPolicy access;
 
-    PredictionJobService(PredictionJobRepository jobs, CaseImageRepository images, @Lazy SchedulerClient scheduler,
+    PredictionJobService(CaseAccessPolicy access, PredictionJobRepository jobs, CaseImageRepository images, @Lazy SchedulerClient scheduler,
                          OneTimeTask<Long> predictionTask, AuditService audit, CurrentUser currentUser, JobEvents events,
                          CaseService cases) {
         this.jobs = jobs;
@@ -40,6 +42,7 @@ public class PredictionJobService {
         this.currentUser = currentUser;
         this.events = events;
         this.cases = cases;
+        this.access = access;
     }
 
     /** Called inside the upload's transaction: the image row, its job and the queue entry commit together. */
@@ -51,6 +54,7 @@ public class PredictionJobService {
     @RolesAllowed(Roles.PATHOLOGIST)
     public JobSummary rerun(long imageId, Long modelId) {
         CaseImage image = images.findById(imageId).orElseThrow(() -> new CaseRuleException("The image no longer exists."));
+        access.requireModifiable(image.getCaseId());
         JobSummary job = enqueue(image, true, modelId);
         audit.recordForCase(CaseAuditAction.PREDICTION_RERUN_REQUESTED, JOB, String.valueOf(job.id()), image.getCaseId(),
                 Map.of("imageId", imageId, "modelId", modelId == null ? "active" : modelId));
@@ -61,6 +65,7 @@ public class PredictionJobService {
     @RolesAllowed(Roles.PATHOLOGIST)
     public JobSummary retry(long jobId) {
         PredictionJob job = jobs.lockById(jobId).orElseThrow(() -> new CaseRuleException("The job no longer exists."));
+        access.requireModifiable(job.getCaseId());
         if (job.getStatus() != JobStatus.FAILED) {
             throw new CaseRuleException("Only a failed job can be retried.");
         }
@@ -76,8 +81,9 @@ public class PredictionJobService {
     }
 
     @Transactional(readOnly = true)
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public List<JobSummary> jobsForCase(long caseId) {
+        access.requireReadable(caseId);
         Map<Long, String> names = images.findByCaseIdOrderByUploadedAtAscIdAsc(caseId).stream()
                 .collect(Collectors.toMap(CaseImage::getId, CaseImage::getOriginalFilename));
         return jobs.findByCaseIdOrderByRequestedAtAscIdAsc(caseId).stream()

@@ -1,5 +1,8 @@
 package org.histoscope.inference;
 
+import org.histoscope.security.CaseReadAccess;
+import org.histoscope.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,6 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * nothing stored.
  */
 @Service
+@RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
 public class StoredPredictionService implements PredictionService {
 
     private final InferenceService inference;
@@ -26,8 +30,11 @@ public class StoredPredictionService implements PredictionService {
     private final TransactionTemplate transactions;
     private final Clock clock = Clock.systemUTC();
 
+    private final CaseReadAccess caseAccess;
+
     StoredPredictionService(InferenceService inference, PredictionRepository predictions, AuditService audit,
-                            TransactionTemplate transactions) {
+                            TransactionTemplate transactions, CaseReadAccess caseAccess) {
+        this.caseAccess = caseAccess;
         this.inference = inference;
         this.predictions = predictions;
         this.audit = audit;
@@ -35,6 +42,7 @@ public class StoredPredictionService implements PredictionService {
     }
 
     @Override
+    @RolesAllowed(Roles.SYSTEM) // only the job runner stores predictions, with the requester taken from the job
     public StoredPrediction predictAndStore(long caseId, long imageId, Path file, PredictionRequest request,
                                             String requestedBy, ProgressListener progress) {
         if (requestedBy == null || requestedBy.isBlank()) {
@@ -85,24 +93,26 @@ public class StoredPredictionService implements PredictionService {
     @Override
     @Transactional(readOnly = true)
     public List<StoredPrediction> forImage(long imageId) {
-        return predictions.rowsForImage(imageId).stream().map(PredictionRepository.Row::toValue).toList();
+        return predictions.rowsForImage(imageId).stream().map(PredictionRepository.Row::toValue)
+                .filter(p -> caseAccess.mayRead(p.caseId())).toList();
     }
 
     @Override
     @Transactional(readOnly = true)
     public Optional<StoredPrediction> find(long predictionId) {
-        return predictions.row(predictionId).map(PredictionRepository.Row::toValue);
+        return predictions.row(predictionId).map(PredictionRepository.Row::toValue)
+                .filter(p -> caseAccess.mayRead(p.caseId()));
     }
 
     @Override
     @Transactional(readOnly = true)
     public Optional<byte[]> heatmapPng(long predictionId) {
-        return predictions.heatmap(predictionId);
+        return find(predictionId).flatMap(readable -> predictions.heatmap(predictionId));
     }
 
     @Override
     @Transactional(readOnly = true)
     public Optional<byte[]> explanationPng(long predictionId) {
-        return predictions.explanation(predictionId);
+        return find(predictionId).flatMap(readable -> predictions.explanation(predictionId));
     }
 }

@@ -33,6 +33,7 @@ import org.springframework.transaction.annotation.Transactional;
 /** The model registry on PostgreSQL, and the catalog inference takes its models from. */
 @Service
 @EnableConfigurationProperties(ModelsSettings.class)
+@RolesAllowed(Roles.ADMIN)
 public class ModelRegistryService implements ModelRegistry, ModelCatalog {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRegistryService.class);
@@ -57,18 +58,21 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
 
     @Override
     @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
     public List<RegisteredModel> all() {
         return models.findAllByOrderByAddedAtDesc().stream().map(RegisteredModelEntity::toValue).toList();
     }
 
     @Override
     @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
     public Optional<RegisteredModel> find(long id) {
         return models.findById(id).map(RegisteredModelEntity::toValue);
     }
 
     @Override
     @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
     public Optional<RegisteredModel> active() {
         return models.findByStatus(ModelStatus.ACTIVE).map(RegisteredModelEntity::toValue);
     }
@@ -189,12 +193,14 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
 
     @Override
     @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
     public Optional<ModelDescriptor> activeModel() {
         return models.findByStatus(ModelStatus.ACTIVE).map(this::descriptor);
     }
 
     @Override
     @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
     public Optional<ModelDescriptor> model(long registeredModelId) {
         return models.findById(registeredModelId).filter(m -> m.status != ModelStatus.RETIRED).map(this::descriptor);
     }

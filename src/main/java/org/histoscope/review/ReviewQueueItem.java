@@ -66,6 +66,10 @@ class ReviewQueueItem {
         return caseId;
     }
 
+    long getPredictionId() {
+        return predictionId;
+    }
+
     String getPredictedLabel() {
         return predictedLabel;
     }
