@@ -1,5 +1,8 @@
 package org.histoscope;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
+import com.tngtech.archunit.core.domain.JavaMethod;
+import java.util.List;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -72,6 +75,36 @@ class ArchitectureTest {
             .that().areAnnotatedWith(Entity.class)
             .should(beUsedOnlyFromTheirOwnFeature())
             .because("other features see value types (records), never another feature's entities");
+
+    /**
+     * Method security by default: every public method of a service class carries a rule, its own or the class's
+     * ({@code @RolesAllowed}, {@code @PermitAll}, {@code @DenyAll}, {@code @PreAuthorize}), so a new method is never
+     * open by accident.
+     */
+    @ArchTest
+    static final ArchRule everyPublicServiceMethodIsGuarded = methods()
+            .that().areDeclaredInClassesThat().areAnnotatedWith(org.springframework.stereotype.Service.class)
+            .and().arePublic()
+            .should(beGuardedByMethodSecurity())
+            .because("services enforce the role rules for the views and the API alike (DEVELOPERS.md)");
+
+    private static final List<Class<? extends java.lang.annotation.Annotation>> GUARDS = List.of(
+            jakarta.annotation.security.RolesAllowed.class, jakarta.annotation.security.PermitAll.class,
+            jakarta.annotation.security.DenyAll.class,
+            org.springframework.security.access.prepost.PreAuthorize.class);
+
+    static ArchCondition<JavaMethod> beGuardedByMethodSecurity() {
+        return new ArchCondition<>("be guarded by method security (its own annotation or its class's)") {
+            @Override
+            public void check(JavaMethod method, ConditionEvents events) {
+                boolean guarded = GUARDS.stream().anyMatch(guard -> method.isAnnotatedWith(guard)
+                        || method.getOwner().isAnnotatedWith(guard));
+                if (!guarded) {
+                    events.add(SimpleConditionEvent.violated(method, method.getFullName() + " has no security rule"));
+                }
+            }
+        };
+    }
 
     private static ArchCondition<JavaClass> beUsedOnlyFromTheirOwnFeature() {
         return new ArchCondition<>("be used only from their own feature package") {

@@ -1,5 +1,8 @@
 package org.histoscope.audit;
 
+import org.springframework.security.access.AccessDeniedException;
+import org.histoscope.security.SystemIdentity;
+import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +27,7 @@ import org.springframework.transaction.annotation.Transactional;
  * Callers should record the event as the last step of their transaction to keep the lock short.
  */
 @Service
+@RolesAllowed({Roles.ADMIN, Roles.REVIEWER})
 class HashChainedAuditService implements AuditService, AuditSearch {
 
     private static final int VERIFY_PAGE_SIZE = 1000;
@@ -40,12 +44,14 @@ class HashChainedAuditService implements AuditService, AuditSearch {
     }
 
     @Override
+    @PermitAll // every code path, jobs included, records its own events; the actor is the caller's identity
     @Transactional(propagation = Propagation.REQUIRED)
     public void record(AuditAction action, String targetType, String targetId, Map<String, ?> details) {
         append(currentUser.usernameOrSystem(), action, targetType, targetId, null, details);
     }
 
     @Override
+    @PermitAll
     @Transactional(propagation = Propagation.REQUIRED)
     public void recordForCase(AuditAction action, String targetType, String targetId, long caseId,
                               Map<String, ?> details) {
@@ -53,9 +59,15 @@ class HashChainedAuditService implements AuditService, AuditSearch {
     }
 
     @Override
+    @PermitAll // open to the login flow and jobs; a signed-in user may name only themselves (checked below)
     @Transactional(propagation = Propagation.REQUIRED)
     public void recordAs(String actor, AuditAction action, String targetType, String targetId,
                          Map<String, ?> details) {
+        currentUser.username().filter(signedIn -> !SystemIdentity.NAME.equals(signedIn))
+                .filter(signedIn -> !signedIn.equalsIgnoreCase(actor))
+                .ifPresent(signedIn -> {
+                    throw new AccessDeniedException("A signed-in user records audit events only as themselves");
+                });
         append(actor, action, targetType, targetId, null, details);
     }
 
@@ -83,6 +95,7 @@ class HashChainedAuditService implements AuditService, AuditSearch {
 
     @Override
     @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public List<AuditEntry> caseTimeline(long caseId) {
         return events.forCase(caseId).stream().map(StoredAuditEvent::toEntry).toList();
     }

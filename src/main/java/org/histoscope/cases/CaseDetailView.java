@@ -39,7 +39,7 @@ import org.histoscope.users.UserDirectory;
 
 /** One case: its details, uploads, prediction jobs with live progress, results and the timeline of events. */
 @Route("case")
-@RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+@RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
 public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Long>, HasDynamicTitle {
 
     static final String ACCEPTED = ".tif,.tiff,.png,.jpg,.jpeg,.bmp";
@@ -96,7 +96,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
 
     @Override
     public void setParameter(BeforeEvent event, Long caseId) {
-        current = caseId == null ? null : cases.findCase(caseId).orElse(null);
+        current = caseId == null ? null : cases.openCase(caseId).orElse(null);
         if (current == null) {
             removeAll();
             add(new H2("Case not found"), new Paragraph("The case does not exist or was removed."),
@@ -123,7 +123,19 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
         status.setId("case-status");
         HorizontalLayout titleRow = new HorizontalLayout(title, status);
         titleRow.setAlignItems(FlexComponent.Alignment.CENTER);
-        if (currentUser.hasRole(Roles.PATHOLOGIST) && current.status() != CaseStatus.SIGNED_OUT) {
+        CaseService.CaseRights rights = cases.rightsOn(current.id());
+        if (rights.reassign() && current.status() != CaseStatus.SIGNED_OUT) {
+            Button reassign = new Button("Reassign", VaadinIcon.USER_CHECK.create(), e -> new ReassignDialog(cases,
+                    users, current, saved -> {
+                        current = saved;
+                        renderHeader();
+                        renderUpload();
+                        Notifications.success("Case reassigned.");
+                    }).open());
+            reassign.setId("reassign-case");
+            titleRow.add(reassign);
+        }
+        if (rights.modify() && current.status() != CaseStatus.SIGNED_OUT) {
             Button edit = new Button("Edit", VaadinIcon.EDIT.create(), e -> new CaseDialog(cases, users, current, saved -> {
                 current = saved;
                 renderHeader();
@@ -160,7 +172,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
 
     private void renderUpload() {
         uploadArea.removeAll();
-        if (!currentUser.hasRole(Roles.PATHOLOGIST)) {
+        if (!cases.rightsOn(current.id()).modify()) {
             return;
         }
         if (current.status() == CaseStatus.SIGNED_OUT) {
@@ -257,7 +269,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
             reason.addClassName("job-error");
             HorizontalLayout cell = new HorizontalLayout(reason);
             cell.setAlignItems(FlexComponent.Alignment.CENTER);
-            if (currentUser.hasRole(Roles.PATHOLOGIST) && current.status() != CaseStatus.SIGNED_OUT) {
+            if (current.status() != CaseStatus.SIGNED_OUT && cases.rightsOn(current.id()).modify()) {
                 Button retry = new Button("Retry", VaadinIcon.REFRESH.create(), e -> {
                     try {
                         jobs.retry(job.id());
@@ -313,7 +325,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
 
     private void refreshTimeline() {
         if (current != null) {
-            timeline.setItems(audit.caseTimeline(current.id()));
+            timeline.setItems(cases.timeline(current.id()));
         }
     }
 

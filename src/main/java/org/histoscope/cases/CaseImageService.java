@@ -28,6 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * prediction job stored, together. A rejected or duplicate file leaves nothing behind but an audit event.
  */
 @Service
+@RolesAllowed(Roles.PATHOLOGIST)
 public class CaseImageService {
 
     private static final String IMAGE = "case_image";
@@ -41,10 +42,12 @@ public class CaseImageService {
     private final AuditService audit;
     private final CurrentUser currentUser;
     private final TransactionTemplate transaction;
+    private final CaseAccessPolicy access;
 
     CaseImageService(CaseImageRepository images, CaseService caseService, PredictionJobService jobService,
                      OriginalStore store, ImageInspector inspector, StorageProperties storage, AuditService audit,
-                     CurrentUser currentUser, PlatformTransactionManager txManager) {
+                     CurrentUser currentUser, PlatformTransactionManager txManager, CaseAccessPolicy access) {
+        this.access = access;
         this.images = images;
         this.caseService = caseService;
         this.jobService = jobService;
@@ -60,7 +63,7 @@ public class CaseImageService {
     @RolesAllowed(Roles.PATHOLOGIST)
     public UploadOutcome upload(long caseId, String fileName, InputStream content) throws IOException {
         String name = safeName(fileName);
-        CaseStatus status = transaction.execute(tx -> caseService.statusOf(caseId));
+        CaseStatus status = transaction.execute(tx -> access.requireModifiable(caseId).getStatus());
         if (status == CaseStatus.SIGNED_OUT) {
             return reject(caseId, name, "the case is signed out; no more images can be added.");
         }
@@ -112,21 +115,24 @@ public class CaseImageService {
     }
 
     @Transactional(readOnly = true)
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public List<ImageSummary> imagesOfCase(long caseId) {
+        access.requireReadable(caseId);
         return images.findByCaseIdOrderByUploadedAtAscIdAsc(caseId).stream().map(CaseImage::toSummary).toList();
     }
 
     @Transactional(readOnly = true)
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public Optional<ImageSummary> findImage(long imageId) {
-        return images.findById(imageId).map(CaseImage::toSummary);
+        return images.findById(imageId).filter(image -> access.mayRead(image.getCaseId())).map(CaseImage::toSummary);
     }
 
-    /** The stored original, unchanged, for viewing or download. */
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    /** The stored original, unchanged, for viewing or download; each opening is recorded in the audit log. */
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public InputStream openOriginal(long imageId) {
-        CaseImage image = images.findById(imageId).orElseThrow(() -> new CaseRuleException("The image no longer exists."));
+        CaseImage image = readableImage(imageId);
+        transaction.executeWithoutResult(tx -> audit.recordForCase(CaseAuditAction.ORIGINAL_OPENED, IMAGE,
+                String.valueOf(imageId), image.getCaseId(), Map.of("fileName", image.getOriginalFilename())));
         try {
             return Files.newInputStream(store.pathOf(image.getSha256()));
         } catch (IOException e) {
@@ -135,7 +141,7 @@ public class CaseImageService {
     }
 
     /** A PNG preview of the original whose longer side is at most {@code maxSide}, decoded with subsampling. */
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public byte[] previewPng(long imageId, int maxSide) {
         return inspector.previewPng(originalPath(imageId), maxSide);
     }
@@ -157,9 +163,18 @@ public class CaseImageService {
     public record StorageStatus(String directory, long freeBytes, long totalBytes, long storedImages) {
     }
 
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     Path originalPath(long imageId) {
-        return images.findById(imageId).map(image -> store.pathOf(image.getSha256()))
-                .orElseThrow(() -> new CaseRuleException("The image no longer exists."));
+        return store.pathOf(readableImage(imageId).getSha256());
+    }
+
+    private CaseImage readableImage(long imageId) {
+        CaseImage image = transaction.execute(tx -> images.findById(imageId).orElse(null));
+        if (image == null) {
+            throw new CaseRuleException("The image no longer exists.");
+        }
+        access.requireReadable(image.getCaseId());
+        return image;
     }
 
     private Optional<ImageSummary> findInCase(long caseId, String sha256) {

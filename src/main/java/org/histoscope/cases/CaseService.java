@@ -1,5 +1,7 @@
 package org.histoscope.cases;
 
+import org.histoscope.audit.AuditEntry;
+import org.histoscope.platform.SearchText;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import java.time.Instant;
@@ -22,6 +24,7 @@ import org.springframework.validation.annotation.Validated;
 /** Patients and cases: creation, editing, search and the case's status, each change audited. */
 @Service
 @Validated
+@RolesAllowed(Roles.PATHOLOGIST)
 public class CaseService {
 
     private static final String PATIENT = "patient";
@@ -31,8 +34,11 @@ public class CaseService {
     private final PatientCaseRepository cases;
     private final AuditService audit;
     private final CurrentUser currentUser;
+    private final CaseAccessPolicy access;
 
-    CaseService(PatientRepository patients, PatientCaseRepository cases, AuditService audit, CurrentUser currentUser) {
+    CaseService(PatientRepository patients, PatientCaseRepository cases, AuditService audit, CurrentUser currentUser,
+                CaseAccessPolicy access) {
+        this.access = access;
         this.patients = patients;
         this.cases = cases;
         this.audit = audit;
@@ -63,16 +69,16 @@ public class CaseService {
         return patient.toSummary();
     }
 
+    /** The patient register is the pathologists' (reviewers reach patients only through the cases they review). */
     @Transactional(readOnly = true)
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
     public List<PatientSummary> searchPatients(String text, Pageable page) {
-        return patients.search(blankToNull(text), withDefaultSort(page, Sort.by("fullName"))).map(Patient::toSummary).getContent();
+        return patients.search(SearchText.containsPattern(text), withDefaultSort(page, Sort.by("fullName")))
+                .map(Patient::toSummary).getContent();
     }
 
     @Transactional(readOnly = true)
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
     public long countPatients(String text) {
-        return patients.search(blankToNull(text), Pageable.ofSize(1)).getTotalElements();
+        return patients.search(SearchText.containsPattern(text), Pageable.ofSize(1)).getTotalElements();
     }
 
     @Transactional
@@ -91,9 +97,12 @@ public class CaseService {
     @Transactional
     @RolesAllowed(Roles.PATHOLOGIST)
     public CaseSummary updateCase(long caseId, @Valid CaseForm form) {
-        PatientCase patientCase = load(caseId);
+        PatientCase patientCase = access.requireModifiable(caseId);
         if (patientCase.getStatus() == CaseStatus.SIGNED_OUT) {
             throw new CaseRuleException("A signed-out case cannot be edited.");
+        }
+        if (!sameUser(patientCase.getAssignedPathologist(), form.assignedPathologist())) {
+            throw new CaseRuleException("Only an administrator reassigns a case to another pathologist.");
         }
         requireFreeAccession(form.accessionNumber(), caseId);
         Patient patient = patients.findById(form.patientId())
@@ -106,23 +115,88 @@ public class CaseService {
         return patientCase.toSummary();
     }
 
+    /** The case, if it exists and the user may read it (a case the user may not see is reported as absent). */
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public Optional<CaseSummary> findCase(long caseId) {
-        return cases.findById(caseId).map(PatientCase::toSummary);
+        return cases.findById(caseId).filter(access::mayRead).map(PatientCase::toSummary);
+    }
+
+    /**
+     * As {@link #findCase}, for a view that opens the case: the reading is recorded in the audit log (HIPAA
+     * 164.312(b)), once per opening.
+     */
+    @Transactional
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
+    public Optional<CaseSummary> openCase(long caseId) {
+        Optional<CaseSummary> found = findCase(caseId);
+        found.ifPresent(c -> audit.recordForCase(CaseAuditAction.CASE_VIEWED, CASE, String.valueOf(caseId), caseId,
+                Map.of("accessionNumber", c.accessionNumber())));
+        return found;
+    }
+
+    /** Records that the user opened one result (prediction) of a readable case. */
+    @Transactional
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
+    public void recordResultOpened(long caseId, long predictionId) {
+        access.requireReadable(caseId);
+        audit.recordForCase(CaseAuditAction.RESULT_VIEWED, "prediction", String.valueOf(predictionId), caseId,
+                Map.of());
+    }
+
+    /** What the signed-in user may do with the case, so views offer only what the services will allow. */
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
+    public CaseRights rightsOn(long caseId) {
+        PatientCase patientCase = access.requireReadable(caseId);
+        return new CaseRights(access.mayModify(patientCase), currentUser.hasRole(Roles.ADMIN));
+    }
+
+    /** @param modify change the case, upload to it, run predictions; @param reassign choose its pathologist */
+    public record CaseRights(boolean modify, boolean reassign) {
+    }
+
+    /** An administrator hands the case to another pathologist (or to nobody); the reason is kept in the audit log. */
+    @Transactional
+    @RolesAllowed(Roles.ADMIN)
+    public CaseSummary reassign(long caseId, String pathologist, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new CaseRuleException("Give a reason for the reassignment.");
+        }
+        PatientCase patientCase = load(caseId);
+        if (patientCase.getStatus() == CaseStatus.SIGNED_OUT) {
+            throw new CaseRuleException("A signed-out case cannot be reassigned.");
+        }
+        String previous = patientCase.getAssignedPathologist();
+        String next = blankToNull(pathologist);
+        patientCase.reassign(next, currentUser.usernameOrSystem(), Instant.now());
+        cases.saveAndFlush(patientCase);
+        audit.recordForCase(CaseAuditAction.CASE_REASSIGNED, CASE, String.valueOf(caseId), caseId,
+                Map.of("from", previous == null ? "" : previous, "to", next == null ? "" : next,
+                        "reason", reason.strip()));
+        return patientCase.toSummary();
+    }
+
+    /** The case's audit events, for those who may read the case. */
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
+    public List<AuditEntry> timeline(long caseId) {
+        access.requireReadable(caseId);
+        return audit.caseTimeline(caseId);
     }
 
     @Transactional(readOnly = true)
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public List<CaseSummary> searchCases(CaseFilter filter, Pageable page) {
-        return cases.search(blankToNull(filter.text()), filter.status(),
+        return cases.search(SearchText.containsPattern(filter.text()), filter.status(), access.seesOnlyCasesInReview(),
                         withDefaultSort(page, Sort.by(Sort.Direction.DESC, "updatedAt"))).map(PatientCase::toSummary).getContent();
     }
 
     @Transactional(readOnly = true)
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public long countCases(CaseFilter filter) {
-        return cases.search(blankToNull(filter.text()), filter.status(), Pageable.ofSize(1)).getTotalElements();
+        return cases.search(SearchText.containsPattern(filter.text()), filter.status(), access.seesOnlyCasesInReview(),
+                Pageable.ofSize(1)).getTotalElements();
     }
 
     /**
@@ -153,6 +227,7 @@ public class CaseService {
 
     /** A case with its first result moves to review; called by the job runner, so no user role is required. */
     @Transactional
+    @RolesAllowed(Roles.SYSTEM)
     void moveToReviewIfOpen(long caseId, String actor) {
         if (cases.changeStatusIf(caseId, CaseStatus.OPEN, CaseStatus.IN_REVIEW, actor, Instant.now()) == 1) {
             audit.recordForCase(CaseAuditAction.CASE_STATUS_CHANGED, CASE, String.valueOf(caseId), caseId,
@@ -160,6 +235,7 @@ public class CaseService {
         }
     }
 
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
     CaseStatus statusOf(long caseId) {
         return load(caseId).getStatus();
     }
@@ -217,6 +293,12 @@ public class CaseService {
 
     private static Pageable withDefaultSort(Pageable page, Sort sort) {
         return page.getSort().isSorted() ? page : PageRequest.of(page.getPageNumber(), page.getPageSize(), sort);
+    }
+
+    private static boolean sameUser(String a, String b) {
+        String left = blankToNull(a);
+        String right = blankToNull(b);
+        return left == null ? right == null : left.equalsIgnoreCase(right == null ? "" : right);
     }
 
     private static String blankToNull(String text) {

@@ -25,7 +25,7 @@ import org.histoscope.users.UserDirectory;
 @Route("cases")
 @PageTitle("Cases | Histoscope")
 @Menu(title = "Cases", order = 10)
-@RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+@RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
 public class CasesView extends VerticalLayout {
 
     private final TextField search = new TextField();

@@ -90,4 +90,17 @@ class PatientCase {
     CaseStatus getStatus() {
         return status;
     }
+
+    String getAssignedPathologist() {
+        return assignedPathologist;
+    }
+
+    String getCreatedBy() {
+        return createdBy;
+    }
+
+    void reassign(String pathologist, String actor, Instant now) {
+        this.assignedPathologist = pathologist;
+        touch(actor, now);
+    }
 }

@@ -34,18 +34,21 @@ interface PatientCaseRepository extends JpaRepository<PatientCase, Long> {
     @Query(value = """
             select c from PatientCase c join fetch c.patient p
             where (:status is null or c.status = :status)
-              and (:text is null
-                   or lower(c.accessionNumber) like concat('%', lower(cast(:text as string)), '%')
-                   or lower(p.mrn) like concat('%', lower(cast(:text as string)), '%')
-                   or lower(p.fullName) like concat('%', lower(cast(:text as string)), '%'))
+              and (:onlyInReview = false or c.status <> org.histoscope.cases.CaseStatus.OPEN)
+              and (:pattern is null
+                   or lower(c.accessionNumber) like cast(:pattern as string) escape '\\'
+                   or lower(p.mrn) like cast(:pattern as string) escape '\\'
+                   or lower(p.fullName) like cast(:pattern as string) escape '\\')
             """,
             countQuery = """
             select count(c) from PatientCase c join c.patient p
             where (:status is null or c.status = :status)
-              and (:text is null
-                   or lower(c.accessionNumber) like concat('%', lower(cast(:text as string)), '%')
-                   or lower(p.mrn) like concat('%', lower(cast(:text as string)), '%')
-                   or lower(p.fullName) like concat('%', lower(cast(:text as string)), '%'))
+              and (:onlyInReview = false or c.status <> org.histoscope.cases.CaseStatus.OPEN)
+              and (:pattern is null
+                   or lower(c.accessionNumber) like cast(:pattern as string) escape '\\'
+                   or lower(p.mrn) like cast(:pattern as string) escape '\\'
+                   or lower(p.fullName) like cast(:pattern as string) escape '\\')
             """)
-    Page<PatientCase> search(String text, CaseStatus status, Pageable pageable);
+    /** @param pattern a LIKE pattern from {@link SearchText}, or null for all */
+    Page<PatientCase> search(String pattern, CaseStatus status, boolean onlyInReview, Pageable pageable);
 }

@@ -12,9 +12,10 @@ interface PatientRepository extends JpaRepository<Patient, Long> {
 
     @Query("""
             select p from Patient p
-            where :text is null
-               or lower(p.mrn) like concat('%', lower(cast(:text as string)), '%')
-               or lower(p.fullName) like concat('%', lower(cast(:text as string)), '%')
+            where :pattern is null
+               or lower(p.mrn) like cast(:pattern as string) escape '\\'
+               or lower(p.fullName) like cast(:pattern as string) escape '\\'
             """)
-    Page<Patient> search(String text, Pageable pageable);
+    /** @param pattern a LIKE pattern from {@link SearchText}, or null for all */
+    Page<Patient> search(String pattern, Pageable pageable);
 }

@@ -21,7 +21,7 @@ import org.histoscope.security.Roles;
 @Route("patients")
 @PageTitle("Patients | Histoscope")
 @Menu(title = "Patients", order = 20)
-@RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+@RolesAllowed(Roles.PATHOLOGIST)
 public class PatientsView extends VerticalLayout {
 
     private final CaseService service;

@@ -20,6 +20,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 /** Queues prediction jobs (one per upload, plus explicit re-runs and retries) and reports their state. */
 @Service
+@RolesAllowed(Roles.PATHOLOGIST)
 public class PredictionJobService {
 
     private static final String JOB = "prediction_job";
@@ -32,10 +33,11 @@ public class PredictionJobService {
     private final CurrentUser currentUser;
     private final JobEvents events;
     private final CaseService cases;
+    private final CaseAccessPolicy access;
     private final Duration staleHeartbeat;
 
-    PredictionJobService(PredictionJobRepository jobs, CaseImageRepository images, @Lazy SchedulerClient scheduler,
-                         OneTimeTask<Long> predictionTask, AuditService audit, CurrentUser currentUser, JobEvents events,
+    PredictionJobService(CaseAccessPolicy access, PredictionJobRepository jobs, CaseImageRepository images,
+                         @Lazy SchedulerClient scheduler, OneTimeTask<Long> predictionTask, AuditService audit, CurrentUser currentUser, JobEvents events,
                          CaseService cases, @Value("${db-scheduler.heartbeat-interval:5m}") Duration heartbeatInterval) {
         // db-scheduler heart-beats every interval; two missed beats mean the instance is gone or stuck
         this.staleHeartbeat = heartbeatInterval.multipliedBy(2);
@@ -47,6 +49,7 @@ public class PredictionJobService {
         this.currentUser = currentUser;
         this.events = events;
         this.cases = cases;
+        this.access = access;
     }
 
     /** Called inside the upload's transaction: the image row, its job and the queue entry commit together. */
@@ -58,6 +61,7 @@ public class PredictionJobService {
     @RolesAllowed(Roles.PATHOLOGIST)
     public JobSummary rerun(long imageId, Long modelId) {
         CaseImage image = images.findById(imageId).orElseThrow(() -> new CaseRuleException("The image no longer exists."));
+        access.requireModifiable(image.getCaseId());
         JobSummary job = enqueue(image, true, modelId);
         audit.recordForCase(CaseAuditAction.PREDICTION_RERUN_REQUESTED, JOB, String.valueOf(job.id()), image.getCaseId(),
                 Map.of("imageId", imageId, "modelId", modelId == null ? "active" : modelId));
@@ -68,6 +72,7 @@ public class PredictionJobService {
     @RolesAllowed(Roles.PATHOLOGIST)
     public JobSummary retry(long jobId) {
         PredictionJob job = jobs.lockById(jobId).orElseThrow(() -> new CaseRuleException("The job no longer exists."));
+        access.requireModifiable(job.getCaseId());
         if (job.getStatus() != JobStatus.FAILED) {
             throw new CaseRuleException("Only a failed job can be retried.");
         }
@@ -83,8 +88,9 @@ public class PredictionJobService {
     }
 
     @Transactional(readOnly = true)
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public List<JobSummary> jobsForCase(long caseId) {
+        access.requireReadable(caseId);
         Map<Long, String> names = images.findByCaseIdOrderByUploadedAtAscIdAsc(caseId).stream()
                 .collect(Collectors.toMap(CaseImage::getId, CaseImage::getOriginalFilename));
         List<PredictionJob> list = jobs.findByCaseIdOrderByRequestedAtAscIdAsc(caseId);

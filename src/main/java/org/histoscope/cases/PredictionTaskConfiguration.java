@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import org.histoscope.security.SystemIdentity;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import org.springframework.context.annotation.Bean;
@@ -19,6 +20,6 @@ class PredictionTaskConfiguration {
     @Bean
     OneTimeTask<Long> predictionTask(@Lazy PredictionJobExecutor executor) {
         return Tasks.oneTime(TASK_NAME, Long.class)
-                .execute((instance, context) -> executor.run(instance.getData()));
+                .execute((instance, context) -> SystemIdentity.run(() -> executor.run(instance.getData())));
     }
 }

@@ -36,7 +36,7 @@ import org.histoscope.security.Roles;
 
 /** One stored prediction: numbers, model and device, the image with its heatmap or explanation, and re-runs. */
 @Route("result")
-@RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+@RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
 public class ResultView extends VerticalLayout implements HasUrlParameter<Long>, HasDynamicTitle {
 
     private final PredictionService predictions;
@@ -68,6 +68,7 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
             return;
         }
         CaseSummary owner = cases.findCase(prediction.caseId()).orElseThrow();
+        cases.recordResultOpened(owner.id(), prediction.id());
         title = "Result for " + image.originalFilename();
         H2 heading = new H2(image.originalFilename());
         heading.setId("result-title");
@@ -85,7 +86,7 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
             add(tiles(prediction.tileStatistics()));
         }
         add(history(prediction, image));
-        if (currentUser.hasRole(Roles.PATHOLOGIST) && owner.status() != CaseStatus.SIGNED_OUT) {
+        if (owner.status() != CaseStatus.SIGNED_OUT && cases.rightsOn(owner.id()).modify()) {
             add(rerun(image));
         }
         if (currentUser.hasRole(Roles.REVIEWER)) {

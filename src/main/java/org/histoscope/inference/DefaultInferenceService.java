@@ -1,5 +1,7 @@
 package org.histoscope.inference;
 
+import org.histoscope.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import org.springframework.stereotype.Service;
  * the model's input size on each side whose resolution needs no rescaling, whole-image mode otherwise.
  */
 @Service
+@RolesAllowed(Roles.SYSTEM) // inference runs in durable jobs only
 public class DefaultInferenceService implements InferenceService {
 
     /** Microns per pixel at 40x objective magnification; other magnifications scale inversely. */
@@ -33,6 +36,7 @@ public class DefaultInferenceService implements InferenceService {
     }
 
     @Override
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
     public InferenceDevice device() {
         return engine.device();
     }

@@ -1,5 +1,6 @@
 package org.histoscope.inference;
 
+import org.histoscope.security.SystemIdentity;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -21,6 +22,11 @@ class InferenceHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
+        // The probe runs outside any user's request; it reads the catalog as the system
+        return SystemIdentity.call(this::currentHealth);
+    }
+
+    private Health currentHealth() {
         InferenceDevice device = engine.device();
         Health.Builder health = Health.up()
                 .withDetail("device", device.name())

@@ -1,6 +1,5 @@
 package org.histoscope.inference;
 
-import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.Clock;
 import java.time.Instant;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.histoscope.audit.AuditService;
+import org.histoscope.security.CaseReadAccess;
 import org.histoscope.security.Roles;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -19,21 +19,25 @@ import org.springframework.transaction.annotation.Transactional;
  * runs before, outside any transaction, so a long whole-image run holds no database connection).
  */
 @Service
+@RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
 public class StoredPredictionService implements PredictionService {
 
     private final PredictionRepository predictions;
     private final TileGridRepository tileGrids;
     private final AuditService audit;
+    private final CaseReadAccess caseAccess;
     private final Clock clock = Clock.systemUTC();
 
-    StoredPredictionService(PredictionRepository predictions, TileGridRepository tileGrids, AuditService audit) {
+    StoredPredictionService(PredictionRepository predictions, TileGridRepository tileGrids, AuditService audit,
+                            CaseReadAccess caseAccess) {
         this.predictions = predictions;
         this.tileGrids = tileGrids;
         this.audit = audit;
+        this.caseAccess = caseAccess;
     }
 
     @Override
-    @PermitAll
+    @RolesAllowed(Roles.SYSTEM) // only the job runner stores predictions, with the requester taken from the job
     @Transactional(propagation = Propagation.MANDATORY)
     public StoredPrediction store(long caseId, long imageId, long jobId, PredictionOutcome outcome, String requestedBy) {
         if (requestedBy == null || requestedBy.isBlank()) {
@@ -88,31 +92,32 @@ public class StoredPredictionService implements PredictionService {
     @Override
     @Transactional(readOnly = true)
     public List<StoredPrediction> forImage(long imageId) {
-        return predictions.rowsForImage(imageId).stream().map(PredictionRepository.Row::toValue).toList();
+        return predictions.rowsForImage(imageId).stream().map(PredictionRepository.Row::toValue)
+                .filter(p -> caseAccess.mayRead(p.caseId())).toList();
     }
 
     @Override
     @Transactional(readOnly = true)
     public Optional<StoredPrediction> find(long predictionId) {
-        return predictions.row(predictionId).map(PredictionRepository.Row::toValue);
+        return predictions.row(predictionId).map(PredictionRepository.Row::toValue)
+                .filter(p -> caseAccess.mayRead(p.caseId()));
     }
 
     @Override
     @Transactional(readOnly = true)
     public Optional<byte[]> heatmapPng(long predictionId) {
-        return predictions.heatmap(predictionId);
+        return find(predictionId).flatMap(readable -> predictions.heatmap(predictionId));
     }
 
     @Override
     @Transactional(readOnly = true)
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public Optional<TileGrid> tileGrid(long predictionId) {
-        return tileGrids.findById(predictionId).map(TileGridEntity::toGrid);
+        return find(predictionId).flatMap(readable -> tileGrids.findById(predictionId)).map(TileGridEntity::toGrid);
     }
 
     @Override
     @Transactional(readOnly = true)
     public Optional<byte[]> explanationPng(long predictionId) {
-        return predictions.explanation(predictionId);
+        return find(predictionId).flatMap(readable -> predictions.explanation(predictionId));
     }
 }

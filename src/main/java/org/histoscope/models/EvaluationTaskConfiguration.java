@@ -1,5 +1,6 @@
 package org.histoscope.models;
 
+import org.histoscope.security.SystemIdentity;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import org.springframework.context.annotation.Bean;
@@ -18,7 +19,7 @@ class EvaluationTaskConfiguration {
     @Bean
     OneTimeTask<Long> evaluationTask(@Lazy ModelEvaluationExecutor executor) {
         return Tasks.oneTime(TASK_NAME, Long.class)
-                .execute((instance, context) -> executor.run(instance.getData()));
+                .execute((instance, context) -> SystemIdentity.run(() -> executor.run(instance.getData())));
     }
 
     static String instanceId(long evaluationId) {

@@ -11,6 +11,8 @@ public enum ModelAuditAction implements AuditAction {
     MODEL_ACTIVATED,
     MODEL_RETIRED,
     MODEL_THRESHOLD_CHANGED,
+    /** An administrator started an evaluation on an uploaded data set (the result follows as MODEL_EVALUATED). */
+    MODEL_EVALUATION_STARTED,
     /** A model was evaluated on an uploaded labelled data set. */
     MODEL_EVALUATED;
 

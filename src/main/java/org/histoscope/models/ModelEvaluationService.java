@@ -1,5 +1,7 @@
 package org.histoscope.models;
 
+import java.util.Map;
+import org.histoscope.audit.AuditService;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import jakarta.annotation.security.RolesAllowed;
@@ -25,6 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * reaches the target sensitivity) is stored with the model and audited.
  */
 @Service
+@RolesAllowed(Roles.ADMIN)
 public class ModelEvaluationService {
 
     static final int MAX_IMAGES = 5000;
@@ -35,10 +38,12 @@ public class ModelEvaluationService {
     private final SchedulerClient scheduler;
     private final OneTimeTask<Long> evaluationTask;
     private final ModelEvaluationExecutor executor;
+    private final AuditService audit;
 
     ModelEvaluationService(ModelEvaluationRepository evaluations, ModelRegistry registry, TransactionTemplate transactions,
                            @Lazy SchedulerClient scheduler, OneTimeTask<Long> evaluationTask,
-                           ModelEvaluationExecutor executor) {
+                           ModelEvaluationExecutor executor, AuditService audit) {
+        this.audit = audit;
         this.evaluations = evaluations;
         this.registry = registry;
         this.transactions = transactions;
@@ -94,6 +99,9 @@ public class ModelEvaluationService {
                 kept[0] = keep(zip, executor.dataSetOf(saved.id));
                 scheduler.schedule(evaluationTask.instance(EvaluationTaskConfiguration.instanceId(saved.id), saved.id),
                         Instant.now());
+                audit.record(ModelAuditAction.MODEL_EVALUATION_STARTED, ModelRegistryService.TARGET_TYPE,
+                        String.valueOf(modelId), Map.of("evaluationId", saved.id, "dataset", saved.datasetName,
+                                "targetSensitivity", targetSensitivity));
                 return saved;
             });
             return entity.toValue();

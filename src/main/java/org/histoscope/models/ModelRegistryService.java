@@ -33,6 +33,7 @@ import org.springframework.transaction.annotation.Transactional;
 /** The model registry on PostgreSQL, and the catalog inference takes its models from. */
 @Service
 @EnableConfigurationProperties(ModelsSettings.class)
+@RolesAllowed(Roles.ADMIN)
 public class ModelRegistryService implements ModelRegistry, ModelCatalog {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRegistryService.class);
@@ -57,18 +58,21 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
 
     @Override
     @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
     public List<RegisteredModel> all() {
         return models.findAllByOrderByAddedAtDesc().stream().map(RegisteredModelEntity::toValue).toList();
     }
 
     @Override
     @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
     public Optional<RegisteredModel> find(long id) {
         return models.findById(id).map(RegisteredModelEntity::toValue);
     }
 
     @Override
     @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
     public Optional<RegisteredModel> active() {
         return models.findByStatus(ModelStatus.ACTIVE).map(RegisteredModelEntity::toValue);
     }
@@ -124,6 +128,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     }
 
     /** Demotes the current active model and promotes {@code model}, with an audit event (the caller's transaction). */
+    @RolesAllowed({Roles.ADMIN, Roles.SYSTEM}) // also the start-up scan of the models directory
     RegisteredModelEntity makeActive(RegisteredModelEntity model) {
         Optional<RegisteredModelEntity> previous = models.findByStatus(ModelStatus.ACTIVE);
         previous.ifPresent(p -> {
@@ -189,12 +194,14 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
 
     @Override
     @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
     public Optional<ModelDescriptor> activeModel() {
         return models.findByStatus(ModelStatus.ACTIVE).map(this::descriptor);
     }
 
     @Override
     @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
     public Optional<ModelDescriptor> model(long registeredModelId) {
         return models.findById(registeredModelId).filter(m -> m.status != ModelStatus.RETIRED).map(this::descriptor);
     }
@@ -209,6 +216,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
         return new ModelDescriptor(model.id, card, onnxFile(model), model.sha256, model.threshold);
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SYSTEM}) // also the start-up scan of the models directory
     boolean fileMatches(RegisteredModelEntity model) {
         Path file = onnxFile(model);
         try {
@@ -234,6 +242,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
         return Path.of(model.storagePath).resolve(ModelCards.MODEL_FILE);
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SYSTEM}) // also the start-up scan of the models directory
     RegisteredModelEntity register(ValidatedPackage validated, Path storage, ModelStatus status, String actor) {
         ModelCard card = validated.card();
         RegisteredModelEntity entity = new RegisteredModelEntity();

@@ -62,6 +62,15 @@ class Review {
                 signedBy, signerName, signedAt, meaning, amendsReviewId);
     }
 
+    SignedReview toSigned(String segregationNote) {
+        return new SignedReview(id, predictionId, caseId, decision, predictedLabel, finalLabel, finalDiagnosis, comment,
+                signedBy, signerName, signedAt, meaning, amendsReviewId, segregationNote);
+    }
+
+    String getSignedBy() {
+        return signedBy;
+    }
+
     Long getId() {
         return id;
     }

@@ -76,6 +76,10 @@ class ReviewQueueItem {
         return caseId;
     }
 
+    long getPredictionId() {
+        return predictionId;
+    }
+
     String getPredictedLabel() {
         return predictedLabel;
     }

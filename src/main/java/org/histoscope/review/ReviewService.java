@@ -18,8 +18,12 @@ import org.histoscope.cases.ImageSummary;
 import org.histoscope.cases.JobStatus;
 import org.histoscope.cases.JobSummary;
 import org.histoscope.cases.PredictionJobService;
+import org.histoscope.inference.PredictionService;
+import org.histoscope.inference.StoredPrediction;
+import org.histoscope.security.CaseReadAccess;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
+import org.histoscope.users.SecuritySettingsService;
 import org.histoscope.users.UserDirectory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
@@ -37,6 +41,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Service
 @Validated
+@RolesAllowed(Roles.REVIEWER)
 public class ReviewService {
 
     private static final String REVIEW = "review";
@@ -50,10 +55,20 @@ public class ReviewService {
     private final UserDirectory users;
     private final CurrentUser currentUser;
     private final AuditService audit;
+    private final PredictionService predictions;
+    private final SecuritySettingsService settings;
+    private final SegregationExceptionRepository exceptions;
+    private final CaseReadAccess caseAccess;
 
     ReviewService(ReviewQueueRepository queue, ReviewRepository reviews, NotAssessableImageRepository notAssessable,
                   CaseService cases, CaseImageService images, PredictionJobService jobs, UserDirectory users,
-                  CurrentUser currentUser, AuditService audit) {
+                  CurrentUser currentUser, AuditService audit, PredictionService predictions,
+                  SecuritySettingsService settings, SegregationExceptionRepository exceptions,
+                  CaseReadAccess caseAccess) {
+        this.predictions = predictions;
+        this.settings = settings;
+        this.exceptions = exceptions;
+        this.caseAccess = caseAccess;
         this.queue = queue;
         this.reviews = reviews;
         this.notAssessable = notAssessable;
@@ -90,6 +105,7 @@ public class ReviewService {
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.REVIEWER, Roles.PATHOLOGIST})
     public List<QueueEntry> entriesOfCase(long caseId) {
+        caseAccess.requireRead(caseId);
         return queue.findByCaseIdOrderByPredictedAtAsc(caseId).stream().map(ReviewQueueItem::toEntry).toList();
     }
 
@@ -109,13 +125,19 @@ public class ReviewService {
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.REVIEWER, Roles.PATHOLOGIST})
     public List<SignedReview> reviewsOf(long predictionId) {
-        return reviews.findByPredictionIdOrderBySignedAtAscIdAsc(predictionId).stream().map(Review::toSigned).toList();
+        return withNotes(reviews.findByPredictionIdOrderBySignedAtAscIdAsc(predictionId));
     }
 
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.REVIEWER, Roles.PATHOLOGIST})
     public List<SignedReview> reviewsOfCase(long caseId) {
-        return reviews.findByCaseIdOrderBySignedAtAscIdAsc(caseId).stream().map(Review::toSigned).toList();
+        caseAccess.requireRead(caseId);
+        return withNotes(reviews.findByCaseIdOrderBySignedAtAscIdAsc(caseId));
+    }
+
+    private List<SignedReview> withNotes(List<Review> signed) {
+        return signed.stream().map(review -> review.toSigned(exceptions.findByReviewId(review.getId())
+                .map(SegregationException::note).orElse(null))).toList();
     }
 
     /**
@@ -134,6 +156,7 @@ public class ReviewService {
         ReviewQueueItem item = queue.findById(request.predictionId())
                 .orElseThrow(() -> new ReviewRuleException("This result is not in the review queue."));
         checkAmendment(item, request.amendsReviewId());
+        Optional<SecuritySettingsService.Setting> exception = ownRequestException(signer, request.predictionId());
         String finalLabel = request.finalLabel().trim();
         if (request.decision() == ReviewDecision.AGREE && !finalLabel.equalsIgnoreCase(item.getPredictedLabel())) {
             throw new ReviewRuleException("To agree, keep the model's label (" + item.getPredictedLabel()
@@ -155,13 +178,18 @@ public class ReviewService {
             throw new ReviewRuleException("Another reviewer signed this result a moment ago. "
                     + "Reload it to see their review; amend it if you disagree.");
         }
+        exception.ifPresent(setting -> exceptions.save(new SegregationException(review.getId(), item.getCaseId(),
+                SegregationException.Kind.SIGNED_OWN_REQUEST, signer, setting.changedBy(), setting.changedAt(),
+                Instant.now())));
         audit.recordForCase(request.amendsReviewId() == null ? ReviewAuditAction.REVIEW_SIGNED : ReviewAuditAction.REVIEW_AMENDED,
                 REVIEW, review.getId().toString(), item.getCaseId(),
                 Map.of("predictionId", request.predictionId(), "decision", request.decision().name(),
                         "finalLabel", finalLabel, "signer", printedName, "meaning", request.meaning().label(),
                         "signedAtUtc", review.getSignedAt().toString(),
-                        "amends", request.amendsReviewId() == null ? "" : request.amendsReviewId()));
-        return review.toSigned();
+                        "amends", request.amendsReviewId() == null ? "" : request.amendsReviewId(),
+                        "signedOwnRequest", exception.isPresent()));
+        return review.toSigned(exception.isPresent()
+                ? exceptions.findByReviewId(review.getId()).map(SegregationException::note).orElse(null) : null);
     }
 
     /**
@@ -172,6 +200,7 @@ public class ReviewService {
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.REVIEWER, Roles.PATHOLOGIST})
     public SignOutCheck signOutCheck(long caseId) {
+        caseAccess.requireRead(caseId);
         List<ImageSummary> caseImages = images.imagesOfCase(caseId);
         List<JobSummary> caseJobs = jobs.jobsForCase(caseId);
         List<ReviewQueueItem> items = queue.findByCaseIdOrderByPredictedAtAsc(caseId);
@@ -222,8 +251,14 @@ public class ReviewService {
             throw new ReviewRuleException("The case cannot be signed out yet. " + String.join(" ", check.blockers()));
         }
         List<ReviewQueueItem> items = queue.findByCaseIdOrderByPredictedAtAsc(caseId);
+        String me = currentUser.username().orElseThrow(() -> new ReviewRuleException("Sign in to sign out a case."));
+        Optional<SecuritySettingsService.Setting> exception = ownCaseException(me, caseId, items);
+        exception.ifPresent(setting -> exceptions.save(new SegregationException(null, caseId,
+                SegregationException.Kind.SIGNED_OUT_OWN_CASE, me, setting.changedBy(), setting.changedAt(),
+                Instant.now())));
         audit.recordForCase(ReviewAuditAction.CASE_SIGN_OUT_REQUESTED, "case", String.valueOf(caseId), caseId,
-                Map.of("signedResults", items.size(), "notAssessableImages", check.notAssessable().size()));
+                Map.of("signedResults", items.size(), "notAssessableImages", check.notAssessable().size(),
+                        "signedOutOwnCase", exception.isPresent()));
         return cases.markSignedOut(caseId);
     }
 
@@ -237,6 +272,7 @@ public class ReviewService {
         String signer = currentUser.username().orElseThrow(() -> new ReviewRuleException("Sign in to sign."));
         ImageSummary image = images.findImage(imageId)
                 .orElseThrow(() -> new ReviewRuleException("The image no longer exists."));
+        caseAccess.requireRead(image.caseId());
         if (password == null || !users.verifyPassword(signer, password)) {
             audit.recordForCase(ReviewAuditAction.SIGNATURE_REJECTED, "case_image", String.valueOf(imageId),
                     image.caseId(), Map.of("reason", "wrong password"));
@@ -270,6 +306,41 @@ public class ReviewService {
 
     private static boolean inFlight(JobSummary job) {
         return job.status() == JobStatus.QUEUED || job.status() == JobStatus.RUNNING;
+    }
+
+    /**
+     * Segregation of duties: the requester of a prediction does not sign it, unless the department setting allows
+     * it; then the returned setting is recorded with the signature.
+     */
+    private Optional<SecuritySettingsService.Setting> ownRequestException(String signer, long predictionId) {
+        String requester = predictions.find(predictionId).map(StoredPrediction::createdBy).orElse(null);
+        if (requester == null || !requester.equalsIgnoreCase(signer)) {
+            return Optional.empty();
+        }
+        SecuritySettingsService.Setting setting = settings.requesterMaySign();
+        if (!setting.enabled()) {
+            throw new ReviewRuleException("You requested this prediction, so another reviewer must sign it "
+                    + "(segregation of duties). An administrator can allow this for small departments.");
+        }
+        return Optional.of(setting);
+    }
+
+    /** A requester of one of the case's predictions does not sign the case out when every signature is their own. */
+    private Optional<SecuritySettingsService.Setting> ownCaseException(String me, long caseId,
+                                                                       List<ReviewQueueItem> items) {
+        boolean requestedByMe = items.stream().map(item -> predictions.find(item.getPredictionId()))
+                .flatMap(Optional::stream).anyMatch(p -> me.equalsIgnoreCase(p.createdBy()));
+        boolean onlyMySignatures = reviews.findByCaseIdOrderBySignedAtAscIdAsc(caseId).stream()
+                .allMatch(review -> me.equalsIgnoreCase(review.getSignedBy()));
+        if (!requestedByMe || !onlyMySignatures) {
+            return Optional.empty();
+        }
+        SecuritySettingsService.Setting setting = settings.requesterMaySign();
+        if (!setting.enabled()) {
+            throw new ReviewRuleException("Every signature on this case is yours and you requested its predictions; "
+                    + "another reviewer must sign it out (segregation of duties).");
+        }
+        return Optional.of(setting);
     }
 
     private void checkAmendment(ReviewQueueItem item, Long amendsReviewId) {

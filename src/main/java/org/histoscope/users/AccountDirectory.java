@@ -1,5 +1,9 @@
 package org.histoscope.users;
 
+import org.springframework.security.access.AccessDeniedException;
+import org.histoscope.security.CurrentUser;
+import org.histoscope.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -9,15 +13,18 @@ import org.springframework.transaction.annotation.Transactional;
 
 /** The users feature's answer to {@link UserDirectory}, backed by the account table. */
 @Service
+@RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
 class AccountDirectory implements UserDirectory {
 
     private final UserAccountRepository accounts;
     private final PasswordEncoder passwordEncoder;
     private final LoginAttempts loginAttempts;
+    private final CurrentUser currentUser;
     private final Clock clock;
 
     AccountDirectory(UserAccountRepository accounts, PasswordEncoder passwordEncoder, LoginAttempts loginAttempts,
-                     Optional<Clock> clock) {
+                     CurrentUser currentUser, Optional<Clock> clock) {
+        this.currentUser = currentUser;
         this.accounts = accounts;
         this.passwordEncoder = passwordEncoder;
         this.loginAttempts = loginAttempts;
@@ -37,6 +44,10 @@ class AccountDirectory implements UserDirectory {
      */
     @Override
     public boolean verifyPassword(String username, String rawPassword) {
+        // Re-authentication of the signer only: otherwise this would be a password oracle and a way to lock others out
+        if (!currentUser.username().map(me -> me.equalsIgnoreCase(username)).orElse(false)) {
+            throw new AccessDeniedException("Only the signed-in user's own password can be checked");
+        }
         Optional<UserAccount> found = accounts.findByUsernameIgnoreCase(username == null ? "" : username);
         boolean ok = found.isPresent()
                 && found.get().isEnabled()

@@ -1,5 +1,6 @@
 package org.histoscope.users;
 
+import jakarta.annotation.security.PermitAll;
 import java.time.Clock;
 import java.util.Optional;
 import org.springframework.security.core.userdetails.User;
@@ -14,6 +15,7 @@ import org.springframework.transaction.annotation.Transactional;
  * before checking the password (LockedException) and the login page can say so.
  */
 @Service
+@PermitAll // the login itself: nobody is signed in yet
 class AccountUserDetailsService implements UserDetailsService {
 
     private final UserAccountRepository accounts;

@@ -1,5 +1,6 @@
 package org.histoscope.users;
 
+import jakarta.annotation.security.PermitAll;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * paths share one counter. Failures while locked are recorded but do not extend the lock.
  */
 @Service
+@PermitAll // fed by the login flow, before anyone is signed in; package-private, so other features cannot reach it
 class LoginAttempts {
 
     private static final Logger log = LoggerFactory.getLogger(LoginAttempts.class);

@@ -20,13 +20,15 @@ interface UserAccountRepository extends JpaRepository<UserAccount, Long> {
 
     @Query("""
             select u from UserAccount u
-            where :q = '' or lower(u.username) like :q or lower(u.fullName) like :q or lower(u.email) like :q
+            where :q = '' or lower(u.username) like :q escape '\\' or lower(u.fullName) like :q escape '\\'
+               or lower(u.email) like :q escape '\\'
             order by lower(u.username)""")
     List<UserAccount> search(@Param("q") String likePattern, Pageable page);
 
     @Query("""
             select count(u) from UserAccount u
-            where :q = '' or lower(u.username) like :q or lower(u.fullName) like :q or lower(u.email) like :q""")
+            where :q = '' or lower(u.username) like :q escape '\\' or lower(u.fullName) like :q escape '\\'
+               or lower(u.email) like :q escape '\\'""")
     long countMatching(@Param("q") String likePattern);
 
     @Query("select u from UserAccount u join u.roles r where r = :role and u.enabled = true order by u.fullName")

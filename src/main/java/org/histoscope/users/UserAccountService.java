@@ -16,8 +16,8 @@ import org.histoscope.security.ActiveSessions;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.PasswordPolicy;
 import org.histoscope.security.Roles;
+import org.histoscope.platform.SearchText;
 import org.springframework.data.domain.PageRequest;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -32,6 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * their roles ends the sessions they have open.
  */
 @Service
+@RolesAllowed(Roles.ADMIN)
 public class UserAccountService {
 
     public static final Set<String> ALL_ROLES = Set.of(Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN);
@@ -205,7 +206,7 @@ public class UserAccountService {
      * The signed-in user's own password change. A wrong current password counts towards the lockout (it is
      * recorded in its own transaction, so the count survives the refusal).
      */
-    @PreAuthorize("isAuthenticated()")
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public void changeOwnPassword(String currentPassword, String newPassword) {
         String username = currentUser.username()
                 .orElseThrow(() -> new UserAdministrationException("Sign in to change your password."));
@@ -236,6 +237,7 @@ public class UserAccountService {
 
     /** Whether the user must choose a new password before doing anything else. */
     @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public boolean mustChangePassword(String username) {
         return accounts.findByUsernameIgnoreCase(username).map(UserAccount::isMustChangePassword).orElse(false);
     }
@@ -312,6 +314,6 @@ public class UserAccountService {
         if (text == null || text.isBlank()) {
             return "";
         }
-        return "%" + text.strip().toLowerCase(Locale.ROOT).replace("%", "").replace("_", "") + "%";
+        return SearchText.containsPattern(text);
     }
 }

@@ -16,7 +16,10 @@ public enum UserAuditAction implements AuditAction {
     LOGIN_SUCCEEDED,
     LOGIN_FAILED,
     LOGOUT,
-    PASSWORD_VERIFICATION_FAILED;
+    PASSWORD_VERIFICATION_FAILED,
+    SECURITY_SETTING_CHANGED,
+    /** A signed-in session ended without a logout: idle timeout or the absolute session lifetime. */
+    SESSION_ENDED;
 
     @Override
     public String code() {

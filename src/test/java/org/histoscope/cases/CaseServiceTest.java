@@ -94,16 +94,21 @@ class CaseServiceTest {
     }
 
     @Test
-    void aReviewerCannotCreatePatientsOrCasesButCanReadThem() {
+    void aReviewerCannotCreatePatientsOrCasesButReadsCasesInReview() {
         PatientSummary patient = createPatient("MRN-3001");
         assertThatThrownBy(() -> ActingAs.user("rita", () -> service.createCase(
                 new CaseForm("S26-3001", patient.id(), "Skin punch", null, null, null)), Roles.REVIEWER))
                 .isInstanceOf(AccessDeniedException.class);
         assertThatThrownBy(() -> ActingAs.user("rita", () -> service.createPatient(patient("MRN-3002")), Roles.REVIEWER))
                 .isInstanceOf(AccessDeniedException.class);
-        createCase("S26-3001", patient.id());
-        List<CaseSummary> found = ActingAs.user("rita", () -> service.searchCases(new CaseFilter("s26-3001", null),
-                PageRequest.of(0, 10)), Roles.REVIEWER);
+        long caseId = createCase("S26-3001", patient.id()).id();
+        CaseFilter filter = new CaseFilter("s26-3001", null);
+        // the department's access model: a reviewer reads the cases that have results to review, not open ones
+        assertThat(ActingAs.user("rita", () -> service.searchCases(filter, PageRequest.of(0, 10)), Roles.REVIEWER))
+                .isEmpty();
+        jdbc.update("UPDATE patient_case SET status = 'IN_REVIEW' WHERE id = ?", caseId);
+        List<CaseSummary> found = ActingAs.user("rita", () -> service.searchCases(filter, PageRequest.of(0, 10)),
+                Roles.REVIEWER);
         assertThat(found).extracting(CaseSummary::accessionNumber).containsExactly("S26-3001");
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.histoscope.security.Roles;
+import org.histoscope.security.SystemIdentity;
 import org.histoscope.testsupport.ActingAs;
 import org.histoscope.testsupport.RealRows;
 import org.histoscope.testsupport.SpiedJobContext;
@@ -93,10 +94,11 @@ class PredictionJobIntegrityTest extends SpiedJobContext {
     @Test
     void inferenceRunsOutsideAnyTransactionAndTheResultIsStoredWithItsAuditEvents() throws Exception {
         List<Boolean> inTransaction = new CopyOnWriteArrayList<>();
-        doAnswer(call -> {
+        // the stubbing call passes the spy's method-security proxy, which lets only the job runner infer
+        SystemIdentity.run(() -> doAnswer(call -> {
             inTransaction.add(TransactionSynchronizationManager.isActualTransactionActive());
             return call.callRealMethod();
-        }).when(inference).predict(any(), any(), any());
+        }).when(inference).predict(any(), any(), any()));
         long caseId = newCase("JI-1");
         UploadOutcome outcome = uploadAndWait(caseId, "journeys/idc-9290-class1.png");
 
@@ -118,18 +120,20 @@ class PredictionJobIntegrityTest extends SpiedJobContext {
 
         CountDownLatch stalled = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        doAnswer(call -> {
+        // the stubbing call passes the spy's method-security proxy, which lets only the job runner infer
+        SystemIdentity.run(() -> doAnswer(call -> {
             if (Thread.currentThread().getName().equals("stalled-original")) {
                 stalled.countDown();
                 release.await(60, TimeUnit.SECONDS);
             }
             return call.callRealMethod();
-        }).when(inference).predict(any(), any(), any());
-        Thread original = new Thread(() -> executor.run(jobId), "stalled-original");
+        }).when(inference).predict(any(), any(), any()));
+        Thread original = new Thread(() -> SystemIdentity.run(() -> executor.run(jobId)), "stalled-original");
         original.start();
         assertThat(stalled.await(30, TimeUnit.SECONDS)).isTrue();
 
-        executor.run(jobId); // db-scheduler's revival of the execution whose heartbeat it found stale
+        // db-scheduler's revival of the execution whose heartbeat it found stale (jobs run as the system)
+        SystemIdentity.run(() -> executor.run(jobId));
         JobSummary revived = job(jobId, caseId);
         assertThat(revived.status()).isEqualTo(JobStatus.DONE);
         release.countDown();
@@ -181,7 +185,7 @@ class PredictionJobIntegrityTest extends SpiedJobContext {
         long jobId = RealRows.job(jdbc, caseId, imageId, "QUEUED");
         jdbc.update("UPDATE patient_case SET status = 'SIGNED_OUT' WHERE id = ?", caseId);
 
-        executor.run(jobId);
+        SystemIdentity.run(() -> executor.run(jobId));
 
         JobSummary done = job(jobId, caseId);
         assertThat(done.status()).isEqualTo(JobStatus.DONE);

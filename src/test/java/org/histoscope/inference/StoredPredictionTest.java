@@ -22,12 +22,15 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.test.context.support.WithMockUser;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Predictions stored with their audit event on real PostgreSQL, with the tiny model active, for real case, image and
  * job rows; inference runs outside any transaction and the result is stored inside the caller's.
  */
+@WithMockUser(username = "system", roles = Roles.SYSTEM) // as the job runner: only it infers and stores
 class StoredPredictionTest extends TinyModelsContext {
 
     @Autowired
@@ -47,7 +50,11 @@ class StoredPredictionTest extends TinyModelsContext {
         long caseId = RealRows.patientCase(jdbc, "SP-" + java.util.UUID.randomUUID());
         long imageId = RealRows.image(jdbc, caseId, file.getFileName().toString());
         long jobId = RealRows.job(jdbc, caseId, imageId, "RUNNING");
-        return transactions.execute(tx -> predictions.store(caseId, imageId, jobId, outcome, "dr.who"));
+        StoredPrediction stored = transactions.execute(
+                tx -> predictions.store(caseId, imageId, jobId, outcome, "dr.who"));
+        // as the job runner does with a case's first result (reviewers read cases in review, not open ones)
+        jdbc.update("UPDATE patient_case SET status = 'IN_REVIEW' WHERE id = ?", caseId);
+        return stored;
     }
 
     @Test
@@ -138,8 +145,8 @@ class StoredPredictionTest extends TinyModelsContext {
 
     @Test
     void onlyCaseRolesReadTileGrids() {
-        assertThatThrownBy(() -> predictions.tileGrid(1)).isInstanceOf(
-                org.springframework.security.authentication.AuthenticationCredentialsNotFoundException.class);
+        assertThatThrownBy(() -> ActingAs.user("nobody", () -> predictions.tileGrid(1)))
+                .isInstanceOf(AccessDeniedException.class);
         assertThat(ActingAs.user("patty", () -> predictions.tileGrid(987_654), Roles.PATHOLOGIST)).isEmpty();
     }
 
@@ -157,6 +164,21 @@ class StoredPredictionTest extends TinyModelsContext {
         assertThatThrownBy(() -> predictAndStore(empty, PredictionRequest.auto(), ProgressListener.NONE))
                 .isInstanceOf(ImageRejectedException.class);
         assertThat(jdbc.queryForObject("select count(*) from prediction", Integer.class)).isEqualTo(before);
+    }
+
+    @Test
+    void onlyTheJobRunnerStoresResults() {
+        PredictionOutcome outcome = inference.predict(image("idc/8951_idx5_x1001_y1351_class0.png"),
+                PredictionRequest.auto(), ProgressListener.NONE);
+        long caseId = RealRows.patientCase(jdbc, "SP-ROLE");
+        long imageId = RealRows.image(jdbc, caseId, "x.png");
+        long jobId = RealRows.job(jdbc, caseId, imageId, "RUNNING");
+        for (String role : List.of(Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN)) {
+            assertThatThrownBy(() -> ActingAs.user("patty", () -> transactions.execute(
+                    tx -> predictions.store(caseId, imageId, jobId, outcome, "patty")), role))
+                    .isInstanceOf(AccessDeniedException.class);
+        }
+        assertThat(predictions.forImage(imageId)).isEmpty();
     }
 
     @Test

@@ -39,7 +39,7 @@ public final class RealRows {
                 VALUES (?, ?, TRUE, ?, 1, 'patty', now()) RETURNING id""", Long.class, caseId, imageId, status);
     }
 
-    /** A stored prediction of a new DONE job of the image, as the job runner would have left it. */
+    /** A stored prediction of a new DONE job of the image, its case in review, as the job runner would have left it. */
     public static long prediction(JdbcTemplate jdbc, long caseId, long imageId, double probability, String label) {
         long jobId = job(jdbc, caseId, imageId, "RUNNING");
         Long predictionId = jdbc.queryForObject("""
@@ -50,6 +50,8 @@ public final class RealRows {
                 RETURNING id""", Long.class, caseId, imageId, jobId, probability, label, probability >= 0.5);
         jdbc.update("UPDATE prediction_job SET status = 'DONE', prediction_id = ?, progress = 1 WHERE id = ?",
                 predictionId, jobId);
+        // as the job runner does with a case's first result (reviewers see cases in review, not open ones)
+        jdbc.update("UPDATE patient_case SET status = 'IN_REVIEW' WHERE id = ? AND status = 'OPEN'", caseId);
         return predictionId;
     }
 }

@@ -1,0 +1,12 @@
+package org.histoscope.review;
+
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.jpa.repository.JpaRepository;
+
+interface SegregationExceptionRepository extends JpaRepository<SegregationException, Long> {
+
+    Optional<SegregationException> findByReviewId(long reviewId);
+
+    List<SegregationException> findByCaseId(long caseId);
+}
