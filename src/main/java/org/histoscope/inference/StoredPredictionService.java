@@ -21,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * nothing stored.
  */
 @Service
-@RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
+@RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
 public class StoredPredictionService implements PredictionService {
 
     private final InferenceService inference;

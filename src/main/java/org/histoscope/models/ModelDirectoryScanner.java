@@ -1,5 +1,6 @@
 package org.histoscope.models;
 
+import org.histoscope.security.SystemIdentity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,10 @@ class ModelDirectoryScanner implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
+        SystemIdentity.run(this::registerPackagesAndActivateDefault);
+    }
+
+    private void registerPackagesAndActivateDefault() {
         scan();
     }
 

@@ -128,6 +128,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     }
 
     /** Demotes the current active model and promotes {@code model}, with an audit event (the caller's transaction). */
+    @RolesAllowed({Roles.ADMIN, Roles.SYSTEM}) // also the start-up scan of the models directory
     RegisteredModelEntity makeActive(RegisteredModelEntity model) {
         Optional<RegisteredModelEntity> previous = models.findByStatus(ModelStatus.ACTIVE);
         previous.ifPresent(p -> {
@@ -215,6 +216,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
         return new ModelDescriptor(model.id, card, onnxFile(model), model.sha256, model.threshold);
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SYSTEM}) // also the start-up scan of the models directory
     boolean fileMatches(RegisteredModelEntity model) {
         Path file = onnxFile(model);
         try {
@@ -240,6 +242,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
         return Path.of(model.storagePath).resolve(ModelCards.MODEL_FILE);
     }
 
+    @RolesAllowed({Roles.ADMIN, Roles.SYSTEM}) // also the start-up scan of the models directory
     RegisteredModelEntity register(ValidatedPackage validated, Path storage, ModelStatus status, String actor) {
         ModelCard card = validated.card();
         RegisteredModelEntity entity = new RegisteredModelEntity();

@@ -21,6 +21,7 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Predictions stored with their audit event on real PostgreSQL, with the tiny model active. */
+@org.springframework.security.test.context.support.WithMockUser(username = "system", roles = "SYSTEM")
 class StoredPredictionTest extends TinyModelsContext {
 
     private static final long CASE_ID = 41;

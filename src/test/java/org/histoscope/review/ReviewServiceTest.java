@@ -82,6 +82,8 @@ class ReviewServiceTest {
                 INSERT INTO case_image (case_id, original_filename, sha256, size_bytes, format, width, height, uploaded_by, uploaded_at)
                 VALUES (?, ?, ?, 1, 'PNG', 50, 50, 'patty', now()) RETURNING id""", Long.class, caseId,
                 "img-" + predictionId + ".png", String.format("%064x", predictionId));
+        // as the job runner does with a case's first result (reviewers see cases in review)
+        jdbc.update("UPDATE patient_case SET status = 'IN_REVIEW' WHERE id = ? AND status = 'OPEN'", caseId);
         transactions.executeWithoutResult(tx -> events.publishEvent(new PredictionCompleted(predictionId, caseId,
                 "ACC", imageId, "img-" + predictionId + ".png", probability, 0.5, label, model, "1.0", at)));
         return predictionId;
