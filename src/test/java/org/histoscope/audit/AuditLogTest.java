@@ -180,12 +180,12 @@ class AuditLogTest {
     }
 
     @Test
-    @WithMockUser(roles = "PATHOLOGIST")
     void caseTimelineListsOnlyThatCasesEventsOldestFirst() {
         audit.recordForCase(TestAction.THING_DONE, "CASE", "777", 777L, Map.of("step", 1));
         audit.recordForCase(TestAction.THING_DONE, "CASE", "778", 778L, Map.of());
         audit.recordForCase(TestAction.THING_DONE, "IMAGE", "5", 777L, Map.of("step", 2));
-        List<AuditEntry> timeline = audit.caseTimeline(777L);
+        List<AuditEntry> timeline = org.histoscope.testsupport.ActingAs.user("pat", () -> audit.caseTimeline(777L),
+                "PATHOLOGIST");
         assertThat(timeline).extracting(AuditEntry::targetType).containsExactly("CASE", "IMAGE");
         assertThat(timeline.get(0).actor()).isEqualTo("system");
         assertThat(timeline.get(1).detailsJson()).contains("\"step\": 2");

@@ -9,6 +9,7 @@ import java.util.List;
 import org.histoscope.audit.AuditEntry;
 import org.histoscope.audit.AuditService;
 import org.histoscope.security.Roles;
+import org.histoscope.security.SystemIdentity;
 import org.histoscope.testsupport.ActingAs;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -94,14 +95,18 @@ class CaseServiceTest {
     }
 
     @Test
-    void aReviewerCannotCreatePatientsOrCasesButCanReadThem() {
+    void aReviewerCannotCreatePatientsOrCasesButReadsThemOnceTheyHaveResults() {
         PatientSummary patient = createPatient("MRN-3001");
         assertThatThrownBy(() -> ActingAs.user("rita", () -> service.createCase(
                 new CaseForm("S26-3001", patient.id(), "Skin punch", null, null, null)), Roles.REVIEWER))
                 .isInstanceOf(AccessDeniedException.class);
         assertThatThrownBy(() -> ActingAs.user("rita", () -> service.createPatient(patient("MRN-3002")), Roles.REVIEWER))
                 .isInstanceOf(AccessDeniedException.class);
-        createCase("S26-3001", patient.id());
+        CaseSummary created = createCase("S26-3001", patient.id());
+        // the access model: reviewers see the cases they have results to review, not open ones
+        assertThat(ActingAs.user("rita", () -> service.searchCases(new CaseFilter("s26-3001", null),
+                PageRequest.of(0, 10)), Roles.REVIEWER)).isEmpty();
+        SystemIdentity.run(() -> service.moveToReviewIfOpen(created.id(), "jobrunner"));
         List<CaseSummary> found = ActingAs.user("rita", () -> service.searchCases(new CaseFilter("s26-3001", null),
                 PageRequest.of(0, 10)), Roles.REVIEWER);
         assertThat(found).extracting(CaseSummary::accessionNumber).containsExactly("S26-3001");

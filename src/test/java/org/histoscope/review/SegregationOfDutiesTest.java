@@ -88,7 +88,7 @@ class SegregationOfDutiesTest {
         jdbc.update("""
                 INSERT INTO prediction (id, case_id, image_id, probability, class_probabilities, threshold, label, positive,
                                         model_id, model_version, device, mode, decode_ms, infer_ms, created_by, created_at)
-                VALUES (?, ?, ?, 0.9, '[0.1, 0.9]', 0.5, 'tumor', true, 'm', '1', 'CPU', 'PATCH', 1, 1, ?, now())""",
+                VALUES (?, ?, ?, 0.9, '{"normal": 0.1, "tumor": 0.9}', 0.5, 'tumor', true, 'm', '1', 'CPU', 'PATCH', 1, 1, ?, now())""",
                 id, caseId, imageId, requester);
         jdbc.update("UPDATE patient_case SET status = 'IN_REVIEW' WHERE id = ? AND status = 'OPEN'", caseId);
         transactions.executeWithoutResult(tx -> events.publishEvent(new PredictionCompleted(id, caseId, "ACC",
