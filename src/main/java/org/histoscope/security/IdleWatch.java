@@ -76,7 +76,8 @@ public class IdleWatch extends Component {
         long ping = Math.max(1000, Math.min(Duration.ofSeconds(30).toMillis(), idle / 4));
         String timeoutUrl = attachEvent.getUI().getInternals().getContextRootRelativePath()
                 + SessionLifetime.TIMEOUT_PATH.substring(1);
-        getElement().executeJs(SCRIPT, idle, warn, ping, timeoutUrl);
+        // executeJs takes int, double, String, boolean or JSON arguments, not long
+        getElement().executeJs(SCRIPT, (double) idle, (double) warn, (double) ping, timeoutUrl);
     }
 
     @ClientCallable
