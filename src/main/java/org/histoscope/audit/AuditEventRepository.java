@@ -29,7 +29,7 @@ class AuditEventRepository {
 
     private static final String COLUMNS =
             "id, occurred_at, actor, action, target_type, target_id, case_id, details::text AS details, "
-                    + "client_address, prev_hash, hash";
+                    + "client_address, prev_hash, hash, key_id";
 
     private final JdbcTemplate jdbc;
     private final NamedParameterJdbcTemplate named;
@@ -75,10 +75,11 @@ class AuditEventRepository {
     void insert(StoredAuditEvent e) {
         jdbc.update("""
                         INSERT INTO audit_event (id, occurred_at, actor, action, target_type, target_id, case_id,
-                                                 details, client_address, prev_hash, hash)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?)""",
+                                                 details, client_address, prev_hash, hash, key_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?)""",
                 e.id(), OffsetDateTime.ofInstant(e.occurredAt(), ZoneOffset.UTC), e.actor(), e.action(),
-                e.targetType(), e.targetId(), e.caseId(), e.detailsJson(), e.clientAddress(), e.prevHash(), e.hash());
+                e.targetType(), e.targetId(), e.caseId(), e.detailsJson(), e.clientAddress(), e.prevHash(), e.hash(),
+                e.keyId());
     }
 
     /** Up to {@code limit} rows with id greater than {@code afterId}, in chain order. */
@@ -114,6 +115,29 @@ class AuditEventRepository {
                 params, rs -> {
                     consumer.accept(ROW.mapRow(rs, row[0]++));
                 });
+    }
+
+    /** Number of events, the last id and its seal, as one consistent reading. */
+    ChainHead head() {
+        return jdbc.queryForObject("""
+                        SELECT (SELECT count(*) FROM audit_event) AS events,
+                               last.id, last.hash
+                        FROM (SELECT 1) one LEFT JOIN (SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1) last
+                             ON true""",
+                (rs, i) -> new ChainHead(rs.getLong("events"), rs.getLong("id"), rs.getString("hash")));
+    }
+
+    Optional<String> hashOf(long id) {
+        return jdbc.query("SELECT hash FROM audit_event WHERE id = ?", (rs, i) -> rs.getString(1), id).stream()
+                .findFirst();
+    }
+
+    long countUpTo(long id) {
+        Long count = jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE id <= ?", Long.class, id);
+        return count == null ? 0 : count;
+    }
+
+    record ChainHead(long events, long lastId, String lastMac) {
     }
 
     List<String> distinctActions() {
@@ -172,7 +196,8 @@ class AuditEventRepository {
             rs.getString("details"),
             rs.getString("client_address"),
             rs.getString("prev_hash"),
-            rs.getString("hash"));
+            rs.getString("hash"),
+            rs.getString("key_id"));
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {
         long value = rs.getLong(column);
@@ -182,7 +207,7 @@ class AuditEventRepository {
     /** A row exactly as stored. */
     record StoredAuditEvent(long id, Instant occurredAt, String actor, String action, String targetType,
                             String targetId, Long caseId, String detailsJson, String clientAddress, String prevHash,
-                            String hash) {
+                            String hash, String keyId) {
 
         AuditEntry toEntry() {
             return new AuditEntry(id, occurredAt, actor, action, targetType, targetId, caseId, detailsJson,

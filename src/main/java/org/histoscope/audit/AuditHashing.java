@@ -56,6 +56,35 @@ final class AuditHashing {
         }
     }
 
+    /**
+     * The keyed seal of a row (format v2): HMAC-SHA-256 over the same canonical fields plus the key id, so a row
+     * cannot be rewritten and re-sealed without the key, which is not in the database.
+     */
+    static String mac(AuditKeys keys, String keyId, long id, Instant occurredAt, String actor, String action,
+                      String targetType, String targetId, Long caseId, String canonicalDetails, String clientAddress,
+                      String prevHash) {
+        List<Object> fields = new ArrayList<>(Arrays.asList("v2", id, occurredAt.toString(), actor, action,
+                targetType, targetId, caseId, canonicalDetails, clientAddress, prevHash, keyId));
+        try {
+            return keys.mac(keyId, CANONICAL.writeValueAsBytes(fields));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot seal audit event", e);
+        }
+    }
+
+    static byte[] canonicalBytes(Object value) {
+        try {
+            return CANONICAL.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static <T> T readCanonical(byte[] json, Class<T> type) throws java.io.IOException {
+        return CANONICAL.readValue(json, type);
+    }
+
+    /** The unkeyed SHA-256 of format v1, kept to verify rows written before keys were introduced. */
     static String hash(long id, Instant occurredAt, String actor, String action, String targetType, String targetId,
                        Long caseId, String canonicalDetails, String clientAddress, String prevHash) {
         List<Object> fields = new ArrayList<>(Arrays.asList(FORMAT_VERSION, id, occurredAt.toString(), actor, action,

@@ -19,9 +19,12 @@ import org.histoscope.security.Roles;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Appends audit events to a SHA-256 hash chain. An append takes a transaction-scoped advisory lock, reads the
+ * Appends audit events to a hash chain sealed with HMAC-SHA-256 (key outside the database, see {@link AuditKeys}). An append takes a transaction-scoped advisory lock, reads the
  * last hash, and inserts the new row in the caller's transaction; the lock is held until that transaction ends,
  * so the chain stays linear under concurrency and an audited change commits together with its event.
  * Callers should record the event as the last step of their transaction to keep the lock short.
@@ -36,8 +39,16 @@ class HashChainedAuditService implements AuditService, AuditSearch {
     private final AuditEventRepository events;
     private final CurrentUser currentUser;
     private final Clock clock;
+    private final AuditKeys keys;
+    private final AuditCheckpoints checkpoints;
+    private final TransactionTemplate separateTransaction;
 
-    HashChainedAuditService(AuditEventRepository events, CurrentUser currentUser, Optional<Clock> clock) {
+    HashChainedAuditService(AuditEventRepository events, CurrentUser currentUser, Optional<Clock> clock,
+                            AuditKeys keys, AuditCheckpoints checkpoints, PlatformTransactionManager transactions) {
+        this.keys = keys;
+        this.checkpoints = checkpoints;
+        this.separateTransaction = new TransactionTemplate(transactions);
+        this.separateTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.events = events;
         this.currentUser = currentUser;
         this.clock = clock.orElse(Clock.systemUTC());
@@ -63,8 +74,10 @@ class HashChainedAuditService implements AuditService, AuditSearch {
     @Transactional(propagation = Propagation.REQUIRED)
     public void recordAs(String actor, AuditAction action, String targetType, String targetId,
                          Map<String, ?> details) {
+        // "system" and "anonymous" name nobody; any other name must be the signed-in user's own
         currentUser.username().filter(signedIn -> !SystemIdentity.NAME.equals(signedIn))
-                .filter(signedIn -> !signedIn.equalsIgnoreCase(actor))
+                .filter(signedIn -> !signedIn.equalsIgnoreCase(actor) && !SystemIdentity.NAME.equals(actor)
+                        && !"anonymous".equals(actor))
                 .ifPresent(signedIn -> {
                     throw new AccessDeniedException("A signed-in user records audit events only as themselves");
                 });
@@ -87,10 +100,11 @@ class HashChainedAuditService implements AuditService, AuditSearch {
         String type = clip(targetType);
         String target = clipTargetId(targetId);
         String address = ClientAddress.current().orElse(null);
-        String hash = AuditHashing.hash(id, occurredAt, safeActor, action.code(), type, target, caseId,
+        String keyId = keys.currentId();
+        String mac = AuditHashing.mac(keys, keyId, id, occurredAt, safeActor, action.code(), type, target, caseId,
                 AuditHashing.canonicalDetails(detailsJson), address, prevHash);
         events.insert(new StoredAuditEvent(id, occurredAt, safeActor, action.code(), type, target, caseId,
-                detailsJson, address, prevHash, hash));
+                detailsJson, address, prevHash, mac, keyId));
     }
 
     @Override
@@ -100,13 +114,37 @@ class HashChainedAuditService implements AuditService, AuditSearch {
         return events.forCase(caseId).stream().map(StoredAuditEvent::toEntry).toList();
     }
 
+    /**
+     * Walks the chain: each row must link to the previous one and carry a valid seal (HMAC under the key it names;
+     * rows from before the keyed format only before the first keyed row), and the table must still contain the
+     * head last checkpointed outside the database. The verification itself is an audit event.
+     */
     @Override
-    @Transactional(readOnly = true)
+    @Transactional
     @RolesAllowed({Roles.ADMIN, Roles.REVIEWER})
     public ChainVerification verifyChain() {
+        ChainVerification result = walkChain();
+        if (result.intact()) {
+            checkpoints.record("verification");
+        }
+        record(AuditLogAction.AUDIT_CHAIN_VERIFIED, "AUDIT_LOG", null,
+                Map.of("intact", result.intact(), "eventsChecked", result.rowsChecked(), "message", result.message()));
+        return result;
+    }
+
+    private ChainVerification walkChain() {
+        Optional<AuditCheckpoints.Checkpoint> checkpoint;
+        try {
+            checkpoint = checkpoints.latest();
+        } catch (AuditCheckpoints.CheckpointTamperedException e) {
+            return new ChainVerification(0, Optional.of(0L), "Audit chain cannot be trusted: " + e.getMessage());
+        }
         String expectedPrev = AuditHashing.GENESIS_HASH;
         long checked = 0;
         long afterId = 0;
+        boolean keyed = false;
+        String macAtCheckpoint = null;
+        long eventsUpToCheckpoint = 0;
         List<StoredAuditEvent> page;
         while (!(page = events.pageAfter(afterId, VERIFY_PAGE_SIZE)).isEmpty()) {
             for (StoredAuditEvent row : page) {
@@ -115,18 +153,84 @@ class HashChainedAuditService implements AuditService, AuditSearch {
                     return broken(checked, row, "does not link to the previous event (an event before it was "
                             + "removed, inserted or changed)");
                 }
-                String recomputed = AuditHashing.hash(row.id(), row.occurredAt(), row.actor(), row.action(),
-                        row.targetType(), row.targetId(), row.caseId(), AuditHashing.canonicalDetails(row.detailsJson()),
-                        row.clientAddress(), row.prevHash());
-                if (!recomputed.equals(row.hash())) {
-                    return broken(checked, row, "was altered after it was written (its hash does not match its content)");
+                Optional<String> problem = sealProblem(row, keyed);
+                if (problem.isPresent()) {
+                    return broken(checked, row, problem.get());
+                }
+                keyed |= row.keyId() != null;
+                if (checkpoint.isPresent() && row.id() <= checkpoint.get().lastId()) {
+                    eventsUpToCheckpoint++;
+                    if (row.id() == checkpoint.get().lastId()) {
+                        macAtCheckpoint = row.hash();
+                    }
                 }
                 expectedPrev = row.hash();
                 afterId = row.id();
             }
         }
+        if (checkpoint.isPresent()) {
+            Optional<ChainVerification> gap = compareWithCheckpoint(checkpoint.get(), checked, afterId,
+                    macAtCheckpoint, eventsUpToCheckpoint);
+            if (gap.isPresent()) {
+                return gap.get();
+            }
+        }
         return new ChainVerification(checked, Optional.empty(),
-                "Audit chain intact: " + checked + " event" + (checked == 1 ? "" : "s") + " verified");
+                "Audit chain intact: " + checked + " event" + (checked == 1 ? "" : "s") + " verified"
+                        + checkpoint.map(c -> ", including the " + c.events() + " recorded by the checkpoint of "
+                        + c.writtenAt()).orElse(" (no checkpoint recorded yet)"));
+    }
+
+    private Optional<String> sealProblem(StoredAuditEvent row, boolean keyedChainBegun) {
+        String canonicalDetails = AuditHashing.canonicalDetails(row.detailsJson());
+        if (row.keyId() == null) {
+            if (keyedChainBegun) {
+                return Optional.of("carries no key although earlier events do (it was rewritten without the key)");
+            }
+            String recomputed = AuditHashing.hash(row.id(), row.occurredAt(), row.actor(), row.action(),
+                    row.targetType(), row.targetId(), row.caseId(), canonicalDetails, row.clientAddress(),
+                    row.prevHash());
+            return recomputed.equals(row.hash()) ? Optional.empty()
+                    : Optional.of("was altered after it was written (its hash does not match its content)");
+        }
+        if (keys.key(row.keyId()).isEmpty()) {
+            return Optional.of("is sealed with key '" + row.keyId() + "', which is not configured (HISTOSCOPE_AUDIT_KEYS"
+                    + " or the key file must keep every key that sealed events)");
+        }
+        String recomputed = AuditHashing.mac(keys, row.keyId(), row.id(), row.occurredAt(), row.actor(),
+                row.action(), row.targetType(), row.targetId(), row.caseId(), canonicalDetails, row.clientAddress(),
+                row.prevHash());
+        return recomputed.equals(row.hash()) ? Optional.empty()
+                : Optional.of("was altered or forged after it was written (its MAC does not match its content)");
+    }
+
+    private static Optional<ChainVerification> compareWithCheckpoint(AuditCheckpoints.Checkpoint checkpoint,
+                                                                     long checked, long lastId, String macAtCheckpoint,
+                                                                     long eventsUpToCheckpoint) {
+        if (checkpoint.events() == 0) {
+            return Optional.empty();
+        }
+        String recorded = "the checkpoint of " + checkpoint.writtenAt() + " recorded " + checkpoint.events()
+                + " events up to event " + checkpoint.lastId();
+        if (checked == 0) {
+            return Optional.of(new ChainVerification(0, Optional.of(checkpoint.lastId()),
+                    "Audit chain broken: the audit log is empty but " + recorded + " (the table was emptied or truncated)"));
+        }
+        if (lastId < checkpoint.lastId()) {
+            return Optional.of(new ChainVerification(checked, Optional.of(checkpoint.lastId()),
+                    "Audit chain broken: events after event " + lastId + " were deleted; " + recorded
+                            + ", the log now ends at event " + lastId + " with " + checked + " events"));
+        }
+        if (macAtCheckpoint == null || !macAtCheckpoint.equals(checkpoint.lastMac())) {
+            return Optional.of(new ChainVerification(checked, Optional.of(checkpoint.lastId()),
+                    "Audit chain broken at event " + checkpoint.lastId() + ": it is missing or differs from what "
+                            + recorded + " (the log was rewritten)"));
+        }
+        if (eventsUpToCheckpoint != checkpoint.events()) {
+            return Optional.of(new ChainVerification(checked, Optional.of(checkpoint.lastId()),
+                    "Audit chain broken: " + recorded + " but " + eventsUpToCheckpoint + " remain up to it"));
+        }
+        return Optional.empty();
     }
 
     private static ChainVerification broken(long checked, StoredAuditEvent row, String why) {
@@ -156,15 +260,25 @@ class HashChainedAuditService implements AuditService, AuditSearch {
         return events.distinctActions();
     }
 
+    /** Streams the export, then records it (in its own transaction, so the export never holds the append lock). */
     @Override
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.ADMIN, Roles.REVIEWER})
     public void exportCsv(AuditFilter filter, Writer out) {
+        long[] rows = {0};
+        writeCsv(filter, out, rows);
+        separateTransaction.executeWithoutResult(status -> record(AuditLogAction.AUDIT_EXPORTED, "AUDIT_LOG", null,
+                Map.of("rows", rows[0], "filter", String.valueOf(filter))));
+        checkpoints.record("export");
+    }
+
+    private void writeCsv(AuditFilter filter, Writer out, long[] rows) {
         try {
             out.write(AuditCsv.HEADER);
             events.forEachMatching(filter, row -> {
                 try {
                     out.write(AuditCsv.line(row.toEntry()));
+                    rows[0]++;
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -59,6 +59,13 @@ class CaseAccessPolicy implements CaseReadAccess {
         return cases.findById(caseId).map(this::mayRead).orElse(false);
     }
 
+    /** A case that does not exist is reported as such, not as a refusal. */
+    @Override
+    @Transactional(readOnly = true)
+    public void requireRead(long caseId) {
+        requireReadable(caseId);
+    }
+
     PatientCase requireReadable(long caseId) {
         PatientCase patientCase = load(caseId);
         if (!mayRead(patientCase)) {

@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import org.histoscope.inference.InferenceDevice;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
@@ -110,7 +111,8 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
                 row("Probability (cancer)", text(fmt(p.probability()), "result-probability")),
                 row("Threshold", text(fmt(p.threshold()), "result-threshold")),
                 row("Model", text(modelName(p) + " · version " + p.modelVersion(), "result-model")),
-                row("Device", text(p.device(), "result-device")),
+                row("Device", text(currentUser.hasRole(Roles.ADMIN) ? p.device()
+                        : InferenceDevice.forNonAdministrators(p.device()), "result-device")),
                 row("Mode", text(p.mode().name().toLowerCase(Locale.ROOT).replace('_', ' '), null)),
                 row("Test-time augmentation", text(p.testTimeAugmentation() == TestTimeAugmentation.NONE
                         ? "none" : "mean of " + p.testTimeAugmentation().views() + " flips/rotations", "result-tta")),

@@ -10,6 +10,14 @@ package org.histoscope.inference;
  */
 public record InferenceDevice(String name, boolean gpu, String reason, int intraOpThreads) {
 
+    /** What non-administrators are told about a stored device line: the CUDA error text is for administrators. */
+    public static String forNonAdministrators(String storedDevice) {
+        if (storedDevice == null || storedDevice.isBlank()) {
+            return "";
+        }
+        return storedDevice.startsWith("CPU") ? "CPU (CUDA not available)" : storedDevice.replaceFirst(" \\(.*$", "");
+    }
+
     /** Short form for results: "CUDA:0" or "CPU (reason)". */
     public String describe() {
         return gpu ? name : name + " (" + reason + ")";

@@ -6,6 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +26,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 /**
  * Starts a real PostgreSQL (Zonky embedded binaries) when no external database is configured, so that the
  * quick start and the tests need no database server. Production sets SPRING_DATASOURCE_URL and never gets here.
+ * As in production (README "Database roles"), the schema belongs to {@value #OWNER_ROLE}, which only Flyway
+ * connects as, and the application connects as {@value #APP_ROLE}, which may only INSERT and SELECT audit events
+ * (grants: db/migration/afterMigrate.sql). Neither role is a superuser.
  */
 @Configuration(proxyBeanMethods = false)
 @Conditional(EmbeddedPostgresConfiguration.NoExternalDatabase.class)
@@ -28,6 +36,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 public class EmbeddedPostgresConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresConfiguration.class);
+    public static final String OWNER_ROLE = "histoscope_owner";
+    public static final String APP_ROLE = "histoscope_app";
+    static final String DATABASE = "postgres";
 
     /**
      * @param dataDirectory where the cluster lives; survives restarts unless {@code clean} is set
@@ -72,15 +83,58 @@ public class EmbeddedPostgresConfiguration {
                     + "PostgreSQL's own messages above say why it stopped.", e);
         }
         log.info("Embedded PostgreSQL started on port {} with data in {}", postgres.getPort(), dir);
+        createRoles(postgres);
         return postgres;
+    }
+
+    /**
+     * Creates the owner and the application role (idempotent), and hands a cluster from before the split, whose
+     * objects the superuser owns, over to the owner role.
+     */
+    private static void createRoles(EmbeddedPostgres postgres) {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement sql = c.createStatement()) {
+            sql.execute("""
+                    DO $$
+                    DECLARE item record;
+                    BEGIN
+                        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%1$s') THEN
+                            CREATE ROLE %1$s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION;
+                        END IF;
+                        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%2$s') THEN
+                            CREATE ROLE %2$s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOINHERIT;
+                        END IF;
+                        GRANT USAGE, CREATE ON SCHEMA public TO %1$s;
+                        REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+                        FOR item IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tableowner <> '%1$s'
+                        LOOP
+                            EXECUTE format('ALTER TABLE public.%%I OWNER TO %1$s', item.tablename);
+                        END LOOP;
+                        FOR item IN SELECT p.oid::regprocedure AS fn FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                                    WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> '%1$s'
+                        LOOP
+                            EXECUTE format('ALTER FUNCTION %%s OWNER TO %1$s', item.fn);
+                        END LOOP;
+                    END
+                    $$""".formatted(OWNER_ROLE, APP_ROLE));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not create the database roles of the embedded PostgreSQL", e);
+        }
+    }
+
+    /** Flyway migrates as the owner; the application itself never holds the owner's connection. */
+    @Bean
+    FlywayConfigurationCustomizer migrateAsOwner(EmbeddedPostgres postgres) {
+        return configuration -> configuration
+                .dataSource(postgres.getJdbcUrl(OWNER_ROLE, DATABASE), OWNER_ROLE, "")
+                .placeholders(Map.of("appRole", APP_ROLE));
     }
 
     @Bean
     DataSource dataSource(EmbeddedPostgres postgres) {
         HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
-        dataSource.setUsername("postgres");
-        dataSource.setPassword("postgres");
+        dataSource.setJdbcUrl(postgres.getJdbcUrl(APP_ROLE, DATABASE));
+        dataSource.setUsername(APP_ROLE);
+        dataSource.setPassword("");
         dataSource.setMaximumPoolSize(10);
         dataSource.setPoolName("histoscope-embedded");
         return dataSource;

@@ -1,5 +1,10 @@
 package org.histoscope.security;
 
+import java.nio.charset.StandardCharsets;
+import java.net.URLEncoder;
+import org.springframework.security.web.csrf.CsrfToken;
+import com.vaadin.flow.server.VaadinServletRequest;
+import com.vaadin.flow.server.VaadinRequest;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.login.LoginForm;
@@ -19,6 +24,7 @@ import java.util.Map;
 public class LoginView extends VerticalLayout implements BeforeEnterObserver {
 
     private final LoginForm login = new LoginForm();
+    private final Paragraph sessionEnded = new Paragraph();
 
     public LoginView() {
         addClassName("login-view");
@@ -27,22 +33,41 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
         setJustifyContentMode(JustifyContentMode.CENTER);
         login.setAction("login");
         login.setForgotPasswordButtonVisible(false);
-        add(new H1("Histoscope"), new Paragraph("Histopathology image classification and review"), login);
+        sessionEnded.setId("session-ended");
+        sessionEnded.setVisible(false);
+        add(new H1("Histoscope"), new Paragraph("Histopathology image classification and review"), sessionEnded, login);
     }
 
+    /**
+     * Every failed sign-in gets the same message, whatever the reason (unknown name, wrong password, locked,
+     * disabled or throttled), so the page reveals nothing about which accounts exist. The form posts its CSRF token
+     * (checked by LoginRequestFilter); it rides in the action URL because the login form has no hidden fields.
+     */
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
         Map<String, List<String>> parameters = event.getLocation().getQueryParameters().getParameters();
         LoginI18n i18n = LoginI18n.createDefault();
-        if (parameters.containsKey("locked")) {
-            i18n.getErrorMessage().setTitle("Account locked");
-            i18n.getErrorMessage().setMessage("Too many failed sign-in attempts. Try again later, or ask an "
-                    + "administrator to unlock your account.");
-        } else {
-            i18n.getErrorMessage().setTitle("Sign-in failed");
-            i18n.getErrorMessage().setMessage("Check your user name and password and try again.");
-        }
+        i18n.getErrorMessage().setTitle("Sign-in failed");
+        i18n.getErrorMessage().setMessage("Check your user name and password and try again. After repeated failures "
+                + "sign-in is paused for a while; an administrator can help if you cannot sign in.");
         login.setI18n(i18n);
-        login.setError(parameters.containsKey("error") || parameters.containsKey("locked"));
+        login.setError(parameters.containsKey("error"));
+        login.setAction("login" + csrfQuery());
+        if (parameters.containsKey("timeout") || parameters.containsKey("expired")) {
+            sessionEnded.setText(parameters.containsKey("timeout")
+                    ? "You were signed out after a period of inactivity."
+                    : "Your session reached its maximum length; please sign in again.");
+            sessionEnded.setVisible(true);
+        } else {
+            sessionEnded.setVisible(false);
+        }
+    }
+
+    private static String csrfQuery() {
+        if (VaadinRequest.getCurrent() instanceof VaadinServletRequest request
+                && request.getHttpServletRequest().getAttribute(CsrfToken.class.getName()) instanceof CsrfToken token) {
+            return "?" + token.getParameterName() + "=" + URLEncoder.encode(token.getToken(), StandardCharsets.UTF_8);
+        }
+        return "";
     }
 }

@@ -7,10 +7,28 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * @param initialAdminPassword password of the first administrator created on a start with no users; when empty a
  *                             random one is generated and printed once to the log. Must satisfy the password policy.
- * @param lockout              how many consecutive failed logins lock an account, and for how long
+ * @param lockout              how many consecutive failed password re-checks (signatures, own password change)
+ *                             lock an account, and for how long
+ * @param loginThrottle        limits on failed logins per address, account and both
+ * @param session              idle timeout, its warning and the absolute session lifetime
  */
 @ConfigurationProperties("histoscope.security")
-public record SecurityProperties(String initialAdminPassword, @DefaultValue Lockout lockout) {
+public record SecurityProperties(String initialAdminPassword, @DefaultValue Lockout lockout,
+                                 @DefaultValue LoginThrottle loginThrottle, @DefaultValue Session session) {
+
+    /** Failed-login limits within {@code window} (see security.LoginThrottle). */
+    public record LoginThrottle(@DefaultValue("5") int perAddressAndAccount, @DefaultValue("20") int perAddress,
+                                @DefaultValue("20") int perAccount, @DefaultValue("15m") Duration window) {
+    }
+
+    /**
+     * @param idleTimeout      no user action for this long ends the session, whatever the browser's heartbeat does
+     * @param idleWarning      how long before the idle timeout the user is warned
+     * @param absoluteLifetime a session ends this long after sign-in, however active
+     */
+    public record Session(@DefaultValue("30m") Duration idleTimeout, @DefaultValue("1m") Duration idleWarning,
+                          @DefaultValue("12h") Duration absoluteLifetime) {
+    }
 
     public record Lockout(@DefaultValue("5") int maxFailures, @DefaultValue("15m") Duration duration) {
         public Lockout {

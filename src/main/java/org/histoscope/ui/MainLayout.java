@@ -1,5 +1,7 @@
 package org.histoscope.ui;
 
+import org.histoscope.security.IdleWatch;
+import org.histoscope.security.SecurityProperties;
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;
 import com.vaadin.flow.component.button.Button;
@@ -23,7 +25,7 @@ import com.vaadin.flow.spring.security.AuthenticationContext;
 @AnonymousAllowed
 public class MainLayout extends AppLayout {
 
-    public MainLayout(AuthenticationContext authentication) {
+    public MainLayout(AuthenticationContext authentication, SecurityProperties security) {
         H1 title = new H1("Histoscope");
         title.addClassName("app-title");
 
@@ -44,5 +46,8 @@ public class MainLayout extends AppLayout {
         MenuConfiguration.getMenuEntries().forEach(entry -> nav.addItem(new SideNavItem(entry.title(), entry.path())));
         addToDrawer(nav);
         setPrimarySection(Section.DRAWER);
+        if (authentication.isAuthenticated()) {
+            addToNavbar(new IdleWatch(security));
+        }
     }
 }

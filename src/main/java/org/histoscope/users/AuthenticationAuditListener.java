@@ -1,5 +1,9 @@
 package org.histoscope.users;
 
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.web.session.HttpSessionDestroyedEvent;
+import org.histoscope.security.SessionLifetime;
+import org.histoscope.security.LoginThrottledEvent;
 import java.util.Map;
 import org.histoscope.audit.AuditService;
 import org.springframework.context.event.EventListener;
@@ -32,18 +36,50 @@ class AuthenticationAuditListener {
         attempts.succeeded(event.getAuthentication().getName());
     }
 
+    /**
+     * Failed logins are audited but not counted towards the account lock: they are throttled per address and
+     * account instead (security.LoginThrottle), so that nobody can lock a colleague out by mistyping on purpose.
+     * The actor is "anonymous": nobody proved who they are, and the typed name is only the target.
+     */
     @EventListener
     void onFailure(AbstractAuthenticationFailureEvent event) {
-        String attempted = event.getAuthentication().getName();
-        if (event instanceof AuthenticationFailureBadCredentialsEvent) {
-            attempts.failed(attempted, UserAuditAction.LOGIN_FAILED, "bad credentials");
-            return;
-        }
-        String reason = event instanceof AuthenticationFailureLockedEvent ? "account locked"
+        String attempted = LoginAttempts.clip(event.getAuthentication().getName());
+        String reason = event instanceof AuthenticationFailureBadCredentialsEvent ? "bad credentials"
+                : event instanceof AuthenticationFailureLockedEvent ? "account locked"
                 : event instanceof AuthenticationFailureDisabledEvent ? "account disabled"
                 : event.getException().getClass().getSimpleName();
-        audit.recordAs(LoginAttempts.clip(attempted), UserAuditAction.LOGIN_FAILED, "USER",
-                LoginAttempts.clip(attempted), Map.of("reason", reason));
+        audit.recordAs(LoginAttempts.ANONYMOUS, UserAuditAction.LOGIN_FAILED, "USER", attempted,
+                Map.of("reason", reason));
+    }
+
+    @EventListener
+    void onThrottled(LoginThrottledEvent event) {
+        audit.recordAs(LoginAttempts.ANONYMOUS, UserAuditAction.LOGIN_FAILED, "USER",
+                LoginAttempts.clip(event.attemptedUsername()), Map.of("reason", "throttled: " + event.reason()));
+    }
+
+    /**
+     * A session that ends other than by logging out (idle timeout, absolute lifetime, the container's expiry) is an
+     * audit event too; a logout is recorded by {@link #onLogout}.
+     */
+    @EventListener
+    void onSessionEnd(HttpSessionDestroyedEvent event) {
+        Object reason;
+        try {
+            reason = event.getSession().getAttribute(SessionLifetime.END_REASON);
+        } catch (IllegalStateException alreadyInvalid) {
+            reason = null;
+        }
+        if ("logout".equals(reason)) {
+            return;
+        }
+        String why = reason == null ? "session expired" : reason.toString();
+        for (SecurityContext context : event.getSecurityContexts()) {
+            if (context.getAuthentication() != null) {
+                String username = context.getAuthentication().getName();
+                audit.recordAs(username, UserAuditAction.SESSION_ENDED, "USER", username, Map.of("reason", why));
+            }
+        }
     }
 
     @EventListener

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.histoscope.audit.AuditService;
 import org.histoscope.security.ActiveSessions;
 import org.histoscope.security.CurrentUser;
+import org.histoscope.security.LoginThrottle;
 import org.histoscope.security.PasswordPolicy;
 import org.histoscope.security.Roles;
 import org.histoscope.platform.SearchText;
@@ -48,11 +49,13 @@ public class UserAccountService {
     private final ActiveSessions activeSessions;
     private final Clock clock;
     private final TransactionTemplate transactions;
+    private final LoginThrottle loginThrottle;
 
     UserAccountService(UserAccountRepository accounts, PasswordEncoder passwordEncoder, PasswordPolicy passwordPolicy,
                        AuditService audit, CurrentUser currentUser, LoginAttempts loginAttempts,
                        ActiveSessions activeSessions, PlatformTransactionManager transactionManager,
-                       Optional<Clock> clock) {
+                       Optional<Clock> clock, LoginThrottle loginThrottle) {
+        this.loginThrottle = loginThrottle;
         this.activeSessions = activeSessions;
         this.accounts = accounts;
         this.passwordEncoder = passwordEncoder;
@@ -198,6 +201,7 @@ public class UserAccountService {
         account.setFailedAttempts(0);
         account.touch(clock.instant(), currentUser.usernameOrSystem());
         accounts.saveAndFlush(account);
+        loginThrottle.forgetAccount(account.getUsername());
         audit.record(UserAuditAction.ACCOUNT_UNLOCKED, "USER", account.getUsername(), details);
         return account.summary(clock.instant());
     }
@@ -212,6 +216,11 @@ public class UserAccountService {
                 .orElseThrow(() -> new UserAdministrationException("Sign in to change your password."));
         UserAccount account = accounts.findByUsernameIgnoreCase(username)
                 .orElseThrow(() -> new UserAdministrationException("Your account no longer exists."));
+        if (account.isLockedAt(clock.instant())) {
+            // Otherwise the lock after failed signatures could be sidestepped by guessing here instead
+            throw new UserAdministrationException("Your account is locked after repeated failed password checks; "
+                    + "try again later or ask an administrator to unlock it.");
+        }
         if (currentPassword == null || !passwordEncoder.matches(currentPassword, account.getPasswordHash())) {
             loginAttempts.failed(username, UserAuditAction.PASSWORD_VERIFICATION_FAILED, "wrong current password");
             throw new UserAdministrationException("The current password is not correct.");
@@ -239,6 +248,10 @@ public class UserAccountService {
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public boolean mustChangePassword(String username) {
+        if (!currentUser.hasRole(Roles.ADMIN)
+                && !currentUser.username().map(me -> me.equalsIgnoreCase(username)).orElse(false)) {
+            throw new org.springframework.security.access.AccessDeniedException("Only your own account");
+        }
         return accounts.findByUsernameIgnoreCase(username).map(UserAccount::isMustChangePassword).orElse(false);
     }
 

@@ -44,7 +44,7 @@ public class UserAdministrationView extends VerticalLayout {
     private final Button toggleEnabled = new Button("Disable");
     private final Button unlock = new Button("Unlock", VaadinIcon.UNLOCK.create());
 
-    public UserAdministrationView(UserAccountService accounts) {
+    public UserAdministrationView(UserAccountService accounts, SecuritySettingsService settings) {
         this.accounts = accounts;
         setSizeFull();
 
@@ -87,7 +87,7 @@ public class UserAdministrationView extends VerticalLayout {
         grid.asSingleSelect().addValueChangeListener(e -> updateButtons());
         updateButtons();
 
-        add(new H2("Users"), toolbar, grid);
+        add(new H2("Users"), toolbar, grid, new SegregationSetting(settings));
         expand(grid);
     }
 

@@ -9,6 +9,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.histoscope.testsupport.DatabaseOwner;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -39,6 +42,14 @@ class AuditLogTest {
     JdbcTemplate jdbc;
     @Autowired
     TransactionTemplate transactions;
+    @Autowired
+    AuditTablePrivileges privileges;
+    DatabaseOwner owner;
+
+    @Autowired
+    void connectOwner(EmbeddedPostgres postgres) {
+        owner = new DatabaseOwner(postgres);
+    }
 
     @Test
     void migrationsCreateTheSchemaOnAnEmptyDatabase() {
@@ -51,20 +62,38 @@ class AuditLogTest {
     }
 
     @Test
-    void updateIsRejectedByTheTrigger() {
-        long id = recordOne("update-target");
+    void theApplicationsRoleMayOnlyInsertAndSelectAuditEvents() {
+        long id = recordOne("app-role-target");
+        assertThat(jdbc.queryForObject("SELECT current_user", String.class)).isEqualTo("histoscope_app");
+        assertThat(jdbc.queryForObject("SELECT rolsuper FROM pg_roles WHERE rolname = current_user", Boolean.class))
+                .isFalse();
         assertThatThrownBy(() -> jdbc.update("UPDATE audit_event SET actor = 'mallory' WHERE id = ?", id))
+                .rootCause().hasMessageContaining("permission denied for table audit_event");
+        assertThatThrownBy(() -> jdbc.update("DELETE FROM audit_event WHERE id = ?", id))
+                .rootCause().hasMessageContaining("permission denied for table audit_event");
+        assertThatThrownBy(() -> jdbc.execute("TRUNCATE audit_event"))
+                .rootCause().hasMessageContaining("permission denied for table audit_event");
+        assertThatThrownBy(() -> jdbc.execute("ALTER TABLE audit_event DISABLE TRIGGER USER"))
+                .rootCause().hasMessageContaining("must be owner of table audit_event");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE id = ?", Long.class, id)).isOne();
+        assertThat(privileges.problems()).isEmpty();
+    }
+
+    @Test
+    void updateIsRejectedByTheTriggerEvenForTheOwner() {
+        long id = recordOne("update-target");
+        assertThatThrownBy(() -> owner.jdbc().update("UPDATE audit_event SET actor = 'mallory' WHERE id = ?", id))
                 .isInstanceOf(DataIntegrityViolationException.class)
                 .rootCause().hasMessageContaining("audit_event is append-only: UPDATE is not allowed");
     }
 
     @Test
-    void deleteIsRejectedByTheTrigger() {
+    void deleteIsRejectedByTheTriggerEvenForTheOwner() {
         long id = recordOne("delete-target");
-        assertThatThrownBy(() -> jdbc.update("DELETE FROM audit_event WHERE id = ?", id))
+        assertThatThrownBy(() -> owner.jdbc().update("DELETE FROM audit_event WHERE id = ?", id))
                 .isInstanceOf(DataIntegrityViolationException.class)
                 .rootCause().hasMessageContaining("audit_event is append-only: DELETE is not allowed");
-        assertThatThrownBy(() -> jdbc.execute("TRUNCATE audit_event"))
+        assertThatThrownBy(() -> owner.jdbc().execute("TRUNCATE audit_event"))
                 .isInstanceOf(DataIntegrityViolationException.class)
                 .rootCause().hasMessageContaining("audit_event is append-only: TRUNCATE is not allowed");
         assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE id = ?", Long.class, id)).isOne();
@@ -155,7 +184,8 @@ class AuditLogTest {
         audit.recordForCase(TestAction.THING_DONE, "CASE", "777", 777L, Map.of("step", 1));
         audit.recordForCase(TestAction.THING_DONE, "CASE", "778", 778L, Map.of());
         audit.recordForCase(TestAction.THING_DONE, "IMAGE", "5", 777L, Map.of("step", 2));
-        List<AuditEntry> timeline = audit.caseTimeline(777L);
+        List<AuditEntry> timeline = org.histoscope.testsupport.ActingAs.user("pat", () -> audit.caseTimeline(777L),
+                "PATHOLOGIST");
         assertThat(timeline).extracting(AuditEntry::targetType).containsExactly("CASE", "IMAGE");
         assertThat(timeline.get(0).actor()).isEqualTo("system");
         assertThat(timeline.get(1).detailsJson()).contains("\"step\": 2");
@@ -190,10 +220,11 @@ class AuditLogTest {
     }
 
     private void alterWithTriggerDisabled(String sql) {
-        transactions.executeWithoutResult(status -> {
-            jdbc.execute("ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update_or_delete");
-            jdbc.execute(sql);
-            jdbc.execute("ALTER TABLE audit_event ENABLE TRIGGER audit_event_no_update_or_delete");
-        });
+        owner.withAuditTriggersDisabled(sql);
+    }
+
+    @AfterEach
+    void closeOwner() {
+        owner.close();
     }
 }

@@ -61,6 +61,10 @@ class ModelEvaluationJobTest extends TinyModelsContext {
         });
         assertThat(started.status()).isEqualTo("RUNNING");
         assertThat(zip).doesNotExist();
+        // starting an evaluation is an audit event of its own (the result follows as MODEL_EVALUATED)
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE action = 'MODEL_EVALUATION_STARTED' "
+                + "AND actor = 'job-evaluator' AND details->>'evaluationId' = ?", Long.class,
+                String.valueOf(started.id()))).isOne();
 
         ModelEvaluation done = waitFor(evaluations, started.id());
         assertThat(done.status()).as(String.valueOf(done.error())).isEqualTo("DONE");

@@ -31,6 +31,7 @@ class ModelRegistryTest extends TinyModelsContext {
     JdbcTemplate jdbc;
 
     @Test
+    @WithMockUser(username = "reader", roles = "PATHOLOGIST")
     void startUpRegistersTheDefaultModelAsActiveAndRefusesTheTamperedPackage() {
         List<RegisteredModel> all = registry.all();
         assertThat(all).extracting(RegisteredModel::modelId).contains("tiny-test-model");

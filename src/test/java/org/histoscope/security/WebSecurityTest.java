@@ -44,6 +44,8 @@ class WebSecurityTest {
     @Autowired
     AccessAnnotationChecker accessChecker;
     @Autowired
+    SecurityProperties securityProperties;
+    @Autowired
     List<ServletRegistrationBean<?>> servletRegistrations;
     @org.springframework.beans.factory.annotation.Value("${server.servlet.session.timeout}")
     java.time.Duration sessionTimeout;
@@ -118,7 +120,10 @@ class WebSecurityTest {
                 .filter(VaadinServlet.class::isInstance).map(VaadinServlet.class::cast)
                 .findFirst().orElseThrow();
         assertThat(servlet.getService().getDeploymentConfiguration().isCloseIdleSessions()).isTrue();
-        assertThat(sessionTimeout).isEqualTo(java.time.Duration.ofMinutes(30));
+        // The container's timeout is only a backstop; the idle timeout and the lifetime are Histoscope's own
+        assertThat(securityProperties.session().idleTimeout()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(securityProperties.session().absoluteLifetime()).isEqualTo(java.time.Duration.ofHours(12));
+        assertThat(sessionTimeout).isGreaterThanOrEqualTo(securityProperties.session().absoluteLifetime());
     }
 
     @Test

@@ -41,8 +41,25 @@ public final class FormLoginClient {
 
     /** Posts the login form as the browser does; returns the response (a redirect to the target or to /login?...). */
     public HttpResponse<String> login(String username, String password) {
+        return postLogin(username, password, csrfToken());
+    }
+
+    /** The CSRF token of this client's session, as the login page's bootstrap HTML carries it. */
+    public String csrfToken() {
+        HttpResponse<String> page = get("/login");
+        java.util.regex.Matcher token = java.util.regex.Pattern
+                .compile("<meta name=\"_csrf\" content=\"([^\"]+)\"").matcher(page.body());
+        if (!token.find()) {
+            throw new IllegalStateException("The login page carries no CSRF token");
+        }
+        return token.group(1);
+    }
+
+    /** Posts the login form with the given CSRF token (null: without one). */
+    public HttpResponse<String> postLogin(String username, String password, String csrf) {
         String form = "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)
-                + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+                + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8)
+                + (csrf == null ? "" : "&_csrf=" + URLEncoder.encode(csrf, StandardCharsets.UTF_8));
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());

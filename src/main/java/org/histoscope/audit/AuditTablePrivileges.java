@@ -1,0 +1,73 @@
+package org.histoscope.audit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Refuses to run when the application's own database role could rewrite history: a superuser, the owner of
+ * audit_event (who can disable its triggers), or a role with UPDATE, DELETE or TRUNCATE on it. Set
+ * histoscope.audit.allow-privileged-database-role=true only for a throw-away development database.
+ */
+@Component
+class AuditTablePrivileges implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditTablePrivileges.class);
+
+    private final JdbcTemplate jdbc;
+    private final boolean allowPrivileged;
+
+    AuditTablePrivileges(DataSource dataSource,
+                         @Value("${histoscope.audit.allow-privileged-database-role:false}") boolean allowPrivileged) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.allowPrivileged = allowPrivileged;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        List<String> problems = problems();
+        if (problems.isEmpty()) {
+            return;
+        }
+        String message = "The database role the application connects as can rewrite the audit trail: "
+                + String.join("; ", problems) + ". Connect as an application role that may only INSERT and SELECT "
+                + "audit_event and migrate as a separate owner role (README, \"Database roles\").";
+        if (!allowPrivileged) {
+            throw new IllegalStateException(message);
+        }
+        log.error("{} (allowed by histoscope.audit.allow-privileged-database-role)", message);
+    }
+
+    List<String> problems() {
+        Map<String, Object> facts = jdbc.queryForMap("""
+                SELECT current_user AS role,
+                       (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
+                       pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = 'audit_event'::regclass),
+                                   'USAGE') AS owner,
+                       has_table_privilege('audit_event', 'UPDATE') AS can_update,
+                       has_table_privilege('audit_event', 'DELETE') AS can_delete,
+                       has_table_privilege('audit_event', 'TRUNCATE') AS can_truncate""");
+        List<String> problems = new ArrayList<>();
+        String role = String.valueOf(facts.get("role"));
+        if (Boolean.TRUE.equals(facts.get("superuser"))) {
+            problems.add("'" + role + "' is a superuser");
+        }
+        if (Boolean.TRUE.equals(facts.get("owner"))) {
+            problems.add("'" + role + "' owns audit_event (or is a member of its owner)");
+        }
+        for (String privilege : List.of("update", "delete", "truncate")) {
+            if (Boolean.TRUE.equals(facts.get("can_" + privilege))) {
+                problems.add("'" + role + "' may " + privilege.toUpperCase() + " audit_event");
+            }
+        }
+        return problems;
+    }
+}
