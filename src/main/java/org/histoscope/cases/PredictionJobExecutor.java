@@ -93,7 +93,8 @@ class PredictionJobExecutor {
         CaseImage image = started.image();
         ProgressReporter progress = new ProgressReporter(jobId, image.getOriginalFilename());
         StoredPrediction outcome = predictions.predictAndStore(image.getCaseId(), image.getId(),
-                store.pathOf(image.getSha256()), new PredictionRequest(PredictionMode.AUTO, null, started.modelId()),
+                store.pathOf(image.getSha256()), new PredictionRequest(PredictionMode.AUTO, statedMagnification(image),
+                        started.modelId()),
                 started.requestedBy(), progress::report);
         // locked only now: progress reports update this row from their own transactions while predicting
         PredictionJob locked = jobs.lockById(jobId).orElseThrow();
@@ -107,6 +108,12 @@ class PredictionJobExecutor {
                 image.getId(), image.getOriginalFilename(), outcome.probability(), outcome.threshold(),
                 outcome.label(), outcome.modelId(), outcome.modelVersion(), outcome.createdAt()));
         events.publishAfterCommit(locked.toSummary(image.getOriginalFilename()));
+    }
+
+    /** The uploader's stated pixel size as the objective magnification the inference request takes. */
+    private static Double statedMagnification(CaseImage image) {
+        Double microns = image.getStatedMicronsPerPixel();
+        return microns == null ? null : new StatedPixelSize(microns, "").magnification();
     }
 
     private void fail(long jobId, String reason) {
