@@ -107,6 +107,9 @@ public class CaseImageService {
         boolean useStated = stated != null && inspected.micronsPerPixel().isEmpty();
         try {
             return transaction.execute(tx -> {
+                // the case's lock first, the audit chain's after, in the order a finishing prediction job takes
+                // them: the other way round (audit event, then the enqueue's case lock) the two deadlock
+                caseService.lockedStatusOf(caseId);
                 CaseImage unsaved = new CaseImage(caseId, name, received.sha256(), received.size(),
                         inspected.format().name(), inspected.width(), inspected.height(),
                         useStated ? statedResolution(stated) : resolutionOf(inspected),
