@@ -10,7 +10,9 @@ public enum CaseAuditAction implements AuditAction {
     PREDICTION_RETRY_REQUESTED, PREDICTION_RERUN_REQUESTED,
     CASE_REASSIGNED,
     /** Reads of patient data, one per opening of a view or download (HIPAA 164.312(b)). */
-    CASE_VIEWED, RESULT_VIEWED, ORIGINAL_OPENED;
+    CASE_VIEWED, RESULT_VIEWED, ORIGINAL_OPENED,
+    /** A user opened an image in the deep-zoom viewer (once per opening, not per tile). */
+    SLIDE_VIEWER_OPENED;
 
     @Override
     public String code() {

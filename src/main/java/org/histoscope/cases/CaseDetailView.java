@@ -57,6 +57,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
     private CaseSummary current;
     private final Div header = new Div();
     private final Div uploadArea = new Div();
+    private PixelSizeField pixelSize = new PixelSizeField();
     private final Div uploadLog = new Div();
     private final Grid<JobSummary> jobGrid = new Grid<>();
     private final Grid<ImageSummary> imageGrid = new Grid<>();
@@ -180,6 +181,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
             return;
         }
         long caseId = current.id();
+        pixelSize = new PixelSizeField();
         Upload upload = new Upload(uploadHandler(caseId));
         upload.setId("case-upload");
         upload.setAcceptedFileTypes(ACCEPTED.split(","));
@@ -201,7 +203,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
         camera.addAllFinishedListener(e -> refreshAll());
         camera.addClassName("camera-upload");
 
-        uploadArea.add(new H3("Upload images"), upload, camera);
+        uploadArea.add(new H3("Upload images"), pixelSize, upload, camera);
     }
 
     /** Streams each file to the store through the service; the outcome is shown next to the upload. */
@@ -209,7 +211,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
         return event -> {
             UploadOutcome outcome;
             try (InputStream in = event.getInputStream()) {
-                outcome = images.upload(caseId, event.getFileName(), in);
+                outcome = images.upload(caseId, event.getFileName(), in, pixelSize.stated());
             } catch (RuntimeException e) {
                 outcome = UploadOutcome.rejected(CaseImageService.safeName(event.getFileName()),
                         "the server could not store it (" + e.getMessage() + ").");

@@ -23,6 +23,7 @@ class CaseImage {
     private int width;
     private int height;
     private String resolution;
+    private Double statedMicronsPerPixel;
     private String uploadedBy;
     private Instant uploadedAt;
 
@@ -41,6 +42,15 @@ class CaseImage {
         this.resolution = resolution;
         this.uploadedBy = uploadedBy;
         this.uploadedAt = uploadedAt;
+    }
+
+    /** For files without a pixel size of their own: what the uploader stated. */
+    void stateMicronsPerPixel(double microns) {
+        this.statedMicronsPerPixel = microns;
+    }
+
+    Double getStatedMicronsPerPixel() {
+        return statedMicronsPerPixel;
     }
 
     ImageSummary toSummary() {

@@ -62,6 +62,18 @@ public class CaseImageService {
     /** Streams, checks and stores one uploaded file. Never throws for bad input; the outcome says what happened. */
     @RolesAllowed(Roles.PATHOLOGIST)
     public UploadOutcome upload(long caseId, String fileName, InputStream content) throws IOException {
+        return upload(caseId, fileName, content, null);
+    }
+
+    /**
+     * As {@link #upload(long, String, InputStream)}, with the pixel size the pathologist stated for files that carry
+     * none; a file's own pixel size (SVS, OME-XML, resolution tags) always wins over the stated one.
+     *
+     * @param stated null when nothing was stated
+     */
+    @RolesAllowed(Roles.PATHOLOGIST)
+    public UploadOutcome upload(long caseId, String fileName, InputStream content, StatedPixelSize stated)
+            throws IOException {
         String name = safeName(fileName);
         CaseStatus status = transaction.execute(tx -> access.requireModifiable(caseId).getStatus());
         if (status == CaseStatus.SIGNED_OUT) {
@@ -87,19 +99,28 @@ public class CaseImageService {
             } catch (ImageRejectedException e) {
                 return reject(caseId, name, e.userMessage());
             }
-            return store(caseId, name, received, inspected);
+            return store(caseId, name, received, inspected, stated);
         } finally {
             store.discard(received);
         }
     }
 
     private UploadOutcome store(long caseId, String name, OriginalStore.Received received,
-                                ImageInfo inspected) {
+                                ImageInfo inspected, StatedPixelSize stated) {
+        boolean useStated = stated != null && inspected.micronsPerPixel().isEmpty();
         try {
             return transaction.execute(tx -> {
-                CaseImage image = images.saveAndFlush(new CaseImage(caseId, name, received.sha256(), received.size(),
-                        inspected.format().name(), inspected.width(), inspected.height(), resolutionOf(inspected),
-                        currentUser.usernameOrSystem(), Instant.now()));
+                // the case's lock first, the audit chain's after, in the order a finishing prediction job takes
+                // them: the other way round (audit event, then the enqueue's case lock) the two deadlock
+                caseService.lockedStatusOf(caseId);
+                CaseImage unsaved = new CaseImage(caseId, name, received.sha256(), received.size(),
+                        inspected.format().name(), inspected.width(), inspected.height(),
+                        useStated ? statedResolution(stated) : resolutionOf(inspected),
+                        currentUser.usernameOrSystem(), Instant.now());
+                if (useStated) {
+                    unsaved.stateMicronsPerPixel(stated.micronsPerPixel());
+                }
+                CaseImage image = images.saveAndFlush(unsaved);
                 store.accept(received);
                 audit.recordForCase(CaseAuditAction.IMAGE_UPLOADED, IMAGE, image.getId().toString(), caseId,
                         Map.of("fileName", name, "sha256", received.sha256(), "bytes", received.size(),
@@ -191,6 +212,10 @@ public class CaseImageService {
         transaction.executeWithoutResult(tx -> audit.recordForCase(CaseAuditAction.IMAGE_REJECTED, IMAGE, name, caseId,
                 Map.of("fileName", name, "reason", reason)));
         return UploadOutcome.rejected(name, reason);
+    }
+
+    private static String statedResolution(StatedPixelSize stated) {
+        return String.format(java.util.Locale.ROOT, "%.4f µm/px (stated: %s)", stated.micronsPerPixel(), stated.label());
     }
 
     private static String resolutionOf(ImageInfo info) {

@@ -77,8 +77,9 @@ class PredictionJobExecutor {
         PredictionOutcome outcome;
         try {
             Path original = store.pathOf(attempt.image().getSha256());
-            outcome = inference.predict(original, new PredictionRequest(PredictionMode.AUTO, null, attempt.modelId()),
-                    new ProgressReporter(attempt)::report);
+            PredictionRequest request = new PredictionRequest(PredictionMode.AUTO,
+                    statedMagnification(attempt.image()), attempt.modelId());
+            outcome = inference.predict(original, request, new ProgressReporter(attempt)::report);
         } catch (ImageRejectedException | PredictionFailedException e) {
             // expected refusals carry messages written for users; no stack trace needed. A refused image or one
             // without tissue is an answer about the input; model problems are the administrators' to fix.
@@ -160,6 +161,12 @@ class PredictionJobExecutor {
                 image.getId(), image.getOriginalFilename(), stored.probability(), stored.threshold(),
                 stored.label(), stored.modelId(), stored.modelVersion(), stored.createdAt(), late));
         events.publishAfterCommit(job.toSummary(image.getOriginalFilename()));
+    }
+
+    /** The uploader's stated pixel size as the objective magnification the inference request takes. */
+    private static Double statedMagnification(CaseImage image) {
+        Double microns = image.getStatedMicronsPerPixel();
+        return microns == null ? null : new StatedPixelSize(microns, "").magnification();
     }
 
     private void failIfCurrent(Attempt attempt, String reason) {

@@ -18,7 +18,6 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.stream.ImageInputStream;
 
 /** An image file opened with the right ImageIO reader after its header passed all limits. */
@@ -31,24 +30,33 @@ final class OpenedImage implements RegionReader {
     private final ImageReader reader;
     private final ImageInfo info;
     private final ImageLimits limits;
-    /** Width and height of every page (TIFF pyramids), for previews from a smaller level. */
-    private final int[][] pageSizes;
-    private final DecodeCost cost;
-    /** TIFF only: compression and sample layout, named in messages about pixels that do not decode. */
-    private String layout;
+    /** The used page and its smaller pyramid pages, largest first (see {@link SlideLevel}). */
+    private final List<SlideLevel> levels;
+    /** The TIFF page of each level. */
+    private final int[] levelPages;
+    /** Per level: the JPEG 2000 tile reader when the level's tiles are JPEG 2000 codestreams, else null. */
+    private final Jpeg2000Tiles[] jpeg2000;
+    /** Per level: what decoding its regions costs, from how that page stores its pixels. */
+    private final DecodeCost[] costs;
+    /** Per level, TIFF only: compression and sample layout, named in messages about pixels that do not decode. */
+    private final String[] layouts;
     /** Warnings the decoder gave; JPEG decoders report corrupt entropy-coded data only this way. */
     private int decodeWarnings;
-    /** Decoded bytes spent so far through this opened image, counted against the decode budget. */
+    /** Decoded bytes spent so far through this opened image, on any level, counted against the decode budget. */
     private long decodedBytes;
 
     private OpenedImage(ImageInputStream stream, ImageReader reader, ImageInfo info, ImageLimits limits,
-                        int[][] pageSizes, DecodeCost cost) {
+                        List<SlideLevel> levels, int[] levelPages, Jpeg2000Tiles[] jpeg2000, DecodeCost[] costs,
+                        String[] layouts) {
         this.stream = stream;
         this.reader = reader;
         this.info = info;
         this.limits = limits;
-        this.pageSizes = pageSizes;
-        this.cost = cost;
+        this.levels = List.copyOf(levels);
+        this.levelPages = levelPages;
+        this.jpeg2000 = jpeg2000;
+        this.costs = costs;
+        this.layouts = layouts;
     }
 
     static OpenedImage open(Path file, ImageFormat format, long fileSize, ImageLimits limits) {
@@ -75,30 +83,61 @@ final class OpenedImage implements RegionReader {
             stream = ImageIO.createImageInputStream(file.toFile());
             reader.setInput(stream, false, format == ImageFormat.PNG || format == ImageFormat.BMP);
             int pages = format == ImageFormat.TIFF ? countPages(reader) : 1;
-            int page = largestPage(reader, pages);
+            TiffHeaderFacts[] facts = new TiffHeaderFacts[pages];
+            boolean[] associated = new boolean[pages];
+            if (format == ImageFormat.TIFF) {
+                for (int p = 0; p < pages; p++) {
+                    facts[p] = TiffHeaderFacts.of(reader.getImageMetadata(p));
+                    associated[p] = isAssociatedImage(facts[p]);
+                }
+            }
+            int page = largestPage(reader, pages, associated);
             int width = reader.getWidth(page);
             int height = reader.getHeight(page);
             checkDimensions(width, height, limits);
             ImageTypeSpecifier type = imageType(reader, page);
             int bits = type.getSampleModel().getSampleSize(0);
             int samples = type.getSampleModel().getNumBands();
+            List<Integer> pyramid = pyramidPages(reader, pages, page, associated);
             OptionalDouble microns = OptionalDouble.empty();
-            TiffHeaderFacts facts = null;
+            Jpeg2000Tiles[] jpeg2000 = new Jpeg2000Tiles[pyramid.size()];
             if (format == ImageFormat.TIFF) {
-                IIOMetadata metadata = reader.getImageMetadata(page);
-                facts = TiffHeaderFacts.of(metadata);
-                facts.checkDataWithin(fileSize);
-                microns = facts.micronsPerPixel();
+                // every page is checked, not only the used one: a forged level would be read by the viewer
+                for (TiffHeaderFacts pageFacts : facts) {
+                    pageFacts.checkDataWithin(fileSize);
+                    pageFacts.checkLayoutMatchesSize();
+                }
+                microns = facts[page].micronsPerPixel();
+                if (microns.isEmpty() && page != 0) {
+                    microns = facts[0].micronsPerPixel();
+                }
+                for (int level = 0; level < pyramid.size(); level++) {
+                    int levelPage = pyramid.get(level);
+                    if (Jpeg2000Tiles.isJpeg2000(facts[levelPage].compression())) {
+                        jpeg2000[level] = new Jpeg2000Tiles(file, reader.getWidth(levelPage),
+                                reader.getHeight(levelPage), facts[levelPage]);
+                    }
+                }
             }
-            DecodeCost cost = DecodeCost.of(format, width, height, bits, samples, facts);
-            cost.checkHeader(format, fileSize, limits);
             ImageInfo info = new ImageInfo(format, width, height, pages, page, bits, samples, microns, fileSize);
-            int[][] sizes = new int[pages][];
-            for (int p = 0; p < pages; p++) {
-                sizes[p] = new int[] {reader.getWidth(p), reader.getHeight(p)};
+            List<SlideLevel> levels = new ArrayList<>();
+            int[] levelPages = new int[pyramid.size()];
+            DecodeCost[] costs = new DecodeCost[pyramid.size()];
+            String[] layouts = new String[pyramid.size()];
+            for (int level = 0; level < pyramid.size(); level++) {
+                int levelPage = pyramid.get(level);
+                levelPages[level] = levelPage;
+                int levelWidth = reader.getWidth(levelPage);
+                int levelHeight = reader.getHeight(levelPage);
+                levels.add(new SlideLevel(level, levelWidth, levelHeight, (double) width / levelWidth));
+                // every level is checked: the viewer decodes the smaller ones, and a level stored in one huge strip
+                // would exhaust the heap there just as on the full-resolution page
+                costs[level] = DecodeCost.of(format, levelWidth, levelHeight, bits, samples, facts[levelPage]);
+                costs[level].checkHeader(format, fileSize, limits);
+                layouts[level] = facts[levelPage] == null ? null : facts[levelPage].describeLayout();
             }
-            OpenedImage opened = new OpenedImage(stream, reader, info, limits, sizes, cost);
-            opened.layout = facts == null ? null : facts.describeLayout();
+            OpenedImage opened = new OpenedImage(stream, reader, info, limits, levels, levelPages, jpeg2000, costs,
+                    layouts);
             reader.addIIOReadWarningListener((source, warning) -> opened.decodeWarnings++);
             return opened;
         } catch (ImageRejectedException e) {
@@ -161,18 +200,80 @@ final class OpenedImage implements RegionReader {
         return pages;
     }
 
-    /** The largest page by pixel count, the first on a tie: the full-resolution level of pyramid TIFFs. */
-    private static int largestPage(ImageReader reader, int pages) throws IOException {
-        int best = 0;
+    /**
+     * The largest page by pixel count that is not a label, macro or overview picture, the first on a tie: the
+     * full-resolution level of pyramid TIFFs and slide scanner files.
+     */
+    private static int largestPage(ImageReader reader, int pages, boolean[] associated) throws IOException {
+        int best = -1;
         long bestPixels = -1;
         for (int page = 0; page < pages; page++) {
+            if (associated[page]) {
+                continue;
+            }
             long pixels = (long) reader.getWidth(page) * reader.getHeight(page);
             if (pixels > bestPixels) {
                 best = page;
                 bestPixels = pixels;
             }
         }
+        if (best < 0) {
+            throw new ImageRejectedException(UNSUPPORTED_FORMAT,
+                    "The file holds only label or macro pictures, no slide image.");
+        }
         return best;
+    }
+
+    /**
+     * Slide scanners store the slide label and a macro (overview) photograph as extra pages; Aperio names them on the
+     * second line of the ImageDescription ("label 415x422", "macro 1280x431"), other writers in the whole text.
+     * They are not tissue and must never be tiled or shown as a pyramid level.
+     */
+    static boolean isAssociatedImage(TiffHeaderFacts facts) {
+        String description = facts.description();
+        if (description.length() > 4096) {
+            return false; // OME-XML and the like describe the image, they are not a one-word label
+        }
+        for (String line : description.split("[\\r\\n|]+")) {
+            String word = line.strip().toLowerCase(java.util.Locale.ROOT).split("\\s+", 2)[0];
+            if (word.equals("label") || word.equals("macro") || word.equals("overview")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The used page followed by the file's smaller pages of the same aspect ratio (within 2 %, or one pixel of
+     * rounding), largest first: the pyramid levels. Associated images and other series are left out.
+     */
+    private static List<Integer> pyramidPages(ImageReader reader, int pages, int main, boolean[] associated)
+            throws IOException {
+        int mainWidth = reader.getWidth(main);
+        int mainHeight = reader.getHeight(main);
+        List<int[]> smaller = new ArrayList<>();
+        for (int page = 0; page < pages; page++) {
+            int w = reader.getWidth(page);
+            int h = reader.getHeight(page);
+            if (page == main || associated[page] || w >= mainWidth || h >= mainHeight || w < 1 || h < 1) {
+                continue;
+            }
+            double expectedHeight = (double) mainHeight * w / mainWidth;
+            if (Math.abs(h - expectedHeight) <= Math.max(1.0, 0.02 * expectedHeight)) {
+                smaller.add(new int[] {page, w});
+            }
+        }
+        smaller.sort((a, b) -> Integer.compare(b[1], a[1]));
+        List<Integer> levels = new ArrayList<>();
+        levels.add(main);
+        int lastWidth = mainWidth;
+        for (int[] candidate : smaller) {
+            if (candidate[1] < lastWidth) {
+                levels.add(candidate[0]);
+                lastWidth = candidate[1];
+            }
+        }
+        return levels;
     }
 
     private static ImageTypeSpecifier imageType(ImageReader reader, int page) throws IOException {
@@ -209,13 +310,24 @@ final class OpenedImage implements RegionReader {
     }
 
     @Override
+    public List<SlideLevel> levels() {
+        return levels;
+    }
+
+    @Override
     public BufferedImage readRegion(Rectangle requested, int subsampling) {
+        return readLevelRegion(0, requested, subsampling);
+    }
+
+    @Override
+    public BufferedImage readLevelRegion(int level, Rectangle requested, int subsampling) {
         if (subsampling < 1) {
             throw new IllegalArgumentException("subsampling must be >= 1");
         }
-        Rectangle region = requested.intersection(new Rectangle(0, 0, info.width(), info.height()));
+        SlideLevel size = levels.get(level);
+        Rectangle region = requested.intersection(new Rectangle(0, 0, size.width(), size.height()));
         if (region.isEmpty()) {
-            throw new IllegalArgumentException("Region " + requested + " is outside the image");
+            throw new IllegalArgumentException("Region " + requested + " is outside level " + level);
         }
         long outputPixels = (long) ceilDiv(region.width, subsampling) * ceilDiv(region.height, subsampling);
         if (outputPixels > limits.maxFullDecodePixels()) {
@@ -223,13 +335,16 @@ final class OpenedImage implements RegionReader {
                     "A region of %,d pixels was requested; at most %,d are decoded at once.",
                     outputPixels, limits.maxFullDecodePixels()));
         }
-        charge(cost.of(region));
+        charge(costs[level], costs[level].of(region));
         try {
+            if (jpeg2000[level] != null) {
+                return jpeg2000[level].read(region, subsampling);
+            }
             ImageReadParam param = reader.getDefaultReadParam();
             param.setSourceRegion(region);
             param.setSourceSubsampling(subsampling, subsampling, 0, 0);
             int warningsBefore = decodeWarnings;
-            BufferedImage decoded = reader.read(info.pageIndex(), param);
+            BufferedImage decoded = reader.read(levelPages[level], param);
             if (info.format() == ImageFormat.JPEG && decodeWarnings > warningsBefore) {
                 // the decoder filled what it could not read with grey: a prediction on it would be meaningless
                 throw new ImageRejectedException(CORRUPT,
@@ -239,6 +354,7 @@ final class OpenedImage implements RegionReader {
         } catch (ImageRejectedException e) {
             throw e;
         } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            String layout = layouts[level];
             throw new ImageRejectedException(CORRUPT, "The " + info.format() + " image is damaged"
                     + (layout == null ? "" : " or stores its pixels in a way that is not supported (" + layout + ")")
                     + ": its pixel data could not be decoded.", e);
@@ -251,40 +367,32 @@ final class OpenedImage implements RegionReader {
         int width = ceilDiv(info.width(), subsampling);
         int height = ceilDiv(info.height(), subsampling);
         int level = smallestLevelCovering(width, height);
-        if (level == info.pageIndex()) {
+        if (level == 0) {
             return readRegion(new Rectangle(0, 0, info.width(), info.height()), subsampling);
         }
-        int[] size = pageSizes[level];
-        charge((long) size[0] * size[1] * Math.max(1, info.samplesPerPixel())
-                * Math.max(1, (info.bitsPerSample() + 7) / 8));
-        try {
-            int levelSubsampling = Math.max(1, Math.min(size[0] / width, size[1] / height));
-            ImageReadParam param = reader.getDefaultReadParam();
-            param.setSourceSubsampling(levelSubsampling, levelSubsampling, 0, 0);
-            BufferedImage decoded = RgbConversion.toRgb(reader.read(level, param));
-            if (decoded.getWidth() == width && decoded.getHeight() == height) {
-                return decoded;
-            }
-            BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-            java.awt.Graphics2D g = scaled.createGraphics();
-            try {
-                g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
-                        java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-                g.drawImage(decoded, 0, 0, width, height, null);
-            } finally {
-                g.dispose();
-            }
-            return scaled;
-        } catch (IOException | RuntimeException | OutOfMemoryError e) {
-            throw new ImageRejectedException(CORRUPT,
-                    "The " + info.format() + " image is damaged: its pixel data could not be decoded.", e);
+        SlideLevel size = levels.get(level);
+        int levelSubsampling = Math.max(1, Math.min(size.width() / width, size.height() / height));
+        BufferedImage decoded = readLevelRegion(level, new Rectangle(0, 0, size.width(), size.height()),
+                levelSubsampling);
+        if (decoded.getWidth() == width && decoded.getHeight() == height) {
+            return decoded;
         }
+        BufferedImage scaled = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = scaled.createGraphics();
+        try {
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                    java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(decoded, 0, 0, width, height, null);
+        } finally {
+            g.dispose();
+        }
+        return scaled;
     }
 
     @Override
     public long decodeCost(Rectangle requested) {
         Rectangle region = requested.intersection(new Rectangle(0, 0, info.width(), info.height()));
-        return region.isEmpty() ? 0 : cost.of(region);
+        return region.isEmpty() ? 0 : costs[0].of(region);
     }
 
     @Override
@@ -292,33 +400,26 @@ final class OpenedImage implements RegionReader {
         return budget() - decodedBytes;
     }
 
+    /** One budget for the whole opened image, whichever levels are read, sized by its full-resolution page. */
     private long budget() {
-        return limits.decodeBudgetFor(cost.declaredBytes());
+        return limits.decodeBudgetFor(costs[0].declaredBytes());
     }
 
     /** Counts decoding work before it is done, refusing what would exceed the budget of this opened image. */
-    private void charge(long bytes) {
+    private void charge(DecodeCost levelCost, long bytes) {
         if (bytes > decodeBudgetLeft()) {
             throw new ImageRejectedException(TOO_COSTLY_TO_DECODE,
-                    cost.overBudget(info.format(), decodedBytes, bytes, budget()));
+                    levelCost.overBudget(info.format(), decodedBytes, bytes, budget()));
         }
         decodedBytes += bytes;
     }
 
-    /**
-     * The smallest page with the used page's aspect ratio (within 1 %, so label and overview images of slide scanners
-     * are not taken for pyramid levels) that is at least {@code width} x {@code height}.
-     */
+    /** The smallest pyramid level that is at least {@code width} x {@code height}. */
     private int smallestLevelCovering(int width, int height) {
-        int best = info.pageIndex();
-        double aspect = (double) info.width() / info.height();
-        for (int page = 0; page < pageSizes.length; page++) {
-            int[] size = pageSizes[page];
-            boolean sameAspect = Math.abs((double) size[0] / size[1] - aspect) <= 0.01 * aspect;
-            boolean largeEnough = size[0] >= width && size[1] >= height;
-            boolean smaller = (long) size[0] * size[1] < (long) pageSizes[best][0] * pageSizes[best][1];
-            if (sameAspect && largeEnough && smaller) {
-                best = page;
+        int best = 0;
+        for (SlideLevel level : levels) {
+            if (level.width() >= width && level.height() >= height) {
+                best = level.index();
             }
         }
         return best;

@@ -15,6 +15,26 @@ public interface RegionReader extends AutoCloseable {
     BufferedImage readRegion(Rectangle region, int subsampling);
 
     /**
+     * The resolution levels, full resolution first: the file's own pyramid pages when it has them (label and macro
+     * pictures excluded), else only level 0.
+     */
+    default java.util.List<SlideLevel> levels() {
+        return java.util.List.of(new SlideLevel(0, info().width(), info().height(), 1));
+    }
+
+    /**
+     * A region of one level, in that level's pixel coordinates, as {@link #readRegion} does for level 0.
+     *
+     * @throws IllegalArgumentException when the level does not exist or the region lies outside it
+     */
+    default BufferedImage readLevelRegion(int level, Rectangle region, int subsampling) {
+        if (level != 0) {
+            throw new IllegalArgumentException("No level " + level);
+        }
+        return readRegion(region, subsampling);
+    }
+
+    /**
      * The whole image with its longer side at most {@code maxSide}: {@code ceil(width / s)} x {@code ceil(height / s)}
      * pixels with {@code s = ceil(max(width, height) / maxSide)}, the same size as subsampling the used page by s.
      * Pyramid TIFFs are read from a smaller page of the same aspect ratio when one is large enough.

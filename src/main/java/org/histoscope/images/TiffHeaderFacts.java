@@ -12,16 +12,22 @@ import org.w3c.dom.Node;
 /** Facts from a TIFF page's tags, read from the native metadata tree without decoding pixels. */
 final class TiffHeaderFacts {
 
+    private static final int NEW_SUBFILE_TYPE = 254;
+    private static final int IMAGE_WIDTH = 256;
+    private static final int IMAGE_LENGTH = 257;
+    private static final int COMPRESSION = 259;
+    private static final int IMAGE_DESCRIPTION = 270;
     private static final int STRIP_OFFSETS = 273;
+    private static final int SAMPLES_PER_PIXEL = 277;
+    private static final int ROWS_PER_STRIP = 278;
+    private static final int PLANAR_CONFIGURATION = 284;
+    private static final int TILE_WIDTH = 322;
+    private static final int TILE_LENGTH = 323;
     private static final int STRIP_BYTE_COUNTS = 279;
     private static final int X_RESOLUTION = 282;
     private static final int RESOLUTION_UNIT = 296;
     private static final int TILE_OFFSETS = 324;
     private static final int TILE_BYTE_COUNTS = 325;
-    private static final int COMPRESSION = 259;
-    private static final int ROWS_PER_STRIP = 278;
-    private static final int TILE_WIDTH = 322;
-    private static final int TILE_LENGTH = 323;
     private static final int UNIT_INCH = 2;
     private static final int UNIT_CENTIMETRE = 3;
 
@@ -72,6 +78,7 @@ final class TiffHeaderFacts {
             case 5 -> "LZW compression";
             case 7 -> "JPEG compression";
             case 8, 32946 -> "Deflate compression";
+            case 33003, 33005, 34712 -> "JPEG 2000 compression";
             case 32773 -> "PackBits compression";
             default -> "compression scheme " + code;
         };
@@ -82,12 +89,6 @@ final class TiffHeaderFacts {
         };
         return compression + ", " + (samples.isEmpty() ? 1 : samples.get(0).intValue()) + " sample(s) of "
                 + (bits.isEmpty() ? 1 : bits.get(0).intValue()) + " bits" + sampleFormat;
-    }
-
-    /** Compression scheme (1 = none); 1 when the tag is missing, as the specification says. */
-    int compression() {
-        List<Double> value = values(COMPRESSION);
-        return value.isEmpty() ? 1 : value.get(0).intValue();
     }
 
     /**
@@ -108,7 +109,89 @@ final class TiffHeaderFacts {
         return (int) Math.max(min, Math.min(max, value));
     }
 
+    /**
+     * Strips or tiles whose count does not match the page's declared size mean a forged or damaged page (a pyramid
+     * level that lies about its size): refused before any of its pixels are decoded.
+     */
+    void checkLayoutMatchesSize() {
+        long width = first(IMAGE_WIDTH, 0);
+        long height = first(IMAGE_LENGTH, 0);
+        long planes = first(PLANAR_CONFIGURATION, 1) == 2 ? first(SAMPLES_PER_PIXEL, 1) : 1;
+        long expected;
+        int actual;
+        if (isTiled()) {
+            long tileWidth = first(TILE_WIDTH, 0);
+            long tileLength = first(TILE_LENGTH, 0);
+            if (tileWidth <= 0 || tileLength <= 0) {
+                throw new ImageRejectedException(CORRUPT, "The TIFF file is damaged: a page declares empty tiles.");
+            }
+            expected = ceilDiv(width, tileWidth) * ceilDiv(height, tileLength) * planes;
+            actual = values(TILE_OFFSETS).size();
+        } else {
+            long rowsPerStrip = Math.min(first(ROWS_PER_STRIP, height), height);
+            expected = rowsPerStrip <= 0 ? 1 : ceilDiv(height, rowsPerStrip) * planes;
+            actual = values(STRIP_OFFSETS).size();
+        }
+        if (actual != expected || values(isTiled() ? TILE_BYTE_COUNTS : STRIP_BYTE_COUNTS).size() != actual) {
+            throw new ImageRejectedException(CORRUPT, String.format(
+                    "The TIFF file is damaged or forged: a page declares %d x %d pixels but holds %d of the %d image "
+                            + "blocks that size needs.", width, height, actual, expected));
+        }
+    }
+
+    boolean isTiled() {
+        return !values(TILE_OFFSETS).isEmpty();
+    }
+
+    /** Compression scheme (1 = none); 1 when the tag is missing, as the specification says. */
+    int compression() {
+        return (int) first(COMPRESSION, 1);
+    }
+
+    int tileWidth() {
+        return (int) first(TILE_WIDTH, 0);
+    }
+
+    int tileLength() {
+        return (int) first(TILE_LENGTH, 0);
+    }
+
+    /** Offsets and byte counts of the page's tiles, in row-major order; empty for stripped pages. */
+    long[][] tileSegments() {
+        List<Double> offsets = values(TILE_OFFSETS);
+        List<Double> counts = values(TILE_BYTE_COUNTS);
+        long[][] segments = new long[2][offsets.size()];
+        for (int i = 0; i < offsets.size(); i++) {
+            segments[0][i] = offsets.get(i).longValue();
+            segments[1][i] = counts.get(i).longValue();
+        }
+        return segments;
+    }
+
+    /** The ImageDescription tag (SVS metadata, OME-XML...), empty string when absent. */
+    String description() {
+        Node field = field(IMAGE_DESCRIPTION);
+        StringBuilder text = new StringBuilder();
+        if (field != null) {
+            collectText(field, text);
+        }
+        return text.toString();
+    }
+
+    long newSubfileType() {
+        return first(NEW_SUBFILE_TYPE, 0);
+    }
+
+    /**
+     * The pixel size: Aperio's {@code MPP = } in the ImageDescription first, then OME-XML's PhysicalSizeX, then the
+     * TIFF resolution tags (a scanner states the first two on purpose; resolution tags are often a writer's default).
+     */
     OptionalDouble micronsPerPixel() {
+        OptionalDouble stated = PixelSizeText.micronsPerPixel(description());
+        return stated.isPresent() ? stated : micronsFromResolutionTags();
+    }
+
+    private OptionalDouble micronsFromResolutionTags() {
         List<Double> resolution = values(X_RESOLUTION);
         List<Double> unit = values(RESOLUTION_UNIT);
         if (resolution.isEmpty() || !(resolution.get(0) > 0)) {
@@ -132,18 +215,44 @@ final class TiffHeaderFacts {
 
     private List<Double> values(int tagNumber) {
         List<Double> values = new ArrayList<>();
+        Node field = field(tagNumber);
+        if (field != null) {
+            collectValues(field, values);
+        }
+        return values;
+    }
+
+    private long first(int tagNumber, long absent) {
+        List<Double> values = values(tagNumber);
+        return values.isEmpty() ? absent : values.get(0).longValue();
+    }
+
+    private Node field(int tagNumber) {
         if (root == null) {
-            return values;
+            return null;
         }
         for (Node ifd = root.getFirstChild(); ifd != null; ifd = ifd.getNextSibling()) {
             for (Node field = ifd.getFirstChild(); field != null; field = field.getNextSibling()) {
                 if (String.valueOf(tagNumber).equals(attribute(field, "number"))) {
-                    collectValues(field, values);
-                    return values;
+                    return field;
                 }
             }
         }
-        return values;
+        return null;
+    }
+
+    private static void collectText(Node node, StringBuilder into) {
+        for (Node child = node.getFirstChild(); child != null; child = child.getNextSibling()) {
+            String value = attribute(child, "value");
+            if (value != null) {
+                into.append(value);
+            }
+            collectText(child, into);
+        }
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     private static void collectValues(Node node, List<Double> into) {

@@ -39,6 +39,20 @@ public final class FormLoginClient {
                 .GET().build());
     }
 
+    /** A GET whose body is kept as bytes (images, tiles). */
+    public HttpResponse<byte[]> getBytes(String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Accept", "image/*,*/*")
+                .GET().build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException("Request failed: " + request.uri(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Posts the login form as the browser does; returns the response (a redirect to the target or to /login?...). */
     public HttpResponse<String> login(String username, String password) {
         return postLogin(username, password, csrfToken());
