@@ -132,7 +132,8 @@ public class DefaultInferenceService implements InferenceService {
         WholeImagePredictor predictor = new WholeImagePredictor(model, engine.settings(), inspector.maxFullDecodePixels());
         WholeImagePredictor.Result result = predictor.run(reader, tileSide, progress);
         TileStatistics statistics = WholeImagePredictor.statistics(result, info, descriptor.threshold());
-        double probability = statistics.topTiles().isEmpty() ? 0 : statistics.topTiles().get(0).probability();
+        // not the single highest tile: one noisy tile must not make a slide positive (see WholeSlideScoring)
+        double probability = WholeSlideScoring.slideScore(result.grid(), result.columns(), result.rows());
         byte[] heatmap = WholeImagePredictor.heatmap(result, info, engine.settings().heatmapMaxSide());
         return outcome(descriptor, model, probability, PredictionMode.WHOLE_IMAGE, result.decodeNanos(),
                 result.inferNanos(), statistics, heatmap, null);
