@@ -34,6 +34,8 @@ import org.histoscope.models.RegisteredModel;
 import org.histoscope.platform.DisplayFormats;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
+import org.histoscope.viewer.ProbabilityGrid;
+import org.histoscope.viewer.SlideViewer;
 
 /** One stored prediction: numbers, model and device, the image with its heatmap or explanation, and re-runs. */
 @Route("result")
@@ -46,10 +48,13 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
     private final PredictionJobService jobs;
     private final ModelRegistry models;
     private final CurrentUser currentUser;
+    private final TileProbabilities tileProbabilities;
     private String title = "Result";
 
     public ResultView(PredictionService predictions, CaseImageService images, CaseService cases,
-                      PredictionJobService jobs, ModelRegistry models, CurrentUser currentUser) {
+                      PredictionJobService jobs, ModelRegistry models, CurrentUser currentUser,
+                      TileProbabilities tileProbabilities) {
+        this.tileProbabilities = tileProbabilities;
         this.predictions = predictions;
         this.images = images;
         this.cases = cases;
@@ -77,8 +82,7 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
         back.setId("result-case-link");
         add(back, heading);
 
-        HorizontalLayout body = new HorizontalLayout(new PredictionImage(images, predictions, prediction, image),
-                numbers(prediction));
+        HorizontalLayout body = new HorizontalLayout(picture(prediction, image), numbers(prediction));
         body.setWidthFull();
         body.setWrap(true);
         body.addClassName("result-body");
@@ -96,6 +100,28 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
             review.setId("open-review");
             add(review);
         }
+    }
+
+    /**
+     * Whole-slide results open in the deep-zoom viewer with the heatmap in slide coordinates; patches keep the
+     * picture with its occlusion explanation.
+     */
+    private com.vaadin.flow.component.Component picture(StoredPrediction prediction, ImageSummary image) {
+        if (prediction.tileStatistics() == null) {
+            return new PredictionImage(images, predictions, prediction, image);
+        }
+        ProbabilityGrid grid = tileProbabilities.of(prediction, image.width(), image.height()).orElse(null);
+        return new SlideViewer(SlideTileController.descriptorUrl(image.id()).substring(1), image.width(),
+                image.height(), grid, prediction.threshold(), micronsPerPixel(image.resolution()));
+    }
+
+    /** "0.4990 µm/px" or "1.0000 µm/px (stated: 10x objective)" to 0.499 / 1.0; null when unknown. */
+    static Double micronsPerPixel(String resolution) {
+        if (resolution == null) {
+            return null;
+        }
+        java.util.regex.Matcher number = java.util.regex.Pattern.compile("^\\s*([0-9.]+)\\s*µm/px").matcher(resolution);
+        return number.find() ? Double.valueOf(number.group(1)) : null;
     }
 
     @Override

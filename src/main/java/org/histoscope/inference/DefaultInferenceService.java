@@ -150,7 +150,8 @@ public class DefaultInferenceService implements InferenceService {
                             + " made. Check that the right image was uploaded and that it is an H&E slide.",
                     statistics.tilesTotal(), tileSide, tileSide));
         }
-        double probability = statistics.topTiles().isEmpty() ? 0 : statistics.topTiles().get(0).probability();
+        // not the single highest tile: one noisy tile must not make a slide positive (see WholeSlideScoring)
+        double probability = WholeSlideScoring.slideScore(result.grid(), result.columns(), result.rows());
         byte[] heatmap = WholeImagePredictor.heatmap(result, info, engine.settings().heatmapMaxSide());
         TileGrid grid = new TileGrid(info.width(), info.height(), 0, 0, tileSide, tileSide, result.columns(),
                 result.rows(), result.grid());

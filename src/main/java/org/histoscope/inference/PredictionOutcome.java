@@ -6,7 +6,8 @@ import java.util.Map;
  * The result of one prediction.
  *
  * @param probability        cancer (positive class) probability: for patches the model output, for whole images
- *                           the highest tissue-tile probability
+ *                           the slide score of {@link WholeSlideScoring} (mean of the top tiles of the smoothed
+ *                           tile map)
  * @param classProbabilities class name (from the model card) to probability
  * @param threshold          decision threshold in force (from the model registry)
  * @param label              the class name decided: the positive class when probability >= threshold

@@ -36,7 +36,7 @@ public record DeepZoomLayout(int width, int height) {
     /** The DZI descriptor OpenSeadragon reads. */
     public String descriptorXml() {
         return String.format(Locale.ROOT, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                + "<Image xmlns=\"http://schemas.microsoft.com/deepzoom/2008\" Format=\"jpeg\" Overlap=\"0\" "
+                + "<Image xmlns=\"http://schemas.microsoft.com/deepzoom/2008\" Format=\"jpg\" Overlap=\"0\" "
                 + "TileSize=\"%d\"><Size Width=\"%d\" Height=\"%d\"/></Image>\n", TILE_SIZE, width, height);
     }
 }

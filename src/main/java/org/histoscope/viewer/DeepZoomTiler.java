@@ -37,9 +37,11 @@ public class DeepZoomTiler {
     private final ImageInspector inspector;
     private final TileDiskCache cache;
     private final float jpegQuality;
+    private final OpenReaders readers;
 
     public DeepZoomTiler(ImageInspector inspector, ViewerSettings settings) {
         this.inspector = inspector;
+        this.readers = new OpenReaders(8, inspector::open);
         this.cache = new TileDiskCache(settings.tileCacheDirectory(), settings.tileCacheMaxBytes());
         this.jpegQuality = settings.jpegQuality().floatValue();
     }
@@ -64,15 +66,23 @@ public class DeepZoomTiler {
         if (cached.isPresent()) {
             return cached;
         }
-        try (RegionReader reader = inspector.open(file)) {
+        RegionReader reader = readers.borrow(file);
+        BufferedImage pixels;
+        try {
             DeepZoomLayout layout = new DeepZoomLayout(reader.info().width(), reader.info().height());
             if (!layout.hasTile(level, column, row)) {
+                readers.giveBack(file, reader);
                 return Optional.empty();
             }
-            byte[] jpeg = jpeg(render(reader, layout, level, column, row));
-            cache.put(key, jpeg);
-            return Optional.of(jpeg);
+            pixels = render(reader, layout, level, column, row);
+        } catch (RuntimeException | Error e) {
+            reader.close(); // in an unknown state: never lent again
+            throw e;
         }
+        readers.giveBack(file, reader);
+        byte[] jpeg = jpeg(pixels);
+        cache.put(key, jpeg);
+        return Optional.of(jpeg);
     }
 
     long cachedBytes() {

@@ -73,7 +73,9 @@ class SlideTileEndpointTest {
         FormLoginClient vera = signedIn("vera");
         HttpResponse<String> descriptor = vera.get("/slides/" + pyramidId + ".dzi", "application/xml");
         assertThat(descriptor.statusCode()).isEqualTo(200);
-        assertThat(descriptor.body()).contains("TileSize=\"256\"", "Overlap=\"0\"", "Width=\"768\"", "Height=\"512\"");
+        // OpenSeadragon builds tile URLs as <name>_files/<level>/<column>_<row>.<Format>
+        assertThat(descriptor.body()).contains("Format=\"jpg\"", "TileSize=\"256\"", "Overlap=\"0\"",
+                "Width=\"768\"", "Height=\"512\"");
         try (RegionReader direct = new SafeImageInspector().open(fixture("pyramid-deflate.tif"))) {
             // 768 px -> DZI level 10 is full resolution; 9 and 8 come from the file's levels; 5 is subsampled below
             assertTileMatches(vera, pyramidId, direct, 10, 1, 1);

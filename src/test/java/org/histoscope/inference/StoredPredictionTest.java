@@ -101,7 +101,14 @@ class StoredPredictionTest extends TinyModelsContext {
         assertThat(tiles.tilesTotal()).isEqualTo(4);
         assertThat(tiles.tissueTiles()).isBetween(1, 4);
         assertThat(tiles.topTiles()).isNotEmpty();
-        assertThat(stored.probability()).isEqualTo(tiles.topTiles().get(0).probability());
+        // the slide probability is the whole-slide score of the tile grid (all its tissue tiles are among the top 10)
+        float[] grid = new float[4];
+        java.util.Arrays.fill(grid, Float.NaN);
+        for (TileScore tile : tiles.topTiles()) {
+            grid[tile.y() / tiles.tileSizePixels() * 2 + tile.x() / tiles.tileSizePixels()] = (float) tile.probability();
+        }
+        assertThat(stored.probability()).isCloseTo(WholeSlideScoring.slideScore(grid, 2, 2),
+                org.assertj.core.api.Assertions.within(1e-6));
         byte[] heatmap = predictions.heatmapPng(stored.id()).orElseThrow();
         assertThat(ImageIO.read(new ByteArrayInputStream(heatmap)).getWidth()).isEqualTo(96);
     }

@@ -47,6 +47,36 @@ class DeepZoomTilerTest {
     }
 
     @Test
+    void servedTilesAreTheRenderedPixelsAndRepeatedRequestsReuseTheOpenedFile(@TempDir Path cache) throws Exception {
+        Path slide = fixture("aperio-jpeg.svs");
+        DeepZoomTiler tiler = new DeepZoomTiler(new SafeImageInspector(), new ViewerSettings(cache, null, 1.0));
+        DeepZoomLayout layout = tiler.layout(slide);
+        try (RegionReader reader = new SafeImageInspector().open(slide)) {
+            for (int[] t : new int[][] {{10, 0, 0}, {10, 2, 1}, {9, 1, 0}, {8, 0, 0}, {10, 1, 1}}) {
+                byte[] jpeg = tiler.tile(slide, "b".repeat(64), t[0], t[1], t[2]).orElseThrow();
+                BufferedImage served = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+                BufferedImage expected = DeepZoomTiler.render(reader, layout, t[0], t[1], t[2]);
+                assertThat(served.getWidth()).isEqualTo(expected.getWidth());
+                assertThat(meanDifference(served, expected)).as("tile %d/%d_%d", t[0], t[1], t[2]).isLessThan(3);
+            }
+        }
+        assertThat(tiler.tile(slide, "b".repeat(64), 10, 3, 0)).isEmpty();
+        assertThat(tiler.tile(slide, "b".repeat(64), 11, 0, 0)).isEmpty();
+    }
+
+    private static double meanDifference(BufferedImage a, BufferedImage b) {
+        double sum = 0;
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    sum += Math.abs(((a.getRGB(x, y) >> shift) & 0xFF) - ((b.getRGB(x, y) >> shift) & 0xFF));
+                }
+            }
+        }
+        return sum / (3.0 * a.getWidth() * a.getHeight());
+    }
+
+    @Test
     void theTileCacheStaysWithinItsLimit(@TempDir Path directory) {
         TileDiskCache cache = new TileDiskCache(directory, 10_000);
         String digest = "a".repeat(64);

@@ -1,0 +1,163 @@
+package org.histoscope.viewer;
+
+import com.vaadin.flow.component.AttachEvent;
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.Input;
+import com.vaadin.flow.component.html.NativeLabel;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import elemental.json.Json;
+import elemental.json.JsonArray;
+import elemental.json.JsonObject;
+import java.util.Locale;
+import org.histoscope.inference.WholeSlideScoring;
+
+/**
+ * The deep-zoom slide viewer: OpenSeadragon 6.1.1 (a static resource under META-INF/resources, loaded with
+ * {@code Page.addJavaScript}, so Vaadin's pre-compiled bundle stays usable) showing the DZI tiles, with the tile
+ * heatmap in slide coordinates, its legend, an opacity slider and a toggle that act in the browser without
+ * reloading tiles, and the probability of the tile under a click.
+ */
+public class SlideViewer extends Div {
+
+    static final String OPENSEADRAGON = "context://openseadragon/6.1.1/openseadragon.min.js";
+    static final String GLUE = "context://histoscope/slide-viewer.js";
+    private static final double INITIAL_OPACITY = 0.5;
+
+    private final JsonObject options;
+
+    /**
+     * @param dziUrl          the DZI descriptor, e.g. {@code slides/12.dzi} (relative to the app's context path)
+     * @param width           slide width in full-resolution pixels
+     * @param height          slide height
+     * @param grid            tile probabilities; null to show the slide alone
+     * @param threshold       the decision threshold: tiles at or above it are outlined
+     * @param micronsPerPixel the slide's pixel size, for positions in mm; null when unknown
+     */
+    public SlideViewer(String dziUrl, int width, int height, ProbabilityGrid grid, double threshold,
+                       Double micronsPerPixel) {
+        addClassName("slide-viewer");
+        setId("slide-viewer");
+        Div canvas = new Div();
+        canvas.addClassName("slide-viewer-canvas");
+        canvas.setId("slide-viewer-canvas");
+        Div info = new Div(new Span(grid == null ? "" : "Click the slide to read a tile's probability."));
+        info.addClassName("slide-viewer-info");
+        info.setId("viewer-tile-info");
+        add(canvas);
+        if (grid != null) {
+            add(controls(), legend(threshold));
+        }
+        add(info);
+
+        options = Json.createObject();
+        options.put("dziUrl", dziUrl);
+        options.put("prefixUrl", "openseadragon/6.1.1/images/");
+        options.put("width", width);
+        options.put("height", height);
+        options.put("threshold", threshold);
+        options.put("opacity", INITIAL_OPACITY);
+        if (micronsPerPixel != null) {
+            options.put("micronsPerPixel", micronsPerPixel);
+        }
+        if (grid != null) {
+            options.put("grid", gridJson(grid));
+        }
+    }
+
+    @Override
+    protected void onAttach(AttachEvent event) {
+        super.onAttach(event);
+        event.getUI().getPage().addJavaScript(OPENSEADRAGON);
+        event.getUI().getPage().addJavaScript(GLUE);
+        // the scripts may still be loading on the first attach: wait for them
+        getElement().executeJs("const el = this, o = $0; (function go() {"
+                + " if (window.OpenSeadragon && window.histoscopeSlideViewer) { window.histoscopeSlideViewer.create(el, o); }"
+                + " else { setTimeout(go, 50); } })();", options);
+    }
+
+    private HorizontalLayout controls() {
+        Checkbox show = new Checkbox("Show heatmap", true);
+        show.setId("heatmap-toggle");
+        show.addValueChangeListener(e -> getElement().executeJs(
+                "window.histoscopeSlideViewer.setVisible(this, $0)", e.getValue()));
+        Input opacity = new Input(ValueChangeMode.EAGER);
+        opacity.setType("range");
+        opacity.getElement().setAttribute("min", "0");
+        opacity.getElement().setAttribute("max", "100");
+        opacity.setValue(String.valueOf((int) (INITIAL_OPACITY * 100)));
+        opacity.setId("heatmap-opacity");
+        opacity.setAriaLabel("Heatmap opacity");
+        opacity.addValueChangeListener(e -> getElement().executeJs(
+                "window.histoscopeSlideViewer.setOpacity(this, $0)", percent(e.getValue()) / 100.0));
+        NativeLabel label = new NativeLabel("Opacity");
+        label.setFor(opacity);
+        HorizontalLayout controls = new HorizontalLayout(show, label, opacity);
+        controls.setAlignItems(FlexComponent.Alignment.CENTER);
+        controls.addClassName("slide-viewer-controls");
+        return controls;
+    }
+
+    /** The colour map from 0 to 1 with the threshold marked, and what the outline means. */
+    private static Div legend(double threshold) {
+        Div bar = new Div();
+        bar.addClassName("heatmap-legend-bar");
+        bar.getStyle().set("background", "linear-gradient(to right, hsl(240,100%,50%), hsl(180,100%,50%), "
+                + "hsl(120,100%,50%), hsl(60,100%,50%), hsl(0,100%,50%))");
+        Div marker = new Div();
+        marker.addClassName("heatmap-legend-threshold");
+        marker.getStyle().set("left", String.format(Locale.ROOT, "%.1f%%", threshold * 100));
+        bar.add(marker);
+        Div scale = new Div(new Span("0"), new Span("probability of cancer"), new Span("1"));
+        scale.addClassName("heatmap-legend-scale");
+        Span note = new Span(String.format(Locale.ROOT,
+                "Colours: tile probabilities smoothed with their neighbours (as the slide score). Black outline: "
+                        + "tiles whose own probability is at or above the threshold %.3f (white line on the bar). "
+                        + "Background tiles are left clear.", threshold));
+        note.addClassName("hint");
+        Div legend = new Div(bar, scale, note);
+        legend.addClassName("heatmap-legend");
+        legend.setId("heatmap-legend");
+        return legend;
+    }
+
+    private static JsonObject gridJson(ProbabilityGrid grid) {
+        JsonObject json = Json.createObject();
+        json.put("columns", grid.columns());
+        json.put("rows", grid.rows());
+        json.put("tileSide", grid.tileSide());
+        JsonArray values = Json.createArray();
+        float[] probabilities = grid.probabilities();
+        for (int i = 0; i < probabilities.length; i++) {
+            if (Float.isNaN(probabilities[i])) {
+                values.set(i, Json.createNull());
+            } else {
+                values.set(i, probabilities[i]);
+            }
+        }
+        json.put("probabilities", values);
+        float[] smoothed = WholeSlideScoring.smooth(probabilities, grid.columns(), grid.rows(),
+                WholeSlideScoring.SIGMA_TILES);
+        JsonArray smoothedValues = Json.createArray();
+        for (int i = 0; i < smoothed.length; i++) {
+            if (Float.isNaN(smoothed[i])) {
+                smoothedValues.set(i, Json.createNull());
+            } else {
+                smoothedValues.set(i, smoothed[i]);
+            }
+        }
+        json.put("smoothed", smoothedValues);
+        return json;
+    }
+
+    private static int percent(String value) {
+        try {
+            return Math.max(0, Math.min(100, Integer.parseInt(value.trim())));
+        } catch (RuntimeException e) {
+            return 50;
+        }
+    }
+}

@@ -1,0 +1,152 @@
+/*
+ * Histoscope's deep-zoom slide viewer: OpenSeadragon (loaded before this file) showing the slide's DZI tiles, with
+ * the prediction's tile probabilities drawn as two simple images in slide coordinates (a colour map and an outline
+ * of the tiles at or above the threshold). Opacity and visibility change without reloading any tile; a click on
+ * the slide reports the tile under it.
+ */
+(function () {
+  'use strict';
+
+  /** Probability 0 -> blue, 0.5 -> green/yellow, 1 -> red: the server's Overlays.probabilityColour, as HSL. */
+  function colour(p) {
+    var hue = (1 - Math.max(0, Math.min(1, p))) * 240;
+    return 'hsl(' + hue.toFixed(1) + ',100%,50%)';
+  }
+
+  /** Pixels per grid cell in the overlay images: crisp cell edges, at most about 4096 pixels a side. */
+  function cellPixels(grid) {
+    return Math.max(1, Math.min(16, Math.floor(4096 / Math.max(grid.columns, grid.rows))));
+  }
+
+  /** Coloured by the smoothed map (what the slide score is computed from) when the server sent one. */
+  function heatmapUrl(grid, k) {
+    var canvas = document.createElement('canvas');
+    canvas.width = grid.columns * k;
+    canvas.height = grid.rows * k;
+    var g = canvas.getContext('2d');
+    var shown = grid.smoothed || grid.probabilities;
+    for (var i = 0; i < shown.length; i++) {
+      var p = shown[i];
+      if (p === null) continue; // background: not classified
+      g.fillStyle = colour(p);
+      g.fillRect((i % grid.columns) * k, Math.floor(i / grid.columns) * k, k, k);
+    }
+    return canvas.toDataURL('image/png');
+  }
+
+  /** The border of the region of tiles at or above the threshold: edges between a positive and another cell. */
+  function outlineUrl(grid, threshold, k) {
+    var canvas = document.createElement('canvas');
+    canvas.width = grid.columns * k;
+    canvas.height = grid.rows * k;
+    var g = canvas.getContext('2d');
+    var line = Math.max(1, Math.round(k / 4));
+    g.fillStyle = '#000000';
+    function positive(c, r) {
+      if (c < 0 || r < 0 || c >= grid.columns || r >= grid.rows) return false;
+      var p = grid.probabilities[r * grid.columns + c];
+      return p !== null && p >= threshold;
+    }
+    for (var r = 0; r < grid.rows; r++) {
+      for (var c = 0; c < grid.columns; c++) {
+        if (!positive(c, r)) continue;
+        var x = c * k, y = r * k;
+        if (!positive(c, r - 1)) g.fillRect(x, y, k, line);
+        if (!positive(c, r + 1)) g.fillRect(x, y + k - line, k, line);
+        if (!positive(c - 1, r)) g.fillRect(x, y, line, k);
+        if (!positive(c + 1, r)) g.fillRect(x + k - line, y, line, k);
+      }
+    }
+    return canvas.toDataURL('image/png');
+  }
+
+  function describe(options, imageX, imageY) {
+    var grid = options.grid;
+    if (imageX < 0 || imageY < 0 || imageX >= options.width || imageY >= options.height) {
+      return {text: 'Outside the slide.', probability: null};
+    }
+    var column = Math.floor(imageX / grid.tileSide);
+    var row = Math.floor(imageY / grid.tileSide);
+    var p = grid.probabilities[row * grid.columns + column];
+    var where = 'Tile column ' + column + ', row ' + row + ' at x ' + column * grid.tileSide + ', y '
+        + row * grid.tileSide + ' px (' + grid.tileSide + ' px square)';
+    if (options.micronsPerPixel) {
+      where += ', ' + (column * grid.tileSide * options.micronsPerPixel / 1000).toFixed(3) + ' mm, '
+          + (row * grid.tileSide * options.micronsPerPixel / 1000).toFixed(3) + ' mm from the top left';
+    }
+    if (p === null || p === undefined) {
+      return {text: where + ': background, not classified.', probability: null};
+    }
+    var smoothed = grid.smoothed ? grid.smoothed[row * grid.columns + column] : null;
+    return {
+      text: where + ': probability ' + p.toFixed(4) + (p >= options.threshold ? ' (at or above' : ' (below')
+          + ' the threshold ' + options.threshold.toFixed(4) + ')'
+          + (smoothed === null ? '' : '; smoothed with its neighbours ' + smoothed.toFixed(4)),
+      probability: p, column: column, row: row
+    };
+  }
+
+  function create(element, options) {
+    var container = element.querySelector('.slide-viewer-canvas');
+    var info = element.querySelector('.slide-viewer-info');
+    var viewer = OpenSeadragon({
+      element: container,
+      prefixUrl: options.prefixUrl,
+      tileSources: options.dziUrl,
+      showNavigator: true,
+      navigatorPosition: 'BOTTOM_RIGHT',
+      maxZoomPixelRatio: 2,
+      visibilityRatio: 0.5,
+      crossOriginPolicy: false,
+      gestureSettingsMouse: {clickToZoom: false, dblClickToZoom: true}
+    });
+    var state = {viewer: viewer, heatmap: null, outline: null, opacity: options.opacity, visible: true,
+      lastClick: null, tilesLoaded: 0, tilesFailed: 0};
+    element.histoscopeViewer = state;
+    viewer.addHandler('tile-loaded', function () { state.tilesLoaded++; });
+    viewer.addHandler('tile-load-failed', function () { state.tilesFailed++; });
+    viewer.addHandler('open', function () {
+      if (!options.grid) return;
+      var k = cellPixels(options.grid);
+      var worldWidth = options.grid.columns * options.grid.tileSide / options.width;
+      viewer.addSimpleImage({url: heatmapUrl(options.grid, k), x: 0, y: 0, width: worldWidth,
+        opacity: state.visible ? state.opacity : 0,
+        success: function (e) { state.heatmap = e.item; element.setAttribute('data-heatmap-ready', 'true'); }});
+      viewer.addSimpleImage({url: outlineUrl(options.grid, options.threshold, k), x: 0, y: 0, width: worldWidth,
+        opacity: state.visible ? 1 : 0,
+        success: function (e) { state.outline = e.item; }});
+    });
+    viewer.addHandler('canvas-click', function (event) {
+      if (!event.quick || !options.grid) return;
+      var slide = viewer.world.getItemAt(0);
+      if (!slide) return;
+      var point = slide.viewportToImageCoordinates(viewer.viewport.pointFromPixel(event.position));
+      var result = describe(options, point.x, point.y);
+      state.lastClick = result;
+      info.textContent = result.text;
+      info.setAttribute('data-probability', result.probability === null ? '' : String(result.probability));
+    });
+  }
+
+  function apply(state) {
+    if (state.heatmap) state.heatmap.setOpacity(state.visible ? state.opacity : 0);
+    if (state.outline) state.outline.setOpacity(state.visible ? 1 : 0);
+  }
+
+  window.histoscopeSlideViewer = {
+    create: create,
+    setOpacity: function (element, opacity) {
+      var state = element.histoscopeViewer;
+      if (!state) return;
+      state.opacity = opacity;
+      apply(state);
+    },
+    setVisible: function (element, visible) {
+      var state = element.histoscopeViewer;
+      if (!state) return;
+      state.visible = visible;
+      apply(state);
+    },
+    colour: colour
+  };
+})();
