@@ -14,6 +14,7 @@ import org.histoscope.cases.CaseSummary;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.histoscope.users.UserDirectory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.domain.Sort;
@@ -38,9 +39,11 @@ public class ReviewService {
     private final UserDirectory users;
     private final CurrentUser currentUser;
     private final AuditService audit;
+    private final ApplicationEventPublisher events;
 
     ReviewService(ReviewQueueRepository queue, ReviewRepository reviews, CaseService cases, UserDirectory users,
-                  CurrentUser currentUser, AuditService audit) {
+                  CurrentUser currentUser, AuditService audit, ApplicationEventPublisher events) {
+        this.events = events;
         this.queue = queue;
         this.reviews = reviews;
         this.cases = cases;
@@ -137,6 +140,7 @@ public class ReviewService {
                         "finalLabel", finalLabel, "signer", printedName, "meaning", request.meaning().label(),
                         "signedAtUtc", review.getSignedAt().toString(),
                         "amends", request.amendsReviewId() == null ? "" : request.amendsReviewId()));
+        events.publishEvent(new ReviewSigned(review.toSigned()));
         return review.toSigned();
     }
 
