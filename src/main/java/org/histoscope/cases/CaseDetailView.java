@@ -132,6 +132,12 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
             edit.setId("edit-case");
             titleRow.add(edit);
         }
+        if (current.status() == CaseStatus.SIGNED_OUT) {
+            // by URL: the reports feature depends on cases, not the other way round
+            Anchor report = new Anchor("case-reports/" + current.id(), "Signed report");
+            report.setId("case-reports-link");
+            titleRow.add(report);
+        }
         PatientSummary patient = current.patient();
         Div facts = new Div(
                 fact("Patient", patient.fullName() + " · MRN " + patient.mrn() + " · born " + DisplayFormats.date(patient.dateOfBirth())

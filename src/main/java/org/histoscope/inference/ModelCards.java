@@ -88,7 +88,8 @@ public final class ModelCards {
         return new ModelCard(text(root, "id"), root.path("name").asText(text(root, "id")), text(root, "version"),
                 architecture, classes, positive, inputSpec,
                 new ModelCard.OutputSpec(text(output, "name"), output.path("meaning").asText("probability")),
-                threshold, microns, metrics, sha.toLowerCase(), root.path("reference").path("tolerance").asDouble(1e-4));
+                threshold, microns, metrics, sha.toLowerCase(), root.path("reference").path("tolerance").asDouble(1e-4),
+                root.path("intended_use").asText(""));
     }
 
     private static JsonNode required(JsonNode node, String field) {
