@@ -3,7 +3,7 @@
 CREATE TABLE api_token (
     id                    BIGSERIAL PRIMARY KEY,
     name                  VARCHAR(100) NOT NULL UNIQUE,
-    secret_sha256         CHAR(64)     NOT NULL UNIQUE,
+    secret_sha256         VARCHAR(64)  NOT NULL UNIQUE,
     secret_prefix         VARCHAR(16)  NOT NULL,
     roles                 VARCHAR(200) NOT NULL,
     requests_per_minute   INTEGER      NOT NULL CHECK (requests_per_minute > 0),

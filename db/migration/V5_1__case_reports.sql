@@ -6,7 +6,7 @@ CREATE TABLE case_report (
     version     INTEGER      NOT NULL CHECK (version > 0),
     reason      VARCHAR(200) NOT NULL,
     pdf         BYTEA        NOT NULL,
-    sha256      CHAR(64)     NOT NULL,
+    sha256      VARCHAR(64)  NOT NULL,
     size_bytes  BIGINT       NOT NULL,
     created_by  VARCHAR(100) NOT NULL,
     created_at  TIMESTAMP WITH TIME ZONE NOT NULL,

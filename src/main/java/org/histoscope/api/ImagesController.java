@@ -66,8 +66,43 @@ class ImagesController {
         if (declared > storage.maxUploadSize().toBytes()) {
             throw tooLarge();
         }
-        try (InputStream content = request.getInputStream()) {
-            return respond(images.upload(caseId, fileName, content));
+        try (CountingInputStream content = new CountingInputStream(request.getInputStream())) {
+            UploadOutcome outcome = images.upload(caseId, fileName, content);
+            if (outcome.result() == UploadOutcome.Result.REJECTED && content.count() > storage.maxUploadSize().toBytes()) {
+                throw tooLarge();
+            }
+            return respond(outcome);
+        }
+    }
+
+    /** Counts what was read, to tell an oversize body without a Content-Length from other rejections. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        long count() {
+            return count;
         }
     }
 

@@ -57,8 +57,9 @@ class PredictionJobExecutor {
         this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    void run(long jobId) {
-        StartedJob started = transaction.execute(status -> start(jobId));
+    /** @param node the scheduler instance running it (db-scheduler's picked-by), recorded to show which node did the work */
+    void run(long jobId, String node) {
+        StartedJob started = transaction.execute(status -> start(jobId, node));
         if (started == null) {
             return;
         }
@@ -71,11 +72,11 @@ class PredictionJobExecutor {
         }
     }
 
-    private record StartedJob(CaseImage image, Long modelId, String requestedBy) {
+    private record StartedJob(CaseImage image, Long modelId, String requestedBy, String node) {
     }
 
     /** Marks the job running, or returns null when there is nothing (more) to do. */
-    private StartedJob start(long jobId) {
+    private StartedJob start(long jobId, String node) {
         PredictionJob job = jobs.lockById(jobId).orElse(null);
         if (job == null || job.getStatus() == JobStatus.DONE || job.getStatus() == JobStatus.FAILED) {
             return null;
@@ -84,9 +85,10 @@ class PredictionJobExecutor {
         job.start(Instant.now());
         CaseImage image = images.findById(job.getImageId()).orElseThrow();
         audit.recordForCase(CaseAuditAction.PREDICTION_STARTED, JOB, String.valueOf(jobId), job.getCaseId(),
-                Map.of("imageId", job.getImageId(), "attempt", job.getAttempts(), "afterInterruption", revived));
+                Map.of("imageId", job.getImageId(), "attempt", job.getAttempts(), "afterInterruption", revived,
+                        "node", node == null ? "" : node));
         events.publishAfterCommit(job.toSummary(image.getOriginalFilename()));
-        return new StartedJob(image, job.getModelId(), job.getRequestedBy());
+        return new StartedJob(image, job.getModelId(), job.getRequestedBy(), node);
     }
 
     private void predictAndFinish(long jobId, StartedJob started) {
@@ -101,7 +103,8 @@ class PredictionJobExecutor {
         caseService.moveToReviewIfOpen(image.getCaseId(), locked.getRequestedBy());
         audit.recordForCase(CaseAuditAction.PREDICTION_COMPLETED, JOB, String.valueOf(jobId), image.getCaseId(),
                 Map.of("predictionId", outcome.id(), "label", outcome.label(),
-                        "probability", outcome.probability(), "model", outcome.modelId() + " " + outcome.modelVersion()));
+                        "probability", outcome.probability(), "model", outcome.modelId() + " " + outcome.modelVersion(),
+                        "node", started.node() == null ? "" : started.node()));
         String accession = cases.findById(image.getCaseId()).map(PatientCase::getAccessionNumber).orElse("");
         publisher.publishEvent(new PredictionCompleted(outcome.id(), image.getCaseId(), accession,
                 image.getId(), image.getOriginalFilename(), outcome.probability(), outcome.threshold(),
