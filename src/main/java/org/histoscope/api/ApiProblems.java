@@ -55,7 +55,7 @@ class ApiProblems {
                 "This token's request budget is spent; retry after " + retryAfterSeconds + " s."));
     }
 
-    private void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
+    void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
             throws IOException {
         if (request != null) {
             problem.setInstance(URI.create(request.getRequestURI()));

@@ -20,7 +20,6 @@ import org.histoscope.audit.AuditService;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.validation.annotation.Validated;
@@ -128,7 +127,7 @@ public class ApiTokenService {
 
     /** Records one request made with a token, after its response status is known. */
     @Transactional
-    @PreAuthorize("isAuthenticated()")
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public void recordUse(ApiCaller caller, String method, String path, int status) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("token", caller.tokenName());

@@ -187,11 +187,12 @@ class ApiContractTest extends ApiTestContext {
             assertProblem(lis.postRaw(images + "?fileName=" + file.getKey().replace("/", "%2F"),
                     "application/octet-stream", file.getValue()), 422);
         }
-        byte[] oversize = new byte[(int) MAX_UPLOAD + 1024 * 1024];
+        byte[] oversize = new byte[(int) MAX_UPLOAD + 512 * 1024];
         System.arraycopy(resource(PATCH), 0, oversize, 0, 100);
-        assertProblem(lis.postRaw(images + "?fileName=big.png", "image/png", oversize), 413);
         assertProblem(lis.postMultipart(images, "big.png", oversize), 413);
-        assertProblem(chunked(lis, images + "?fileName=chunked.png", oversize), 413);
+        assertProblem(lis.postStream(images + "?fileName=chunked.png", "image/png", oversize), 413);
+        String declared = declaredOnly(lis, images + "?fileName=huge.tif", 3L * 1024 * 1024 * 1024);
+        assertThat(declared).startsWith("HTTP/1.1 413").contains("application/problem+json");
         assertProblem(lis.postMultipart("/api/v1/cases/987654321/images", "patch.png", resource(PATCH)), 404);
         assertProblem(lis.postRaw(images, "text/plain", resource(PATCH)), 415);
 
@@ -235,9 +236,30 @@ class ApiContractTest extends ApiTestContext {
                 "specimen", "Lymph node")).json().get("id").asLong();
     }
 
-    /** Sends the body without a Content-Length (chunked), so only the streaming check can stop it. */
-    private ApiHttp.Response chunked(ApiHttp lis, String path, byte[] body) throws Exception {
-        return lis.postStream(path, "image/png", body);
+    /**
+     * Declares a 3 GB body and sends none of it: the answer must come from the declared length alone, before the
+     * server reads anything. Returns the raw response head and body.
+     */
+    private String declaredOnly(ApiHttp lis, String path, long length) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            String head = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + lis.token()
+                    + "\r\nContent-Type: image/tiff\r\nContent-Length: " + length + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            java.io.InputStream in = socket.getInputStream();
+            java.io.ByteArrayOutputStream response = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            int read;
+            try {
+                while ((read = in.read(buffer)) != -1) {
+                    response.write(buffer, 0, read);
+                }
+            } catch (java.net.SocketException closedAfterAnswer) {
+                // the server closes the connection instead of reading 3 GB: what arrived is the answer
+            }
+            return response.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 
     static void assertProblem(ApiHttp.Response response, int status) {

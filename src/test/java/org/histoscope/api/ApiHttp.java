@@ -26,6 +26,10 @@ final class ApiHttp {
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
+    String token() {
+        return token;
+    }
+
     ApiHttp(int port, String token) {
         this.baseUrl = "http://localhost:" + port;
         this.token = token;

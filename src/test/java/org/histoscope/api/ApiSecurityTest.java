@@ -100,7 +100,7 @@ class ApiSecurityTest extends ApiTestContext {
     }
 
     @Test
-    void everyUseIsAuditedWithTheTokensName() {
+    void everyUseIsAuditedWithTheTokensName() throws Exception {
         IssuedApiToken issued = issue("audited", 4, Roles.PATHOLOGIST);
         ApiHttp client = new ApiHttp(port, issued.secret());
         List<Integer> statuses = List.of(
@@ -112,6 +112,9 @@ class ApiSecurityTest extends ApiTestContext {
                 client.get("/api/v1/cases").status());
         assertThat(statuses).containsExactly(201, 404, 403, 200, 429);
         String actor = "api:" + issued.token().name();
+        // a use is recorded once its final status is known, i.e. just after the answer has gone out
+        await("the five uses in the audit log", Duration.ofSeconds(10), () -> count("SELECT count(*) FROM audit_event "
+                + "WHERE action = 'API_TOKEN_USED' AND actor = ?", actor) == 5);
         assertThat(jdbc.queryForList("SELECT (details ->> 'status')::int FROM audit_event WHERE action = 'API_TOKEN_USED' "
                 + "AND actor = ? AND details ->> 'token' = ? ORDER BY id", Integer.class, actor, issued.token().name()))
                 .containsExactlyElementsOf(statuses);

@@ -54,7 +54,7 @@ class CaseReportTest extends ApiTestContext {
         long patchJob = lis.postMultipart("/api/v1/cases/" + caseId + "/images", "node-patch.png", resource(PATCH))
                 .json().get("job").get("id").asLong();
         long wholeJob = lis.postRaw("/api/v1/cases/" + caseId + "/images?fileName=node-region.png", "image/png",
-                tiledImage(4)).json().get("job").get("id").asLong();
+                tiledImage(6)).json().get("job").get("id").asLong();
         for (long job : List.of(patchJob, wholeJob)) {
             await("job " + job, Duration.ofSeconds(120),
                     () -> lis.get("/api/v1/jobs/" + job).json().get("status").asText().equals("DONE"));
@@ -91,7 +91,14 @@ class CaseReportTest extends ApiTestContext {
                 "xception-nasnetmobile-idc", "research / decision support demo; not a medical device");
         assertThat(text).contains("Amendments").contains("None.");
         try (PDDocument pdf = Loader.loadPDF(v1.body())) {
-            assertThat(pdf.getPage(0).getResources().getXObjectNames()).isNotEmpty();
+            int pictures = 0;
+            for (var page : pdf.getPages()) {
+                for (var name : page.getResources().getXObjectNames()) {
+                    pictures++;
+                }
+            }
+            // a thumbnail for each of the two images, and the whole-image result's heatmap
+            assertThat(pictures).isEqualTo(3);
         }
 
         assertProblem(lis.postMultipart("/api/v1/cases/" + caseId + "/images", "late.png", distinctPatch(7)), 422);
