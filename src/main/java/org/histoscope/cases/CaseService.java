@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.histoscope.audit.AuditService;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.PageRequest;
@@ -31,8 +32,11 @@ public class CaseService {
     private final PatientCaseRepository cases;
     private final AuditService audit;
     private final CurrentUser currentUser;
+    private final ApplicationEventPublisher events;
 
-    CaseService(PatientRepository patients, PatientCaseRepository cases, AuditService audit, CurrentUser currentUser) {
+    CaseService(PatientRepository patients, PatientCaseRepository cases, AuditService audit, CurrentUser currentUser,
+                ApplicationEventPublisher events) {
+        this.events = events;
         this.patients = patients;
         this.cases = cases;
         this.audit = audit;
@@ -67,6 +71,19 @@ public class CaseService {
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
     public List<PatientSummary> searchPatients(String text, Pageable page) {
         return patients.search(blankToNull(text), withDefaultSort(page, Sort.by("fullName"))).map(Patient::toSummary).getContent();
+    }
+
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public Optional<PatientSummary> findPatient(long patientId) {
+        return patients.findById(patientId).map(Patient::toSummary);
+    }
+
+    /** Exact look-up by MRN (trimmed), e.g. for an integration that must not create a patient twice. */
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public Optional<PatientSummary> findPatientByMrn(String mrn) {
+        return mrn == null ? Optional.empty() : patients.findByMrn(mrn.trim()).map(Patient::toSummary);
     }
 
     @Transactional(readOnly = true)
@@ -112,6 +129,14 @@ public class CaseService {
         return cases.findById(caseId).map(PatientCase::toSummary);
     }
 
+    /** Exact look-up by accession number (trimmed). */
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public Optional<CaseSummary> findCaseByAccession(String accessionNumber) {
+        return accessionNumber == null ? Optional.empty()
+                : cases.findByAccessionNumber(accessionNumber.trim()).map(PatientCase::toSummary);
+    }
+
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
     public List<CaseSummary> searchCases(CaseFilter filter, Pageable page) {
@@ -148,6 +173,8 @@ public class CaseService {
             throw new CaseRuleException("The case is already signed out.");
         }
         changeStatus(patientCase, CaseStatus.SIGNED_OUT, currentUser.usernameOrSystem());
+        // listeners (the signed report) run in this transaction: the case is signed out with its report or not at all
+        events.publishEvent(new CaseSignedOut(caseId, currentUser.usernameOrSystem()));
         return patientCase.toSummary();
     }
 

@@ -19,6 +19,6 @@ class PredictionTaskConfiguration {
     @Bean
     OneTimeTask<Long> predictionTask(@Lazy PredictionJobExecutor executor) {
         return Tasks.oneTime(TASK_NAME, Long.class)
-                .execute((instance, context) -> executor.run(instance.getData()));
+                .execute((instance, context) -> executor.run(instance.getData(), context.getExecution().pickedBy));
     }
 }

@@ -21,6 +21,7 @@ import org.histoscope.cases.PredictionJobService;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.histoscope.users.UserDirectory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.PageRequest;
@@ -50,10 +51,12 @@ public class ReviewService {
     private final UserDirectory users;
     private final CurrentUser currentUser;
     private final AuditService audit;
+    private final ApplicationEventPublisher events;
 
     ReviewService(ReviewQueueRepository queue, ReviewRepository reviews, NotAssessableImageRepository notAssessable,
                   CaseService cases, CaseImageService images, PredictionJobService jobs, UserDirectory users,
-                  CurrentUser currentUser, AuditService audit) {
+                  CurrentUser currentUser, AuditService audit, ApplicationEventPublisher events) {
+        this.events = events;
         this.queue = queue;
         this.reviews = reviews;
         this.notAssessable = notAssessable;
@@ -161,6 +164,7 @@ public class ReviewService {
                         "finalLabel", finalLabel, "signer", printedName, "meaning", request.meaning().label(),
                         "signedAtUtc", review.getSignedAt().toString(),
                         "amends", request.amendsReviewId() == null ? "" : request.amendsReviewId()));
+        events.publishEvent(new ReviewSigned(review.toSigned()));
         return review.toSigned();
     }
 

@@ -125,11 +125,11 @@ class PredictionJobIntegrityTest extends SpiedJobContext {
             }
             return call.callRealMethod();
         }).when(inference).predict(any(), any(), any());
-        Thread original = new Thread(() -> executor.run(jobId), "stalled-original");
+        Thread original = new Thread(() -> executor.run(jobId, "stalled-node"), "stalled-original");
         original.start();
         assertThat(stalled.await(30, TimeUnit.SECONDS)).isTrue();
 
-        executor.run(jobId); // db-scheduler's revival of the execution whose heartbeat it found stale
+        executor.run(jobId, "reviving-node"); // db-scheduler's revival of the execution whose heartbeat it found stale
         JobSummary revived = job(jobId, caseId);
         assertThat(revived.status()).isEqualTo(JobStatus.DONE);
         release.countDown();
@@ -181,7 +181,7 @@ class PredictionJobIntegrityTest extends SpiedJobContext {
         long jobId = RealRows.job(jdbc, caseId, imageId, "QUEUED");
         jdbc.update("UPDATE patient_case SET status = 'SIGNED_OUT' WHERE id = ?", caseId);
 
-        executor.run(jobId);
+        executor.run(jobId, "reviving-node");
 
         JobSummary done = job(jobId, caseId);
         assertThat(done.status()).isEqualTo(JobStatus.DONE);
