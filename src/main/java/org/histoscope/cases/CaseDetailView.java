@@ -151,6 +151,12 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
             signOut.setId("case-sign-out-link");
             titleRow.add(signOut);
         }
+        if (current.status() == CaseStatus.SIGNED_OUT) {
+            // by URL: the reports feature depends on cases, not the other way round
+            Anchor report = new Anchor("case-reports/" + current.id(), "Signed report");
+            report.setId("case-reports-link");
+            titleRow.add(report);
+        }
         PatientSummary patient = current.patient();
         Div facts = new Div(
                 fact("Patient", patient.fullName() + " · MRN " + patient.mrn() + " · born " + DisplayFormats.date(patient.dateOfBirth())

@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.histoscope.audit.AuditService;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.PageRequest;
@@ -35,10 +36,12 @@ public class CaseService {
     private final AuditService audit;
     private final CurrentUser currentUser;
     private final CaseAccessPolicy access;
+    private final ApplicationEventPublisher events;
 
     CaseService(PatientRepository patients, PatientCaseRepository cases, AuditService audit, CurrentUser currentUser,
-                CaseAccessPolicy access) {
+                CaseAccessPolicy access, ApplicationEventPublisher events) {
         this.access = access;
+        this.events = events;
         this.patients = patients;
         this.cases = cases;
         this.audit = audit;
@@ -77,6 +80,20 @@ public class CaseService {
     }
 
     @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public Optional<PatientSummary> findPatient(long patientId) {
+        return patients.findById(patientId).map(Patient::toSummary);
+    }
+
+    /** Exact look-up by MRN (trimmed), e.g. for an integration that must not create a patient twice. */
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public Optional<PatientSummary> findPatientByMrn(String mrn) {
+        return mrn == null ? Optional.empty() : patients.findByMrn(mrn.trim()).map(Patient::toSummary);
+    }
+
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
     public long countPatients(String text) {
         return patients.search(SearchText.containsPattern(text), Pageable.ofSize(1)).getTotalElements();
     }
@@ -185,6 +202,14 @@ public class CaseService {
         return audit.caseTimeline(caseId);
     }
 
+    /** Exact look-up by accession number (trimmed). */
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public Optional<CaseSummary> findCaseByAccession(String accessionNumber) {
+        return accessionNumber == null ? Optional.empty()
+                : cases.findByAccessionNumber(accessionNumber.trim()).map(PatientCase::toSummary);
+    }
+
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public List<CaseSummary> searchCases(CaseFilter filter, Pageable page) {
@@ -222,6 +247,8 @@ public class CaseService {
             throw new CaseRuleException("The case is already signed out.");
         }
         changeStatus(patientCase, CaseStatus.SIGNED_OUT, currentUser.usernameOrSystem());
+        // listeners (the signed report) run in this transaction: the case is signed out with its report or not at all
+        events.publishEvent(new CaseSignedOut(caseId, currentUser.usernameOrSystem()));
         return patientCase.toSummary();
     }
 

@@ -69,8 +69,9 @@ class PredictionJobExecutor {
         this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    void run(long jobId) {
-        Attempt attempt = transaction.execute(status -> start(jobId));
+    /** @param node the scheduler instance running it (db-scheduler's picked-by), recorded to show which node did the work */
+    void run(long jobId, String node) {
+        Attempt attempt = transaction.execute(status -> start(jobId, node));
         if (attempt == null) {
             return;
         }
@@ -108,11 +109,11 @@ class PredictionJobExecutor {
     }
 
     /** One execution of a job: the attempt number it got when it started is its claim on the job. */
-    private record Attempt(long jobId, int number, CaseImage image, Long modelId, String requestedBy) {
+    private record Attempt(long jobId, int number, CaseImage image, Long modelId, String requestedBy, String node) {
     }
 
     /** Marks the job running as a new attempt, or returns null when there is nothing (more) to do. */
-    private Attempt start(long jobId) {
+    private Attempt start(long jobId, String node) {
         PredictionJob job = jobs.lockById(jobId).orElse(null);
         if (job == null || job.getStatus() == JobStatus.DONE || job.getStatus() == JobStatus.FAILED) {
             return null;
@@ -121,9 +122,10 @@ class PredictionJobExecutor {
         job.start(Instant.now());
         CaseImage image = images.findById(job.getImageId()).orElseThrow();
         audit.recordForCase(CaseAuditAction.PREDICTION_STARTED, JOB, String.valueOf(jobId), job.getCaseId(),
-                Map.of("imageId", job.getImageId(), "attempt", job.getAttempts(), "afterInterruption", revived));
+                Map.of("imageId", job.getImageId(), "attempt", job.getAttempts(), "afterInterruption", revived,
+                        "node", node == null ? "" : node));
         events.publishAfterCommit(job.toSummary(image.getOriginalFilename()));
-        return new Attempt(jobId, job.getAttempts(), image, job.getModelId(), job.getRequestedBy());
+        return new Attempt(jobId, job.getAttempts(), image, job.getModelId(), job.getRequestedBy(), node);
     }
 
     /** Locks the job; empty when another attempt took it over or it is no longer running. */
@@ -155,6 +157,7 @@ class PredictionJobExecutor {
         details.put("probability", stored.probability());
         details.put("model", stored.modelId() + " " + stored.modelVersion());
         details.put("attempt", attempt.number());
+        details.put("node", attempt.node() == null ? "" : attempt.node());
         audit.recordForCase(late ? CaseAuditAction.PREDICTION_ARRIVED_AFTER_SIGN_OUT : CaseAuditAction.PREDICTION_COMPLETED,
                 JOB, String.valueOf(attempt.jobId()), image.getCaseId(), details);
         publisher.publishEvent(new PredictionCompleted(stored.id(), image.getCaseId(), owner.getAccessionNumber(),

@@ -101,6 +101,12 @@ public class PredictionJobService {
     }
 
     @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public java.util.Optional<JobSummary> findJob(long jobId) {
+        return jobs.findById(jobId).map(this::summarize);
+    }
+
+    @Transactional(readOnly = true)
     @RolesAllowed(Roles.ADMIN)
     public QueueStatus queueStatus() {
         List<PredictionJob> failed = jobs.findTop50ByStatusOrderByFinishedAtDesc(JobStatus.FAILED);

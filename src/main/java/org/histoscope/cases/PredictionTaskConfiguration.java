@@ -20,6 +20,7 @@ class PredictionTaskConfiguration {
     @Bean
     OneTimeTask<Long> predictionTask(@Lazy PredictionJobExecutor executor) {
         return Tasks.oneTime(TASK_NAME, Long.class)
-                .execute((instance, context) -> SystemIdentity.run(() -> executor.run(instance.getData())));
+                .execute((instance, context) -> SystemIdentity.run(
+                        () -> executor.run(instance.getData(), context.getExecution().pickedBy)));
     }
 }

@@ -15,13 +15,15 @@ import java.util.Map;
  * @param sha256             sha256 of model.onnx according to the card
  * @param referenceTolerance how closely reference probabilities must be reproduced (default 1e-4)
  * @param testTimeAugmentation the card's "tta": how a patch prediction averages over flips/rotations
+ * @param intendedUse        the card's intended_use line (printed on reports); "" when the card has none
  */
 public record ModelCard(String id, String name, String version, String architecture, List<String> classes,
                         int positiveClassIndex, InputSpec input, OutputSpec output, double threshold,
                         Double micronsPerPixel, Map<String, Object> metrics, String sha256,
-                        double referenceTolerance, TestTimeAugmentation testTimeAugmentation) {
+                        double referenceTolerance, TestTimeAugmentation testTimeAugmentation, String intendedUse) {
 
     public ModelCard {
+        intendedUse = intendedUse == null ? "" : intendedUse;
         classes = List.copyOf(classes);
         metrics = metrics == null ? Map.of() : metrics;
         testTimeAugmentation = testTimeAugmentation == null ? TestTimeAugmentation.NONE : testTimeAugmentation;

@@ -89,7 +89,7 @@ public final class ModelCards {
                 architecture, classes, positive, inputSpec,
                 new ModelCard.OutputSpec(text(output, "name"), output.path("meaning").asText("probability")),
                 threshold, microns, metrics, sha.toLowerCase(), root.path("reference").path("tolerance").asDouble(1e-4),
-                testTimeAugmentation(root));
+                testTimeAugmentation(root), root.path("intended_use").asText(""));
     }
 
     private static TestTimeAugmentation testTimeAugmentation(JsonNode root) {

@@ -25,6 +25,7 @@ import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.histoscope.users.SecuritySettingsService;
 import org.histoscope.users.UserDirectory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.PageRequest;
@@ -59,12 +60,14 @@ public class ReviewService {
     private final SecuritySettingsService settings;
     private final SegregationExceptionRepository exceptions;
     private final CaseReadAccess caseAccess;
+    private final ApplicationEventPublisher events;
 
     ReviewService(ReviewQueueRepository queue, ReviewRepository reviews, NotAssessableImageRepository notAssessable,
                   CaseService cases, CaseImageService images, PredictionJobService jobs, UserDirectory users,
                   CurrentUser currentUser, AuditService audit, PredictionService predictions,
                   SecuritySettingsService settings, SegregationExceptionRepository exceptions,
-                  CaseReadAccess caseAccess) {
+                  CaseReadAccess caseAccess, ApplicationEventPublisher events) {
+        this.events = events;
         this.predictions = predictions;
         this.settings = settings;
         this.exceptions = exceptions;
@@ -188,8 +191,10 @@ public class ReviewService {
                         "signedAtUtc", review.getSignedAt().toString(),
                         "amends", request.amendsReviewId() == null ? "" : request.amendsReviewId(),
                         "signedOwnRequest", exception.isPresent()));
-        return review.toSigned(exception.isPresent()
+        SignedReview signed = review.toSigned(exception.isPresent()
                 ? exceptions.findByReviewId(review.getId()).map(SegregationException::note).orElse(null) : null);
+        events.publishEvent(new ReviewSigned(signed));
+        return signed;
     }
 
     /**

@@ -128,12 +128,12 @@ class PredictionJobIntegrityTest extends SpiedJobContext {
             }
             return call.callRealMethod();
         }).when(inference).predict(any(), any(), any()));
-        Thread original = new Thread(() -> SystemIdentity.run(() -> executor.run(jobId)), "stalled-original");
+        Thread original = new Thread(() -> SystemIdentity.run(() -> executor.run(jobId, "stalled-node")), "stalled-original");
         original.start();
         assertThat(stalled.await(30, TimeUnit.SECONDS)).isTrue();
 
         // db-scheduler's revival of the execution whose heartbeat it found stale (jobs run as the system)
-        SystemIdentity.run(() -> executor.run(jobId));
+        SystemIdentity.run(() -> executor.run(jobId, "reviving-node"));
         JobSummary revived = job(jobId, caseId);
         assertThat(revived.status()).isEqualTo(JobStatus.DONE);
         release.countDown();
@@ -185,7 +185,7 @@ class PredictionJobIntegrityTest extends SpiedJobContext {
         long jobId = RealRows.job(jdbc, caseId, imageId, "QUEUED");
         jdbc.update("UPDATE patient_case SET status = 'SIGNED_OUT' WHERE id = ?", caseId);
 
-        SystemIdentity.run(() -> executor.run(jobId));
+        SystemIdentity.run(() -> executor.run(jobId, "reviving-node"));
 
         JobSummary done = job(jobId, caseId);
         assertThat(done.status()).isEqualTo(JobStatus.DONE);

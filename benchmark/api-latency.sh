@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# REST API latency of a patch upload -> result (not part of `mvn verify`). Run from the repository root:
+#   benchmark/api-latency.sh [-Dcount=100]
+# Starts the app with an embedded PostgreSQL and the real model, creates an API token, then sends the uploads
+# one after another and prints p50 / p95 / max of upload -> job DONE -> result read.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./mvnw -o -q test-compile -DskipTests
+./mvnw -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/benchmark.classpath
+exec java -Xmx1g "$@" -cp "target/test-classes:target/classes:$(cat target/benchmark.classpath)" \
+    org.histoscope.benchmark.ApiLatencyBenchmark

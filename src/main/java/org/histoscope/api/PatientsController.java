@@ -1,0 +1,69 @@
+package org.histoscope.api;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.util.Optional;
+import org.histoscope.cases.CaseService;
+import org.histoscope.cases.DuplicateKeyException;
+import org.histoscope.cases.PatientSummary;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/patients")
+@Tag(name = "Patients")
+class PatientsController {
+
+    private final CaseService cases;
+
+    PatientsController(CaseService cases) {
+        this.cases = cases;
+    }
+
+    @PostMapping
+    @Operation(summary = "Create a patient, or return the existing one with this MRN",
+            description = "201 with the new patient; 200 when a patient with this MRN and the same details exists "
+                    + "(a retried request never makes a second one); 409 when the MRN exists with other details.")
+    ResponseEntity<PatientSummary> create(@RequestBody PatientRequest request) {
+        Optional<PatientSummary> existing = cases.findPatientByMrn(request.mrn());
+        if (existing.isPresent()) {
+            return sameOrConflict(request, existing.get());
+        }
+        try {
+            PatientSummary created = cases.createPatient(request.toForm());
+            return ResponseEntity.created(URI.create("/api/v1/patients/" + created.id())).body(created);
+        } catch (DuplicateKeyException raced) {
+            return sameOrConflict(request, cases.findPatientByMrn(request.mrn()).orElseThrow(() -> raced));
+        }
+    }
+
+    @GetMapping
+    @Operation(summary = "Search patients by MRN or name")
+    ApiPage<PatientSummary> search(@RequestParam(required = false) String q,
+                                   @RequestParam(defaultValue = "0") int page,
+                                   @RequestParam(defaultValue = "50") int size) {
+        return new ApiPage<>(cases.searchPatients(q, Paging.of(page, size)), page, size, cases.countPatients(q));
+    }
+
+    @GetMapping("/{patientId}")
+    @Operation(summary = "Read a patient")
+    PatientSummary get(@PathVariable long patientId) {
+        return cases.findPatient(patientId).orElseThrow(() -> ApiException.notFound("Patient " + patientId));
+    }
+
+    private static ResponseEntity<PatientSummary> sameOrConflict(PatientRequest request, PatientSummary existing) {
+        if (!request.sameAs(existing)) {
+            throw new ApiException(HttpStatus.CONFLICT, "duplicate", "Already exists", "A patient with MRN "
+                    + existing.mrn() + " already exists with other details (patient " + existing.id() + ").");
+        }
+        return ResponseEntity.ok().location(URI.create("/api/v1/patients/" + existing.id())).body(existing);
+    }
+}

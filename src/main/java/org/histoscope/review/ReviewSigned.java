@@ -1,0 +1,5 @@
+package org.histoscope.review;
+
+/** Published inside the signing transaction for every signed review, amendments included. */
+public record ReviewSigned(SignedReview review) {
+}

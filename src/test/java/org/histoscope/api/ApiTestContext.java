@@ -1,0 +1,110 @@
+package org.histoscope.api;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import javax.imageio.ImageIO;
+import org.histoscope.security.Roles;
+import org.histoscope.testsupport.TestAccounts;
+import org.histoscope.tokens.ApiTokenService;
+import org.histoscope.tokens.IssuedApiToken;
+import org.histoscope.tokens.NewApiToken;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The running app on a random port, real PostgreSQL and the real model, with an 8 MB upload limit so that
+ * oversize bodies are cheap to send. API test classes share this one context.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "histoscope.storage.max-upload-size=8MB",
+        "spring.servlet.multipart.max-file-size=8MB",
+        "spring.servlet.multipart.max-request-size=8MB"})
+abstract class ApiTestContext {
+
+    static final String PATCH = "journeys/idc-9290-class1.png";
+    static final String TIFF = "journeys/pcam-1996c210-tumor.tif";
+    static final long MAX_UPLOAD = 8L * 1024 * 1024;
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    ApiTokenService tokens;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    IssuedApiToken issue(String prefix, int perMinute, String... roles) {
+        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return TestAccounts.runAs("token-admin", Set.of(Roles.ADMIN), () -> tokens.create(
+                new NewApiToken(name, Set.of(roles), Instant.now().plus(Duration.ofDays(30)), perMinute)));
+    }
+
+    ApiHttp client(String... roles) {
+        return new ApiHttp(port, issue("it", 10_000, roles).secret());
+    }
+
+    static byte[] resource(String path) {
+        try {
+            return new ClassPathResource(path).getContentAsByteArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A larger-than-a-patch PNG made of the IDC patch repeated, so it is tiled and gets a heatmap. */
+    static byte[] tiledImage(int repeat) {
+        try {
+            BufferedImage patch = ImageIO.read(new ClassPathResource(PATCH).getInputStream());
+            BufferedImage big = new BufferedImage(patch.getWidth() * repeat, patch.getHeight() * repeat,
+                    BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < repeat; y++) {
+                for (int x = 0; x < repeat; x++) {
+                    big.getGraphics().drawImage(patch, x * patch.getWidth(), y * patch.getHeight(), null);
+                }
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(big, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A patch with its last pixel changed: same look, new content, so not a duplicate. */
+    static byte[] distinctPatch(int seed) {
+        try {
+            BufferedImage patch = ImageIO.read(new ClassPathResource(PATCH).getInputStream());
+            BufferedImage copy = new BufferedImage(patch.getWidth(), patch.getHeight(), BufferedImage.TYPE_INT_RGB);
+            copy.getGraphics().drawImage(patch, 0, 0, null);
+            copy.setRGB(copy.getWidth() - 1, copy.getHeight() - 1, seed & 0xFFFFFF);
+            copy.setRGB(0, 0, (seed >>> 8) & 0xFFFFFF);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(copy, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("Timed out waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    long count(String sql, Object... args) {
+        return jdbc.queryForObject(sql, Long.class, args);
+    }
+}

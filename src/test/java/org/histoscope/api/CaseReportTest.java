@@ -1,0 +1,145 @@
+package org.histoscope.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.histoscope.api.ApiContractTest.assertProblem;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.histoscope.review.ReviewDecision;
+import org.histoscope.review.ReviewRequest;
+import org.histoscope.review.ReviewService;
+import org.histoscope.review.SignatureMeaning;
+import org.histoscope.review.SignedReview;
+import org.histoscope.security.Roles;
+import org.histoscope.testsupport.TestAccounts;
+import org.histoscope.users.UserAccountService;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The signed case report: made on sign-out, its text (read back with PDFBox) carries the diagnoses, signers and
+ * probabilities, its SHA-256 matches the stored one, and an amendment makes version 2 while version 1 stays.
+ */
+class CaseReportTest extends ApiTestContext {
+
+    private static final String REVIEWER = "revvy";
+    private static final String PASSWORD = "Report-Test-Password-2026";
+
+    @Autowired
+    UserAccountService accounts;
+    @Autowired
+    ReviewService reviews;
+
+    @Test
+    void signOutMakesASignedReportAndAnAmendmentMakesANewVersion() throws Exception {
+        TestAccounts.createReadyUser(accounts, REVIEWER, PASSWORD, Roles.REVIEWER);
+        ApiHttp lis = client(Roles.PATHOLOGIST);
+        String key = UUID.randomUUID().toString().substring(0, 6);
+        long patientId = lis.postJson("/api/v1/patients", Map.of("mrn", "REP-" + key, "fullName", "Ελένη Παπαδοπούλου",
+                "dateOfBirth", "1948-09-30", "sex", "FEMALE")).json().get("id").asLong();
+        long caseId = lis.postJson("/api/v1/cases", Map.of("accessionNumber", "R26-" + key, "patientId", patientId,
+                "specimen", "Sentinel lymph node", "clinicalNotes", "Known invasive carcinoma, staging")).json()
+                .get("id").asLong();
+        long patchJob = lis.postMultipart("/api/v1/cases/" + caseId + "/images", "node-patch.png", resource(PATCH))
+                .json().get("job").get("id").asLong();
+        long wholeJob = lis.postRaw("/api/v1/cases/" + caseId + "/images?fileName=node-region.png", "image/png",
+                tiledImage(6)).json().get("job").get("id").asLong();
+        for (long job : List.of(patchJob, wholeJob)) {
+            await("job " + job, Duration.ofSeconds(120),
+                    () -> lis.get("/api/v1/jobs/" + job).json().get("status").asText().equals("DONE"));
+        }
+        JsonNode patchResult = lis.get("/api/v1/results/" + lis.get("/api/v1/jobs/" + patchJob).json()
+                .get("predictionId").asLong()).json();
+        JsonNode wholeResult = lis.get("/api/v1/results/" + lis.get("/api/v1/jobs/" + wholeJob).json()
+                .get("predictionId").asLong()).json();
+
+        SignedReview first = sign(agree(patchResult, "Metastatic ductal carcinoma in lymph node", null));
+        sign(agree(wholeResult, "Carcinoma deposits, largest 1.2 mm", null));
+        assertThat(lis.get("/api/v1/cases/" + caseId + "/reports").json()).isEmpty();
+        TestAccounts.runAs(REVIEWER, Set.of(Roles.REVIEWER), () -> reviews.signOutCase(caseId));
+
+        JsonNode versions = lis.get("/api/v1/cases/" + caseId + "/reports").json();
+        assertThat(versions).hasSize(1);
+        ApiHttp.Response v1 = lis.get("/api/v1/cases/" + caseId + "/report");
+        assertThat(v1.status()).isEqualTo(200);
+        assertThat(v1.contentType()).isEqualTo("application/pdf");
+        String sha1 = sha256(v1.body());
+        assertThat(versions.get(0).get("sha256").asText()).isEqualTo(sha1);
+        assertThat(jdbc.queryForObject("SELECT sha256 FROM case_report WHERE case_id = ? AND version = 1", String.class,
+                caseId)).isEqualTo(sha1);
+        assertThat(v1.headers().firstValue("Repr-Digest")).hasValue(
+                "sha-256=:" + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sha1)) + ":");
+
+        String text = text(v1.body());
+        assertThat(text).contains("Ελένη Παπαδοπούλου", "REP-" + key, "R26-" + key, "Sentinel lymph node",
+                "node-patch.png", "node-region.png",
+                "Metastatic ductal carcinoma in lymph node", "Carcinoma deposits, largest 1.2 mm",
+                "Dr Revvy (revvy)", "meaning: Reviewed", "UTC",
+                decimal(patchResult.get("probability").asDouble()), decimal(wholeResult.get("probability").asDouble()),
+                "threshold " + decimal(patchResult.get("threshold").asDouble()),
+                "xception-nasnetmobile-idc", "research / decision support demo; not a medical device");
+        assertThat(text).contains("Amendments").contains("None.");
+        try (PDDocument pdf = Loader.loadPDF(v1.body())) {
+            int pictures = 0;
+            for (var page : pdf.getPages()) {
+                for (var name : page.getResources().getXObjectNames()) {
+                    pictures++;
+                }
+            }
+            // a thumbnail for each of the two images, and the whole-image result's heatmap
+            assertThat(pictures).isEqualTo(3);
+        }
+
+        assertProblem(lis.postMultipart("/api/v1/cases/" + caseId + "/images", "late.png", distinctPatch(7)), 422);
+
+        sign(new ReviewRequest(patchResult.get("id").asLong(), ReviewDecision.AGREE, first.finalLabel(),
+                "Isolated tumour cells only (amended after levels)", "levels cut", SignatureMeaning.APPROVED, first.id()));
+        JsonNode afterAmendment = lis.get("/api/v1/cases/" + caseId + "/reports").json();
+        assertThat(afterAmendment).hasSize(2);
+        assertThat(afterAmendment.get(0).get("sha256").asText()).isEqualTo(sha1);
+        ApiHttp.Response oldVersion = lis.get("/api/v1/cases/" + caseId + "/reports/1");
+        assertThat(sha256(oldVersion.body())).isEqualTo(sha1);
+        ApiHttp.Response v2 = lis.get("/api/v1/cases/" + caseId + "/reports/2");
+        assertThat(sha256(v2.body())).isEqualTo(afterAmendment.get(1).get("sha256").asText());
+        assertThat(text(v2.body())).contains("Report version: 2", "Isolated tumour cells only (amended after levels)",
+                "amends review " + first.id(), "meaning: Approved", "Metastatic ductal carcinoma in lymph node");
+        assertThat(count("SELECT count(*) FROM audit_event WHERE case_id = ? AND action = 'REPORT_GENERATED'", caseId))
+                .isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM audit_event WHERE case_id = ? AND action = 'REPORT_DOWNLOADED'", caseId))
+                .isEqualTo(3);
+    }
+
+    private SignedReview sign(ReviewRequest request) {
+        return TestAccounts.runAs(REVIEWER, Set.of(Roles.REVIEWER), () -> reviews.sign(request, PASSWORD));
+    }
+
+    private static ReviewRequest agree(JsonNode result, String diagnosis, Long amends) {
+        return new ReviewRequest(result.get("id").asLong(), ReviewDecision.AGREE, result.get("label").asText(), diagnosis,
+                null, SignatureMeaning.REVIEWED, amends);
+    }
+
+    private static String text(byte[] pdf) throws Exception {
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            return new PDFTextStripper().getText(document).replaceAll("\\s+", " ");
+        }
+    }
+
+    private static String decimal(double value) {
+        return String.format(Locale.ROOT, "%.4f", value);
+    }
+
+    private static String sha256(byte[] content) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    }
+}

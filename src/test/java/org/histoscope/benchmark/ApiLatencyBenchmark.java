@@ -1,0 +1,136 @@
+package org.histoscope.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.histoscope.HistoscopeApplication;
+import org.histoscope.security.Roles;
+import org.histoscope.testsupport.TestAccounts;
+import org.histoscope.tokens.ApiTokenService;
+import org.histoscope.tokens.NewApiToken;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Latency of the API's patch flow, as an integration sees it: upload one patch, poll its job every 20 ms until
+ * DONE, read the result. Starts the app (embedded PostgreSQL, real model) and sends -Dcount=100 uploads one after
+ * another; prints p50, p95 and max. Not a test: run with benchmark/api-latency.sh.
+ */
+public final class ApiLatencyBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ApiLatencyBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = Integer.getInteger("count", 100);
+        Path work = Path.of("target", "api-latency", UUID.randomUUID().toString()).toAbsolutePath();
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(HistoscopeApplication.class).run(
+                "--server.port=0", "--spring.main.banner-mode=off", "--logging.level.root=warn",
+                "--histoscope.embedded-db.data-directory=" + work.resolve("postgres"), "--histoscope.embedded-db.clean=true",
+                "--histoscope.storage.directory=" + work.resolve("images"),
+                "--histoscope.models.evaluation-directory=" + work.resolve("evaluations"),
+                "--histoscope.security.initial-admin-password=Benchmark-Admin-Password-2026")) {
+            int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+            String token = TestAccounts.runAs("admin", Set.of(Roles.ADMIN), () -> app.getBean(ApiTokenService.class)
+                    .create(new NewApiToken("latency-benchmark", Set.of(Roles.PATHOLOGIST),
+                            Instant.now().plus(Duration.ofDays(1)), 100_000))).secret();
+            Client client = new Client("http://localhost:" + port, token);
+            long patientId = client.post("/api/v1/patients", "application/json",
+                    "{\"mrn\":\"BENCH-1\",\"fullName\":\"Bench Mark\",\"dateOfBirth\":\"1970-01-01\",\"sex\":\"UNKNOWN\"}"
+                            .getBytes(StandardCharsets.UTF_8)).get("id").asLong();
+            long caseId = client.post("/api/v1/cases", "application/json", ("{\"accessionNumber\":\"BENCH-1\","
+                    + "\"patientId\":" + patientId + ",\"specimen\":\"benchmark\"}").getBytes(StandardCharsets.UTF_8))
+                    .get("id").asLong();
+            BufferedImage patch = ImageIO.read(ApiLatencyBenchmark.class.getResourceAsStream("/journeys/idc-9290-class1.png"));
+            flow(client, caseId, patch, -1); // warm-up
+            long[] millis = new long[count];
+            long[] uploadMillis = new long[count];
+            Instant start = Instant.now();
+            for (int i = 0; i < count; i++) {
+                long[] timing = flow(client, caseId, patch, i);
+                millis[i] = timing[0];
+                uploadMillis[i] = timing[1];
+            }
+            double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+            System.out.printf(Locale.ROOT, "API patch upload -> result, %d sequential uploads, %d CPUs: p50 %d ms, "
+                            + "p95 %d ms, max %d ms, mean %.0f ms; upload request alone p50 %d ms, p95 %d ms; %.1f uploads/s%n",
+                    count, Runtime.getRuntime().availableProcessors(), percentile(millis, 50), percentile(millis, 95),
+                    Arrays.stream(millis).max().orElse(0), Arrays.stream(millis).average().orElse(0),
+                    percentile(uploadMillis, 50), percentile(uploadMillis, 95), count / seconds);
+        }
+    }
+
+    /** @return {upload to result in ms, upload request alone in ms} */
+    private static long[] flow(Client client, long caseId, BufferedImage patch, int seed) throws Exception {
+        byte[] png = distinct(patch, seed);
+        long t0 = System.nanoTime();
+        JsonNode upload = client.post("/api/v1/cases/" + caseId + "/images?fileName=p" + seed + ".png", "image/png", png);
+        long t1 = System.nanoTime();
+        long jobId = upload.get("job").get("id").asLong();
+        JsonNode job;
+        while (!(job = client.get("/api/v1/jobs/" + jobId)).get("status").asText().equals("DONE")) {
+            if (job.get("status").asText().equals("FAILED")) {
+                throw new IllegalStateException("job failed: " + job);
+            }
+            Thread.sleep(20);
+        }
+        client.get("/api/v1/results/" + job.get("predictionId").asLong());
+        long t2 = System.nanoTime();
+        return new long[] {(t2 - t0) / 1_000_000, (t1 - t0) / 1_000_000};
+    }
+
+    private static byte[] distinct(BufferedImage patch, int seed) throws Exception {
+        BufferedImage copy = new BufferedImage(patch.getWidth(), patch.getHeight(), BufferedImage.TYPE_INT_RGB);
+        copy.getGraphics().drawImage(patch, 0, 0, null);
+        copy.setRGB(0, 0, 0x010203 * (seed + 2));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(copy, "png", out);
+        return out.toByteArray();
+    }
+
+    private static long percentile(long[] values, int p) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+
+    private record Client(String base, String token) {
+        private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+        JsonNode get(String path) throws Exception {
+            return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+        }
+
+        JsonNode post(String path, String type, byte[] body) throws Exception {
+            return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", type)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+        }
+
+        private JsonNode send(HttpRequest.Builder request) throws Exception {
+            HttpResponse<byte[]> response = HTTP.send(request.header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() >= 300) {
+                throw new IllegalStateException(response.statusCode() + " " + new String(response.body(), StandardCharsets.UTF_8));
+            }
+            return JSON.readTree(response.body());
+        }
+    }
+
+}
