@@ -42,7 +42,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class TwoNodeQueueTest {
 
-    private static final Duration STARTUP = Duration.ofMinutes(5);
+    private static final Duration STARTUP = Duration.ofMinutes(12);
     private static EmbeddedPostgres postgres;
     private static ConfigurableApplicationContext nodeA;
     private static Process nodeB;
@@ -197,7 +197,7 @@ class TwoNodeQueueTest {
             }
             try {
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                        + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
+                        + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
                     return;
                 }
