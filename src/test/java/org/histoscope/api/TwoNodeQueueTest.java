@@ -42,7 +42,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 class TwoNodeQueueTest {
 
-    private static final Duration STARTUP = Duration.ofMinutes(5);
+    private static final Duration STARTUP = Duration.ofMinutes(12);
     private static EmbeddedPostgres postgres;
     private static ConfigurableApplicationContext nodeA;
     private static Process nodeB;
@@ -64,7 +64,7 @@ class TwoNodeQueueTest {
                 "--histoscope.models.evaluation-directory=" + work.resolve("evaluations"),
                 "--histoscope.inference.intra-op-threads=1",
                 "--db-scheduler.threads=2", "--db-scheduler.polling-interval=300ms",
-                "--db-scheduler.heartbeat-interval=1s", "--db-scheduler.missed-heartbeats-limit=3",
+                "--db-scheduler.heartbeat-interval=1s", "--db-scheduler.missed-heartbeats-limit=4",
                 "--db-scheduler.shutdown-max-wait=1s", "--spring.main.banner-mode=off");
         portA = freePort();
         List<String> argsA = new ArrayList<>(shared);
@@ -162,7 +162,7 @@ class TwoNodeQueueTest {
                 .containsExactly("node-b/false", "node-a/true");
         assertThat(jdbc.queryForObject("SELECT details ->> 'node' FROM audit_event WHERE action = 'PREDICTION_COMPLETED' "
                 + "AND target_id = ?", String.class, String.valueOf(bigJob))).isEqualTo("node-a");
-        System.out.printf("TWO-NODE: node B killed mid-job; node A finished it %d ms later (detection after 3 missed "
+        System.out.printf("TWO-NODE: node B killed mid-job; node A finished it %d ms later (detection after 4 missed "
                 + "1 s heartbeats, then the whole job again); predictions for the image: 1%n", recovery.toMillis());
     }
 
@@ -197,7 +197,7 @@ class TwoNodeQueueTest {
             }
             try {
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                        + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
+                        + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
                     return;
                 }
