@@ -80,20 +80,20 @@ public class CaseService {
     }
 
     @Transactional(readOnly = true)
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    @RolesAllowed(Roles.PATHOLOGIST)
     public Optional<PatientSummary> findPatient(long patientId) {
         return patients.findById(patientId).map(Patient::toSummary);
     }
 
     /** Exact look-up by MRN (trimmed), e.g. for an integration that must not create a patient twice. */
     @Transactional(readOnly = true)
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    @RolesAllowed(Roles.PATHOLOGIST)
     public Optional<PatientSummary> findPatientByMrn(String mrn) {
         return mrn == null ? Optional.empty() : patients.findByMrn(mrn.trim()).map(Patient::toSummary);
     }
 
     @Transactional(readOnly = true)
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    @RolesAllowed(Roles.PATHOLOGIST)
     public long countPatients(String text) {
         return patients.search(SearchText.containsPattern(text), Pageable.ofSize(1)).getTotalElements();
     }
@@ -202,12 +202,12 @@ public class CaseService {
         return audit.caseTimeline(caseId);
     }
 
-    /** Exact look-up by accession number (trimmed). */
+    /** Exact look-up by accession number (trimmed); like {@link #findCase}, a case the user may not read is absent. */
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
     public Optional<CaseSummary> findCaseByAccession(String accessionNumber) {
         return accessionNumber == null ? Optional.empty()
-                : cases.findByAccessionNumber(accessionNumber.trim()).map(PatientCase::toSummary);
+                : cases.findByAccessionNumber(accessionNumber.trim()).filter(access::mayRead).map(PatientCase::toSummary);
     }
 
     @Transactional(readOnly = true)

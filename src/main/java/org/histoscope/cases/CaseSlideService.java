@@ -12,9 +12,10 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Deep-zoom access to a case's stored originals for the users who may see cases. Opening the viewer (fetching the
- * DZI descriptor, which OpenSeadragon does once per opening) is audited; the hundreds of tile requests that follow
- * are not, so the audit log records who looked at which slide without drowning in tiles.
+ * Deep-zoom access to a case's stored originals for the users who may read the case (CaseAccessPolicy: a reviewer
+ * not before the case has results). Opening the viewer (fetching the DZI descriptor, which OpenSeadragon does once
+ * per opening) is audited; the hundreds of tile requests that follow are not, so the audit log records who looked at
+ * which slide without drowning in tiles.
  */
 @Service
 @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
@@ -27,9 +28,11 @@ public class CaseSlideService {
     private final DeepZoomTiler tiler;
     private final AuditService audit;
     private final CurrentUser currentUser;
+    private final CaseAccessPolicy access;
 
     CaseSlideService(CaseImageRepository images, OriginalStore store, DeepZoomTiler tiler, AuditService audit,
-                     CurrentUser currentUser) {
+                     CurrentUser currentUser, CaseAccessPolicy access) {
+        this.access = access;
         this.images = images;
         this.store = store;
         this.tiler = tiler;
@@ -46,17 +49,20 @@ public class CaseSlideService {
             return Optional.empty();
         }
         CaseImage found = image.get();
+        access.requireReadable(found.getCaseId());
         DeepZoomLayout layout = tiler.layout(store.pathOf(found.getSha256()));
         audit.recordForCase(CaseAuditAction.SLIDE_VIEWER_OPENED, IMAGE, String.valueOf(imageId), found.getCaseId(),
                 Map.of("fileName", found.getOriginalFilename(), "viewer", currentUser.usernameOrSystem()));
         return Optional.of(layout.descriptorXml());
     }
 
-    /** One JPEG tile of the image; empty for an unknown image or a tile outside it. */
+    /** One JPEG tile of the image; empty for an unknown image or a tile outside it; refused for an unreadable case. */
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
     public Optional<byte[]> tile(long imageId, int level, int column, int row) {
-        return images.findById(imageId).flatMap(image ->
-                tiler.tile(store.pathOf(image.getSha256()), image.getSha256(), level, column, row));
+        return images.findById(imageId).flatMap(image -> {
+            access.requireReadable(image.getCaseId());
+            return tiler.tile(store.pathOf(image.getSha256()), image.getSha256(), level, column, row);
+        });
     }
 }

@@ -103,7 +103,8 @@ public class PredictionJobService {
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
     public java.util.Optional<JobSummary> findJob(long jobId) {
-        return jobs.findById(jobId).map(this::summarize);
+        // a job of a case the user may not read (a reviewer and an OPEN case) is reported as absent
+        return jobs.findById(jobId).filter(job -> access.mayRead(job.getCaseId())).map(this::summarize);
     }
 
     @Transactional(readOnly = true)

@@ -77,15 +77,28 @@ class ModelEvaluationExecutor {
             ProgressReporter progress = new ProgressReporter(id);
             double[] probabilities = new double[images.size()];
             boolean[] labels = new boolean[images.size()];
+            int scored = 0;
             for (int i = 0; i < images.size(); i++) {
-                probabilities[i] = inference.predict(images.get(i).file(), PredictionRequest.auto().withModel(model.id()),
-                        ProgressListener.NONE).probability();
-                labels[i] = images.get(i).positive();
+                try {
+                    probabilities[scored] = inference.predict(images.get(i).file(),
+                            PredictionRequest.auto().withModel(model.id()), ProgressListener.NONE).probability();
+                    labels[scored++] = images.get(i).positive();
+                } catch (PredictionFailedException e) {
+                    // a patch without tissue gets no prediction in the app either: it is left out, and said so
+                    if (e.reason() != PredictionFailedException.Reason.NO_TISSUE) {
+                        throw e;
+                    }
+                }
                 progress.report((i + 1) / (double) images.size());
             }
-            EvaluationMetrics metrics = EvaluationMetrics.compute(probabilities, labels, evaluation.threshold,
-                    evaluation.targetSensitivity);
-            finish(id, "DONE", metrics, null);
+            int withoutTissue = images.size() - scored;
+            if (scored == 0) {
+                throw new ModelPackageRejectedException("None of the " + images.size() + " images shows tissue.");
+            }
+            EvaluationMetrics metrics = EvaluationMetrics.compute(java.util.Arrays.copyOf(probabilities, scored),
+                    java.util.Arrays.copyOf(labels, scored), evaluation.threshold, evaluation.targetSensitivity);
+            finish(id, "DONE", metrics, withoutTissue == 0 ? null
+                    : withoutTissue + " of " + images.size() + " images show no tissue and were left out.");
         } catch (IOException e) {
             finish(id, "FAILED", null, "The data set could not be unpacked.");
         } catch (ImageRejectedException | PredictionFailedException | ModelPackageRejectedException e) {

@@ -91,9 +91,9 @@ public class CaseReportService {
         return latest == 0 ? Optional.empty() : download(caseId, latest);
     }
 
-    /** Called inside the sign-out or amendment transaction, as the user who did it. */
+    /** Called inside the sign-out or amendment transaction, as the user who did it (both are a reviewer's acts). */
     @Transactional
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    @RolesAllowed(Roles.REVIEWER)
     public CaseReportVersion generate(long caseId, String reason) {
         int version = reports.latestVersion(caseId) + 1;
         Instant now = clock.instant();

@@ -56,10 +56,22 @@ class TwoNodeQueueTest {
         Path work = Files.createDirectories(Path.of("target", "two-node", UUID.randomUUID().toString())).toAbsolutePath();
         postgres = EmbeddedPostgres.builder().setDataDirectory(work.resolve("postgres")).setCleanDataDirectory(true)
                 .setServerConfig("max_connections", "100").start();
-        jdbc = new JdbcTemplate(postgres.getPostgresDatabase());
+        JdbcTemplate superuser = new JdbcTemplate(postgres.getPostgresDatabase());
+        // the README's "Database roles": Flyway migrates as the owner, the nodes run as the app role
+        superuser.execute("CREATE ROLE histoscope_owner LOGIN PASSWORD 'owner' NOSUPERUSER NOCREATEDB NOCREATEROLE");
+        superuser.execute("CREATE ROLE histoscope_app LOGIN PASSWORD 'app' NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT");
+        superuser.execute("CREATE DATABASE histoscope OWNER histoscope_owner");
+        jdbc = new JdbcTemplate(postgres.getDatabase("postgres", "histoscope"));
+        jdbc.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+        jdbc.execute("GRANT USAGE, CREATE ON SCHEMA public TO histoscope_owner");
+        jdbc.execute("GRANT USAGE ON SCHEMA public TO histoscope_app");
         List<String> shared = List.of(
-                "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
-                "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
+                // Zonky's URLs carry the user, which overrides a separate user name: one URL per role
+                "--spring.datasource.url=" + postgres.getJdbcUrl("histoscope_app", "histoscope"),
+                "--spring.flyway.url=" + postgres.getJdbcUrl("histoscope_owner", "histoscope"),
+                "--spring.datasource.username=histoscope_app", "--spring.datasource.password=app",
+                "--spring.flyway.user=histoscope_owner", "--spring.flyway.password=owner",
+                "--spring.flyway.placeholders.appRole=histoscope_app",
                 "--histoscope.storage.directory=" + work.resolve("images"),
                 "--histoscope.models.evaluation-directory=" + work.resolve("evaluations"),
                 "--histoscope.inference.intra-op-threads=1",
@@ -75,7 +87,7 @@ class TwoNodeQueueTest {
         portB = freePort();
         logB = work.resolve("node-b.log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                "-Xmx1g", "-cp", org.histoscope.testsupport.ChildJvm.classPath(),
                 HistoscopeApplication.class.getName()));
         command.addAll(shared);
         command.addAll(List.of("--server.port=" + portB, "--db-scheduler.scheduler-name=node-b"));

@@ -122,6 +122,26 @@ class CaseAccessTest {
         assertThat(listed).contains(inReview.id()).doesNotContain(open.id());
         assertThatThrownBy(() -> ActingAs.user("rhea", () -> cases.searchPatients("", PageRequest.of(0, 10)),
                 Roles.REVIEWER)).isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> ActingAs.user("rhea", () -> cases.findPatient(open.patient().id()), Roles.REVIEWER))
+                .isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> ActingAs.user("rhea", () -> cases.findPatientByMrn(open.patient().mrn()),
+                Roles.REVIEWER)).isInstanceOf(AccessDeniedException.class);
+
+        // the exact look-ups of the API follow the same read rule: an OPEN case and its jobs are absent for a reviewer
+        assertThat(ActingAs.user("rhea", () -> cases.findCaseByAccession(open.accessionNumber()), Roles.REVIEWER))
+                .isEmpty();
+        assertThat(ActingAs.user("rhea", () -> cases.findCaseByAccession(inReview.accessionNumber()), Roles.REVIEWER))
+                .isPresent();
+        long jobId = ActingAs.user("owen", () -> {
+            try (java.io.InputStream in = CaseAccessTest.class.getResourceAsStream("/images/formats/pyramid-deflate.tif")) {
+                images.upload(open.id(), "pyramid-deflate.tif", in);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return jobs.jobsForCase(open.id()).get(0).id();
+        }, Roles.PATHOLOGIST);
+        assertThat(ActingAs.user("rhea", () -> jobs.findJob(jobId), Roles.REVIEWER)).isEmpty();
+        assertThat(ActingAs.user("petra", () -> jobs.findJob(jobId), Roles.PATHOLOGIST)).isPresent();
     }
 
     @Test

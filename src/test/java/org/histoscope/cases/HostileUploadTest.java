@@ -153,7 +153,7 @@ class HostileUploadTest extends TinyModelsContext {
             JobSummary failed = jobsOf(caseId).stream().filter(j -> j.id() == rerun.id()).findFirst().orElseThrow();
             assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
             assertThat(failed.errorMessage()).contains("damaged").doesNotContain("Exception");
-            assertThat(output.getAll()).contains("Prediction job " + rerun.id() + " refused its image: ")
+            assertThat(output.getAll()).containsPattern("Prediction job " + rerun.id() + " \\(attempt \\d+\\) refused its image: ")
                     .doesNotContain("ImageRejectedException").doesNotContain("\tat org.histoscope");
         } finally {
             Files.write(stored, original);

@@ -53,6 +53,7 @@ class SlideTileEndpointTest {
     long pyramidId;
     long svsId;
     long caseId;
+    long openCaseImageId;
 
     @BeforeAll
     void uploadSlides() throws Exception {
@@ -64,8 +65,13 @@ class SlideTileEndpointTest {
                     LocalDate.of(1970, 5, 5), Sex.FEMALE));
             return cases.createCase(new CaseForm("DZ-1", patient.id(), "Breast", null, null, null)).id();
         }, Roles.PATHOLOGIST);
-        pyramidId = upload("pyramid-deflate.tif");
-        svsId = upload("aperio-j2k-ycbcr-33003.svs");
+        pyramidId = upload(caseId, "pyramid-deflate.tif");
+        svsId = upload(caseId, "aperio-j2k-ycbcr-33003.svs");
+        // reviewers read a case once it has results; this test has no model, so it stands in for the first result
+        jdbc.update("UPDATE patient_case SET status = 'IN_REVIEW' WHERE id = ?", caseId);
+        long openCaseId = ActingAs.user("vera", () -> cases.createCase(new CaseForm("DZ-2",
+                cases.findCase(caseId).orElseThrow().patient().id(), "Breast", null, null, null)).id(), Roles.PATHOLOGIST);
+        openCaseImageId = upload(openCaseId, "pyramid-deflate.tif");
     }
 
     @Test
@@ -113,6 +119,14 @@ class SlideTileEndpointTest {
         assertThat(anonymousTile.statusCode()).isIn(302, 401);
         assertThat(anonymousTile.body()).isNotEqualTo(signedIn("rolf").getBytes(tile(pyramidId, 10, 0, 0)).body());
         assertThat(signedIn("rolf").getBytes(tile(pyramidId, 10, 0, 0)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aReviewerMayNotViewTheSlidesOfACaseWithoutResults() {
+        FormLoginClient rolf = signedIn("rolf");
+        assertThat(rolf.get("/slides/" + openCaseImageId + ".dzi", "application/xml").statusCode()).isEqualTo(403);
+        assertThat(rolf.getBytes(tile(openCaseImageId, 10, 0, 0)).statusCode()).isEqualTo(403);
+        assertThat(signedIn("vera").getBytes(tile(openCaseImageId, 10, 0, 0)).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -195,7 +209,7 @@ class SlideTileEndpointTest {
         return client;
     }
 
-    private long upload(String fixture) throws Exception {
+    private long upload(long caseId, String fixture) throws Exception {
         byte[] bytes = Files.readAllBytes(fixture(fixture));
         return ActingAs.user("vera", () -> {
             try (InputStream in = new ByteArrayInputStream(bytes)) {

@@ -71,7 +71,7 @@ class EmbeddedDatabaseCrashTest {
     private Process start(String logName, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1500m",
-                "-cp", System.getProperty("java.class.path"), CrashingApplication.class.getName()));
+                "-cp", org.histoscope.testsupport.ChildJvm.classPath(), CrashingApplication.class.getName()));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         started.add(process);

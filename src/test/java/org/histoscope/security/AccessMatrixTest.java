@@ -50,12 +50,16 @@ class AccessMatrixTest {
             Map.entry("patients", "P"), Map.entry("cases", "PRA"), Map.entry("case/:___url_parameter", "PRA"),
             Map.entry("result/:___url_parameter", "PRA"), Map.entry("review", "R"),
             Map.entry("review/sign/:___url_parameter", "R"), Map.entry("audit", "RA"), Map.entry("admin/users", "A"),
-            Map.entry("admin/models", "A"), Map.entry("admin/status", "A"));
+            Map.entry("admin/models", "A"), Map.entry("admin/status", "A"),
+            Map.entry("review/case/:___url_parameter", "R"), Map.entry("case-reports/:___url_parameter", "PR"),
+            Map.entry("admin/api-tokens", "A"));
 
     static final Map<String, String> SERVICES = Map.ofEntries(
             // cases
             Map.entry("CaseService.createPatient", "P"), Map.entry("CaseService.updatePatient", "P"),
             Map.entry("CaseService.searchPatients", "P"), Map.entry("CaseService.countPatients", "P"),
+            Map.entry("CaseService.findPatient", "P"), Map.entry("CaseService.findPatientByMrn", "P"),
+            Map.entry("CaseService.findCaseByAccession", "PR"), Map.entry("CaseService.lockForSignOut", "R"),
             Map.entry("CaseService.createCase", "P"), Map.entry("CaseService.updateCase", "P"),
             Map.entry("CaseService.findCase", "PRA"), Map.entry("CaseService.openCase", "PRA"),
             Map.entry("CaseService.recordResultOpened", "PRA"), Map.entry("CaseService.rightsOn", "PRA"),
@@ -63,10 +67,14 @@ class AccessMatrixTest {
             Map.entry("CaseService.searchCases", "PRA"), Map.entry("CaseService.countCases", "PRA"),
             Map.entry("CaseService.markSignedOut", "R"),
             Map.entry("PredictionJobService.rerun", "P"), Map.entry("PredictionJobService.retry", "P"),
-            Map.entry("PredictionJobService.jobsForCase", "PRA"), Map.entry("PredictionJobService.queueStatus", "A"),
+            Map.entry("PredictionJobService.jobsForCase", "PRA"), Map.entry("PredictionJobService.findJob", "PR"),
+            Map.entry("PredictionJobService.queueStatus", "A"),
             Map.entry("CaseImageService.upload", "P"), Map.entry("CaseImageService.imagesOfCase", "PRA"),
             Map.entry("CaseImageService.findImage", "PRA"), Map.entry("CaseImageService.openOriginal", "PRA"),
             Map.entry("CaseImageService.previewPng", "PRA"), Map.entry("CaseImageService.storageStatus", "A"),
+            // deep-zoom viewer
+            Map.entry("CaseSlideService.openViewer", "PR"), Map.entry("CaseSlideService.tile", "PR"),
+            Map.entry("DeepZoomTiler.layout", "PR"), Map.entry("DeepZoomTiler.tile", "PR"),
             // users and login
             Map.entry("AccountDirectory.printedName", "PRA"), Map.entry("AccountDirectory.verifyPassword", "PRA"),
             Map.entry("AccountDirectory.usersWithRole", "PRA"),
@@ -81,11 +89,12 @@ class AccessMatrixTest {
             Map.entry("UserAccountService.changeOwnPassword", "PRA"),
             Map.entry("UserAccountService.mustChangePassword", "PRA"),
             // images and inference
-            Map.entry("SafeImageInspector.inspect", "NPRAS"), Map.entry("SafeImageInspector.open", "NPRAS"),
+            Map.entry("SafeImageInspector.inspect", "NPRAS"), Map.entry("SafeImageInspector.inspectAndProbe", "P"), Map.entry("SafeImageInspector.open", "NPRAS"),
             Map.entry("SafeImageInspector.readRegion", "NPRAS"), Map.entry("SafeImageInspector.readWhole", "NPRAS"),
             Map.entry("SafeImageInspector.preview", "NPRAS"), Map.entry("SafeImageInspector.previewPng", "NPRAS"),
             Map.entry("SafeImageInspector.maxFullDecodePixels", "NPRAS"), Map.entry("SafeImageInspector.limits", "NPRAS"),
-            Map.entry("StoredPredictionService.predictAndStore", "S"), Map.entry("StoredPredictionService.forImage", "PRAS"),
+            Map.entry("StoredPredictionService.store", "S"), Map.entry("StoredPredictionService.forImage", "PRAS"),
+            Map.entry("StoredPredictionService.tileGrid", "PRAS"),
             Map.entry("StoredPredictionService.find", "PRAS"), Map.entry("StoredPredictionService.heatmapPng", "PRAS"),
             Map.entry("StoredPredictionService.explanationPng", "PRAS"),
             Map.entry("DefaultInferenceService.device", "PRAS"), Map.entry("DefaultInferenceService.predict", "S"),
@@ -103,7 +112,16 @@ class AccessMatrixTest {
             Map.entry("ReviewService.modelNames", "PR"), Map.entry("ReviewService.labels", "PR"),
             Map.entry("ReviewService.reviewsOf", "PR"), Map.entry("ReviewService.reviewsOfCase", "PR"),
             Map.entry("ReviewService.sign", "R"), Map.entry("ReviewService.readyForSignOut", "PR"),
-            Map.entry("ReviewService.signOutCase", "R"),
+            Map.entry("ReviewService.signOutCase", "R"), Map.entry("ReviewService.signOutCheck", "PR"),
+            Map.entry("ReviewService.markNotAssessable", "R"),
+            // signed case reports (made at sign-out and at each amendment, both a reviewer's acts)
+            Map.entry("CaseReportService.versions", "PR"), Map.entry("CaseReportService.download", "PR"),
+            Map.entry("CaseReportService.downloadLatest", "PR"), Map.entry("CaseReportService.hasReport", "PR"),
+            Map.entry("CaseReportService.generate", "R"),
+            // API tokens (authenticate: before anyone is signed in; recordUse: as the token's caller)
+            Map.entry("ApiTokenService.create", "A"), Map.entry("ApiTokenService.list", "A"),
+            Map.entry("ApiTokenService.revoke", "A"), Map.entry("ApiTokenService.authenticate", "NPRAS"),
+            Map.entry("ApiTokenService.recordUse", "PRA"),
             // audit
             Map.entry("HashChainedAuditService.record", "NPRAS"), Map.entry("HashChainedAuditService.recordForCase", "NPRAS"),
             Map.entry("HashChainedAuditService.recordAs", "NPRAS"), Map.entry("HashChainedAuditService.caseTimeline", "PRA"),

@@ -90,14 +90,14 @@ class LoginAndHeadersTest {
     @Test
     void healthDetailsAreForAdministratorsOnly() {
         TestAccounts.createReadyUser(accounts, "henry", "Healthy-Henry-Passphrase", Roles.PATHOLOGIST, Roles.REVIEWER);
-        TestAccounts.createReadyUser(accounts, "adele", "Admin-Adele-Passphrase", Roles.ADMIN);
+        TestAccounts.createReadyUser(accounts, "adelheid", "Admin-Adele-Passphrase", Roles.ADMIN);
         FormLoginClient pathologist = new FormLoginClient(port);
         pathologist.login("henry", "Healthy-Henry-Passphrase");
         String forPathologist = pathologist.get("/actuator/health", "application/json").body();
         assertThat(forPathologist).contains("\"status\":\"UP\"").doesNotContain("components")
                 .doesNotContain("CUDA").doesNotContain("postgres").doesNotContain("activeModel");
         FormLoginClient admin = new FormLoginClient(port);
-        admin.login("adele", "Admin-Adele-Passphrase");
+        admin.login("adelheid", "Admin-Adele-Passphrase");
         String forAdmin = admin.get("/actuator/health", "application/json").body();
         assertThat(forAdmin).contains("components").contains("inference").contains("activeModel");
     }

@@ -122,14 +122,14 @@ class AccountSecurityTest {
 
     @Test
     void aFailedReverificationInsideAnAuditedTransactionCountsWithoutWaitingForItself() {
-        TestAccounts.createReadyUser(accounts, "vera", "Verifying-Before-Signing", Roles.REVIEWER);
+        TestAccounts.createReadyUser(accounts, "verena", "Verifying-Before-Signing", Roles.REVIEWER);
         long started = System.nanoTime();
         transactions.executeWithoutResult(status -> {
-            audit.record(UserAuditAction.USER_UPDATED, "USER", "vera", java.util.Map.of("step", "before signing"));
-            assertThat(verifyAs("vera", "not-the-password")).isFalse();
+            audit.record(UserAuditAction.USER_UPDATED, "USER", "verena", java.util.Map.of("step", "before signing"));
+            assertThat(verifyAs("verena", "not-the-password")).isFalse();
         });
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(20));
-        assertThat(jdbc.queryForObject("SELECT failed_attempts FROM app_user WHERE username = 'vera'", Integer.class))
+        assertThat(jdbc.queryForObject("SELECT failed_attempts FROM app_user WHERE username = 'verena'", Integer.class))
                 .isEqualTo(1);
     }
 
