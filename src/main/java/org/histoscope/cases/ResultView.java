@@ -107,7 +107,9 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
      * picture with its occlusion explanation.
      */
     private com.vaadin.flow.component.Component picture(StoredPrediction prediction, ImageSummary image) {
-        if (prediction.tileStatistics() == null) {
+        // the slide viewer is for those who read slides; an administrator sees the preview with its heatmap
+        boolean readsSlides = currentUser.hasRole(Roles.PATHOLOGIST) || currentUser.hasRole(Roles.REVIEWER);
+        if (prediction.tileStatistics() == null || !readsSlides) {
             return new PredictionImage(images, predictions, prediction, image);
         }
         ProbabilityGrid grid = tileProbabilities.of(prediction, image.width(), image.height()).orElse(null);
