@@ -5,7 +5,7 @@
 # one after another and prints p50 / p95 / max of upload -> job DONE -> result read.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -o -q test-compile -DskipTests
-./mvnw -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/benchmark.classpath
+./mvnw -B -ntp -q test-compile -DskipTests
+./mvnw -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/benchmark.classpath
 exec java -Xmx1g "$@" -cp "target/test-classes:target/classes:$(cat target/benchmark.classpath)" \
     org.histoscope.benchmark.ApiLatencyBenchmark

@@ -6,7 +6,7 @@
 # The JVM runs with -Xmx1g: the 30000 x 30000 slide must fit in 1 GiB of heap.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -o -q test-compile -DskipTests
-mvn -o -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/benchmark.classpath
+./mvnw -B -ntp -q test-compile -DskipTests
+./mvnw -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/benchmark.classpath
 exec java -Xmx1g "$@" -cp "target/test-classes:target/classes:$(cat target/benchmark.classpath)" \
     org.histoscope.benchmark.InferenceBenchmark
