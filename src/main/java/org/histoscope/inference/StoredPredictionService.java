@@ -26,10 +26,11 @@ public class StoredPredictionService implements PredictionService {
     private final TileGridRepository tileGrids;
     private final AuditService audit;
     private final CaseReadAccess caseAccess;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
     StoredPredictionService(PredictionRepository predictions, TileGridRepository tileGrids, AuditService audit,
-                            CaseReadAccess caseAccess) {
+                            CaseReadAccess caseAccess, Clock clock) {
+        this.clock = clock;
         this.predictions = predictions;
         this.tileGrids = tileGrids;
         this.audit = audit;

@@ -44,12 +44,13 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     private final ModelPackageValidator validator;
     private final AuditService audit;
     private final ModelsSettings settings;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     /** Files whose sha256 was verified against the registry: key "sha256|path|size|modified". */
     private final Set<String> verifiedFiles = ConcurrentHashMap.newKeySet();
 
     ModelRegistryService(RegisteredModelRepository models, ModelPackageValidator validator, AuditService audit,
-                         ModelsSettings settings) {
+                         ModelsSettings settings, Clock clock) {
+        this.clock = clock;
         this.models = models;
         this.validator = validator;
         this.audit = audit;
