@@ -11,7 +11,8 @@ import java.time.Duration;
 
 /**
  * Watches the page for user actions (keys, pointer, touch, wheel). It tells the server about them at most every
- * half minute ({@link SessionLifetime} counts them as activity), warns {@code idleWarning} before the idle timeout
+ * half minute, and once more after the last action of a burst, saying how long ago the action was, so that
+ * {@link SessionLifetime} and the page agree on when the user last acted. It warns {@code idleWarning} before the idle timeout
  * with a countdown, and at the timeout sends the tab to {@value SessionLifetime#TIMEOUT_PATH}, where the server
  * ends the session unless another tab was used meanwhile. Added once per page by the main layout.
  */
@@ -21,7 +22,7 @@ public class IdleWatch extends Component {
     private static final String SCRIPT = """
             const el = this, idleMs = $0, warnMs = $1, pingMs = $2, timeoutUrl = $3;
             if (window.__histoscopeIdle) { clearInterval(window.__histoscopeIdle.timer); }
-            const state = { last: Date.now(), lastPing: Date.now(), warning: null };
+            const state = { last: Date.now(), lastPing: Date.now(), warning: null, pending: null };
             const banner = () => {
               const b = document.createElement('div');
               b.id = 'idle-warning';
@@ -39,11 +40,17 @@ public class IdleWatch extends Component {
               document.body.appendChild(b);
               return b;
             };
+            const report = () => {
+              state.pending = null;
+              state.lastPing = Date.now();
+              el.$server.userActive(Date.now() - state.last);
+            };
             const acted = () => {
               const now = Date.now();
               state.last = now;
               if (state.warning) { state.warning.remove(); state.warning = null; }
-              if (now - state.lastPing >= pingMs) { state.lastPing = now; el.$server.userActive(); }
+              if (now - state.lastPing >= pingMs) { report(); }
+              else if (!state.pending) { state.pending = setTimeout(report, pingMs - (now - state.lastPing)); }
             };
             ['keydown', 'pointerdown', 'wheel', 'touchstart'].forEach(t =>
               window.addEventListener(t, acted, { capture: true, passive: true }));
@@ -51,6 +58,7 @@ public class IdleWatch extends Component {
               const idle = Date.now() - state.last;
               if (idle >= idleMs) {
                 clearInterval(timer);
+                if (state.pending) { clearTimeout(state.pending); }
                 window.location.assign(timeoutUrl);
               } else if (idle >= idleMs - warnMs) {
                 if (!state.warning) { state.warning = banner(); }
@@ -63,10 +71,11 @@ public class IdleWatch extends Component {
             """;
 
     private final SecurityProperties.Session settings;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    public IdleWatch(SecurityProperties settings) {
+    public IdleWatch(SecurityProperties settings, Clock clock) {
         this.settings = settings.session();
+        this.clock = clock;
     }
 
     @Override
@@ -81,9 +90,9 @@ public class IdleWatch extends Component {
     }
 
     @ClientCallable
-    void userActive() {
+    void userActive(double idleForMillis) {
         if (VaadinRequest.getCurrent() instanceof VaadinServletRequest request) {
-            SessionLifetime.userActed(request.getHttpServletRequest().getSession(false), clock);
+            SessionLifetime.userActed(request.getHttpServletRequest().getSession(false), clock, (long) idleForMillis);
         }
     }
 }

@@ -16,6 +16,7 @@ import com.vaadin.flow.router.Layout;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.server.menu.MenuConfiguration;
 import com.vaadin.flow.spring.security.AuthenticationContext;
+import java.time.Clock;
 
 /**
  * The frame around every view. The navigation is built from the views' {@code @Menu} annotations and shows
@@ -25,7 +26,7 @@ import com.vaadin.flow.spring.security.AuthenticationContext;
 @AnonymousAllowed
 public class MainLayout extends AppLayout {
 
-    public MainLayout(AuthenticationContext authentication, SecurityProperties security) {
+    public MainLayout(AuthenticationContext authentication, SecurityProperties security, Clock clock) {
         H1 title = new H1("Histoscope");
         title.addClassName("app-title");
 
@@ -47,7 +48,7 @@ public class MainLayout extends AppLayout {
         addToDrawer(nav);
         setPrimarySection(Section.DRAWER);
         if (authentication.isAuthenticated()) {
-            addToNavbar(new IdleWatch(security));
+            addToNavbar(new IdleWatch(security, clock));
         }
     }
 }

@@ -3,6 +3,7 @@ package org.histoscope.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import org.histoscope.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -52,7 +53,7 @@ class LoginThrottleTest {
         for (int i = 0; i < 5; i++) {
             throttle.failed("10.0.0.66", "dr.house");
         }
-        clock.now = clock.now.plus(Duration.ofMinutes(16));
+        clock.advance(Duration.ofMinutes(16));
         assertThat(throttle.refusal("10.0.0.66", "dr.house")).isEmpty();
         for (int i = 0; i < 5; i++) {
             throttle.failed("10.0.0.66", "dr.house");
@@ -66,28 +67,5 @@ class LoginThrottleTest {
         assertThat(InferenceDevice.forNonAdministrators("CPU (CUDA unavailable: libcublasLt.so.12: cannot open)"))
                 .isEqualTo("CPU (CUDA not available)");
         assertThat(InferenceDevice.forNonAdministrators("CUDA:0")).isEqualTo("CUDA:0");
-    }
-
-    static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
