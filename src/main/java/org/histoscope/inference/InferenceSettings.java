@@ -13,12 +13,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param explainPatches    compute an occlusion-sensitivity map for patch predictions
  * @param wholeImageTta     let whole-image mode use the card's test-time augmentation per tile (8x the cost);
  *                          patch mode always follows the card
+ * @param tissueScreen      find the tissue of a large image at low resolution first and decode only its regions at
+ *                          full resolution (false: decode every tile, as before; kept for comparison and as a fallback)
  */
 @ConfigurationProperties("histoscope.inference")
 public record InferenceSettings(Integer intraOpThreads, Boolean useCuda, Integer batchSize, Double tissueMinFraction,
-                                Integer heatmapMaxSide, Boolean explainPatches, Boolean wholeImageTta) {
+                                Integer heatmapMaxSide, Boolean explainPatches, Boolean wholeImageTta,
+                                Boolean tissueScreen) {
 
-    public static final InferenceSettings DEFAULT = new InferenceSettings(null, null, null, null, null, null, null);
+    public static final InferenceSettings DEFAULT = new InferenceSettings(null, null, null, null, null, null, null, null);
 
     public InferenceSettings {
         intraOpThreads = intraOpThreads == null ? 0 : intraOpThreads;
@@ -28,5 +31,6 @@ public record InferenceSettings(Integer intraOpThreads, Boolean useCuda, Integer
         heatmapMaxSide = heatmapMaxSide == null ? 1024 : heatmapMaxSide;
         explainPatches = explainPatches == null || explainPatches;
         wholeImageTta = wholeImageTta != null && wholeImageTta;
+        tissueScreen = tissueScreen == null || tissueScreen;
     }
 }

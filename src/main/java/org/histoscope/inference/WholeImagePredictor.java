@@ -14,14 +14,17 @@ import org.histoscope.images.RegionReader;
 
 /**
  * Whole-image mode: the image is cut into a grid of square tiles of {@code tileSide} image pixels (the model's
- * native patch at the model's resolution), read band by band (a few tile rows at a time, so memory is bounded by the
- * band, not the image), background tiles are skipped by the {@link TissueDetector}, and tissue tiles are classified
- * in batches.
+ * native patch at the model's resolution). A large image is first screened for tissue at low resolution
+ * ({@link TissueScreen}); then only the regions holding candidate tiles are decoded, a few tile rows at a time (memory
+ * is bounded by the band, not the image), background tiles are skipped by the {@link TissueDetector}, and tissue tiles
+ * are classified in batches while the {@link TileFeeder} decodes the next ones on its own thread.
  */
 final class WholeImagePredictor {
 
     /** Bands are at least this many pixel rows high, so tiled TIFFs (tiles of 256-512 rows) are decoded few times. */
     private static final int MIN_BAND_ROWS = 512;
+    /** The tissue screen looks at taller bands: at low resolution they are small, and straddle fewer block rows. */
+    private static final int SCREEN_BAND_ROWS = 2048;
     private static final int TOP_TILES = 10;
 
     private final LoadedModel model;
@@ -39,70 +42,68 @@ final class WholeImagePredictor {
         return settings.wholeImageTta() ? model.card().testTimeAugmentation() : TestTimeAugmentation.NONE;
     }
 
-    record Result(float[] grid, int columns, int rows, int tileSide, long decodeNanos, long inferNanos) {
+    /**
+     * @param screen how the tissue was found before full-resolution decoding ("every tile decoded" when the image
+     *               was small enough to decode at once or cannot be read region by region cheaply)
+     */
+    record Result(float[] grid, int columns, int rows, int tileSide, long decodeNanos, long inferNanos,
+                  String screen) {
     }
 
     Result run(RegionReader reader, int tileSide, ProgressListener progress) {
         ImageInfo info = reader.info();
-        int size = model.card().input().width();
         int columns = ceilDiv(info.width(), tileSide);
         int rows = ceilDiv(info.height(), tileSide);
         float[] grid = new float[columns * rows];
         Arrays.fill(grid, Float.NaN);
+        boolean wholeAtOnce = info.pixelCount() <= maxFullDecodePixels;
+        int groupRows = wholeAtOnce ? rows : Math.max(1, ceilDiv(MIN_BAND_ROWS, tileSide));
+        TissueScreen screen = wholeAtOnce || !settings.tissueScreen() || !readsRegionsCheaply(reader) ? null
+                : new TissueScreen(reader, tileSide, columns, rows);
+        int screenRows = Math.max(1, ceilDiv(SCREEN_BAND_ROWS, tileSide));
+        if (screen == null || screen.source().level() == 0) {
+            // the pass that reads every block of level 0: all bands, or the thumbnail pass
+            checkWithinDecodeBudget(reader, info, tileSide, rows, screen == null ? groupRows : screenRows);
+        }
         Preprocessor preprocessor = new Preprocessor(model.card().input());
-        TissueDetector tissue = new TissueDetector(settings.tissueMinFraction());
-        int batchSize = settings.batchSize();
-        float[] batch = new float[batchSize * preprocessor.valuesPerPatch()];
-        int[] pending = new int[batchSize];
-        int pendingCount = 0;
-        long decodeNanos = 0;
+        TileFeeder feeder = new TileFeeder(reader, tileSide, columns, rows, groupRows, screen, screenRows,
+                new TissueDetector(settings.tissueMinFraction()), preprocessor, model.card().input().width(),
+                settings.batchSize());
+        Thread decoder = new Thread(feeder, "tile-decoder");
+        decoder.setDaemon(true);
+        decoder.start();
         long inferNanos = 0;
         double reported = 0;
-
-        int tileRowsPerBand = info.pixelCount() <= maxFullDecodePixels ? rows
-                : Math.max(1, ceilDiv(MIN_BAND_ROWS, tileSide));
-        checkWithinDecodeBudget(reader, info, tileSide, rows, tileRowsPerBand);
-        for (int firstRow = 0; firstRow < rows; firstRow += tileRowsPerBand) {
-            long started = System.nanoTime();
-            int bandTop = firstRow * tileSide;
-            int bandRows = Math.min(tileRowsPerBand, rows - firstRow);
-            int bandHeight = Math.min(bandRows * tileSide, info.height() - bandTop);
-            BufferedImage band = reader.readRegion(new Rectangle(0, bandTop, info.width(), bandHeight), 1);
-            for (int row = firstRow; row < firstRow + bandRows; row++) {
-                for (int column = 0; column < columns; column++) {
-                    int left = column * tileSide;
-                    int top = row * tileSide - bandTop;
-                    if (!tissue.isTissue(band, left, top, tileSide, tileSide)) {
-                        continue;
-                    }
-                    if (tileSide == size) {
-                        preprocessor.patch(band, left, top, batch, pendingCount);
-                    } else {
-                        preprocessor.patch(TileResampler.resample(band, left, top, tileSide, size), 0, 0, batch,
-                                pendingCount);
-                    }
-                    pending[pendingCount++] = row * columns + column;
-                    if (pendingCount == batchSize) {
-                        decodeNanos += System.nanoTime() - started;
-                        inferNanos += flush(batch, pending, pendingCount, grid);
-                        started = System.nanoTime();
-                        pendingCount = 0;
-                    }
-                }
-                // per tile row, so that one-band images report progress too (inference lags by under one batch);
+        try {
+            for (TileFeeder.Batch batch = feeder.next(); batch != null; batch = feeder.next()) {
+                inferNanos += flush(batch, grid);
                 // at most every 1 % so that a listener that writes somewhere is not called thousands of times
-                double fraction = 0.99 * (row + 1) / rows;
+                double fraction = 0.99 * feeder.rowsDone() / rows;
                 if (fraction - reported >= 0.01) {
                     progress.progress(fraction);
                     reported = fraction;
                 }
             }
-            decodeNanos += System.nanoTime() - started;
+            decoder.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while predicting", e);
+        } finally {
+            feeder.cancel();
         }
-        if (pendingCount > 0) {
-            inferNanos += flush(batch, pending, pendingCount, grid);
-        }
-        return new Result(grid, columns, rows, tileSide, decodeNanos, inferNanos);
+        return new Result(grid, columns, rows, tileSide, feeder.busyNanos(), inferNanos,
+                screen == null ? "every tile decoded" : screen.source().describe());
+    }
+
+    /**
+     * Whether a small region costs much less to read than the whole image (tiled formats), so that decoding only the
+     * tissue pays; formats decoded from the top (PNG, JPEG, BMP) are read band by band instead.
+     */
+    private static boolean readsRegionsCheaply(RegionReader reader) {
+        ImageInfo info = reader.info();
+        long whole = reader.decodeCost(new java.awt.Rectangle(0, 0, info.width(), info.height()));
+        long corner = reader.decodeCost(new java.awt.Rectangle(info.width() - 1, info.height() - 1, 1, 1));
+        return corner * 16 < whole;
     }
 
     /** Refuses before any work when reading every band would exceed what the reader may decode for one image. */
@@ -124,11 +125,11 @@ final class WholeImagePredictor {
         }
     }
 
-    private long flush(float[] batch, int[] cells, int count, float[] grid) {
+    private long flush(TileFeeder.Batch batch, float[] grid) {
         long started = System.nanoTime();
-        float[] probabilities = model.predict(batch, count, testTimeAugmentation());
-        for (int i = 0; i < count; i++) {
-            grid[cells[i]] = probabilities[i];
+        float[] probabilities = model.predict(batch.values, batch.count, testTimeAugmentation());
+        for (int i = 0; i < batch.count; i++) {
+            grid[batch.cells[i]] = probabilities[i];
         }
         return System.nanoTime() - started;
     }

@@ -52,7 +52,7 @@ public final class InferenceBenchmark {
         System.out.printf("Model %s %s (%s), %d intra-op threads, JVM max heap %d MiB%n", card.id(), card.version(),
                 modelPackage, threads, Runtime.getRuntime().maxMemory() >> 20);
 
-        InferenceSettings settings = new InferenceSettings(threads, false, 32, null, null, false, false);
+        InferenceSettings settings = new InferenceSettings(threads, false, 32, null, null, false, false, null);
         OnnxRuntimeEngine engine = new OnnxRuntimeEngine(settings);
         LoadedModel model = engine.load(card, modelPackage.resolve(ModelCards.MODEL_FILE), card.sha256());
 
@@ -77,7 +77,7 @@ public final class InferenceBenchmark {
                 wholeSeconds, whole.decodeMillis(), whole.inferMillis());
 
         Path big = Path.of("target", "benchmark-30000.tif");
-        int copies = generateBigSlide(big, inspector.readWhole(slide));
+        int copies = BenchmarkSlides.writeFlatTiff(big, inspector.readWhole(slide));
         HeapPeak heap = new HeapPeak();
         heap.start();
         started = System.nanoTime();
@@ -123,7 +123,7 @@ public final class InferenceBenchmark {
         }
     }
 
-    private static ModelCatalog catalogOf(ModelCard card, Path modelPackage) {
+    static ModelCatalog catalogOf(ModelCard card, Path modelPackage) {
         ModelDescriptor descriptor = new ModelDescriptor(1, card, modelPackage.resolve(ModelCards.MODEL_FILE),
                 card.sha256(), card.threshold());
         return new ModelCatalog() {
@@ -224,38 +224,6 @@ public final class InferenceBenchmark {
         return new Peak(String.format("%d cores x %.2f GHz x %d FLOP/cycle (%s)", cores, hz / 1e9, perCycle,
                 perCycle == 64 ? "AVX-512, 2 FMA units" : perCycle == 32 ? "AVX2 FMA, 2 units" : "SSE"),
                 cores * hz * perCycle);
-    }
-
-    /** A 30000 x 30000 tiled (512) Deflate TIFF: white glass with copies of the real slide pasted on a grid. */
-    private static int generateBigSlide(Path file, BufferedImage slide) throws IOException {
-        int size = 30_000;
-        int[] pixels = ((DataBufferInt) slide.getRaster().getDataBuffer()).getData();
-        int sw = slide.getWidth();
-        int sh = slide.getHeight();
-        int[][] origins = {{1000, 1000}, {15000, 4000}, {6000, 16000}, {22000, 24000}};
-        TiledTiffWriter.write(file, size, size, 512, (left, top, tile, rgb) -> {
-            java.util.Arrays.fill(rgb, (byte) 0xF2); // glass
-            for (int[] origin : origins) {
-                for (int y = 0; y < tile; y++) {
-                    int sy = top + y - origin[1];
-                    if (sy < 0 || sy >= sh) {
-                        continue;
-                    }
-                    for (int x = 0; x < tile; x++) {
-                        int sx = left + x - origin[0];
-                        if (sx < 0 || sx >= sw || left + x >= size) {
-                            continue;
-                        }
-                        int p = pixels[sy * sw + sx];
-                        int i = (y * tile + x) * 3;
-                        rgb[i] = (byte) (p >> 16);
-                        rgb[i + 1] = (byte) (p >> 8);
-                        rgb[i + 2] = (byte) p;
-                    }
-                }
-            }
-        });
-        return origins.length;
     }
 
     /** Samples used heap every 20 ms and also reads the heap pools' own peak counters. */

@@ -29,7 +29,7 @@ class InferenceDeviceTest {
 
     @Test
     void cudaCanBeSwitchedOff() {
-        OnnxRuntimeEngine engine = new OnnxRuntimeEngine(new InferenceSettings(1, false, null, null, null, null, null));
+        OnnxRuntimeEngine engine = new OnnxRuntimeEngine(new InferenceSettings(1, false, null, null, null, null, null, null));
         try {
             assertThat(engine.device().gpu()).isFalse();
             assertThat(engine.device().reason()).contains("use-cuda=false");

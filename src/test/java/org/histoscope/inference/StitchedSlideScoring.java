@@ -42,7 +42,7 @@ public final class StitchedSlideScoring {
             splitOf.put(f[0], f[1]);
         }
         ModelCard card = ModelCards.read(modelPackage.resolve(ModelCards.CARD_FILE));
-        OnnxRuntimeEngine engine = new OnnxRuntimeEngine(new InferenceSettings(2, false, 32, null, null, false, false));
+        OnnxRuntimeEngine engine = new OnnxRuntimeEngine(new InferenceSettings(2, false, 32, null, null, false, false, null));
         LoadedModel model = engine.load(card, modelPackage.resolve(ModelCards.MODEL_FILE), card.sha256());
         Preprocessor preprocessor = new Preprocessor(card.input());
         SafeImageInspector inspector = new SafeImageInspector();

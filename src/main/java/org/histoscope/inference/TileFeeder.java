@@ -1,0 +1,223 @@
+package org.histoscope.inference;
+
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.histoscope.images.ImageInfo;
+import org.histoscope.images.RegionReader;
+
+/**
+ * Decodes the tissue tiles of a large image and hands them over in model-ready batches, on its own thread, so that
+ * decoding the next batch overlaps the model's work on the last one. The image is read in groups of tile rows; in
+ * each group only the spans of columns that hold candidate tiles are decoded (all columns when there is no
+ * {@link TissueScreen}), and each candidate tile is tested exactly by the {@link TissueDetector}.
+ */
+final class TileFeeder implements Runnable {
+
+    /** One batch for the model: {@code count} patches, {@code cells[i]} the grid index of patch i. */
+    static final class Batch {
+        final float[] values;
+        final int[] cells;
+        int count;
+
+        Batch(float[] values, int[] cells) {
+            this.values = values;
+            this.cells = cells;
+        }
+    }
+
+    private static final Batch END = new Batch(new float[0], new int[0]);
+    /** Decoded batches waiting for the model: enough to cover a slow read, few enough to bound memory. */
+    private static final int QUEUE_DEPTH = 3;
+
+    private final RegionReader reader;
+    private final int tileSide;
+    private final int columns;
+    private final int rows;
+    private final int groupRows;
+    private final int screenRows;
+    private final TissueScreen screen;
+    private final TissueDetector tissue;
+    private final Preprocessor preprocessor;
+    private final int modelSide;
+    private final int batchSize;
+    private final BlockingQueue<Batch> ready = new ArrayBlockingQueue<>(QUEUE_DEPTH);
+
+    private volatile boolean cancelled;
+    private volatile int rowsDone;
+    private volatile long busyNanos;
+    private long waitNanos;
+    private volatile Throwable failure;
+
+    TileFeeder(RegionReader reader, int tileSide, int columns, int rows, int groupRows, TissueScreen screen,
+               int screenRows, TissueDetector tissue, Preprocessor preprocessor, int modelSide, int batchSize) {
+        this.reader = reader;
+        this.tileSide = tileSide;
+        this.columns = columns;
+        this.rows = rows;
+        this.groupRows = groupRows;
+        this.screen = screen;
+        this.screenRows = screen == null ? groupRows : Math.max(groupRows, screenRows);
+        this.tissue = tissue;
+        this.preprocessor = preprocessor;
+        this.modelSide = modelSide;
+        this.batchSize = batchSize;
+    }
+
+    @Override
+    public void run() {
+        long started = System.nanoTime();
+        try {
+            Batch batch = newBatch();
+            for (int screenTop = 0; screenTop < rows && !cancelled; screenTop += screenRows) {
+                int screenCount = Math.min(screenRows, rows - screenTop);
+                boolean[] candidates = screen == null ? allTrue(screenCount * columns)
+                        : screen.candidates(screenTop, screenCount);
+                for (int first = screenTop; first < screenTop + screenCount && !cancelled; first += groupRows) {
+                    int count = Math.min(groupRows, screenTop + screenCount - first);
+                    batch = feedGroup(first, count, candidates, (first - screenTop) * columns, batch);
+                    rowsDone = first + count;
+                }
+            }
+            if (batch.count > 0) {
+                hand(batch);
+            }
+        } catch (Throwable e) {
+            failure = e;
+        } finally {
+            busyNanos = System.nanoTime() - started - waitNanos;
+            handQuietly(END);
+        }
+    }
+
+    /** The next batch, or {@code null} when every tile was handed over. Rethrows what stopped the decoding. */
+    Batch next() throws InterruptedException {
+        Batch batch = ready.take();
+        if (batch != END) {
+            return batch;
+        }
+        ready.offer(END);
+        Throwable e = failure;
+        if (e instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (e instanceof Error error) {
+            throw error;
+        }
+        if (e != null) {
+            throw new IllegalStateException(e);
+        }
+        return null;
+    }
+
+    void cancel() {
+        cancelled = true;
+        ready.clear();
+    }
+
+    /** Tile rows decoded so far (for progress). */
+    int rowsDone() {
+        return rowsDone;
+    }
+
+    /** Time spent decoding, testing and preprocessing, not waiting for the model. */
+    long busyNanos() {
+        return busyNanos;
+    }
+
+    private Batch feedGroup(int firstRow, int rowCount, boolean[] candidates, int offset, Batch batch)
+            throws InterruptedException {
+        ImageInfo info = reader.info();
+        int top = firstRow * tileSide;
+        int height = Math.min(rowCount * tileSide, info.height() - top);
+        for (int[] span : spans(candidates, offset, rowCount)) {
+            int left = span[0] * tileSide;
+            int width = Math.min(span[1] * tileSide, info.width()) - left;
+            BufferedImage region = reader.readRegion(new Rectangle(left, top, width, height), 1);
+            for (int row = firstRow; row < firstRow + rowCount; row++) {
+                for (int column = span[0]; column < span[1]; column++) {
+                    if (!candidates[offset + (row - firstRow) * columns + column]) {
+                        continue;
+                    }
+                    int x = column * tileSide - left;
+                    int y = row * tileSide - top;
+                    if (!tissue.isTissue(region, x, y, tileSide, tileSide)) {
+                        continue;
+                    }
+                    if (tileSide == modelSide) {
+                        preprocessor.patch(region, x, y, batch.values, batch.count);
+                    } else {
+                        preprocessor.patch(TileResampler.resample(region, x, y, tileSide, modelSide), 0, 0,
+                                batch.values, batch.count);
+                    }
+                    batch.cells[batch.count++] = row * columns + column;
+                    if (batch.count == batchSize) {
+                        hand(batch);
+                        batch = newBatch();
+                    }
+                }
+            }
+        }
+        return batch;
+    }
+
+    /**
+     * Runs of columns holding a candidate in any row of the group, as {@code [from, to)}; runs closer than a typical
+     * stored block (512 pixels) are joined, since decoding the block between them costs no more than decoding it
+     * twice.
+     */
+    private java.util.List<int[]> spans(boolean[] candidates, int offset, int rowCount) {
+        boolean[] used = new boolean[columns];
+        for (int r = 0; r < rowCount; r++) {
+            for (int c = 0; c < columns; c++) {
+                used[c] |= candidates[offset + r * columns + c];
+            }
+        }
+        int join = Math.max(1, (512 + tileSide - 1) / tileSide);
+        java.util.List<int[]> spans = new java.util.ArrayList<>();
+        for (int c = 0; c < columns; c++) {
+            if (!used[c]) {
+                continue;
+            }
+            if (!spans.isEmpty() && c - spans.get(spans.size() - 1)[1] < join) {
+                spans.get(spans.size() - 1)[1] = c + 1;
+            } else {
+                spans.add(new int[] {c, c + 1});
+            }
+        }
+        return spans;
+    }
+
+    /** Hands a batch to the model's side; the wait while the model is behind is not decoding time. */
+    private void hand(Batch batch) throws InterruptedException {
+        long waiting = System.nanoTime();
+        while (!cancelled && !ready.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+            // the model is behind: wait for room
+        }
+        waitNanos += System.nanoTime() - waiting;
+    }
+
+    private void handQuietly(Batch batch) {
+        try {
+            while (!ready.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                if (cancelled) {
+                    ready.clear();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Batch newBatch() {
+        return new Batch(new float[batchSize * preprocessor.valuesPerPatch()], new int[batchSize]);
+    }
+
+    private static boolean[] allTrue(int n) {
+        boolean[] all = new boolean[n];
+        java.util.Arrays.fill(all, true);
+        return all;
+    }
+}
