@@ -4,11 +4,7 @@ import java.util.Optional;
 import org.histoscope.inference.StoredPrediction;
 import org.histoscope.viewer.ProbabilityGrid;
 
-/**
- * Where the viewer's heatmap gets a whole-slide prediction's per-tile probabilities. One implementation today
- * ({@link HeatmapPngTileProbabilities}); when inference stores the grid itself (losslessly, with a read-back API),
- * a second implementation reading that replaces it and nothing else changes.
- */
+/** Where the viewer's heatmap gets a whole-slide prediction's per-tile probabilities ({@link StoredTileProbabilities}). */
 interface TileProbabilities {
 
     /** The grid of a whole-image prediction of an image of {@code width} x {@code height}; empty for patches. */

@@ -10,24 +10,25 @@ import java.util.Optional;
 import javax.imageio.ImageIO;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.StoredPrediction;
+import org.histoscope.inference.TileGrid;
 import org.histoscope.inference.TileStatistics;
 import org.histoscope.security.Roles;
 import org.histoscope.viewer.ProbabilityGrid;
 import org.springframework.stereotype.Component;
 
 /**
- * Interim source of the tile grid: reads each tile's probability back from the stored heatmap PNG (one
- * semi-transparent cell per tile, hue = (1 - p) x 240 degrees, transparent for background). The hue of 8-bit RGB
- * resolves p to about 0.002, enough for a colour map and for a click to show three decimals honestly rounded; the
- * exact float grid replaces this once inference stores it.
+ * The viewer's tile probabilities: the grid inference stored with the prediction, float for float. Predictions
+ * stored before grids were kept (they have only the heatmap picture) fall back to reading each tile's probability
+ * back from the heatmap PNG (hue = (1 - p) x 240 degrees, transparent for background), which resolves p to about
+ * 0.002: enough for the colour map, shown to three decimals.
  */
 @Component
 @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
-class HeatmapPngTileProbabilities implements TileProbabilities {
+class StoredTileProbabilities implements TileProbabilities {
 
     private final PredictionService predictions;
 
-    HeatmapPngTileProbabilities(PredictionService predictions) {
+    StoredTileProbabilities(PredictionService predictions) {
         this.predictions = predictions;
     }
 
@@ -35,13 +36,27 @@ class HeatmapPngTileProbabilities implements TileProbabilities {
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
     public Optional<ProbabilityGrid> of(StoredPrediction prediction, int width, int height) {
         TileStatistics stats = prediction.tileStatistics();
-        if (stats == null || !prediction.hasHeatmap()) {
+        if (stats == null) {
             return Optional.empty();
         }
-        return predictions.heatmapPng(prediction.id()).flatMap(png -> decode(png, stats, width, height));
+        Optional<TileGrid> stored = predictions.tileGrid(prediction.id());
+        if (stored.isPresent()) {
+            return fromGrid(stored.get());
+        }
+        return prediction.hasHeatmap()
+                ? predictions.heatmapPng(prediction.id()).flatMap(png -> fromHeatmap(png, stats, width, height))
+                : Optional.empty();
     }
 
-    static Optional<ProbabilityGrid> decode(byte[] png, TileStatistics stats, int width, int height) {
+    /** The viewer places cells from the slide's corner, one tile apart; other layouts are not shown. */
+    static Optional<ProbabilityGrid> fromGrid(TileGrid grid) {
+        if (grid.originX() != 0 || grid.originY() != 0 || grid.stride() != grid.tileSize()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ProbabilityGrid(grid.columns(), grid.rows(), grid.tileSize(), grid.probabilities()));
+    }
+
+    static Optional<ProbabilityGrid> fromHeatmap(byte[] png, TileStatistics stats, int width, int height) {
         BufferedImage heatmap;
         try {
             heatmap = ImageIO.read(new ByteArrayInputStream(png));
