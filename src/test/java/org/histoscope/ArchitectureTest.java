@@ -59,6 +59,24 @@ class ArchitectureTest {
             .orShould().dependOnClassesThat().areAssignableTo(NamedParameterJdbcTemplate.class)
             .because("views call services; services own transactions, security and audit");
 
+    /**
+     * Every time stamp comes from the one {@code Clock} bean (platform.ClockConfiguration), so that tests control
+     * time and a record never mixes two clocks. The tile cache is exempt: its eviction compares file-system times.
+     */
+    @ArchTest
+    static final ArchRule timeComesFromTheClockBean = noClasses()
+            .that().resideOutsideOfPackage("org.histoscope.platform")
+            .and().doNotHaveFullyQualifiedName("org.histoscope.viewer.TileDiskCache")
+            .should().callMethod(java.time.Instant.class, "now")
+            .orShould().callMethod(java.time.LocalDate.class, "now")
+            .orShould().callMethod(java.time.LocalDateTime.class, "now")
+            .orShould().callMethod(java.time.OffsetDateTime.class, "now")
+            .orShould().callMethod(java.time.ZonedDateTime.class, "now")
+            .orShould().callMethod(java.time.Clock.class, "systemUTC")
+            .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
+            .orShould().callMethod(System.class, "currentTimeMillis")
+            .because("one Clock bean stamps time (tests replace it)");
+
     @ArchTest
     static final ArchRule featuresAreFreeOfCycles = slices()
             .matching("org.histoscope.(*)..")

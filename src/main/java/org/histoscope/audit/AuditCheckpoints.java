@@ -42,11 +42,11 @@ class AuditCheckpoints {
     private final Path file;
     private final Clock clock;
 
-    AuditCheckpoints(AuditEventRepository events, AuditKeys keys, AuditProperties properties, Optional<Clock> clock) {
+    AuditCheckpoints(AuditEventRepository events, AuditKeys keys, AuditProperties properties, Clock clock) {
         this.events = events;
         this.keys = keys;
         this.file = properties.checkpointFile().toAbsolutePath().normalize();
-        this.clock = clock.orElse(Clock.systemUTC());
+        this.clock = clock;
     }
 
     @Scheduled(fixedDelayString = "${histoscope.audit.checkpoint-interval:5m}",

@@ -43,7 +43,7 @@ class HashChainedAuditService implements AuditService, AuditSearch {
     private final AuditCheckpoints checkpoints;
     private final TransactionTemplate separateTransaction;
 
-    HashChainedAuditService(AuditEventRepository events, CurrentUser currentUser, Optional<Clock> clock,
+    HashChainedAuditService(AuditEventRepository events, CurrentUser currentUser, Clock clock,
                             AuditKeys keys, AuditCheckpoints checkpoints, PlatformTransactionManager transactions) {
         this.keys = keys;
         this.checkpoints = checkpoints;
@@ -51,7 +51,7 @@ class HashChainedAuditService implements AuditService, AuditSearch {
         this.separateTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.events = events;
         this.currentUser = currentUser;
-        this.clock = clock.orElse(Clock.systemUTC());
+        this.clock = clock;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import java.time.Clock;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
@@ -65,9 +66,12 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
     private Registration jobSubscription;
     private Registration pollRegistration;
 
+    private final Clock clock;
+
     public CaseDetailView(CaseService cases, CaseImageService images, PredictionJobService jobs,
                           PredictionService predictions, AuditService audit, UserDirectory users, JobEvents jobEvents,
-                          CurrentUser currentUser, StorageProperties storage) {
+                          CurrentUser currentUser, StorageProperties storage, Clock clock) {
+        this.clock = clock;
         this.cases = cases;
         this.images = images;
         this.jobs = jobs;
@@ -137,7 +141,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
             titleRow.add(reassign);
         }
         if (rights.modify() && current.status() != CaseStatus.SIGNED_OUT) {
-            Button edit = new Button("Edit", VaadinIcon.EDIT.create(), e -> new CaseDialog(cases, users, current, saved -> {
+            Button edit = new Button("Edit", VaadinIcon.EDIT.create(), e -> new CaseDialog(cases, clock, users, current, saved -> {
                 current = saved;
                 renderHeader();
                 Notifications.success("Case saved.");

@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import java.time.Clock;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -31,7 +32,7 @@ class CaseDialog extends Dialog {
     private final ComboBox<UserSummary> pathologist = new ComboBox<>("Assigned pathologist");
     private final BeanValidationBinder<CaseForm> binder = new BeanValidationBinder<>(CaseForm.class);
 
-    CaseDialog(CaseService service, UserDirectory users, CaseSummary existing, Consumer<CaseSummary> onSaved) {
+    CaseDialog(CaseService service, Clock clock, UserDirectory users, CaseSummary existing, Consumer<CaseSummary> onSaved) {
         setHeaderTitle(existing == null ? "New case" : "Edit case " + existing.accessionNumber());
         setWidth("min(46rem, 95vw)");
         accessionNumber.setId("case-accession");
@@ -46,7 +47,7 @@ class CaseDialog extends Dialog {
                 PageRequest.of(query.getPage(), query.getPageSize())).stream());
         patient.setItemLabelGenerator(PatientSummary::label);
         patient.setPlaceholder("Search by MRN or name");
-        Button newPatient = new Button(VaadinIcon.PLUS.create(), e -> new PatientDialog(service, null, created -> {
+        Button newPatient = new Button(VaadinIcon.PLUS.create(), e -> new PatientDialog(service, clock, null, created -> {
             patient.setValue(created);
             Notifications.success("Patient " + created.mrn() + " created.");
         }).open());

@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import java.time.Clock;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,9 +45,12 @@ public class CaseImageService {
     private final TransactionTemplate transaction;
     private final CaseAccessPolicy access;
 
+    private final Clock clock;
+
     CaseImageService(CaseImageRepository images, CaseService caseService, PredictionJobService jobService,
                      OriginalStore store, ImageInspector inspector, StorageProperties storage, AuditService audit,
-                     CurrentUser currentUser, PlatformTransactionManager txManager, CaseAccessPolicy access) {
+                     CurrentUser currentUser, PlatformTransactionManager txManager, CaseAccessPolicy access, Clock clock) {
+        this.clock = clock;
         this.access = access;
         this.images = images;
         this.caseService = caseService;
@@ -116,7 +120,7 @@ public class CaseImageService {
                 CaseImage unsaved = new CaseImage(caseId, name, received.sha256(), received.size(),
                         inspected.format().name(), inspected.width(), inspected.height(),
                         useStated ? statedResolution(stated) : resolutionOf(inspected),
-                        currentUser.usernameOrSystem(), Instant.now());
+                        currentUser.usernameOrSystem(), clock.instant());
                 if (useStated) {
                     unsaved.stateMicronsPerPixel(stated.micronsPerPixel());
                 }

@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import java.time.Clock;
 import org.histoscope.audit.AuditEntry;
 import org.histoscope.platform.SearchText;
 import jakarta.annotation.security.RolesAllowed;
@@ -38,8 +39,11 @@ public class CaseService {
     private final CaseAccessPolicy access;
     private final ApplicationEventPublisher events;
 
+    private final Clock clock;
+
     CaseService(PatientRepository patients, PatientCaseRepository cases, AuditService audit, CurrentUser currentUser,
-                CaseAccessPolicy access, ApplicationEventPublisher events) {
+                CaseAccessPolicy access, ApplicationEventPublisher events, Clock clock) {
+        this.clock = clock;
         this.access = access;
         this.events = events;
         this.patients = patients;
@@ -52,7 +56,7 @@ public class CaseService {
     @RolesAllowed(Roles.PATHOLOGIST)
     public PatientSummary createPatient(@Valid PatientForm form) {
         requireFreeMrn(form.mrn(), null);
-        Patient patient = new Patient(form, currentUser.usernameOrSystem(), Instant.now());
+        Patient patient = new Patient(form, currentUser.usernameOrSystem(), clock.instant());
         saveUnique(() -> patients.saveAndFlush(patient), mrnTaken(form.mrn()));
         audit.record(CaseAuditAction.PATIENT_CREATED, PATIENT, patient.getId().toString(),
                 Map.of("mrn", patient.getMrn()));
@@ -65,7 +69,7 @@ public class CaseService {
         Patient patient = patients.findById(patientId).orElseThrow(() -> new CaseRuleException("The patient no longer exists."));
         requireFreeMrn(form.mrn(), patientId);
         PatientSummary before = patient.toSummary();
-        patient.apply(form, currentUser.usernameOrSystem(), Instant.now());
+        patient.apply(form, currentUser.usernameOrSystem(), clock.instant());
         saveUnique(() -> patients.saveAndFlush(patient), mrnTaken(form.mrn()));
         audit.record(CaseAuditAction.PATIENT_UPDATED, PATIENT, String.valueOf(patientId),
                 Map.of("before", before.toString(), "after", patient.toSummary().toString()));
@@ -104,7 +108,7 @@ public class CaseService {
         requireFreeAccession(form.accessionNumber(), null);
         Patient patient = patients.findById(form.patientId())
                 .orElseThrow(() -> new CaseRuleException("The chosen patient no longer exists."));
-        PatientCase patientCase = new PatientCase(form, patient, currentUser.usernameOrSystem(), Instant.now());
+        PatientCase patientCase = new PatientCase(form, patient, currentUser.usernameOrSystem(), clock.instant());
         saveUnique(() -> cases.saveAndFlush(patientCase), accessionTaken(form.accessionNumber()));
         audit.recordForCase(CaseAuditAction.CASE_CREATED, CASE, patientCase.getId().toString(), patientCase.getId(),
                 Map.of("accessionNumber", patientCase.getAccessionNumber(), "patientMrn", patient.getMrn()));
@@ -125,7 +129,7 @@ public class CaseService {
         Patient patient = patients.findById(form.patientId())
                 .orElseThrow(() -> new CaseRuleException("The chosen patient no longer exists."));
         CaseSummary before = patientCase.toSummary();
-        patientCase.apply(form, patient, currentUser.usernameOrSystem(), Instant.now());
+        patientCase.apply(form, patient, currentUser.usernameOrSystem(), clock.instant());
         saveUnique(() -> cases.saveAndFlush(patientCase), accessionTaken(form.accessionNumber()));
         audit.recordForCase(CaseAuditAction.CASE_UPDATED, CASE, String.valueOf(caseId), caseId,
                 Map.of("before", before.toForm().toString(), "after", form.toString()));
@@ -186,7 +190,7 @@ public class CaseService {
         }
         String previous = patientCase.getAssignedPathologist();
         String next = blankToNull(pathologist);
-        patientCase.reassign(next, currentUser.usernameOrSystem(), Instant.now());
+        patientCase.reassign(next, currentUser.usernameOrSystem(), clock.instant());
         cases.saveAndFlush(patientCase);
         audit.recordForCase(CaseAuditAction.CASE_REASSIGNED, CASE, String.valueOf(caseId), caseId,
                 Map.of("from", previous == null ? "" : previous, "to", next == null ? "" : next,
@@ -256,7 +260,7 @@ public class CaseService {
     @Transactional
     @RolesAllowed(Roles.SYSTEM)
     void moveToReviewIfOpen(long caseId, String actor) {
-        if (cases.changeStatusIf(caseId, CaseStatus.OPEN, CaseStatus.IN_REVIEW, actor, Instant.now()) == 1) {
+        if (cases.changeStatusIf(caseId, CaseStatus.OPEN, CaseStatus.IN_REVIEW, actor, clock.instant()) == 1) {
             audit.recordForCase(CaseAuditAction.CASE_STATUS_CHANGED, CASE, String.valueOf(caseId), caseId,
                     Map.of("from", CaseStatus.OPEN.name(), "to", CaseStatus.IN_REVIEW.name(), "by", actor));
         }
@@ -275,7 +279,7 @@ public class CaseService {
 
     private void changeStatus(PatientCase patientCase, CaseStatus next, String actor) {
         CaseStatus previous = patientCase.getStatus();
-        patientCase.changeStatus(next, actor, Instant.now());
+        patientCase.changeStatus(next, actor, clock.instant());
         audit.recordForCase(CaseAuditAction.CASE_STATUS_CHANGED, CASE, patientCase.getId().toString(),
                 patientCase.getId(), Map.of("from", previous.name(), "to", next.name(), "by", actor));
     }

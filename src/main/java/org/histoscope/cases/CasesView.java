@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import java.time.Clock;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.Key;
@@ -33,7 +34,7 @@ public class CasesView extends VerticalLayout {
     private final Grid<CaseSummary> grid = new Grid<>();
     private CaseSummary focused;
 
-    public CasesView(CaseService service, UserDirectory users, CurrentUser currentUser) {
+    public CasesView(CaseService service, UserDirectory users, CurrentUser currentUser, Clock clock) {
         setSizeFull();
         DisplayFormats.learnTimeZone(com.vaadin.flow.component.UI.getCurrent());
         search.setPlaceholder("Search accession, MRN or patient");
@@ -50,7 +51,7 @@ public class CasesView extends VerticalLayout {
         status.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
         status.setAriaLabel("Status");
 
-        Button create = new Button("New case", VaadinIcon.PLUS.create(), e -> new CaseDialog(service, users, null, saved -> {
+        Button create = new Button("New case", VaadinIcon.PLUS.create(), e -> new CaseDialog(service, clock, users, null, saved -> {
             Notifications.success("Case " + saved.accessionNumber() + " created.");
             getUI().ifPresent(ui -> ui.navigate(CaseDetailView.class, saved.id()));
         }).open());

@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import java.time.Clock;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -22,12 +23,12 @@ class PatientDialog extends Dialog {
     private final Select<Sex> sex = new Select<>();
     private final BeanValidationBinder<PatientForm> binder = new BeanValidationBinder<>(PatientForm.class);
 
-    PatientDialog(CaseService service, PatientSummary existing, Consumer<PatientSummary> onSaved) {
+    PatientDialog(CaseService service, Clock clock, PatientSummary existing, Consumer<PatientSummary> onSaved) {
         setHeaderTitle(existing == null ? "New patient" : "Edit patient " + existing.mrn());
         mrn.setId("patient-mrn");
         fullName.setId("patient-name");
         dateOfBirth.setId("patient-dob");
-        dateOfBirth.setMax(LocalDate.now());
+        dateOfBirth.setMax(LocalDate.now(clock));
         dateOfBirth.setLocale(com.vaadin.flow.component.UI.getCurrent().getLocale());
         sex.setLabel("Sex");
         sex.setId("patient-sex");

@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import java.time.Clock;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
@@ -28,7 +29,7 @@ public class PatientsView extends VerticalLayout {
     private final TextField search = new TextField();
     private final Grid<PatientSummary> grid = new Grid<>();
 
-    public PatientsView(CaseService service, CurrentUser currentUser) {
+    public PatientsView(CaseService service, CurrentUser currentUser, Clock clock) {
         this.service = service;
         setSizeFull();
         search.setPlaceholder("Search MRN or name");
@@ -39,7 +40,7 @@ public class PatientsView extends VerticalLayout {
         search.setId("patient-search");
 
         Button create = new Button("New patient", VaadinIcon.PLUS.create(),
-                e -> new PatientDialog(service, null, saved -> refresh("Patient " + saved.mrn() + " created.")).open());
+                e -> new PatientDialog(service, clock, null, saved -> refresh("Patient " + saved.mrn() + " created.")).open());
         create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         create.setId("new-patient");
         create.setVisible(currentUser.hasRole(Roles.PATHOLOGIST));
@@ -52,7 +53,7 @@ public class PatientsView extends VerticalLayout {
                 query -> (int) service.countPatients(search.getValue()));
         grid.setEmptyStateText("No patients found. Create one with \"New patient\".");
         if (currentUser.hasRole(Roles.PATHOLOGIST)) {
-            grid.addItemDoubleClickListener(e -> new PatientDialog(service, e.getItem(),
+            grid.addItemDoubleClickListener(e -> new PatientDialog(service, clock, e.getItem(),
                     saved -> refresh("Patient " + saved.mrn() + " saved.")).open());
         }
         grid.setId("patients-grid");

@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import java.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,10 +52,13 @@ class PredictionJobExecutor {
     private final ApplicationEventPublisher publisher;
     private final TransactionTemplate transaction;
 
+    private final Clock clock;
+
     PredictionJobExecutor(PredictionJobRepository jobs, CaseImageRepository images, PatientCaseRepository cases,
                           CaseService caseService, OriginalStore store, InferenceService inference,
                           PredictionService predictions, AuditService audit, JobEvents events,
-                          ApplicationEventPublisher publisher, PlatformTransactionManager txManager) {
+                          ApplicationEventPublisher publisher, PlatformTransactionManager txManager, Clock clock) {
+        this.clock = clock;
         this.jobs = jobs;
         this.images = images;
         this.cases = cases;
@@ -119,7 +123,7 @@ class PredictionJobExecutor {
             return null;
         }
         boolean revived = job.getStatus() == JobStatus.RUNNING;
-        job.start(Instant.now());
+        job.start(clock.instant());
         CaseImage image = images.findById(job.getImageId()).orElseThrow();
         audit.recordForCase(CaseAuditAction.PREDICTION_STARTED, JOB, String.valueOf(jobId), job.getCaseId(),
                 Map.of("imageId", job.getImageId(), "attempt", job.getAttempts(), "afterInterruption", revived,
@@ -147,7 +151,7 @@ class PredictionJobExecutor {
         boolean late = owner.getStatus() == CaseStatus.SIGNED_OUT;
         StoredPrediction stored = predictions.store(image.getCaseId(), image.getId(), attempt.jobId(), outcome,
                 attempt.requestedBy());
-        job.succeed(stored.id(), Instant.now());
+        job.succeed(stored.id(), clock.instant());
         if (!late) {
             caseService.moveToReviewIfOpen(image.getCaseId(), attempt.requestedBy());
         }
@@ -174,7 +178,7 @@ class PredictionJobExecutor {
 
     private void failIfCurrent(Attempt attempt, String reason) {
         transaction.executeWithoutResult(status -> lockIfCurrent(attempt).ifPresent(job -> {
-            job.fail(reason, Instant.now());
+            job.fail(reason, clock.instant());
             audit.recordForCase(CaseAuditAction.PREDICTION_FAILED, JOB, String.valueOf(attempt.jobId()),
                     job.getCaseId(), Map.of("reason", reason, "attempt", attempt.number()));
             events.publishAfterCommit(job.toSummary(attempt.image().getOriginalFilename()));
@@ -196,7 +200,7 @@ class PredictionJobExecutor {
         }
 
         void report(double fraction) {
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             if (Duration.between(lastReport, now).compareTo(PROGRESS_INTERVAL) < 0 && fraction < 1) {
                 return;
             }

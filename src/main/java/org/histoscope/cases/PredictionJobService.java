@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import java.time.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import jakarta.annotation.security.RolesAllowed;
@@ -36,9 +37,12 @@ public class PredictionJobService {
     private final CaseAccessPolicy access;
     private final Duration staleHeartbeat;
 
+    private final Clock clock;
+
     PredictionJobService(CaseAccessPolicy access, PredictionJobRepository jobs, CaseImageRepository images,
                          @Lazy SchedulerClient scheduler, OneTimeTask<Long> predictionTask, AuditService audit, CurrentUser currentUser, JobEvents events,
-                         CaseService cases, @Value("${db-scheduler.heartbeat-interval:5m}") Duration heartbeatInterval) {
+                         CaseService cases, @Value("${db-scheduler.heartbeat-interval:5m}") Duration heartbeatInterval, Clock clock) {
+        this.clock = clock;
         // db-scheduler heart-beats every interval; two missed beats mean the instance is gone or stuck
         this.staleHeartbeat = heartbeatInterval.multipliedBy(2);
         this.jobs = jobs;
@@ -79,7 +83,7 @@ public class PredictionJobService {
         requireNotSignedOut(job.getCaseId());
         job.requeue();
         scheduler.schedule(predictionTask.instance(instanceId(job.getId(), job.getAttempts() + 1), job.getId()),
-                Instant.now());
+                clock.instant());
         audit.recordForCase(CaseAuditAction.PREDICTION_RETRY_REQUESTED, JOB, String.valueOf(jobId), job.getCaseId(),
                 Map.of("attempt", job.getAttempts() + 1));
         JobSummary summary = summarize(job);
@@ -132,8 +136,8 @@ public class PredictionJobService {
     private JobSummary enqueue(CaseImage image, boolean rerun, Long modelId) {
         requireNotSignedOut(image.getCaseId());
         PredictionJob job = jobs.saveAndFlush(new PredictionJob(image.getCaseId(), image.getId(), rerun, modelId,
-                currentUser.usernameOrSystem(), Instant.now()));
-        scheduler.schedule(predictionTask.instance(instanceId(job.getId(), 1), job.getId()), Instant.now());
+                currentUser.usernameOrSystem(), clock.instant()));
+        scheduler.schedule(predictionTask.instance(instanceId(job.getId(), 1), job.getId()), clock.instant());
         audit.recordForCase(CaseAuditAction.PREDICTION_QUEUED, JOB, String.valueOf(job.getId()), image.getCaseId(),
                 Map.of("imageId", image.getId(), "image", image.getOriginalFilename(), "rerun", rerun));
         JobSummary summary = job.toSummary(image.getOriginalFilename());

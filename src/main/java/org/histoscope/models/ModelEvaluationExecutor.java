@@ -1,5 +1,6 @@
 package org.histoscope.models;
 
+import java.time.Clock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +41,11 @@ class ModelEvaluationExecutor {
     private final ModelsSettings settings;
     private final TransactionTemplate transaction;
 
+    private final Clock clock;
+
     ModelEvaluationExecutor(ModelEvaluationRepository evaluations, ModelRegistry registry, InferenceService inference,
-                            AuditService audit, ModelsSettings settings, PlatformTransactionManager txManager) {
+                            AuditService audit, ModelsSettings settings, PlatformTransactionManager txManager, Clock clock) {
+        this.clock = clock;
         this.evaluations = evaluations;
         this.registry = registry;
         this.inference = inference;
@@ -123,7 +127,7 @@ class ModelEvaluationExecutor {
             entity.result = metrics;
             entity.error = error == null ? null : error.substring(0, Math.min(1000, error.length()));
             entity.progress = metrics == null ? entity.progress : 1;
-            entity.finishedAt = Instant.now();
+            entity.finishedAt = clock.instant();
             audit.recordAs(entity.createdBy, ModelAuditAction.MODEL_EVALUATED, ModelRegistryService.TARGET_TYPE,
                     String.valueOf(entity.modelId), metrics == null ? Map.of("evaluation", id, "status", status)
                             : Map.of("evaluation", id, "status", status, "n", metrics.n(),
@@ -145,7 +149,7 @@ class ModelEvaluationExecutor {
         }
 
         void report(double fraction) {
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             if (Duration.between(lastReport, now).compareTo(PROGRESS_INTERVAL) < 0 || fraction >= 1) {
                 return;
             }

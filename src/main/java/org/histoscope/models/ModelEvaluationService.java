@@ -1,5 +1,6 @@
 package org.histoscope.models;
 
+import java.time.Clock;
 import java.util.Map;
 import org.histoscope.audit.AuditService;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
@@ -40,9 +41,12 @@ public class ModelEvaluationService {
     private final ModelEvaluationExecutor executor;
     private final AuditService audit;
 
+    private final Clock clock;
+
     ModelEvaluationService(ModelEvaluationRepository evaluations, ModelRegistry registry, TransactionTemplate transactions,
                            @Lazy SchedulerClient scheduler, OneTimeTask<Long> evaluationTask,
-                           ModelEvaluationExecutor executor, AuditService audit) {
+                           ModelEvaluationExecutor executor, AuditService audit, Clock clock) {
+        this.clock = clock;
         this.audit = audit;
         this.evaluations = evaluations;
         this.registry = registry;
@@ -94,11 +98,11 @@ public class ModelEvaluationService {
                 e.targetSensitivity = targetSensitivity;
                 e.threshold = model.threshold();
                 e.createdBy = actor;
-                e.createdAt = Instant.now();
+                e.createdAt = clock.instant();
                 ModelEvaluationEntity saved = evaluations.saveAndFlush(e);
                 kept[0] = keep(zip, executor.dataSetOf(saved.id));
                 scheduler.schedule(evaluationTask.instance(EvaluationTaskConfiguration.instanceId(saved.id), saved.id),
-                        Instant.now());
+                        clock.instant());
                 audit.record(ModelAuditAction.MODEL_EVALUATION_STARTED, ModelRegistryService.TARGET_TYPE,
                         String.valueOf(modelId), Map.of("evaluationId", saved.id, "dataset", saved.datasetName,
                                 "targetSensitivity", targetSensitivity));

@@ -52,7 +52,7 @@ public class CaseReportService {
 
     CaseReportService(CaseReportRepository reports, CaseService cases, CaseImageService images,
                       PredictionService predictions, ReviewService reviews, ModelRegistry models, ModelCatalog catalog,
-                      AuditService audit, CurrentUser currentUser, Optional<Clock> clock) {
+                      AuditService audit, CurrentUser currentUser, Clock clock) {
         this.reports = reports;
         this.cases = cases;
         this.images = images;
@@ -62,7 +62,7 @@ public class CaseReportService {
         this.catalog = catalog;
         this.audit = audit;
         this.currentUser = currentUser;
-        this.clock = clock.orElse(Clock.systemUTC());
+        this.clock = clock;
     }
 
     /** Every report version of the case, oldest first (empty until the case is signed out). */

@@ -1,5 +1,6 @@
 package org.histoscope.review;
 
+import java.time.Clock;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.persistence.criteria.Predicate;
 import jakarta.validation.Valid;
@@ -62,11 +63,14 @@ public class ReviewService {
     private final CaseReadAccess caseAccess;
     private final ApplicationEventPublisher events;
 
+    private final Clock clock;
+
     ReviewService(ReviewQueueRepository queue, ReviewRepository reviews, NotAssessableImageRepository notAssessable,
                   CaseService cases, CaseImageService images, PredictionJobService jobs, UserDirectory users,
                   CurrentUser currentUser, AuditService audit, PredictionService predictions,
                   SecuritySettingsService settings, SegregationExceptionRepository exceptions,
-                  CaseReadAccess caseAccess, ApplicationEventPublisher events) {
+                  CaseReadAccess caseAccess, ApplicationEventPublisher events, Clock clock) {
+        this.clock = clock;
         this.events = events;
         this.predictions = predictions;
         this.settings = settings;
@@ -173,7 +177,7 @@ public class ReviewService {
         try {
             review = reviews.saveAndFlush(new Review(request.predictionId(), item.getCaseId(), request.decision(),
                     item.getPredictedLabel(), finalLabel, request.finalDiagnosis().trim(), blankToNull(request.comment()),
-                    signer, printedName, Instant.now(), request.meaning(), request.amendsReviewId()));
+                    signer, printedName, clock.instant(), request.meaning(), request.amendsReviewId()));
             item.reviewedBy(review);
             queue.saveAndFlush(item);
         } catch (DataIntegrityViolationException | OptimisticLockingFailureException e) {
@@ -183,7 +187,7 @@ public class ReviewService {
         }
         exception.ifPresent(setting -> exceptions.save(new SegregationException(review.getId(), item.getCaseId(),
                 SegregationException.Kind.SIGNED_OWN_REQUEST, signer, setting.changedBy(), setting.changedAt(),
-                Instant.now())));
+                clock.instant())));
         audit.recordForCase(request.amendsReviewId() == null ? ReviewAuditAction.REVIEW_SIGNED : ReviewAuditAction.REVIEW_AMENDED,
                 REVIEW, review.getId().toString(), item.getCaseId(),
                 Map.of("predictionId", request.predictionId(), "decision", request.decision().name(),
@@ -260,7 +264,7 @@ public class ReviewService {
         Optional<SecuritySettingsService.Setting> exception = ownCaseException(me, caseId, items);
         exception.ifPresent(setting -> exceptions.save(new SegregationException(null, caseId,
                 SegregationException.Kind.SIGNED_OUT_OWN_CASE, me, setting.changedBy(), setting.changedAt(),
-                Instant.now())));
+                clock.instant())));
         audit.recordForCase(ReviewAuditAction.CASE_SIGN_OUT_REQUESTED, "case", String.valueOf(caseId), caseId,
                 Map.of("signedResults", items.size(), "notAssessableImages", check.notAssessable().size(),
                         "signedOutOwnCase", exception.isPresent()));
@@ -302,7 +306,7 @@ public class ReviewService {
         }
         String printedName = users.printedName(signer).filter(name -> !name.isBlank()).orElse(signer);
         NotAssessableImage mark = notAssessable.saveAndFlush(new NotAssessableImage(image.caseId(), imageId,
-                reason.trim(), signer, printedName, Instant.now(), meaning));
+                reason.trim(), signer, printedName, clock.instant(), meaning));
         audit.recordForCase(ReviewAuditAction.IMAGE_MARKED_NOT_ASSESSABLE, "case_image", String.valueOf(imageId),
                 image.caseId(), Map.of("fileName", image.originalFilename(), "reason", reason.trim(),
                         "signer", printedName, "meaning", meaning.label(), "signedAtUtc", mark.toMark().signedAt().toString()));

@@ -34,9 +34,9 @@ public class LoginThrottle {
     private final Clock clock;
     private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
 
-    LoginThrottle(SecurityProperties properties, Optional<Clock> clock) {
+    LoginThrottle(SecurityProperties properties, Clock clock) {
         this.limits = properties.loginThrottle();
-        this.clock = clock.orElse(Clock.systemUTC());
+        this.clock = clock;
     }
 
     /** Why a login from this address for this account is refused now, if it is. */

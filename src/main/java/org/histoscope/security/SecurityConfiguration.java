@@ -3,7 +3,6 @@ package org.histoscope.security;
 import com.vaadin.flow.spring.security.VaadinWebSecurity;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Optional;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -57,11 +56,11 @@ public class SecurityConfiguration extends VaadinWebSecurity {
     private final Clock clock;
 
     SecurityConfiguration(SecurityProperties properties, LoginThrottle throttle, ApplicationEventPublisher events,
-                          Optional<Clock> clock) {
+                          Clock clock) {
         this.properties = properties;
         this.throttle = throttle;
         this.events = events;
-        this.clock = clock.orElse(Clock.systemUTC());
+        this.clock = clock;
     }
 
     @Override

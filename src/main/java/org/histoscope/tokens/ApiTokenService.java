@@ -43,11 +43,11 @@ public class ApiTokenService {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    ApiTokenService(ApiTokenRepository tokens, AuditService audit, CurrentUser currentUser, Optional<Clock> clock) {
+    ApiTokenService(ApiTokenRepository tokens, AuditService audit, CurrentUser currentUser, Clock clock) {
         this.tokens = tokens;
         this.audit = audit;
         this.currentUser = currentUser;
-        this.clock = clock.orElse(Clock.systemUTC());
+        this.clock = clock;
     }
 
     @Transactional

@@ -23,12 +23,12 @@ class AccountDirectory implements UserDirectory {
     private final Clock clock;
 
     AccountDirectory(UserAccountRepository accounts, PasswordEncoder passwordEncoder, LoginAttempts loginAttempts,
-                     CurrentUser currentUser, Optional<Clock> clock) {
+                     CurrentUser currentUser, Clock clock) {
         this.currentUser = currentUser;
         this.accounts = accounts;
         this.passwordEncoder = passwordEncoder;
         this.loginAttempts = loginAttempts;
-        this.clock = clock.orElse(Clock.systemUTC());
+        this.clock = clock;
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.histoscope.users;
 
 import jakarta.annotation.security.PermitAll;
 import java.time.Clock;
-import java.util.Optional;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -21,9 +20,9 @@ class AccountUserDetailsService implements UserDetailsService {
     private final UserAccountRepository accounts;
     private final Clock clock;
 
-    AccountUserDetailsService(UserAccountRepository accounts, Optional<Clock> clock) {
+    AccountUserDetailsService(UserAccountRepository accounts, Clock clock) {
         this.accounts = accounts;
-        this.clock = clock.orElse(Clock.systemUTC());
+        this.clock = clock;
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.histoscope.audit.AuditService;
 import org.histoscope.security.PasswordPolicy;
 import org.histoscope.security.Roles;
@@ -37,13 +36,13 @@ class FirstAdministrator implements ApplicationRunner {
     private final Clock clock;
 
     FirstAdministrator(UserAccountRepository accounts, PasswordEncoder passwordEncoder, PasswordPolicy passwordPolicy,
-                       AuditService audit, SecurityProperties properties, Optional<Clock> clock) {
+                       AuditService audit, SecurityProperties properties, Clock clock) {
         this.accounts = accounts;
         this.passwordEncoder = passwordEncoder;
         this.passwordPolicy = passwordPolicy;
         this.audit = audit;
         this.properties = properties;
-        this.clock = clock.orElse(Clock.systemUTC());
+        this.clock = clock;
     }
 
     @Override

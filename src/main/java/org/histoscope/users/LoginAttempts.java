@@ -37,14 +37,14 @@ class LoginAttempts {
     private final TransactionTemplate separate;
 
     LoginAttempts(UserAccountRepository accounts, AuditService audit, SecurityProperties properties,
-                  PlatformTransactionManager transactionManager, Optional<Clock> clock) {
+                  PlatformTransactionManager transactionManager, Clock clock) {
         this.joining = new TransactionTemplate(transactionManager);
         this.separate = new TransactionTemplate(transactionManager);
         this.separate.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.accounts = accounts;
         this.audit = audit;
         this.lockout = properties.lockout();
-        this.clock = clock.orElse(Clock.systemUTC());
+        this.clock = clock;
     }
 
     /**

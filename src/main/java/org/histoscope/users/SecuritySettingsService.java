@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.Optional;
 import javax.sql.DataSource;
 import org.histoscope.audit.AuditService;
 import org.histoscope.security.CurrentUser;
@@ -31,11 +30,11 @@ public class SecuritySettingsService {
     private final CurrentUser currentUser;
     private final Clock clock;
 
-    SecuritySettingsService(DataSource dataSource, AuditService audit, CurrentUser currentUser, Optional<Clock> clock) {
+    SecuritySettingsService(DataSource dataSource, AuditService audit, CurrentUser currentUser, Clock clock) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.audit = audit;
         this.currentUser = currentUser;
-        this.clock = clock.orElse(Clock.systemUTC());
+        this.clock = clock;
     }
 
     /** The setting's state; {@code changedBy} and {@code changedAt} are null while it was never changed. */

@@ -54,7 +54,7 @@ public class UserAccountService {
     UserAccountService(UserAccountRepository accounts, PasswordEncoder passwordEncoder, PasswordPolicy passwordPolicy,
                        AuditService audit, CurrentUser currentUser, LoginAttempts loginAttempts,
                        ActiveSessions activeSessions, PlatformTransactionManager transactionManager,
-                       Optional<Clock> clock, LoginThrottle loginThrottle) {
+                       Clock clock, LoginThrottle loginThrottle) {
         this.loginThrottle = loginThrottle;
         this.activeSessions = activeSessions;
         this.accounts = accounts;
@@ -63,7 +63,7 @@ public class UserAccountService {
         this.audit = audit;
         this.currentUser = currentUser;
         this.loginAttempts = loginAttempts;
-        this.clock = clock.orElse(Clock.systemUTC());
+        this.clock = clock;
         this.transactions = new TransactionTemplate(transactionManager);
     }
 

@@ -18,7 +18,7 @@ class LoginThrottleTest {
         SecurityProperties properties = new SecurityProperties(null, new SecurityProperties.Lockout(5, Duration.ofMinutes(15)),
                 new SecurityProperties.LoginThrottle(5, 20, 20, Duration.ofMinutes(15)),
                 new SecurityProperties.Session(Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofHours(12)));
-        return new LoginThrottle(properties, Optional.of(clock));
+        return new LoginThrottle(properties, clock);
     }
 
     @Test
