@@ -2,6 +2,8 @@ package org.histoscope.inference;
 
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -16,21 +18,36 @@ import org.histoscope.images.RegionReader;
  */
 final class TileFeeder implements Runnable {
 
-    /** One batch for the model: {@code count} patches, {@code cells[i]} the grid index of patch i. */
+    /**
+     * One batch for the model: {@code count} patches, {@code cells[i]} the grid index of patch i; or, without
+     * values, a progress note that {@code rowsDone} tile rows have been decoded.
+     */
     static final class Batch {
         final float[] values;
         final int[] cells;
         int count;
+        final int rowsDone;
 
         Batch(float[] values, int[] cells) {
             this.values = values;
             this.cells = cells;
+            this.rowsDone = -1;
+        }
+
+        private Batch(int rowsDone) {
+            this.values = null;
+            this.cells = null;
+            this.rowsDone = rowsDone;
+        }
+
+        boolean isProgress() {
+            return values == null;
         }
     }
 
     private static final Batch END = new Batch(new float[0], new int[0]);
-    /** Decoded batches waiting for the model: enough to cover a slow read, few enough to bound memory. */
-    private static final int QUEUE_DEPTH = 3;
+    /** Batches and progress notes waiting for the model: enough to cover a slow read, few enough to bound memory. */
+    private static final int QUEUE_DEPTH = 8;
 
     private final RegionReader reader;
     private final int tileSide;
@@ -46,7 +63,6 @@ final class TileFeeder implements Runnable {
     private final BlockingQueue<Batch> ready = new ArrayBlockingQueue<>(QUEUE_DEPTH);
 
     private volatile boolean cancelled;
-    private volatile int rowsDone;
     private volatile long busyNanos;
     private long waitNanos;
     private volatile Throwable failure;
@@ -78,7 +94,6 @@ final class TileFeeder implements Runnable {
                 for (int first = screenTop; first < screenTop + screenCount && !cancelled; first += groupRows) {
                     int count = Math.min(groupRows, screenTop + screenCount - first);
                     batch = feedGroup(first, count, candidates, (first - screenTop) * columns, batch);
-                    rowsDone = first + count;
                 }
             }
             if (batch.count > 0) {
@@ -117,11 +132,6 @@ final class TileFeeder implements Runnable {
         ready.clear();
     }
 
-    /** Tile rows decoded so far (for progress). */
-    int rowsDone() {
-        return rowsDone;
-    }
-
     /** Time spent decoding, testing and preprocessing, not waiting for the model. */
     long busyNanos() {
         return busyNanos;
@@ -132,16 +142,22 @@ final class TileFeeder implements Runnable {
         ImageInfo info = reader.info();
         int top = firstRow * tileSide;
         int height = Math.min(rowCount * tileSide, info.height() - top);
-        for (int[] span : spans(candidates, offset, rowCount)) {
+        List<int[]> spans = spans(candidates, offset, rowCount);
+        List<BufferedImage> regions = new ArrayList<>(spans.size());
+        for (int[] span : spans) {
             int left = span[0] * tileSide;
-            int width = Math.min(span[1] * tileSide, info.width()) - left;
-            BufferedImage region = reader.readRegion(new Rectangle(left, top, width, height), 1);
-            for (int row = firstRow; row < firstRow + rowCount; row++) {
+            regions.add(reader.readRegion(new Rectangle(left, top, Math.min(span[1] * tileSide, info.width()) - left,
+                    height), 1));
+        }
+        for (int row = firstRow; row < firstRow + rowCount && !cancelled; row++) {
+            for (int s = 0; s < spans.size(); s++) {
+                int[] span = spans.get(s);
+                BufferedImage region = regions.get(s);
                 for (int column = span[0]; column < span[1]; column++) {
                     if (!candidates[offset + (row - firstRow) * columns + column]) {
                         continue;
                     }
-                    int x = column * tileSide - left;
+                    int x = column * tileSide - span[0] * tileSide;
                     int y = row * tileSide - top;
                     if (!tissue.isTissue(region, x, y, tileSide, tileSide)) {
                         continue;
@@ -159,8 +175,14 @@ final class TileFeeder implements Runnable {
                     }
                 }
             }
+            noteProgress(row + 1);
         }
         return batch;
+    }
+
+    /** Tells the model's side how far decoding got, when there is room: progress is never worth waiting for. */
+    private void noteProgress(int rows) {
+        ready.offer(new Batch(rows));
     }
 
     /**
@@ -168,7 +190,7 @@ final class TileFeeder implements Runnable {
      * stored block (512 pixels) are joined, since decoding the block between them costs no more than decoding it
      * twice.
      */
-    private java.util.List<int[]> spans(boolean[] candidates, int offset, int rowCount) {
+    private List<int[]> spans(boolean[] candidates, int offset, int rowCount) {
         boolean[] used = new boolean[columns];
         for (int r = 0; r < rowCount; r++) {
             for (int c = 0; c < columns; c++) {
@@ -176,7 +198,7 @@ final class TileFeeder implements Runnable {
             }
         }
         int join = Math.max(1, (512 + tileSide - 1) / tileSide);
-        java.util.List<int[]> spans = new java.util.ArrayList<>();
+        List<int[]> spans = new ArrayList<>();
         for (int c = 0; c < columns; c++) {
             if (!used[c]) {
                 continue;
