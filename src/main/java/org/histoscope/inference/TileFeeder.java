@@ -63,6 +63,7 @@ final class TileFeeder implements Runnable {
     private final BlockingQueue<Batch> ready = new ArrayBlockingQueue<>(QUEUE_DEPTH);
 
     private volatile boolean cancelled;
+    private volatile int rowsDone;
     private volatile long busyNanos;
     private long waitNanos;
     private volatile Throwable failure;
@@ -127,6 +128,11 @@ final class TileFeeder implements Runnable {
         return null;
     }
 
+    /** Tile rows decoded so far, for progress when notes were dropped. */
+    int rowsDone() {
+        return rowsDone;
+    }
+
     void cancel() {
         cancelled = true;
         ready.clear();
@@ -180,8 +186,12 @@ final class TileFeeder implements Runnable {
         return batch;
     }
 
-    /** Tells the model's side how far decoding got, when there is room: progress is never worth waiting for. */
+    /**
+     * Tells the model's side how far decoding got, when there is room: progress is never worth waiting for (a
+     * dropped note is made up by {@link #rowsDone()} after the next batch).
+     */
     private void noteProgress(int rows) {
+        rowsDone = rows;
         ready.offer(new Batch(rows));
     }
 

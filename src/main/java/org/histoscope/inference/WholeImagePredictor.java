@@ -76,13 +76,13 @@ final class WholeImagePredictor {
         double reported = 0;
         try {
             for (TileFeeder.Batch batch = feeder.next(); batch != null; batch = feeder.next()) {
+                int rowsDone = batch.isProgress() ? batch.rowsDone : feeder.rowsDone();
                 if (!batch.isProgress()) {
                     inferNanos += flush(batch, grid);
-                    continue;
                 }
                 // at most every 1 % so that a listener that writes somewhere is not called thousands of times;
                 // inference lags the decoded rows by under one batch
-                double fraction = 0.99 * batch.rowsDone / rows;
+                double fraction = 0.99 * rowsDone / rows;
                 if (fraction - reported >= 0.01) {
                     progress.progress(fraction);
                     reported = fraction;
