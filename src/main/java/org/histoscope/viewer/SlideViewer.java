@@ -95,7 +95,12 @@ public class SlideViewer extends Div {
                 "window.histoscopeSlideViewer.setOpacity(this, $0)", percent(e.getValue()) / 100.0));
         NativeLabel label = new NativeLabel("Opacity");
         label.setFor(opacity);
-        HorizontalLayout controls = new HorizontalLayout(show, label, opacity);
+        Checkbox mask = new Checkbox("Show tissue mask", false);
+        mask.setId("tissue-mask-toggle");
+        mask.setTooltipText("Green border: the tiles the tissue detector classified; the rest was taken for glass");
+        mask.addValueChangeListener(e -> getElement().executeJs(
+                "window.histoscopeSlideViewer.setMaskVisible(this, $0)", e.getValue()));
+        HorizontalLayout controls = new HorizontalLayout(show, label, opacity, mask);
         controls.setAlignItems(FlexComponent.Alignment.CENTER);
         controls.addClassName("slide-viewer-controls");
         return controls;
@@ -116,7 +121,7 @@ public class SlideViewer extends Div {
         Span note = new Span(String.format(Locale.ROOT,
                 "Colours: tile probabilities smoothed with their neighbours (as the slide score). Black outline: "
                         + "tiles whose own probability is at or above the threshold %.3f (white line on the bar). "
-                        + "Background tiles are left clear.", threshold));
+                        + "Background tiles are left clear; the tissue mask shows their border in green.", threshold));
         note.addClassName("hint");
         Div legend = new Div(bar, scale, note);
         legend.addClassName("heatmap-legend");

@@ -1,8 +1,9 @@
 /*
  * Histoscope's deep-zoom slide viewer: OpenSeadragon (loaded before this file) showing the slide's DZI tiles, with
- * the prediction's tile probabilities drawn as two simple images in slide coordinates (a colour map and an outline
- * of the tiles at or above the threshold). Opacity and visibility change without reloading any tile; a click on
- * the slide reports the tile under it.
+ * the prediction's tile probabilities drawn as simple images in slide coordinates (a colour map, an outline of the
+ * tiles at or above the threshold, and on request the tissue mask: the border of the tiles the tissue detector
+ * classified). Opacity and visibility change without reloading any tile; a click on the slide reports the tile
+ * under it.
  */
 (function () {
   'use strict';
@@ -36,16 +37,25 @@
 
   /** The border of the region of tiles at or above the threshold: edges between a positive and another cell. */
   function outlineUrl(grid, threshold, k) {
+    return borderUrl(grid, k, '#000000', function (p) { return p !== null && p >= threshold; });
+  }
+
+  /** The tissue mask: the border of the tiles that were classified (tissue), against background. */
+  function maskUrl(grid, k) {
+    return borderUrl(grid, k, '#00a050', function (p) { return p !== null; });
+  }
+
+  /** Lines along the edges between cells whose probability passes {@code inside} and cells that do not. */
+  function borderUrl(grid, k, colour, inside) {
     var canvas = document.createElement('canvas');
     canvas.width = grid.columns * k;
     canvas.height = grid.rows * k;
     var g = canvas.getContext('2d');
     var line = Math.max(1, Math.round(k / 4));
-    g.fillStyle = '#000000';
+    g.fillStyle = colour;
     function positive(c, r) {
       if (c < 0 || r < 0 || c >= grid.columns || r >= grid.rows) return false;
-      var p = grid.probabilities[r * grid.columns + c];
-      return p !== null && p >= threshold;
+      return inside(grid.probabilities[r * grid.columns + c]);
     }
     for (var r = 0; r < grid.rows; r++) {
       for (var c = 0; c < grid.columns; c++) {
@@ -100,8 +110,8 @@
       crossOriginPolicy: false,
       gestureSettingsMouse: {clickToZoom: false, dblClickToZoom: true}
     });
-    var state = {viewer: viewer, heatmap: null, outline: null, opacity: options.opacity, visible: true,
-      lastClick: null, tilesLoaded: 0, tilesFailed: 0};
+    var state = {viewer: viewer, heatmap: null, outline: null, mask: null, opacity: options.opacity, visible: true,
+      maskVisible: false, lastClick: null, tilesLoaded: 0, tilesFailed: 0};
     element.histoscopeViewer = state;
     viewer.addHandler('tile-loaded', function () { state.tilesLoaded++; });
     viewer.addHandler('tile-load-failed', function () { state.tilesFailed++; });
@@ -115,6 +125,9 @@
       viewer.addSimpleImage({url: outlineUrl(options.grid, options.threshold, k), x: 0, y: 0, width: worldWidth,
         opacity: state.visible ? 1 : 0,
         success: function (e) { state.outline = e.item; }});
+      viewer.addSimpleImage({url: maskUrl(options.grid, k), x: 0, y: 0, width: worldWidth,
+        opacity: state.maskVisible ? 1 : 0,
+        success: function (e) { state.mask = e.item; element.setAttribute('data-mask-ready', 'true'); }});
     });
     viewer.addHandler('canvas-click', function (event) {
       if (!event.quick || !options.grid) return;
@@ -131,6 +144,7 @@
   function apply(state) {
     if (state.heatmap) state.heatmap.setOpacity(state.visible ? state.opacity : 0);
     if (state.outline) state.outline.setOpacity(state.visible ? 1 : 0);
+    if (state.mask) state.mask.setOpacity(state.maskVisible ? 1 : 0);
   }
 
   window.histoscopeSlideViewer = {
@@ -145,6 +159,12 @@
       var state = element.histoscopeViewer;
       if (!state) return;
       state.visible = visible;
+      apply(state);
+    },
+    setMaskVisible: function (element, visible) {
+      var state = element.histoscopeViewer;
+      if (!state) return;
+      state.maskVisible = visible;
       apply(state);
     },
     colour: colour

@@ -122,6 +122,11 @@ class SlideViewerBrowserIT {
             page.click("heatmap-toggle");
             setRange(page, "heatmap-opacity", 80);
             wait(page, "the new opacity", () -> Math.abs(heatmapOpacity(js, viewer) - 0.8) < 1e-6);
+            // the tissue mask: hidden until asked for, then shown in place
+            assertThat(layerOpacity(js, viewer, "mask")).isZero();
+            page.click("tissue-mask-toggle");
+            wait(page, "the tissue mask", () -> layerOpacity(js, viewer, "mask") == 1);
+            browser.screenshot(SCREENSHOTS.resolve("slide-viewer-tissue-mask.png"));
             assertThat(tileRequests(js)).isEqualTo(requestsBefore);
             // every slide tile the viewer asked for arrived and decoded (a wrong URL or a refused request would not)
             assertThat(number(js.executeScript("return arguments[0].histoscopeViewer.tilesFailed;", viewer))).isZero();
@@ -172,7 +177,12 @@ class SlideViewerBrowserIT {
     }
 
     private static double heatmapOpacity(JavascriptExecutor js, WebElement viewer) {
-        return number(js.executeScript("return arguments[0].histoscopeViewer.heatmap.getOpacity();", viewer));
+        return layerOpacity(js, viewer, "heatmap");
+    }
+
+    private static double layerOpacity(JavascriptExecutor js, WebElement viewer, String layer) {
+        return number(js.executeScript("const l = arguments[0].histoscopeViewer[arguments[1]];"
+                + " return l ? l.getOpacity() : -1;", viewer, layer));
     }
 
     private static double number(Object value) {
