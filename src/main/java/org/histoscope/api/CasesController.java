@@ -2,13 +2,10 @@ package org.histoscope.api;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.net.URI;
-import java.util.Optional;
 import org.histoscope.cases.CaseFilter;
 import org.histoscope.cases.CaseService;
 import org.histoscope.cases.CaseStatus;
 import org.histoscope.cases.CaseSummary;
-import org.histoscope.cases.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,20 +32,16 @@ class CasesController {
             description = "201 with the new case; 200 when the accession number exists for the same patient and "
                     + "specimen (a retried request never makes a second one); 409 when it exists with other details.")
     ResponseEntity<CaseSummary> create(@RequestBody CaseRequest request) {
-        Optional<CaseSummary> existing = cases.findCaseByAccession(request.accessionNumber());
-        if (existing.isPresent()) {
-            return sameOrConflict(request, existing.get());
-        }
-        if (request.patientId() != null && cases.findPatient(request.patientId()).isEmpty()) {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "invalid", "Invalid request",
-                    "Patient " + request.patientId() + " does not exist.");
-        }
-        try {
-            CaseSummary created = cases.createCase(request.toForm());
-            return ResponseEntity.created(URI.create("/api/v1/cases/" + created.id())).body(created);
-        } catch (DuplicateKeyException raced) {
-            return sameOrConflict(request, cases.findCaseByAccession(request.accessionNumber()).orElseThrow(() -> raced));
-        }
+        return new IdempotentCreate<CaseSummary>("cases", () -> cases.findCaseByAccession(request.accessionNumber()),
+                request::sameAs, existing -> "A case with accession number " + existing.accessionNumber()
+                        + " already exists with other details (case " + existing.id() + ").", CaseSummary::id)
+                .create(() -> {
+                    if (request.patientId() != null && cases.findPatient(request.patientId()).isEmpty()) {
+                        throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, "invalid", "Invalid request",
+                                "Patient " + request.patientId() + " does not exist.");
+                    }
+                    return cases.createCase(request.toForm());
+                });
     }
 
     @GetMapping
@@ -65,13 +58,5 @@ class CasesController {
     @Operation(summary = "Read a case")
     CaseSummary get(@PathVariable long caseId) {
         return cases.findCase(caseId).orElseThrow(() -> ApiException.notFound("Case " + caseId));
-    }
-
-    private static ResponseEntity<CaseSummary> sameOrConflict(CaseRequest request, CaseSummary existing) {
-        if (!request.sameAs(existing)) {
-            throw new ApiException(HttpStatus.CONFLICT, "duplicate", "Already exists", "A case with accession number "
-                    + existing.accessionNumber() + " already exists with other details (case " + existing.id() + ").");
-        }
-        return ResponseEntity.ok().location(URI.create("/api/v1/cases/" + existing.id())).body(existing);
     }
 }

@@ -2,12 +2,8 @@ package org.histoscope.api;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import java.net.URI;
-import java.util.Optional;
 import org.histoscope.cases.CaseService;
-import org.histoscope.cases.DuplicateKeyException;
 import org.histoscope.cases.PatientSummary;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -33,16 +29,10 @@ class PatientsController {
             description = "201 with the new patient; 200 when a patient with this MRN and the same details exists "
                     + "(a retried request never makes a second one); 409 when the MRN exists with other details.")
     ResponseEntity<PatientSummary> create(@RequestBody PatientRequest request) {
-        Optional<PatientSummary> existing = cases.findPatientByMrn(request.mrn());
-        if (existing.isPresent()) {
-            return sameOrConflict(request, existing.get());
-        }
-        try {
-            PatientSummary created = cases.createPatient(request.toForm());
-            return ResponseEntity.created(URI.create("/api/v1/patients/" + created.id())).body(created);
-        } catch (DuplicateKeyException raced) {
-            return sameOrConflict(request, cases.findPatientByMrn(request.mrn()).orElseThrow(() -> raced));
-        }
+        return new IdempotentCreate<PatientSummary>("patients", () -> cases.findPatientByMrn(request.mrn()),
+                request::sameAs, existing -> "A patient with MRN " + existing.mrn()
+                        + " already exists with other details (patient " + existing.id() + ").", PatientSummary::id)
+                .create(() -> cases.createPatient(request.toForm()));
     }
 
     @GetMapping
@@ -57,13 +47,5 @@ class PatientsController {
     @Operation(summary = "Read a patient")
     PatientSummary get(@PathVariable long patientId) {
         return cases.findPatient(patientId).orElseThrow(() -> ApiException.notFound("Patient " + patientId));
-    }
-
-    private static ResponseEntity<PatientSummary> sameOrConflict(PatientRequest request, PatientSummary existing) {
-        if (!request.sameAs(existing)) {
-            throw new ApiException(HttpStatus.CONFLICT, "duplicate", "Already exists", "A patient with MRN "
-                    + existing.mrn() + " already exists with other details (patient " + existing.id() + ").");
-        }
-        return ResponseEntity.ok().location(URI.create("/api/v1/patients/" + existing.id())).body(existing);
     }
 }
