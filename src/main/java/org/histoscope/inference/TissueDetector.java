@@ -55,14 +55,19 @@ public final class TissueDetector {
     }
 
     static boolean isTissuePixel(int rgb) {
-        int r = (rgb >> 16) & 0xFF;
-        int g = (rgb >> 8) & 0xFF;
-        int b = rgb & 0xFF;
-        int max = Math.max(r, Math.max(g, b));
-        int min = Math.min(r, Math.min(g, b));
+        int max = maxChannel(rgb);
+        int min = minChannel(rgb);
         if (max < BLACK_BELOW || max - min > MAX_SATURATION * max) {
             return false;
         }
         return max < DARK_BELOW || max - min >= MIN_SATURATION * max;
+    }
+
+    static int maxChannel(int rgb) {
+        return Math.max((rgb >> 16) & 0xFF, Math.max((rgb >> 8) & 0xFF, rgb & 0xFF));
+    }
+
+    static int minChannel(int rgb) {
+        return Math.min((rgb >> 16) & 0xFF, Math.min((rgb >> 8) & 0xFF, rgb & 0xFF));
     }
 }

@@ -151,11 +151,8 @@ final class TissueScreen {
 
     /** The pixel rule for averaged levels: not near black, and either a little coloured or darker than glass. */
     static boolean mayBeTissue(int rgb) {
-        int r = (rgb >> 16) & 0xFF;
-        int g = (rgb >> 8) & 0xFF;
-        int b = rgb & 0xFF;
-        int max = Math.max(r, Math.max(g, b));
-        int min = Math.min(r, Math.min(g, b));
+        int max = TissueDetector.maxChannel(rgb);
+        int min = TissueDetector.minChannel(rgb);
         return max >= TissueDetector.BLACK_BELOW && (max < LEVEL_DARK_BELOW || max - min >= MIN_LEVEL_SATURATION * max);
     }
 }

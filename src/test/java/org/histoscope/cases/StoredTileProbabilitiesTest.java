@@ -6,7 +6,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import org.histoscope.inference.InferenceService;
 import org.histoscope.inference.PredictionMode;
-import org.histoscope.inference.PredictionOutcome;
 import org.histoscope.inference.PredictionRequest;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.ProgressListener;
@@ -14,7 +13,7 @@ import org.histoscope.inference.StoredPrediction;
 import org.histoscope.inference.TileGrid;
 import org.histoscope.security.Roles;
 import org.histoscope.testsupport.ActingAs;
-import org.histoscope.testsupport.RealRows;
+import org.histoscope.testsupport.StoredResults;
 import org.histoscope.testsupport.TinyModelsContext;
 import org.histoscope.viewer.ProbabilityGrid;
 import org.junit.jupiter.api.Test;
@@ -80,13 +79,7 @@ class StoredTileProbabilitiesTest extends TinyModelsContext {
 
     private StoredPrediction predictAndStore() throws URISyntaxException {
         Path slide = Path.of(getClass().getResource("/images/slide/idc-8984-region.png").toURI());
-        PredictionOutcome outcome = inference.predict(slide, PredictionRequest.of(PredictionMode.WHOLE_IMAGE),
-                ProgressListener.NONE);
-        long caseId = RealRows.patientCase(jdbc, "TP-" + java.util.UUID.randomUUID());
-        long imageId = RealRows.image(jdbc, caseId, "idc-8984-region.png");
-        long jobId = RealRows.job(jdbc, caseId, imageId, "RUNNING");
-        StoredPrediction stored = transactions.execute(tx -> predictions.store(caseId, imageId, jobId, outcome, "dr.who"));
-        jdbc.update("UPDATE patient_case SET status = 'IN_REVIEW' WHERE id = ?", caseId);
-        return stored;
+        return StoredResults.predictAndStore(inference, predictions, jdbc, transactions, slide,
+                PredictionRequest.of(PredictionMode.WHOLE_IMAGE), ProgressListener.NONE);
     }
 }

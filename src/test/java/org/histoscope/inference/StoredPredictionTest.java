@@ -44,17 +44,9 @@ class StoredPredictionTest extends TinyModelsContext {
     @Autowired
     TransactionTemplate transactions;
 
-    /** Runs the prediction outside any transaction, then stores it for a new job of a new image of a real case. */
     StoredPrediction predictAndStore(Path file, PredictionRequest request, ProgressListener progress) {
-        PredictionOutcome outcome = inference.predict(file, request, progress);
-        long caseId = RealRows.patientCase(jdbc, "SP-" + java.util.UUID.randomUUID());
-        long imageId = RealRows.image(jdbc, caseId, file.getFileName().toString());
-        long jobId = RealRows.job(jdbc, caseId, imageId, "RUNNING");
-        StoredPrediction stored = transactions.execute(
-                tx -> predictions.store(caseId, imageId, jobId, outcome, "dr.who"));
-        // as the job runner does with a case's first result (reviewers read cases in review, not open ones)
-        jdbc.update("UPDATE patient_case SET status = 'IN_REVIEW' WHERE id = ?", caseId);
-        return stored;
+        return org.histoscope.testsupport.StoredResults.predictAndStore(inference, predictions, jdbc, transactions, file,
+                request, progress);
     }
 
     @Test
