@@ -12,6 +12,7 @@ and the Java side never has to reproduce it.
 * NASNet-A Mobile (4 @ 1056): written here after Zoph et al., "Learning Transferable Architectures
   for Scalable Image Recognition", CVPR 2018 (stem, 3 stacks of 4 normal cells separated by
   reduction cells, penultimate 1056 filters). Auxiliary head and drop-path are not used.
+* Plain 8-layer CNN: the small baseline the heavy models must clearly beat.
 * Concatenations (VGG16+ResNet50, Xception+NASNetMobile): both backbones see the same image, their
   globally average-pooled features are concatenated and fed to the head
   dense(256) -> ReLU -> dropout(0.5) -> dense(1).
@@ -316,6 +317,27 @@ class VGG16Features(nn.Module):
         return torch.flatten(F.adaptive_avg_pool2d(self.features(x), 1), 1)
 
 
+class SmallCNN(nn.Module):
+    """The plain baseline the issue measures against: eight 3x3 conv-BN-ReLU layers in four stages
+    (32, 64, 128, 256 channels; max-pool between stages), global average pooling."""
+    num_features = 256
+
+    def __init__(self):
+        super().__init__()
+        layers, cin = [], 3
+        for stage, cout in enumerate((32, 64, 128, 256)):
+            if stage:
+                layers.append(nn.MaxPool2d(2))
+            for _ in range(2):
+                layers += [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout, eps=BN_EPS),
+                           nn.ReLU(inplace=True)]
+                cin = cout
+        self.body = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return torch.flatten(F.adaptive_avg_pool2d(self.body(x), 1), 1)
+
+
 class ResNet50Features(nn.Module):
     num_features = 2048
 
@@ -334,6 +356,7 @@ BACKBONES = {
     "resnet50": ResNet50Features,
     "xception": Xception,
     "nasnetmobile": NASNetAMobile,
+    "smallcnn": SmallCNN,
 }
 
 ARCHS = {
@@ -343,6 +366,7 @@ ARCHS = {
     "nasnetmobile": ["nasnetmobile"],
     "vgg16_resnet50": ["vgg16", "resnet50"],
     "xception_nasnet": ["xception", "nasnetmobile"],
+    "smallcnn": ["smallcnn"],
 }
 
 ARCH_NAMES = {
@@ -352,6 +376,7 @@ ARCH_NAMES = {
     "nasnetmobile": "NASNet-A Mobile",
     "vgg16_resnet50": "VGG16+ResNet50 (concatenated)",
     "xception_nasnet": "Xception+NASNetMobile (concatenated)",
+    "smallcnn": "Plain 8-layer CNN (baseline)",
 }
 
 

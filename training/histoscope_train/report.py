@@ -3,8 +3,8 @@
     python3 -m histoscope_train.report --runs-dir runs --models-dir ../models
 
 Expects (all produced by train.py + evaluate.py):
-  runs/cmp/<arch>_s50/{config.json,log.csv,eval/metrics.json,eval/roc_test.csv}  comparison protocol
-  runs/cmp/xception_nasnet_s100/...                                              input-size measurement
+  runs/cmp/<arch>_s50/{config.json,log.csv,eval/metrics.json,eval/roc_test.csv,eval/predictions_test.csv}
+      the comparison protocol (scripts/run_comparison.sh), smallcnn_s50 = the plain CNN baseline
   runs/<default-run>/...                                                          the shipped model
 and optionally training/report_notes.md (free text appended to the report).
 """
@@ -16,9 +16,9 @@ import json
 import os
 import shutil
 
+from . import report_comparison as comparison
 from .models import ARCH_NAMES
-
-ORDER = ["vgg16", "resnet50", "xception", "nasnetmobile", "vgg16_resnet50", "xception_nasnet"]
+from .report_comparison import ORDER
 
 
 def _read_run(path):
@@ -37,35 +37,6 @@ def _read_run(path):
     return {"cfg": cfg, "met": met, "log": log, "roc": roc, "path": path}
 
 
-def _read_log_only(path):
-    p = os.path.join(path, "log.csv")
-    if not os.path.exists(p):
-        return None
-    with open(p) as f:
-        log = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
-    return {"log": log} if log else None
-
-
-def _fmt(v, nd=3, pct=False):
-    if v is None:
-        return "n/a"
-    return f"{100 * v:.{max(nd - 2, 1)}f} %" if pct else f"{v:.{nd}f}"
-
-
-def _row(name, r, protocol):
-    log = r["log"]
-    last = log[-1]
-    best_ep = int(r["met"].get("epoch") or len(log))
-    best = log[best_ep - 1] if 0 < best_ep <= len(log) else last
-    t = r["met"]["test"]
-    sec = sum(l["seconds_per_epoch"] for l in log) / len(log)
-    ips = sum(l["images_per_second"] for l in log) / len(log)
-    ci = t["auc_ci95"]
-    return (f"| {name} | {protocol} | {_fmt(best['train_acc'], 3, True)} | {_fmt(best['val_acc'], 3, True)} | "
-            f"{best['val_auc']:.3f} | {sec:.0f} | {ips:.1f} | **{t['auc']:.3f}** ({ci[0]:.3f}–{ci[1]:.3f}) | "
-            f"{_fmt(t['balanced_accuracy'], 3, True)} | {r['cfg']['params'] / 1e6:.1f} M |")
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs-dir", default="runs")
@@ -81,28 +52,27 @@ def main(argv=None):
 
     cmp_dir = os.path.join(args.runs_dir, "cmp")
     runs = {a: _read_run(os.path.join(cmp_dir, f"{a}_s50")) for a in ORDER}
-    size100 = _read_log_only(os.path.join(cmp_dir, "xception_nasnet_s100"))
+    baseline = _read_run(os.path.join(cmp_dir, f"{comparison.BASELINE}_s50"))
     default = _read_run(args.default_run)
     logs_dir = os.path.join(args.models_dir, "logs")
     os.makedirs(logs_dir, exist_ok=True)
 
     # ---- ROC figure
     fig, ax = plt.subplots(figsize=(6.4, 6.0), dpi=120)
-    for a in ORDER:
-        r = runs[a]
+    for a in ORDER + [comparison.BASELINE]:
+        r = runs.get(a) or (baseline if a == comparison.BASELINE else None)
         if r is None:
             continue
         f, t = zip(*r["roc"])
-        ax.plot(f, t, lw=1.4, label=f"{ARCH_NAMES[a]} (subset protocol), AUC {r['met']['test']['auc']:.3f}")
+        budget = r["cfg"].get("time_budget_min")
+        ax.plot(f, t, lw=1.4, ls=":" if a == comparison.BASELINE else "-",
+                label=f"{ARCH_NAMES[a]} ({budget:g} min), AUC {r['met']['test']['auc']:.3f}")
         shutil.copyfile(os.path.join(r["path"], "log.csv"), os.path.join(logs_dir, f"cmp_{a}_s50.csv"))
     if default is not None:
         f, t = zip(*default["roc"])
         ax.plot(f, t, lw=2.4, color="black",
                 label=f"Xception+NASNetMobile, shipped model (full data), AUC {default['met']['test']['auc']:.3f}")
         shutil.copyfile(os.path.join(default["path"], "log.csv"), os.path.join(logs_dir, "default_xception_nasnet.csv"))
-    if size100 is not None:
-        shutil.copyfile(os.path.join(cmp_dir, "xception_nasnet_s100", "log.csv"),
-                        os.path.join(logs_dir, "cmp_xception_nasnet_s100.csv"))
     ax.plot([0, 1], [0, 1], ls=":", color="grey", lw=1)
     ax.set_xlabel("False positive rate (1 - specificity)")
     ax.set_ylabel("True positive rate (sensitivity)")
@@ -148,65 +118,7 @@ def main(argv=None):
                  f"on this data: 84.23 % (Cruz-Roa et al. 2014), 84.68 % (Janowczyk & Madabhushi 2016).\n")
         L.append("Per-epoch log: `models/logs/default_xception_nasnet.csv` (also in the model package).\n")
 
-    L.append("## Six-architecture comparison (our runs) beside the paper\n")
-    any_run = next((r for r in runs.values() if r is not None), None)
-    if any_run is not None:
-        c = any_run["cfg"]
-        L.append(f"**What was run (CPU budget):** every architecture was trained with the SAME reduced protocol: "
-                 f"a seeded, label-stratified subset of **{c['n_train_used']} training patches** (of "
-                 f"{c['split_summary']['train']['patches']}) from the training patients, **{c['epochs']} epochs**, "
-                 f"batch {c['batch_size']}, Adam lr {c['lr']} with {c['schedule']} schedule, input 50x50 (native), "
-                 f"from scratch, {c['threads']} CPU thread(s); validation during training on a subset of "
-                 f"{c['n_val_used']} validation patches; test AUC on ALL test-patient patches "
-                 f"({any_run['met']['test']['n']}). The patient split (seed {c['seed']}) is identical for all runs. "
-                 f"These are short-budget numbers, not converged models; the ranking may change with full training.\n")
-    L.append("| model | protocol | train acc | val acc | val AUC | s/epoch | train img/s | test AUC (95% CI) | test bal. acc | params |")
-    L.append("|---|---|---|---|---|---|---|---|---|---|")
-    for a in ORDER:
-        r = runs[a]
-        if r is None:
-            L.append(f"| {ARCH_NAMES[a]} | not run | | | | | | | | |")
-            continue
-        proto = f"{r['cfg']['n_train_used']} patches × {len(r['log'])} ep"
-        L.append(_row(ARCH_NAMES[a], r, proto))
-    if default is not None:
-        lg = default["log"]
-        n_tr = default["cfg"]["n_train_used"]
-        full = sum(1 for l in lg if int(l["train_images"]) >= n_tr)
-        part = [int(l["train_images"]) for l in lg if int(l["train_images"]) < n_tr]
-        proto = f"all {n_tr} patches × {full} ep" + (f" + {part[0]} patches of ep {full + 1} (time budget)" if part else "")
-        L.append(_row("Xception+NASNetMobile (**shipped**)", default, proto))
-    L.append("| *Paper (theirs): Xception+NASNetMobile, PCam/Kaggle data* | *their protocol* | *not reproduced here* | "
-             "*95.65 %* | – | *not reproduced here* | – | *0.989 (their data)* | – | – |")
-    L.append("\nTrain acc = running accuracy over the augmented training batches of the epoch at threshold 0.5; "
-             "val acc = accuracy at 0.5 on the validation subset; both at the best-val-AUC epoch. s/epoch includes "
-             "the validation pass; the CPU was shared with other builds, so timings are indicative only. "
-             "Test balanced accuracy uses each run's own Youden threshold from validation.\n")
-    L.append("**Paper figures (theirs, not reproduced here):** the reference paper reports its best model, "
-             "Xception+NASNetMobile, at **95.65 % validation accuracy and AUC 0.989** on PCam/Kaggle data "
-             "(96x96 lymph-node patches, upsampled to 224x224 in the paper). Those numbers are on "
-             "a different dataset (PCam, not IDC) and a different protocol, so they are not directly comparable "
-             "with ours. The paper's per-model training/validation accuracies and seconds per epoch for the other "
-             "five architectures are not reproduced in this report (we do not have them verified), so no "
-             "numbers are quoted for them.\n")
-    L.append(f"![ROC curves of the six architectures on the IDC test patients](roc_comparison.png)\n")
-
-    L.append("## Input size: native 50x50 vs in-network upsampling to 100x100\n")
-    r50 = _read_log_only(os.path.join(cmp_dir, "xception_nasnet_s50"))
-    r100 = _read_log_only(os.path.join(cmp_dir, "xception_nasnet_s100"))
-    if r50 is not None and r100 is not None:
-        L.append(f"Xception+NASNetMobile, identical data, seed and validation subset; compared after the first "
-                 f"epoch ({int(r50['log'][0]['train_images'])} training patches seen), the only epoch the "
-                 f"100x100 run was given on this CPU:\n")
-        L.append("| input | train img/s | s/epoch | val acc (epoch 1) | val AUC (epoch 1) |")
-        L.append("|---|---|---|---|---|")
-        for nm, r in (("50x50 native", r50), ("50x50 -> bilinear 100x100 inside the network", r100)):
-            e1 = r["log"][0]
-            L.append(f"| {nm} | {e1['images_per_second']:.1f} | {e1['seconds_per_epoch']:.0f} | "
-                     f"{100 * e1['val_acc']:.1f} % | {e1['val_auc']:.3f} |")
-        L.append("")
-    else:
-        L.append("(input-size runs missing)\n")
+    L.extend(comparison.section(runs, default, baseline))
 
     L.extend(_calibration_section(default, args.models_dir, plt))
     L.extend(_throughput_section(args.runs_dir, logs_dir))
@@ -288,13 +200,22 @@ def _ablation_section(runs_dir):
     runs = {n: r for n, r in runs.items() if r is not None}
     if not runs:
         return ["## Recipe ablation\n", "No ablation runs in `runs/ablation/` yet.\n"]
+    c0 = next(iter(runs.values()))["cfg"]
     L = ["## Recipe ablation (choices are kept only if the validation patients say so)\n",
-         "| run | augmentation | EMA | label smoothing | mixup | epochs | val AUC | val ECE (shipped) |",
-         "|---|---|---|---|---|---|---|---|"]
+         f"Each run changes one choice of the shipped recipe (`scripts/run_ablation.sh`). To fit beside the "
+         f"comparison on two cores, the ablation trains the {ARCH_NAMES.get(c0['arch'], c0['arch'])} with an equal "
+         f"budget of {c0.get('time_budget_min')} minutes ({c0.get('budget_clock', 'wall')} clock, "
+         f"{c0['threads']} thread(s)) on all training patients; it measures the recipe, judged on the validation "
+         f"patients only (test patients are not looked at).\n",
+         "| run | augmentation | HED jitter | EMA | label smoothing | mixup | epochs | val AUC | val ECE (calibrated) |",
+         "|---|---|---|---|---|---|---|---|---|"]
+    best = max(runs, key=lambda n: runs[n]["met"]["val"]["auc"])
     for n, r in runs.items():
         c, m = r["cfg"], r["met"]
-        L.append(f"| {n} | {c.get('augmentation', 'classic')} | {c.get('ema', 0)} | {c.get('label_smoothing', 0)} | "
-                 f"{c.get('mixup', 0)} | {len(r['log'])} | {m['val']['auc']:.4f} | "
+        mark = " **(best)**" if n == best else ""
+        L.append(f"| {n}{mark} | {c.get('augmentation', 'classic')} | "
+                 f"{c.get('hed', 0) if c.get('augmentation') == 'histology' else '–'} | {c.get('ema', 0)} | "
+                 f"{c.get('label_smoothing', 0)} | {c.get('mixup', 0)} | {len(r['log'])} | {m['val']['auc']:.4f} | "
                  f"{m.get('variants', {}).get('shipped', {}).get('val_ece', float('nan')):.4f} |")
     L.append("")
     return L

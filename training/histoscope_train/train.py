@@ -75,6 +75,9 @@ def parse_args(argv=None):
     p.add_argument("--time-budget-min", type=float, default=None,
                    help="wall-clock budget: the cosine LR anneals over it, training stops (after a final "
                         "validation) when it is used up, also mid-epoch")
+    p.add_argument("--budget-clock", default="wall", choices=["wall", "cpu"],
+                   help="what --time-budget-min counts: wall-clock minutes, or this process's CPU minutes "
+                        "divided by --threads (equal compute for every run, even on a busy machine)")
     p.add_argument("--ckpt-every-min", type=float, default=5.0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--device", default="auto")
@@ -189,6 +192,24 @@ def save_ckpt(path, **state):
     os.replace(tmp, path)
 
 
+class BudgetClock:
+    """Minutes of the training budget used. The cpu kind counts this process's CPU time per thread, so that
+    a comparison run that shares the machine with a build still gets the compute of a quiet one."""
+
+    def __init__(self, kind: str, threads: int):
+        self.kind, self.threads = kind, max(1, threads)
+        self.origin = self._now()
+
+    def _now(self) -> float:
+        return time.process_time() / self.threads if self.kind == "cpu" else time.time()
+
+    def elapsed(self) -> float:
+        return self._now() - self.origin
+
+    def resume_from(self, seconds_used: float) -> None:
+        self.origin = self._now() - seconds_used
+
+
 def main(argv=None):
     args = parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
@@ -197,6 +218,7 @@ def main(argv=None):
     device = get_device(args.device)
     seed_everything(args.seed)
     t_start = time.time()
+    budget = BudgetClock(args.budget_clock, args.threads)
 
     prep = prepare_data(args)
     xtr, ytr, xva, yva = prep["xtr"], prep["ytr"], prep["xva"], prep["yva"]
@@ -234,7 +256,7 @@ def main(argv=None):
         if args.schedule == "cosine":
             t = (step - args.warmup_steps) / max(1, total_steps - args.warmup_steps)
             if args.time_budget_min:  # anneal over whichever ends first: the steps or the wall-clock budget
-                t = max(t, (time.time() - t_start) / (args.time_budget_min * 60))
+                t = max(t, budget.elapsed() / (args.time_budget_min * 60))
             return args.lr * 0.5 * (1 + math.cos(math.pi * min(1.0, t)))
         return None  # plateau / none: managed elsewhere
 
@@ -254,7 +276,7 @@ def main(argv=None):
     # ---- state (possibly resumed)
     start_epoch, start_batch, step = 0, 0, 0
     best_auc, bad_epochs, history = -1.0, 0, []
-    run_sums = {"loss": 0.0, "correct": 0, "seen": 0, "seconds": 0.0}
+    run_sums = {"loss": 0.0, "correct": 0, "seen": 0, "seconds": 0.0, "cpu_seconds": 0.0}
     last_path = os.path.join(args.out, "last.pt")
     best_path = os.path.join(args.out, "best.pt")
     if args.resume and os.path.exists(last_path):
@@ -269,6 +291,7 @@ def main(argv=None):
         if ema is not None and ck.get("ema"):
             ema.load_state_dict(ck["ema"])
         t_start -= ck.get("elapsed", 0.0)
+        budget.resume_from(ck.get("budget_used", ck.get("elapsed", 0.0)))
         print(f"[resume] epoch {start_epoch} batch {start_batch} step {step} best_auc {best_auc:.4f}", flush=True)
         if ck.get("finished") and start_epoch >= args.epochs:
             print("[resume] run already finished", flush=True)
@@ -277,13 +300,14 @@ def main(argv=None):
     if not os.path.exists(log_path) or start_epoch == 0 and start_batch == 0:
         with open(log_path, "w", newline="") as f:
             csv.writer(f).writerow(["epoch", "loss", "train_acc", "val_loss", "val_acc", "val_auc",
-                                    "seconds_per_epoch", "lr", "train_images", "images_per_second"])
+                                    "seconds_per_epoch", "lr", "train_images", "images_per_second",
+                                    "cpu_seconds_per_epoch"])
 
     def ckpt_state(epoch, batch, finished=False):
         return dict(model=model.state_dict(), optimizer=opt.state_dict(),
                     plateau=plateau.state_dict() if plateau is not None else None,
                     epoch=epoch, batch=batch, step=step, best_auc=best_auc, bad_epochs=bad_epochs,
-                    history=history, run_sums=run_sums, elapsed=time.time() - t_start, config=config,
+                    history=history, run_sums=run_sums, elapsed=time.time() - t_start, budget_used=budget.elapsed(), config=config,
                     finished=finished, ema=ema.state_dict() if ema is not None else None)
 
     def validated_state():
@@ -306,15 +330,16 @@ def main(argv=None):
         aug_gen = torch.Generator().manual_seed(args.seed * 1000 + epoch + 7)
         # fast-forward the augmentation generator when resuming mid-epoch is not exact; acceptable
         if start_batch == 0:
-            run_sums = {"loss": 0.0, "correct": 0, "seen": 0, "seconds": 0.0}
+            run_sums = {"loss": 0.0, "correct": 0, "seen": 0, "seconds": 0.0, "cpu_seconds": 0.0}
+        run_sums.setdefault("cpu_seconds", 0.0)
         batches = range(start_batch, steps_per_epoch)
         bar = tqdm(batches, desc=f"epoch {epoch + 1}/{args.epochs}", mininterval=10, file=sys.stdout,
                    disable=args.no_progress or tqdm is None, dynamic_ncols=False, ncols=110) if tqdm else batches
-        t_ep = time.time()
+        t_ep, t_ep_cpu = time.time(), time.process_time()
         t_ck = time.time()
         out_of_time = False
         for b in bar:
-            if args.time_budget_min and time.time() - t_start > args.time_budget_min * 60:
+            if args.time_budget_min and budget.elapsed() > args.time_budget_min * 60:
                 out_of_time = True
                 print(f"\n[budget] {args.time_budget_min} min reached at epoch {epoch + 1} batch {b}/{steps_per_epoch}: "
                       f"validating and stopping", flush=True)
@@ -353,7 +378,8 @@ def main(argv=None):
                                 acc=f"{run_sums['correct'] / run_sums['seen']:.3f}")
             if time.time() - t_ck > args.ckpt_every_min * 60 and b + 1 < steps_per_epoch:
                 run_sums["seconds"] += time.time() - t_ep
-                t_ep = time.time()
+                run_sums["cpu_seconds"] += (time.process_time() - t_ep_cpu) / max(1, args.threads)
+                t_ep, t_ep_cpu = time.time(), time.process_time()
                 save_ckpt(last_path, **ckpt_state(epoch, b + 1))
                 t_ck = time.time()
                 print(f"[checkpoint] epoch {epoch + 1} batch {b + 1}/{steps_per_epoch} "
@@ -361,9 +387,10 @@ def main(argv=None):
                       f"loss {run_sums['loss'] / max(1, run_sums['seen']):.4f}", flush=True)
         start_batch = 0
         run_sums["seconds"] += time.time() - t_ep
+        run_sums["cpu_seconds"] += (time.process_time() - t_ep_cpu) / max(1, args.threads)
         train_seconds = run_sums["seconds"]
         # ---- validation
-        t_v = time.time()
+        t_v, t_v_cpu = time.time(), time.process_time()
         eval_model.load_state_dict(validated_state())
         pv = predict(eval_model, xva, mean, std, device)
         yv = yva.numpy()
@@ -373,15 +400,17 @@ def main(argv=None):
         val_acc = float(np.mean((pv >= 0.5) == (yv > 0.5)))
         val_auc = float(roc_auc(yv, pv))
         sec = train_seconds + (time.time() - t_v)
+        cpu_sec = run_sums["cpu_seconds"] + (time.process_time() - t_v_cpu) / max(1, args.threads)
         row = {"epoch": epoch + 1, "loss": run_sums["loss"] / max(1, run_sums["seen"]),
                "train_acc": run_sums["correct"] / max(1, run_sums["seen"]), "val_loss": val_loss,
                "val_acc": val_acc, "val_auc": val_auc, "seconds_per_epoch": sec,
                "lr": opt.param_groups[0]["lr"], "train_images": run_sums["seen"],
-               "images_per_second": run_sums["seen"] / max(1e-9, train_seconds)}
+               "images_per_second": run_sums["seen"] / max(1e-9, train_seconds), "cpu_seconds_per_epoch": cpu_sec}
         history.append(row)
         with open(log_path, "a", newline="") as f:
             csv.writer(f).writerow([row[k] for k in ["epoch", "loss", "train_acc", "val_loss", "val_acc", "val_auc",
-                                                     "seconds_per_epoch", "lr", "train_images", "images_per_second"]])
+                                                     "seconds_per_epoch", "lr", "train_images", "images_per_second",
+                                                     "cpu_seconds_per_epoch"]])
         print(f"[epoch {epoch + 1}] loss {row['loss']:.4f} train_acc {row['train_acc']:.4f} val_loss {val_loss:.4f} "
               f"val_acc {val_acc:.4f} val_auc {val_auc:.4f} {sec:.0f}s ({row['images_per_second']:.1f} img/s)",
               flush=True)
