@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Whole-slide throughput (not part of `mvn verify`), from the repository root:
-#   benchmark/slides.sh [-Drounds=3] [-Dthreads=N]
+#   benchmark/slides.sh [-Drounds=3] [-Dthreads=N] [-Dslides=svs|tif]
 # Generates target/benchmark-30000.tif (single-level Deflate TIFF, four copies of the committed IDC region on glass)
 # and target/benchmark-30000.svs (the same as a JPEG pyramid SVS, made with libvips: apt-get install libvips-tools
 # libtiff-tools), then prints the table of benchmark/README.md.

@@ -36,6 +36,8 @@ final class OpenedImage implements RegionReader {
     private final int[] levelPages;
     /** Per level: the JPEG 2000 tile reader when the level's tiles are JPEG 2000 codestreams, else null. */
     private final Jpeg2000Tiles[] jpeg2000;
+    /** Per level, tiled TIFF only: reads many-block subsampled regions decoding each repeated block once. */
+    private final RepeatedBlocks[] repeated;
     /** Per level: what decoding its regions costs, from how that page stores its pixels. */
     private final DecodeCost[] costs;
     /** Per level, TIFF only: compression and sample layout, named in messages about pixels that do not decode. */
@@ -46,8 +48,8 @@ final class OpenedImage implements RegionReader {
     private long decodedBytes;
 
     private OpenedImage(ImageInputStream stream, ImageReader reader, ImageInfo info, ImageLimits limits,
-                        List<SlideLevel> levels, int[] levelPages, Jpeg2000Tiles[] jpeg2000, DecodeCost[] costs,
-                        String[] layouts) {
+                        List<SlideLevel> levels, int[] levelPages, Jpeg2000Tiles[] jpeg2000,
+                        RepeatedBlocks[] repeated, DecodeCost[] costs, String[] layouts) {
         this.stream = stream;
         this.reader = reader;
         this.info = info;
@@ -55,6 +57,7 @@ final class OpenedImage implements RegionReader {
         this.levels = List.copyOf(levels);
         this.levelPages = levelPages;
         this.jpeg2000 = jpeg2000;
+        this.repeated = repeated;
         this.costs = costs;
         this.layouts = layouts;
     }
@@ -101,6 +104,7 @@ final class OpenedImage implements RegionReader {
             List<Integer> pyramid = pyramidPages(reader, pages, page, associated);
             OptionalDouble microns = OptionalDouble.empty();
             Jpeg2000Tiles[] jpeg2000 = new Jpeg2000Tiles[pyramid.size()];
+            RepeatedBlocks[] repeated = new RepeatedBlocks[pyramid.size()];
             if (format == ImageFormat.TIFF) {
                 // every page is checked, not only the used one: a forged level would be read by the viewer
                 for (TiffHeaderFacts pageFacts : facts) {
@@ -115,6 +119,9 @@ final class OpenedImage implements RegionReader {
                     int levelPage = pyramid.get(level);
                     if (Jpeg2000Tiles.isJpeg2000(facts[levelPage].compression())) {
                         jpeg2000[level] = new Jpeg2000Tiles(file, reader.getWidth(levelPage),
+                                reader.getHeight(levelPage), facts[levelPage]);
+                    } else {
+                        repeated[level] = RepeatedBlocks.forPage(file, reader.getWidth(levelPage),
                                 reader.getHeight(levelPage), facts[levelPage]);
                     }
                 }
@@ -136,8 +143,8 @@ final class OpenedImage implements RegionReader {
                 costs[level].checkHeader(format, fileSize, limits);
                 layouts[level] = facts[levelPage] == null ? null : facts[levelPage].describeLayout();
             }
-            OpenedImage opened = new OpenedImage(stream, reader, info, limits, levels, levelPages, jpeg2000, costs,
-                    layouts);
+            OpenedImage opened = new OpenedImage(stream, reader, info, limits, levels, levelPages, jpeg2000,
+                    repeated, costs, layouts);
             reader.addIIOReadWarningListener((source, warning) -> opened.decodeWarnings++);
             return opened;
         } catch (ImageRejectedException e) {
@@ -340,11 +347,12 @@ final class OpenedImage implements RegionReader {
             if (jpeg2000[level] != null) {
                 return jpeg2000[level].read(region, subsampling);
             }
-            ImageReadParam param = reader.getDefaultReadParam();
-            param.setSourceRegion(region);
-            param.setSourceSubsampling(subsampling, subsampling, 0, 0);
+            if (repeated[level] != null && repeated[level].pays(region, subsampling)) {
+                return repeated[level].read(region, subsampling,
+                        (part, s) -> decode(level, part, s));
+            }
             int warningsBefore = decodeWarnings;
-            BufferedImage decoded = reader.read(levelPages[level], param);
+            BufferedImage decoded = decode(level, region, subsampling);
             if (info.format() == ImageFormat.JPEG && decodeWarnings > warningsBefore) {
                 // the decoder filled what it could not read with grey: a prediction on it would be meaningless
                 throw new ImageRejectedException(CORRUPT,
@@ -359,6 +367,19 @@ final class OpenedImage implements RegionReader {
                     + (layout == null ? "" : " or stores its pixels in a way that is not supported (" + layout + ")")
                     + ": its pixel data could not be decoded.", e);
         }
+    }
+
+    private BufferedImage decode(int level, Rectangle region, int subsampling) throws IOException {
+        ImageReadParam param = reader.getDefaultReadParam();
+        param.setSourceRegion(region);
+        param.setSourceSubsampling(subsampling, subsampling, 0, 0);
+        return reader.read(levelPages[level], param);
+    }
+
+    /** Blocks decoded and blocks reused through {@link RepeatedBlocks} on a level, for tests and benchmarks. */
+    long[] repeatedBlockCounts(int level) {
+        RepeatedBlocks blocks = repeated[level];
+        return blocks == null ? new long[] {0, 0} : new long[] {blocks.decodedBlocks(), blocks.reusedBlocks()};
     }
 
     @Override

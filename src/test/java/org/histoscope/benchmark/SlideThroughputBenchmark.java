@@ -62,7 +62,12 @@ public final class SlideThroughputBenchmark {
         System.out.println("| slide | tissue tiles | screen | before: every tile decoded | after: end to end | ORT alone, same tiles"
                 + " | after / ORT alone | before / ORT alone |");
         System.out.println("|---|---|---|---|---|---|---|---|");
-        for (Path slide : List.of(svs, flat)) {
+        List<Path> slides = switch (System.getProperty("slides", "both")) {
+            case "svs" -> List.of(svs);
+            case "tif" -> List.of(flat);
+            default -> List.of(svs, flat);
+        };
+        for (Path slide : slides) {
             withScreen.predict(slide, PredictionRequest.of(PredictionMode.WHOLE_IMAGE), ProgressListener.NONE); // warm-up
             double[] after = new double[rounds];
             double[] before = new double[rounds];
