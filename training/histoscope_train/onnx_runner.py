@@ -36,7 +36,19 @@ def _pool_pad(x, pads, value):
     return F.pad(x, (l, r, t, b), value=value), 0
 
 
-def run(model_path_or_proto, inputs: dict) -> list:
+def _per_axis(param, x, attrs):
+    """A scale or zero point shaped to broadcast along ``axis`` (default 1) when it is per channel."""
+    if param is None:
+        return torch.zeros((), dtype=torch.uint8)
+    if param.dim() == 0 or param.numel() == 1:
+        return param.reshape(())
+    shape = [1] * x.dim()
+    shape[attrs.get("axis", 1)] = param.numel()
+    return param.reshape(shape)
+
+
+def run(model_path_or_proto, inputs: dict, capture: dict | None = None) -> list:
+    """The graph outputs for ``inputs``; tensors named in ``capture`` (a dict name -> None) are stored in it."""
     m = onnx.load(model_path_or_proto) if isinstance(model_path_or_proto, str) else model_path_or_proto
     g = m.graph
     env = {}
@@ -165,6 +177,13 @@ def run(model_path_or_proto, inputs: dict) -> list:
             out = ins[0]
             for ax in sorted(int(v) for v in ins[1].tolist()):
                 out = out.unsqueeze(ax)
+        elif op == "QuantizeLinear":
+            scale, zero = _per_axis(ins[1], ins[0], a), _per_axis(ins[2], ins[0], a)
+            lo, hi = (0, 255) if ins[2].dtype == torch.uint8 else (-128, 127)
+            out = torch.clamp(torch.round(ins[0] / scale) + zero.float(), lo, hi).to(ins[2].dtype)
+        elif op == "DequantizeLinear":
+            scale, zero = _per_axis(ins[1], ins[0], a), _per_axis(ins[2], ins[0], a)
+            out = (ins[0].double() - zero.double()).float() * scale
         elif op == "Resize":
             x = ins[0]
             mode = a.get("mode", b"nearest")
@@ -185,4 +204,6 @@ def run(model_path_or_proto, inputs: dict) -> list:
         for name, val in zip(node.output, outs):
             if name:
                 env[name] = val
+                if capture is not None and name in capture:
+                    capture[name] = val
     return [env[o.name].numpy() for o in g.output]

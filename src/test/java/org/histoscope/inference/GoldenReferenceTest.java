@@ -65,7 +65,7 @@ class GoldenReferenceTest {
                 card.id(), card.version(), rows.size(), worst);
     }
 
-    /** Test-time augmentation: the Java engine's 8-view mean equals the Python evaluator's within 1e-5. */
+    /** Test-time augmentation: the Java engine's 8-view mean equals the Python evaluator's within 1e-5 (float). */
     @ParameterizedTest
     @MethodSource("packages")
     void testTimeAugmentationReproducesThePythonEvaluator(Path modelPackage) throws IOException {
@@ -84,13 +84,15 @@ class GoldenReferenceTest {
         for (int i = 0; i < rows.size(); i++) {
             preprocessor.patch(inspector.readWhole(modelPackage.resolve("reference").resolve(rows.get(i)[0])), 0, 0, batch, i);
         }
+        // a quantised package states a looser tolerance: ONNX Runtime's integer kernels round unlike the Python reference
+        double tolerance = card.referenceTolerance() <= 1e-4 ? 1e-5 : card.referenceTolerance();
         float[] averaged = model.predict(batch, rows.size(), TestTimeAugmentation.DIHEDRAL8);
         float[] single = model.predict(batch, rows.size());
         double worst = 0;
         double moved = 0;
         for (int i = 0; i < rows.size(); i++) {
             double expected = Double.parseDouble(rows.get(i)[column]);
-            assertThat((double) averaged[i]).as(rows.get(i)[0]).isCloseTo(expected, within(1e-5));
+            assertThat((double) averaged[i]).as(rows.get(i)[0]).isCloseTo(expected, within(tolerance));
             worst = Math.max(worst, Math.abs(averaged[i] - expected));
             moved = Math.max(moved, Math.abs(averaged[i] - single[i]));
         }
