@@ -157,6 +157,7 @@ def _calibration_section(default, models_dir, plt):
     for r in m["test_reliability"]["after"]:
         if r["count"]:
             L.append(f"| {r['bin']} | {r['count']} | {r['mean_probability']:.3f} | {r['observed_rate']:.3f} |")
+    L.extend(_prevalence_note(default))
     fig, ax = plt.subplots(figsize=(5.2, 5.0), dpi=120)
     for key, style, label in (("before", "o--", "single view, uncalibrated"), ("after", "s-", "shipped")):
         pts = [(r["mean_probability"], r["observed_rate"]) for r in m["test_reliability"][key] if r["count"]]
@@ -172,6 +173,37 @@ def _calibration_section(default, models_dir, plt):
     plt.close(fig)
     L.append("\n![Reliability diagram on the test patients](reliability_test.png)\n")
     return L
+
+
+def _prevalence_note(default):
+    """Why the calibration fitted on validation does not carry over: the IDC share differs between the splits."""
+    import numpy as np
+    from .calibration import expected_calibration_error
+
+    def read(split):
+        path = os.path.join(default["path"], "eval", f"predictions_{split}.csv")
+        with open(path) as f:
+            rows = list(csv.DictReader(f))
+        return np.array([int(r["label"]) for r in rows]), np.array([float(r["probability"]) for r in rows])
+
+    try:
+        (yv, pv), (yt, pt) = read("val"), read("test")
+    except FileNotFoundError:
+        return []
+    n_pos, n = default["cfg"]["split_summary"]["train"]["positive"], default["cfg"]["split_summary"]["train"]["patches"]
+    logit = lambda q: np.log(q / (1 - q))
+    clipped = np.clip(pt, 1e-7, 1 - 1e-7)
+    shift = logit(n_pos / n) - logit(yv.mean())
+    shifted = 1 / (1 + np.exp(-(logit(clipped) + shift)))
+    return [f"\n**Why the test ECE is high.** The calibration is fitted on the validation patients, where it holds "
+            f"(validation ECE {expected_calibration_error(yv, pv):.4f}), but the IDC share of the patches differs "
+            f"between the splits: {100 * yv.mean():.1f} % on the validation patients, {100 * yt.mean():.1f} % on the "
+            f"test patients, {100 * n_pos / n:.1f} % on the training patients. A probability calibrated to one share "
+            f"over-states IDC where it is rarer. Diagnostic only, not shipped: shifting the logit to the training "
+            f"patients' share (a prior-shift correction, {shift:+.3f}) would give a test ECE of "
+            f"{expected_calibration_error(yt, shifted):.4f}. Choosing the share by the test patients would be tuning "
+            f"to them; the honest remedies are a calibration set whose case mix matches the department's, or a "
+            f"per-department prior stated on the card.\n"]
 
 
 def _throughput_section(runs_dir, logs_dir):
