@@ -17,13 +17,16 @@ import java.util.Map;
  * a block decoded before only once: equal bytes under the same page's tags are equal pixels, so this is exact. Files
  * written by stitching and conversion tools store the empty glass around the tissue as one repeated block, and
  * inflating those blocks again and again was most of the cost of screening a slide without a pyramid for tissue.
- * Only small blocks are compared (glass compresses to a few kilobytes; tissue does not repeat).
+ * Only small blocks are compared (glass compresses to a few kilobytes; tissue does not repeat), and full copies are
+ * kept only of blocks of at most a megapixel, so that a file with huge tiles cannot make the copies exhaust the heap.
  */
 final class RepeatedBlocks {
 
     /** Blocks stored in more bytes than this are decoded without looking for an earlier copy. */
     static final int MAX_COMPARED_BYTES = 64 * 1024;
-    private static final int REPEATED_COPIES = 16;
+    /** Full copies are kept for blocks up to this many pixels, at most {@link #REPEATED_COPIES} of them (32 MB). */
+    static final int MAX_COPIED_PIXELS = 1 << 20;
+    private static final int REPEATED_COPIES = 8;
     private static final int SEEN_HASHES = 4096;
 
     /** Decodes one part of the page with subsampling, its first sample at the part's origin. */
@@ -121,7 +124,8 @@ final class RepeatedBlocks {
      */
     private int[] samples(FileChannel channel, int index, Rectangle part, int subsampling, PartDecoder decoder)
             throws IOException {
-        StoredBytes key = counts[index] <= MAX_COMPARED_BYTES ? new StoredBytes(stored(channel, index)) : null;
+        boolean comparable = counts[index] <= MAX_COMPARED_BYTES && (long) blockWidth * blockHeight <= MAX_COPIED_PIXELS;
+        StoredBytes key = comparable ? new StoredBytes(stored(channel, index)) : null;
         if (key != null) {
             DecodedBlock copy = copies.get(key);
             if (copy == null && seen.containsKey(key.hash())) {

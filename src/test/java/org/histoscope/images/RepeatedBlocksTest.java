@@ -49,6 +49,10 @@ class RepeatedBlocksTest {
             }
         }
         slide = folder.resolve("glass.tif");
+        writeTiled(source, slide, TILE);
+    }
+
+    static void writeTiled(BufferedImage image, Path file, int tile) throws IOException {
         Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName("tiff");
         ImageWriter writer = writers.next();
         while (!writer.getClass().getName().startsWith("com.sun.imageio") && writers.hasNext()) {
@@ -56,13 +60,13 @@ class RepeatedBlocksTest {
         }
         ImageWriteParam param = writer.getDefaultWriteParam();
         param.setTilingMode(ImageWriteParam.MODE_EXPLICIT);
-        param.setTiling(TILE, TILE, 0, 0);
+        param.setTiling(tile, tile, 0, 0);
         param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
         // LZW: the JDK writer's Deflate streams lack their last byte (TwelveMonkeys refuses them as truncated)
         param.setCompressionType("LZW");
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(Files.newOutputStream(slide))) {
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(Files.newOutputStream(file))) {
             writer.setOutput(out);
-            writer.write(null, new IIOImage(source, null, null), param);
+            writer.write(null, new IIOImage(image, null, null), param);
         } finally {
             writer.dispose();
         }
@@ -112,9 +116,29 @@ class RepeatedBlocksTest {
         }
     }
 
+    @Test
+    void blocksOfMoreThanAMegapixelAreNeverCopiedWhole() throws IOException {
+        BufferedImage glass = new BufferedImage(4 * 1040, 4 * 1040, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = glass.createGraphics();
+        g.setColor(new Color(242, 240, 245));
+        g.fillRect(0, 0, glass.getWidth(), glass.getHeight());
+        g.dispose();
+        Path big = folder.resolve("big-tiles.tif");
+        writeTiled(glass, big, 1040);
+        try (OpenedImage opened = open(big)) {
+            BufferedImage read = opened.readRegion(new Rectangle(0, 0, glass.getWidth(), glass.getHeight()), 16);
+            assertThat(read.getRGB(100, 100)).isEqualTo(glass.getRGB(1600, 1600));
+            assertThat(opened.repeatedBlockCounts(0)).containsExactly(16, 0);
+        }
+    }
+
     private static OpenedImage open() {
+        return open(slide);
+    }
+
+    private static OpenedImage open(Path file) {
         try {
-            return OpenedImage.open(slide, ImageFormat.TIFF, Files.size(slide), ImageLimits.DEFAULT);
+            return OpenedImage.open(file, ImageFormat.TIFF, Files.size(file), ImageLimits.DEFAULT);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
