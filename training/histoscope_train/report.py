@@ -30,6 +30,7 @@ def _read_run(path):
         met = json.load(f)
     with open(os.path.join(path, "log.csv")) as f:
         log = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
+    log = [row for row in log if row.get("train_images", 1) > 0]  # an epoch the budget ended before it began
     roc = []
     with open(os.path.join(path, "eval", "roc_test.csv")) as f:
         for r in csv.DictReader(f):

@@ -386,6 +386,10 @@ def main(argv=None):
                       f"{run_sums['seen'] / max(1e-9, run_sums['seconds']):.1f} img/s "
                       f"loss {run_sums['loss'] / max(1, run_sums['seen']):.4f}", flush=True)
         start_batch = 0
+        if out_of_time and run_sums["seen"] == 0 and history:  # budget spent between epochs: nothing new to validate
+            finished = True
+            save_ckpt(last_path, **ckpt_state(epoch, 0, finished=True))
+            break
         run_sums["seconds"] += time.time() - t_ep
         run_sums["cpu_seconds"] += (time.process_time() - t_ep_cpu) / max(1, args.threads)
         train_seconds = run_sums["seconds"]

@@ -43,3 +43,14 @@ def test_section_has_every_row_the_paper_beside_and_real_paired_tests(tmp_path):
     weak_vs_strong = RC.paired_tests(baseline, runs["xception_nasnet"])
     assert weak_vs_strong["delong"]["difference"] < 0 and weak_vs_strong["delong"]["p_value"] < 1e-3
     assert weak_vs_strong["n"] == 400
+
+
+def test_an_epoch_the_budget_ended_before_it_began_is_not_counted(tmp_path):
+    from histoscope_train.report import _read_run
+    run = tmp_path / "run"
+    (run / "eval").mkdir(parents=True)
+    (run / "config.json").write_text(json.dumps({"arch": "smallcnn"}))
+    (run / "eval" / "metrics.json").write_text(json.dumps({"epoch": 1}))
+    (run / "eval" / "roc_test.csv").write_text("fpr,tpr,threshold\n0,0,inf\n1,1,0\n")
+    (run / "log.csv").write_text("epoch,loss,train_acc,val_auc,train_images\n1,0.5,0.8,0.9,1000\n2,0,0,0.9,0\n")
+    assert [row["epoch"] for row in _read_run(str(run))["log"]] == [1.0]
