@@ -239,7 +239,7 @@ def _ablation_section(runs_dir):
          f"comparison on two cores, the ablation trains the {ARCH_NAMES.get(c0['arch'], c0['arch'])} with an equal "
          f"budget of {c0.get('time_budget_min')} minutes ({c0.get('budget_clock', 'wall')} clock, "
          f"{c0['threads']} thread(s)) on all training patients; it measures the recipe, judged on the validation "
-         f"patients only (test patients are not looked at).\n",
+         f"patients only (the evaluation script scores the test patients too; those figures play no part here).\n",
          "| run | augmentation | HED jitter | EMA | label smoothing | mixup | epochs | val AUC | val ECE (calibrated) |",
          "|---|---|---|---|---|---|---|---|---|"]
     best = max(runs, key=lambda n: runs[n]["met"]["val"]["auc"])
