@@ -13,7 +13,7 @@ from .significance import delong_test, holm, mcnemar_test
 ORDER = ["vgg16", "resnet50", "xception", "nasnetmobile", "vgg16_resnet50", "xception_nasnet"]
 BASELINE = "smallcnn"
 
-# The reference paper's figures as its text states them (../shared/paper/README.md): best of 20 epochs,
+# The reference paper's figures as its text states them (Raheem et al., IJERT 2021, Tables I-III): best of 20 epochs,
 # PCam/Kaggle sample, ImageNet-pretrained, 224x224, Tesla T4, random (not patient) split. Theirs, not ours.
 PAPER = {
     "vgg16": {"val_acc": "93.12 %", "sec": "294"},

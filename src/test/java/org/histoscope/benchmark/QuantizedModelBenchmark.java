@@ -31,7 +31,11 @@ public final class QuantizedModelBenchmark {
     public static void main(String[] args) throws Exception {
         Path floatPackage = Path.of(System.getProperty("model", "models/xception-nasnetmobile-idc"));
         Path int8Package = Path.of(System.getProperty("int8", "target/int8"));
-        Path dataRoot = Path.of(System.getProperty("data", "../shared/data/idc"));
+        String data = System.getProperty("data");
+        if (data == null) {
+            throw new IllegalArgumentException("pass the IDC data folder (the one with labels.csv) as -Ddata=...");
+        }
+        Path dataRoot = Path.of(data);
         int threads = Integer.getInteger("threads", Runtime.getRuntime().availableProcessors());
         int rounds = Integer.getInteger("rounds", 7);
         // one engine each: an engine keeps one session per model id, and both packages have the same id
