@@ -84,6 +84,9 @@ def parse_args(argv=None):
     p.add_argument("--pretrained", action="append", default=[], metavar="BACKBONE=PATH",
                    help="load LOCAL ImageNet weights into a backbone, e.g. resnet50=/x/resnet50.pth")
     p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
+    p.add_argument("--init-from", default=None, metavar="CHECKPOINT",
+                   help="warm start: the weights of another run's best.pt (same arch); optimiser, schedule "
+                        "and EMA start fresh from them")
     p.add_argument("--cache-dir", default=None, help="decoded-patch cache (default runs/cache)")
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--augmentation", default="histology", choices=sorted(D.AUGMENTATIONS),
@@ -210,6 +213,16 @@ class BudgetClock:
         self.origin = self._now() - seconds_used
 
 
+def init_from(model: nn.Module, checkpoint: str, arch: str) -> None:
+    ck = torch.load(checkpoint, map_location="cpu")
+    source_arch = ck.get("config", {}).get("arch")
+    if source_arch != arch:
+        raise SystemExit(f"--init-from {checkpoint}: trained as {source_arch}, this run is {arch}")
+    model.load_state_dict(ck["model"])
+    print(f"[init] weights of {checkpoint} (epoch {ck.get('epoch')}, val AUC {ck.get('val_auc', float('nan')):.4f})",
+          flush=True)
+
+
 def main(argv=None):
     args = parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
@@ -239,6 +252,8 @@ def main(argv=None):
         bb, path = spec.split("=", 1)
         missing, unexpected = load_backbone_weights(model, bb, path)
         print(f"[pretrained] {bb} <- {path}: missing {len(missing)} unexpected {len(unexpected)}", flush=True)
+    if args.init_from:
+        init_from(model, args.init_from, args.arch)
     ema = WeightAverage(model, args.ema) if args.ema > 0 else None
     print(f"[model] {args.arch} params={count_parameters(model)/1e6:.2f}M input_size={model.input_size} "
           f"precision={precision} channels_last={args.channels_last} ema={args.ema} aug={args.augmentation}",

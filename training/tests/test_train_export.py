@@ -102,3 +102,16 @@ def test_onnx_export_fp32_with_internal_resize(tmp_path):
         ref = m(x).numpy()
     got = onnx_runner.run(path, {"input": x})[0]
     assert np.max(np.abs(got - ref)) < 1e-5
+
+
+def test_init_from_warm_starts_from_another_runs_best_weights(tmp_path, fixtures_dir):
+    import pytest
+    from histoscope_train import train
+    out, _ = _tiny_run(tmp_path, fixtures_dir)
+    best = torch.load(out / "best.pt", map_location="cpu")["model"]
+    fresh = build_model("nasnetmobile")
+    assert any(not torch.equal(v, fresh.state_dict()[k]) for k, v in best.items())
+    train.init_from(fresh, str(out / "best.pt"), "nasnetmobile")
+    assert all(torch.equal(v, fresh.state_dict()[k]) for k, v in best.items())
+    with pytest.raises(SystemExit, match="trained as nasnetmobile"):
+        train.init_from(build_model("smallcnn"), str(out / "best.pt"), "smallcnn")
