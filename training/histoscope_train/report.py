@@ -181,11 +181,12 @@ def _prevalence_note(default):
     import numpy as np
     from .calibration import expected_calibration_error
 
-    def read(split):
+    def read(split, with_patients=False):
         path = os.path.join(default["path"], "eval", f"predictions_{split}.csv")
         with open(path) as f:
             rows = list(csv.DictReader(f))
-        return np.array([int(r["label"]) for r in rows]), np.array([float(r["probability"]) for r in rows])
+        y, p = np.array([int(r["label"]) for r in rows]), np.array([float(r["probability"]) for r in rows])
+        return (y, p, np.array([r["patient_id"] for r in rows])) if with_patients else (y, p)
 
     try:
         (yv, pv), (yt, pt) = read("val"), read("test")
@@ -204,7 +205,33 @@ def _prevalence_note(default):
             f"patients' share (a prior-shift correction, {shift:+.3f}) would give a test ECE of "
             f"{expected_calibration_error(yt, shifted):.4f}. Choosing the share by the test patients would be tuning "
             f"to them; the honest remedies are a calibration set whose case mix matches the department's, or a "
-            f"per-department prior stated on the card.\n"]
+            f"per-department prior stated on the card.\n"] + _patient_size_note(read)
+
+
+LARGE_PATIENT_PATCHES = 200  # the data's whole-slide patients; the others contribute a sample of ~40 patches
+
+
+def _patient_size_note(read):
+    """Where the calibration gap sits: the few patients with hundreds of patches weigh most in a patch-level ECE."""
+    import numpy as np
+    from .calibration import expected_calibration_error
+
+    L = [f"\n**Where the gap sits.** Split by patient size (≥ {LARGE_PATIENT_PATCHES} patches: the whole-slide "
+         f"patients; the rest are samples of about 40 patches). Diagnostic only: the shipped probability is the same "
+         f"for every patient.\n",
+         "| split | patients | patches | IDC share | mean probability | excess predicted IDC (Σp − Σy) | ECE |",
+         "|---|---|---|---|---|---|---|"]
+    for split, label in (("val", "validation"), ("test", "test")):
+        y, p, patients = read(split, with_patients=True)
+        sizes = {g: int((patients == g).sum()) for g in set(patients)}
+        large = np.array([sizes[g] >= LARGE_PATIENT_PATCHES for g in patients])
+        for name, mask in (("≥ %d patches" % LARGE_PATIENT_PATCHES, large), ("smaller", ~large)):
+            if not mask.any():
+                continue
+            L.append(f"| {label}, {name} | {len(set(patients[mask]))} | {int(mask.sum())} | {y[mask].mean():.3f} | "
+                     f"{p[mask].mean():.3f} | {p[mask].sum() - y[mask].sum():+.0f} | "
+                     f"{expected_calibration_error(y[mask], p[mask]):.4f} |")
+    return L
 
 
 def _throughput_section(runs_dir, logs_dir):

@@ -54,3 +54,19 @@ def test_an_epoch_the_budget_ended_before_it_began_is_not_counted(tmp_path):
     (run / "eval" / "roc_test.csv").write_text("fpr,tpr,threshold\n0,0,inf\n1,1,0\n")
     (run / "log.csv").write_text("epoch,loss,train_acc,val_auc,train_images\n1,0.5,0.8,0.9,1000\n2,0,0,0.9,0\n")
     assert [row["epoch"] for row in _read_run(str(run))["log"]] == [1.0]
+
+
+def test_patient_size_note_puts_the_calibration_gap_on_the_patients_it_comes_from():
+    import numpy as np
+    from histoscope_train.report import _patient_size_note, LARGE_PATIENT_PATCHES
+
+    def read(split, with_patients=False):
+        n = LARGE_PATIENT_PATCHES
+        y = np.array([0] * n + [0, 1] * 20)
+        p = np.array([0.45] * n + [0.0, 1.0] * 20)  # the large patient over-called, the small ones exact
+        return y, p, np.array(["big"] * n + [f"s{i // 4}" for i in range(40)])
+
+    rows = {line.split("|")[1].strip(): line for line in _patient_size_note(read) if line.startswith("| test")}
+    big, small = rows[f"test, ≥ {LARGE_PATIENT_PATCHES} patches"], rows["test, smaller"]
+    assert "| 1 | 200 | 0.000 | 0.450 | +90 | 0.4500 |" in big
+    assert "| 10 | 40 | 0.500 | 0.500 | +0 | 0.0000 |" in small
