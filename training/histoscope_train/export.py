@@ -144,6 +144,10 @@ def java_style_input(png_paths, mean, std) -> torch.Tensor:
     return D.to_input(np.stack([D.read_rgb(p) for p in png_paths]), mean, std)
 
 
+def _stain_jitter(hed: float) -> str:
+    return f"HED stain jitter (+-{hed} scale and shift per stain)" if hed else "no stain jitter"
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", required=True)
@@ -318,14 +322,15 @@ def main(argv=None):
             "schedule": f"{cfg['schedule']} (warmup {cfg['warmup_steps']} steps)",
             "loss": "BCEWithLogits", "class_imbalance": (f"pos_weight = n_neg/n_pos of the training split = {cfg['pos_weight']:.4f}"
                                                          if cfg.get("pos_weight") else cfg["imbalance"]),
-            "augmentation": (f"one of the 8 dihedral flips/rotations, shifts up to 3 px (reflect), HED stain jitter "
-                             f"(+-{cfg.get('hed', 0.05)} scale and shift per stain), brightness/contrast +-0.1"
+            "augmentation": (f"one of the 8 dihedral flips/rotations, shifts up to 3 px (reflect), "
+                             f"{_stain_jitter(cfg.get('hed', 0.05))}, brightness/contrast +-0.1"
                              if cfg.get("augmentation") == "histology" else
                              "random h/v flips, 90-degree rotations, shifts up to 3 px (reflect), HSV jitter "
                              "(hue +-0.03, sat/val x(1+-0.1)), per-channel stain gain x(1+-0.05)"),
             "precision": cfg.get("precision_used", "fp32"),
             "weight_averaging": (f"exponential moving average, decay {cfg['ema']}" if cfg.get("ema") else "none"),
             "label_smoothing": cfg.get("label_smoothing", 0.0), "mixup": cfg.get("mixup", 0.0),
+            "warm_start": cfg.get("init_from"),
             "seconds": sum(h["seconds_per_epoch"] for h in history) if history else None,
             "history": history,
             **extra,

@@ -115,3 +115,8 @@ def test_init_from_warm_starts_from_another_runs_best_weights(tmp_path, fixtures
     assert all(torch.equal(v, fresh.state_dict()[k]) for k, v in best.items())
     with pytest.raises(SystemExit, match="trained as nasnetmobile"):
         train.init_from(build_model("smallcnn"), str(out / "best.pt"), "smallcnn")
+
+
+def test_card_says_when_stain_jitter_was_off():
+    assert E._stain_jitter(0.0) == "no stain jitter"
+    assert E._stain_jitter(0.05) == "HED stain jitter (+-0.05 scale and shift per stain)"
