@@ -1,6 +1,5 @@
 package org.histoscope.cases;
 
-import java.time.Clock;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
@@ -28,6 +27,7 @@ import com.vaadin.flow.server.streams.UploadHandler;
 import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.InputStream;
+import java.time.Clock;
 import java.util.List;
 import org.histoscope.audit.AuditEntry;
 import org.histoscope.audit.AuditService;
@@ -36,6 +36,7 @@ import org.histoscope.inference.StoredPrediction;
 import org.histoscope.platform.DisplayFormats;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
+import org.histoscope.ui.Notifications;
 import org.histoscope.users.UserDirectory;
 
 /** One case: its details, uploads, prediction jobs with live progress, results and the timeline of events. */

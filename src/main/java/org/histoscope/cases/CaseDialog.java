@@ -1,6 +1,5 @@
 package org.histoscope.cases;
 
-import java.time.Clock;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -14,9 +13,11 @@ import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.binder.BeanValidationBinder;
 import com.vaadin.flow.data.binder.ValidationException;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
 import org.histoscope.security.Roles;
+import org.histoscope.ui.Notifications;
 import org.histoscope.users.UserDirectory;
 import org.histoscope.users.UserDirectory.UserSummary;
 import org.springframework.data.domain.PageRequest;

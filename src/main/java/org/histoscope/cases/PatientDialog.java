@@ -1,6 +1,5 @@
 package org.histoscope.cases;
 
-import java.time.Clock;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -11,8 +10,10 @@ import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.binder.BeanValidationBinder;
 import com.vaadin.flow.data.binder.ValidationException;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.function.Consumer;
+import org.histoscope.ui.Notifications;
 
 /** Create or edit a patient. Field errors come from the record's constraints; a taken MRN shows on the MRN field. */
 class PatientDialog extends Dialog {

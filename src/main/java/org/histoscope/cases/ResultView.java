@@ -1,6 +1,5 @@
 package org.histoscope.cases;
 
-import org.histoscope.inference.InferenceDevice;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
@@ -23,6 +22,7 @@ import jakarta.annotation.security.RolesAllowed;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.histoscope.inference.InferenceDevice;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.StoredPrediction;
 import org.histoscope.inference.TestTimeAugmentation;
@@ -34,6 +34,7 @@ import org.histoscope.models.RegisteredModel;
 import org.histoscope.platform.DisplayFormats;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
+import org.histoscope.ui.Notifications;
 import org.histoscope.viewer.ProbabilityGrid;
 import org.histoscope.viewer.SlideViewer;
 

@@ -13,8 +13,8 @@ import org.histoscope.cases.CaseRuleException;
 import org.histoscope.cases.CaseStatus;
 import org.histoscope.cases.CaseSummary;
 import org.histoscope.cases.ImageSummary;
-import org.histoscope.cases.Notifications;
 import org.histoscope.security.CurrentUser;
+import org.histoscope.ui.Notifications;
 import org.histoscope.users.UserDirectory;
 
 /**

@@ -31,13 +31,13 @@ import org.histoscope.cases.CaseImageService;
 import org.histoscope.cases.CaseService;
 import org.histoscope.cases.CaseSummary;
 import org.histoscope.cases.ImageSummary;
-import org.histoscope.cases.Notifications;
 import org.histoscope.cases.PredictionImage;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.StoredPrediction;
 import org.histoscope.platform.DisplayFormats;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
+import org.histoscope.ui.Notifications;
 import org.histoscope.users.UserDirectory;
 
 /**

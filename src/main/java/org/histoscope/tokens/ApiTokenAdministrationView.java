@@ -10,8 +10,6 @@ import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.IntegerField;
 import com.vaadin.flow.component.textfield.TextField;
@@ -27,6 +25,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.histoscope.platform.DisplayFormats;
 import org.histoscope.security.Roles;
+import org.histoscope.ui.Notifications;
 
 /** Administrators issue API tokens to named integrations (the secret is shown once), see their use and revoke them. */
 @Route("admin/api-tokens")
@@ -97,9 +96,9 @@ public class ApiTokenAdministrationView extends VerticalLayout {
                 refresh();
                 showOnce(issued);
             } catch (ApiTokenRejectedException rejected) {
-                error(rejected.getMessage());
+                Notifications.error(rejected.getMessage());
             } catch (ConstraintViolationException invalid) {
-                error(invalid.getConstraintViolations().stream().map(ConstraintViolation::getMessage).sorted()
+                Notifications.error(invalid.getConstraintViolations().stream().map(ConstraintViolation::getMessage).sorted()
                         .collect(Collectors.joining("; ")));
             }
         });
@@ -133,15 +132,11 @@ public class ApiTokenAdministrationView extends VerticalLayout {
                 tokens.revoke(token.id());
                 refresh();
             } catch (ApiTokenRejectedException rejected) {
-                error(rejected.getMessage());
+                Notifications.error(rejected.getMessage());
             }
         });
         confirm.setCancelable(true);
         confirm.setConfirmButtonTheme("error primary");
         confirm.open();
-    }
-
-    private static void error(String message) {
-        Notification.show(message, 6000, Notification.Position.MIDDLE).addThemeVariants(NotificationVariant.LUMO_ERROR);
     }
 }

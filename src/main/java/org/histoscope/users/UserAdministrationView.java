@@ -8,8 +8,6 @@ import com.vaadin.flow.component.grid.GridVariant;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
-import com.vaadin.flow.component.notification.Notification;
-import com.vaadin.flow.component.notification.NotificationVariant;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
@@ -25,6 +23,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.histoscope.security.PasswordPolicy.PasswordPolicyViolation;
 import org.histoscope.security.Roles;
+import org.histoscope.ui.Notifications;
 
 /** Administrators manage accounts: create, edit roles, disable/enable, reset passwords, unlock. */
 @Route("admin/users")
@@ -170,22 +169,16 @@ public class UserAdministrationView extends VerticalLayout {
     private boolean attempt(Supplier<UserAccountSummary> change, String success) {
         try {
             UserAccountSummary changed = change.get();
-            Notification.show(success, 3000, Notification.Position.BOTTOM_START)
-                    .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
+            Notifications.success(success);
             refresh();
             grid.select(changed);
             return true;
         } catch (PasswordPolicyViolation e) {
-            error(String.join(" ", e.problems()));
+            Notifications.error(String.join(" ", e.problems()));
         } catch (UserAdministrationException e) {
-            error(e.getMessage());
+            Notifications.error(e.getMessage());
         }
         return false;
-    }
-
-    private static void error(String message) {
-        Notification.show(message, 6000, Notification.Position.MIDDLE)
-                .addThemeVariants(NotificationVariant.LUMO_ERROR);
     }
 
     private void refresh() {

@@ -1,4 +1,4 @@
-package org.histoscope.cases;
+package org.histoscope.ui;
 
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
