@@ -4,8 +4,6 @@ import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.DetachEvent;
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.button.Button;
-import com.vaadin.flow.component.button.ButtonVariant;
-import com.vaadin.flow.component.grid.Grid;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
@@ -16,7 +14,6 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
-import com.vaadin.flow.component.progressbar.ProgressBar;
 import com.vaadin.flow.component.tabs.TabSheet;
 import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.router.BeforeEvent;
@@ -28,11 +25,7 @@ import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.InputStream;
 import java.time.Clock;
-import java.util.List;
-import org.histoscope.audit.AuditEntry;
-import org.histoscope.audit.AuditService;
 import org.histoscope.inference.PredictionService;
-import org.histoscope.inference.StoredPrediction;
 import org.histoscope.platform.DisplayFormats;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
@@ -48,9 +41,6 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
 
     private final CaseService cases;
     private final CaseImageService images;
-    private final PredictionJobService jobs;
-    private final PredictionService predictions;
-    private final AuditService audit;
     private final UserDirectory users;
     private final JobEvents jobEvents;
     private final CurrentUser currentUser;
@@ -61,31 +51,26 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
     private final Div uploadArea = new Div();
     private PixelSizeField pixelSize = new PixelSizeField();
     private final Div uploadLog = new Div();
-    private final Grid<JobSummary> jobGrid = new Grid<>();
-    private final Grid<ImageSummary> imageGrid = new Grid<>();
-    private final Grid<AuditEntry> timeline = new Grid<>();
+    private final CaseJobsGrid jobGrid;
+    private final CaseImagesGrid imageGrid = new CaseImagesGrid();
+    private final CaseTimeline timeline = new CaseTimeline();
     private Registration jobSubscription;
     private Registration pollRegistration;
 
     private final Clock clock;
 
     public CaseDetailView(CaseService cases, CaseImageService images, PredictionJobService jobs,
-                          PredictionService predictions, AuditService audit, UserDirectory users, JobEvents jobEvents,
+                          PredictionService predictions, UserDirectory users, JobEvents jobEvents,
                           CurrentUser currentUser, StorageProperties storage, Clock clock) {
         this.clock = clock;
         this.cases = cases;
         this.images = images;
-        this.jobs = jobs;
-        this.predictions = predictions;
-        this.audit = audit;
         this.users = users;
         this.jobEvents = jobEvents;
         this.currentUser = currentUser;
         this.storage = storage;
+        this.jobGrid = new CaseJobsGrid(cases, jobs, predictions, this::refreshJobs);
         setWidthFull();
-        configureJobGrid();
-        configureImageGrid();
-        configureTimeline();
         uploadLog.setId("upload-log");
         uploadLog.addClassName("upload-log");
 
@@ -251,91 +236,6 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
         refreshAll();
     }
 
-    private void configureJobGrid() {
-        jobGrid.setId("job-grid");
-        jobGrid.setAllRowsVisible(true);
-        jobGrid.addColumn(JobSummary::imageName).setHeader("Image").setAutoWidth(true);
-        jobGrid.addColumn(j -> j.rerun() ? "Re-run" : "Upload").setHeader("Kind").setAutoWidth(true);
-        jobGrid.addComponentColumn(this::statusCell).setHeader("Status").setWidth("14rem").setFlexGrow(0);
-        jobGrid.addComponentColumn(this::resultCell).setHeader("Result").setAutoWidth(true);
-        jobGrid.addColumn(j -> DisplayFormats.dateTime(j.requestedAt())).setHeader("Requested").setAutoWidth(true);
-        jobGrid.addColumn(JobSummary::attempts).setHeader("Attempts").setAutoWidth(true);
-        jobGrid.setEmptyStateText("No predictions yet. Upload an image to start one.");
-        jobGrid.setPartNameGenerator(j -> "job-" + j.status().name().toLowerCase());
-    }
-
-    private com.vaadin.flow.component.Component statusCell(JobSummary job) {
-        Span badge = CaseBadges.job(job);
-        badge.addClassName("job-status");
-        badge.getElement().setAttribute("data-status", job.status().name());
-        if (job.status() == JobStatus.RUNNING) {
-            ProgressBar bar = new ProgressBar(0, 1, job.progress());
-            bar.setWidth("6rem");
-            return new HorizontalLayout(badge, bar);
-        }
-        return badge;
-    }
-
-    private com.vaadin.flow.component.Component resultCell(JobSummary job) {
-        if (job.status() == JobStatus.FAILED) {
-            Span reason = new Span(job.errorMessage());
-            reason.addClassName("job-error");
-            HorizontalLayout cell = new HorizontalLayout(reason);
-            cell.setAlignItems(FlexComponent.Alignment.CENTER);
-            if (current.status() != CaseStatus.SIGNED_OUT && cases.rightsOn(current.id()).modify()) {
-                Button retry = new Button("Retry", VaadinIcon.REFRESH.create(), e -> {
-                    try {
-                        jobs.retry(job.id());
-                        Notifications.info("Prediction for " + job.imageName() + " queued again.");
-                    } catch (CaseRuleException rule) {
-                        Notifications.error(rule.getMessage());
-                    }
-                    refreshJobs();
-                });
-                retry.addThemeVariants(ButtonVariant.LUMO_SMALL);
-                retry.addClassName("job-retry");
-                cell.add(retry);
-            }
-            return cell;
-        }
-        if (job.status() != JobStatus.DONE || job.predictionId() == null) {
-            return new Span();
-        }
-        StoredPrediction prediction = predictions.find(job.predictionId()).orElse(null);
-        if (prediction == null) {
-            return new Span("result missing");
-        }
-        Anchor link = new Anchor("result/" + prediction.id(), prediction.label() + " · p = "
-                + String.format(DisplayFormats.locale(), "%.3f", prediction.probability()));
-        link.addClassName("result-link");
-        return link;
-    }
-
-    private void configureImageGrid() {
-        imageGrid.setId("image-grid");
-        imageGrid.setAllRowsVisible(true);
-        imageGrid.addColumn(ImageSummary::originalFilename).setHeader("File").setAutoWidth(true);
-        imageGrid.addColumn(i -> i.format() + " " + i.width() + " × " + i.height()
-                + (i.resolution() == null ? "" : " · " + i.resolution())).setHeader("Format").setAutoWidth(true);
-        imageGrid.addColumn(i -> String.format(DisplayFormats.locale(), "%,d bytes", i.sizeBytes())).setHeader("Size")
-                .setAutoWidth(true);
-        imageGrid.addColumn(i -> i.sha256().substring(0, 12) + "…").setHeader("SHA-256").setTooltipGenerator(ImageSummary::sha256);
-        imageGrid.addColumn(i -> i.uploadedBy() + ", " + DisplayFormats.dateTime(i.uploadedAt())).setHeader("Uploaded")
-                .setAutoWidth(true);
-        imageGrid.setEmptyStateText("No images uploaded yet.");
-    }
-
-    private void configureTimeline() {
-        timeline.setId("timeline");
-        timeline.addColumn(e -> DisplayFormats.dateTime(e.occurredAt())).setHeader("When").setAutoWidth(true);
-        timeline.addColumn(AuditEntry::actor).setHeader("Who").setAutoWidth(true);
-        timeline.addColumn(AuditEntry::action).setHeader("What").setAutoWidth(true);
-        timeline.addColumn(e -> e.targetType() + " " + e.targetId()).setHeader("Target").setAutoWidth(true);
-        timeline.addColumn(AuditEntry::detailsJson).setHeader("Details").setFlexGrow(1);
-        timeline.setEmptyStateText("No events yet.");
-        timeline.setHeight("32rem");
-    }
-
     private void refreshTimeline() {
         if (current != null) {
             timeline.setItems(cases.timeline(current.id()));
@@ -359,9 +259,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
     }
 
     private void refreshJobs() {
-        List<JobSummary> list = jobs.jobsForCase(current.id());
-        jobGrid.setItems(list);
-        boolean active = list.stream().anyMatch(j -> j.status() == JobStatus.QUEUED || j.status() == JobStatus.RUNNING);
+        boolean active = jobGrid.show(current);
         // Push brings this instance's job events; polling while jobs are pending also covers other instances
         getUI().ifPresent(ui -> ui.setPollInterval(active ? 2000 : -1));
     }

@@ -1,0 +1,103 @@
+package org.histoscope.cases;
+
+import com.vaadin.flow.component.Component;
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.progressbar.ProgressBar;
+import java.util.List;
+import org.histoscope.inference.PredictionService;
+import org.histoscope.inference.StoredPrediction;
+import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.Notifications;
+
+/** The prediction jobs of a case with their live status, a retry for failed ones and a link to each result. */
+class CaseJobsGrid extends Grid<JobSummary> {
+
+    private final CaseService cases;
+    private final PredictionJobService jobs;
+    private final PredictionService predictions;
+    private final Runnable onRetry;
+    private CaseSummary current;
+
+    CaseJobsGrid(CaseService cases, PredictionJobService jobs, PredictionService predictions, Runnable onRetry) {
+        this.cases = cases;
+        this.jobs = jobs;
+        this.predictions = predictions;
+        this.onRetry = onRetry;
+        setId("job-grid");
+        setAllRowsVisible(true);
+        addColumn(JobSummary::imageName).setHeader("Image").setAutoWidth(true);
+        addColumn(j -> j.rerun() ? "Re-run" : "Upload").setHeader("Kind").setAutoWidth(true);
+        addComponentColumn(this::statusCell).setHeader("Status").setWidth("14rem").setFlexGrow(0);
+        addComponentColumn(this::resultCell).setHeader("Result").setAutoWidth(true);
+        addColumn(j -> DisplayFormats.dateTime(j.requestedAt())).setHeader("Requested").setAutoWidth(true);
+        addColumn(JobSummary::attempts).setHeader("Attempts").setAutoWidth(true);
+        setEmptyStateText("No predictions yet. Upload an image to start one.");
+        setPartNameGenerator(j -> "job-" + j.status().name().toLowerCase());
+    }
+
+    /** Shows the jobs of the case; true while any of them is still queued or running. */
+    boolean show(CaseSummary shown) {
+        current = shown;
+        List<JobSummary> list = jobs.jobsForCase(shown.id());
+        setItems(list);
+        return list.stream().anyMatch(j -> j.status() == JobStatus.QUEUED || j.status() == JobStatus.RUNNING);
+    }
+
+    private Component statusCell(JobSummary job) {
+        Span badge = CaseBadges.job(job);
+        badge.addClassName("job-status");
+        badge.getElement().setAttribute("data-status", job.status().name());
+        if (job.status() == JobStatus.RUNNING) {
+            ProgressBar bar = new ProgressBar(0, 1, job.progress());
+            bar.setWidth("6rem");
+            return new HorizontalLayout(badge, bar);
+        }
+        return badge;
+    }
+
+    private Component resultCell(JobSummary job) {
+        if (job.status() == JobStatus.FAILED) {
+            return failureCell(job);
+        }
+        if (job.status() != JobStatus.DONE || job.predictionId() == null) {
+            return new Span();
+        }
+        StoredPrediction prediction = predictions.find(job.predictionId()).orElse(null);
+        if (prediction == null) {
+            return new Span("result missing");
+        }
+        Anchor link = new Anchor("result/" + prediction.id(), prediction.label() + " · p = "
+                + String.format(DisplayFormats.locale(), "%.3f", prediction.probability()));
+        link.addClassName("result-link");
+        return link;
+    }
+
+    private Component failureCell(JobSummary job) {
+        Span reason = new Span(job.errorMessage());
+        reason.addClassName("job-error");
+        HorizontalLayout cell = new HorizontalLayout(reason);
+        cell.setAlignItems(FlexComponent.Alignment.CENTER);
+        if (current.status() != CaseStatus.SIGNED_OUT && cases.rightsOn(current.id()).modify()) {
+            Button retry = new Button("Retry", VaadinIcon.REFRESH.create(), e -> {
+                try {
+                    jobs.retry(job.id());
+                    Notifications.info("Prediction for " + job.imageName() + " queued again.");
+                } catch (CaseRuleException rule) {
+                    Notifications.error(rule.getMessage());
+                }
+                onRetry.run();
+            });
+            retry.addThemeVariants(ButtonVariant.LUMO_SMALL);
+            retry.addClassName("job-retry");
+            cell.add(retry);
+        }
+        return cell;
+    }
+}
