@@ -21,6 +21,22 @@ from .models import ARCH_NAMES
 from .report_comparison import ORDER
 
 
+def _read_log(path):
+    with open(os.path.join(path, "log.csv")) as f:
+        log = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
+    return [row for row in log if row.get("train_images", 1) > 0]  # an epoch the budget ended before it began
+
+
+def _write_log(log, path):
+    """The per-epoch log as the report reads it (both stages of a warm-started run, renumbered)."""
+    columns = list(dict.fromkeys(k for row in log for k in row))
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=columns)
+        w.writeheader()
+        for n, row in enumerate(log, 1):
+            w.writerow({**{k: int(v) if float(v).is_integer() else v for k, v in row.items()}, "epoch": n})
+
+
 def _read_run(path):
     if not os.path.exists(os.path.join(path, "eval", "metrics.json")):
         return None
@@ -28,14 +44,36 @@ def _read_run(path):
         cfg = json.load(f)
     with open(os.path.join(path, "eval", "metrics.json")) as f:
         met = json.load(f)
-    with open(os.path.join(path, "log.csv")) as f:
-        log = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
-    log = [row for row in log if row.get("train_images", 1) > 0]  # an epoch the budget ended before it began
+    log = _read_log(path)
     roc = []
     with open(os.path.join(path, "eval", "roc_test.csv")) as f:
         for r in csv.DictReader(f):
             roc.append((float(r["fpr"]), float(r["tpr"])))
-    return {"cfg": cfg, "met": met, "log": log, "roc": roc, "path": path}
+    run = {"cfg": cfg, "met": met, "log": log, "roc": roc, "path": path, "discarded_seconds": 0.0}
+    return _with_warm_start(run) if cfg.get("init_from") else run
+
+
+def _with_warm_start(run):
+    """A warm-started run's history is its parent's up to the checkpoint it started from, then its own; the
+    parent's later epochs were spent too, so their time is counted but not their epochs."""
+    parent_dir = os.path.dirname(os.path.abspath(run["cfg"]["init_from"]))
+    parent_log = _read_log(parent_dir)
+    start = max(range(len(parent_log)), key=lambda i: parent_log[i]["val_auc"]) + 1  # best.pt = best val AUC
+    with open(os.path.join(parent_dir, "config.json")) as f:
+        parent_cfg = json.load(f)
+    changed = {k: (parent_cfg.get(k), run["cfg"].get(k)) for k in RECIPE_KEYS
+               if parent_cfg.get(k) != run["cfg"].get(k)}
+    run["warm_start"] = {"parent": parent_dir, "from_epoch": start, "parent_epochs": len(parent_log),
+                         "own_epochs": len(run["log"]), "changed": changed,
+                         "parent_minutes": sum(l["seconds_per_epoch"] for l in parent_log) / 60}
+    run["discarded_seconds"] = sum(l.get("cpu_seconds_per_epoch", l["seconds_per_epoch"]) for l in parent_log[start:])
+    run["log"] = parent_log[:start] + run["log"]
+    run["met"] = dict(run["met"], epoch=start + int(run["met"].get("epoch") or 0))
+    return run
+
+
+RECIPE_KEYS = ["augmentation", "hed", "lr", "warmup_steps", "ema", "label_smoothing", "mixup", "imbalance",
+               "batch_size", "weight_decay", "time_budget_min", "budget_clock"]
 
 
 def main(argv=None):
@@ -73,7 +111,7 @@ def main(argv=None):
         f, t = zip(*default["roc"])
         ax.plot(f, t, lw=2.4, color="black",
                 label=f"Xception+NASNetMobile, shipped model (full data), AUC {default['met']['test']['auc']:.3f}")
-        shutil.copyfile(os.path.join(default["path"], "log.csv"), os.path.join(logs_dir, "default_xception_nasnet.csv"))
+        _write_log(default["log"], os.path.join(logs_dir, "default_xception_nasnet.csv"))
     ax.plot([0, 1], [0, 1], ls=":", color="grey", lw=1)
     ax.set_xlabel("False positive rate (1 - specificity)")
     ax.set_ylabel("True positive rate (sensitivity)")
@@ -100,7 +138,10 @@ def main(argv=None):
                  f"{len(d['log'])} epoch(s) (best epoch {dm.get('epoch')}), input {dc['native_size']}x{dc['native_size']} "
                  f"(internal size {dc['input_size']}), batch {dc['batch_size']}, Adam lr {dc['lr']}, {dc['schedule']} schedule, "
                  f"BCE with pos_weight {dc['pos_weight']:.3f}. Training wall time "
-                 f"{sum(l['seconds_per_epoch'] for l in d['log']) / 60:.1f} min on 2 shared CPU cores.\n")
+                 f"{(sum(l['seconds_per_epoch'] for l in d['log']) + d['discarded_seconds']) / 60:.1f} min on 2 "
+                 f"shared CPU cores.\n")
+        if "warm_start" in d:
+            L.append(_warm_start_note(d["warm_start"]))
         L.append(f"Threshold {dm['threshold']:.4f} chosen on the validation patients (Youden's J); test patients "
                  f"({t['patients']} patients, {t['n']} patches: {t['n_positive']} IDC / {t['n_negative']} non-IDC) used once.\n")
         L.append("| split | AUC (95% CI, patch bootstrap) | AUC 95% CI (patient bootstrap) | balanced acc | sensitivity | specificity | F1 | accuracy |")
@@ -132,6 +173,14 @@ def main(argv=None):
     with open(os.path.join(args.models_dir, "REPORT.md"), "w") as f:
         f.write("\n".join(L).rstrip() + "\n")
     print(f"[report] wrote {os.path.join(args.models_dir, 'REPORT.md')} and {fig_path}")
+
+
+def _warm_start_note(w):
+    changes = ", ".join(f"`{k}` {a} → {b}" for k, (a, b) in w["changed"].items()) or "no recipe change"
+    return (f"**Two stages.** The weights of epoch {w['from_epoch']} (best validation AUC) of the run "
+            f"`{os.path.basename(w['parent'])}` ({w['parent_epochs']} epochs, {w['parent_minutes']:.0f} min) were "
+            f"trained {w['own_epochs']} more epoch(s) with a fresh optimiser and schedule ({changes}); epochs count "
+            f"both stages, the time includes the first stage's epochs after {w['from_epoch']} that were not kept.\n")
 
 
 def _calibration_section(default, models_dir, plt):

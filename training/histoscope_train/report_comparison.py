@@ -45,7 +45,8 @@ def _table_row(name, r):
     best, t, log = _best_epoch_row(r), r["met"]["test"], r["log"]
     ci = t["auc_ci95"]
     cpu = _mean(log, "cpu_seconds_per_epoch")
-    minutes = sum(l.get("cpu_seconds_per_epoch", l["seconds_per_epoch"]) for l in log) / 60
+    minutes = (sum(l.get("cpu_seconds_per_epoch", l["seconds_per_epoch"]) for l in log)
+               + r.get("discarded_seconds", 0.0)) / 60
     return (f"| {name} | {len(log)} ({int(r['met'].get('epoch') or len(log))}) | {minutes:.1f} | "
             f"{100 * best['train_acc']:.2f} % | {100 * best['val_acc']:.2f} % | "
             f"{'–' if cpu is None else f'{cpu:.0f}'} | {_mean(log, 'seconds_per_epoch'):.0f} | "
@@ -90,7 +91,8 @@ def section(runs: dict, default, baseline) -> list[str]:
     if baseline is not None:
         L.append(_table_row(f"*{ARCH_NAMES[BASELINE]}*", baseline))
     if default is not None:
-        L.append(_table_row("Xception+NASNetMobile, **shipped** (long run, wall-clock budget)", default))
+        stages = "long run + warm-started second stage" if "warm_start" in default else "long run, wall-clock budget"
+        L.append(_table_row(f"Xception+NASNetMobile, **shipped** ({stages})", default))
     L.append("\nTrain acc: running accuracy over the augmented batches of the best epoch at 0.5; val acc: "
              "validation patients at 0.5, best epoch. Training min: CPU minutes per thread where the run counted "
              "them, else wall-clock minutes. Test figures at each run's own validation threshold. "

@@ -70,3 +70,32 @@ def test_patient_size_note_puts_the_calibration_gap_on_the_patients_it_comes_fro
     big, small = rows[f"test, ≥ {LARGE_PATIENT_PATCHES} patches"], rows["test, smaller"]
     assert "| 1 | 200 | 0.000 | 0.450 | +90 | 0.4500 |" in big
     assert "| 10 | 40 | 0.500 | 0.500 | +0 | 0.0000 |" in small
+
+
+def test_a_warm_started_run_counts_both_stages(tmp_path):
+    from histoscope_train import report
+
+    def write_run(folder, cfg, log, met_epoch):
+        (folder / "eval").mkdir(parents=True)
+        (folder / "config.json").write_text(json.dumps(cfg))
+        (folder / "eval" / "metrics.json").write_text(json.dumps({"epoch": met_epoch}))
+        (folder / "eval" / "roc_test.csv").write_text("fpr,tpr\n0,0\n1,1\n")
+        with open(folder / "log.csv", "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=["epoch", "val_auc", "seconds_per_epoch"])
+            w.writeheader()
+            w.writerows(log)
+
+    parent, child = tmp_path / "long", tmp_path / "second"
+    write_run(parent, {"hed": 0.05, "lr": 1e-3},
+              [{"epoch": e, "val_auc": a, "seconds_per_epoch": 600} for e, a in [(1, .90), (2, .93), (3, .92)]], 2)
+    write_run(child, {"hed": 0.0, "lr": 1e-3, "init_from": str(parent / "best.pt")},
+              [{"epoch": e, "val_auc": a, "seconds_per_epoch": 300} for e, a in [(1, .94), (2, .95)]], 2)
+
+    run = report._read_run(str(child))
+    assert [row["val_auc"] for row in run["log"]] == [.90, .93, .94, .95]  # parent up to its best, then its own
+    assert run["met"]["epoch"] == 4
+    assert run["discarded_seconds"] == 600  # the parent's epoch 3 was spent but not kept
+    assert run["warm_start"]["changed"] == {"hed": (0.05, 0.0)}
+    assert "epoch 2" in report._warm_start_note(run["warm_start"])
+    report._write_log(run["log"], str(tmp_path / "lineage.csv"))
+    assert [r["epoch"] for r in csv.DictReader(open(tmp_path / "lineage.csv"))] == ["1", "2", "3", "4"]
