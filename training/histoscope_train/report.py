@@ -133,7 +133,7 @@ def main(argv=None):
         t, v = dm["test"], dm["val"]
         L.append("## Shipped default model: `%s`\n" % args.model_id)
         L.append(f"Xception+NASNet-A Mobile (concatenated pooled features → dense 256 → dropout 0.5 → dense 1 → "
-                 f"sigmoid), trained from scratch on the IDC training patients "
+                 f"sigmoid), trained {'in two stages' if 'warm_start' in d else 'from scratch'} on the IDC training patients "
                  f"({dc['n_train_used']} patches, {dc['split_summary']['train']['patients']} patients), "
                  f"{len(d['log'])} epoch(s) (best epoch {dm.get('epoch')}), input {dc['native_size']}x{dc['native_size']} "
                  f"(internal size {dc['input_size']}), batch {dc['batch_size']}, Adam lr {dc['lr']}, {dc['schedule']} schedule, "

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
  * Whole-slide scoring on the test patients' stitched slides (the real model's output for each of their patches,
  * {@code scoring/stitched-tile-probabilities.csv}, made by {@link StitchedSlideScoring}; the parameters were chosen
  * on the validation patients only): smoothing does not lose per-tile AUC, and the slide score ranks IDC slides
- * above the clean ones.
+ * above the clean ones. The file holds model 2.0.0's output, the model the parameters were chosen with; later
+ * models are scored by the same tool and reported in benchmark/README.md (with one clean slide per split, their
+ * slide-level ranking is too coarse to re-tune on).
  */
 class WholeSlideScoringTest {
 
