@@ -230,17 +230,18 @@ def _prevalence_note(default):
     import numpy as np
     from .calibration import expected_calibration_error
 
-    def read(split, with_patients=False):
+    def read(split):
         path = os.path.join(default["path"], "eval", f"predictions_{split}.csv")
         with open(path) as f:
             rows = list(csv.DictReader(f))
-        y, p = np.array([int(r["label"]) for r in rows]), np.array([float(r["probability"]) for r in rows])
-        return (y, p, np.array([r["patient_id"] for r in rows])) if with_patients else (y, p)
+        return (np.array([int(r["label"]) for r in rows]), np.array([float(r["probability"]) for r in rows]),
+                np.array([r["patient_id"] for r in rows]))
 
     try:
-        (yv, pv), (yt, pt) = read("val"), read("test")
+        predictions = {split: read(split) for split in ("val", "test")}
     except FileNotFoundError:
         return []
+    (yv, pv, _), (yt, pt, _) = predictions["val"], predictions["test"]
     n_pos, n = default["cfg"]["split_summary"]["train"]["positive"], default["cfg"]["split_summary"]["train"]["patches"]
     logit = lambda q: np.log(q / (1 - q))
     clipped = np.clip(pt, 1e-7, 1 - 1e-7)
@@ -254,13 +255,13 @@ def _prevalence_note(default):
             f"patients' share (a prior-shift correction, {shift:+.3f}) would give a test ECE of "
             f"{expected_calibration_error(yt, shifted):.4f}. Choosing the share by the test patients would be tuning "
             f"to them; the honest remedies are a calibration set whose case mix matches the department's, or a "
-            f"per-department prior stated on the card.\n"] + _patient_size_note(read)
+            f"per-department prior stated on the card.\n"] + _patient_size_note(predictions)
 
 
 LARGE_PATIENT_PATCHES = 200  # the data's whole-slide patients; the others contribute a sample of ~40 patches
 
 
-def _patient_size_note(read):
+def _patient_size_note(predictions):
     """Where the calibration gap sits: the few patients with hundreds of patches weigh most in a patch-level ECE."""
     import numpy as np
     from .calibration import expected_calibration_error
@@ -271,9 +272,9 @@ def _patient_size_note(read):
          "| split | patients | patches | IDC share | mean probability | excess predicted IDC (Σp − Σy) | ECE |",
          "|---|---|---|---|---|---|---|"]
     for split, label in (("val", "validation"), ("test", "test")):
-        y, p, patients = read(split, with_patients=True)
-        sizes = {g: int((patients == g).sum()) for g in set(patients)}
-        large = np.array([sizes[g] >= LARGE_PATIENT_PATCHES for g in patients])
+        y, p, patients = predictions[split]
+        _, index, counts = np.unique(patients, return_inverse=True, return_counts=True)
+        large = counts[index] >= LARGE_PATIENT_PATCHES
         for name, mask in (("≥ %d patches" % LARGE_PATIENT_PATCHES, large), ("smaller", ~large)):
             if not mask.any():
                 continue

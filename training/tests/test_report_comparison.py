@@ -60,13 +60,13 @@ def test_patient_size_note_puts_the_calibration_gap_on_the_patients_it_comes_fro
     import numpy as np
     from histoscope_train.report import _patient_size_note, LARGE_PATIENT_PATCHES
 
-    def read(split, with_patients=False):
-        n = LARGE_PATIENT_PATCHES
-        y = np.array([0] * n + [0, 1] * 20)
-        p = np.array([0.45] * n + [0.0, 1.0] * 20)  # the large patient over-called, the small ones exact
-        return y, p, np.array(["big"] * n + [f"s{i // 4}" for i in range(40)])
+    n = LARGE_PATIENT_PATCHES
+    y = np.array([0] * n + [0, 1] * 20)
+    p = np.array([0.45] * n + [0.0, 1.0] * 20)  # the large patient over-called, the small ones exact
+    split = (y, p, np.array(["big"] * n + [f"s{i // 4}" for i in range(40)]))
 
-    rows = {line.split("|")[1].strip(): line for line in _patient_size_note(read) if line.startswith("| test")}
+    note = _patient_size_note({"val": split, "test": split})
+    rows = {line.split("|")[1].strip(): line for line in note if line.startswith("| test")}
     big, small = rows[f"test, ≥ {LARGE_PATIENT_PATCHES} patches"], rows["test, smaller"]
     assert "| 1 | 200 | 0.000 | 0.450 | +90 | 0.4500 |" in big
     assert "| 10 | 40 | 0.500 | 0.500 | +0 | 0.0000 |" in small
