@@ -144,6 +144,12 @@ def java_style_input(png_paths, mean, std) -> torch.Tensor:
     return D.to_input(np.stack([D.read_rgb(p) for p in png_paths]), mean, std)
 
 
+def _run_relative(checkpoint):
+    """A checkpoint as run folder/file: the card must not carry a path of the training machine."""
+    return None if not checkpoint else os.path.join(os.path.basename(os.path.dirname(checkpoint)),
+                                                    os.path.basename(checkpoint))
+
+
 def _stain_jitter(hed: float) -> str:
     return f"HED stain jitter (+-{hed} scale and shift per stain)" if hed else "no stain jitter"
 
@@ -330,7 +336,7 @@ def main(argv=None):
             "precision": cfg.get("precision_used", "fp32"),
             "weight_averaging": (f"exponential moving average, decay {cfg['ema']}" if cfg.get("ema") else "none"),
             "label_smoothing": cfg.get("label_smoothing", 0.0), "mixup": cfg.get("mixup", 0.0),
-            "warm_start": cfg.get("init_from"),
+            "warm_start": _run_relative(cfg.get("init_from")),
             "seconds": sum(h["seconds_per_epoch"] for h in history) if history else None,
             "history": history,
             **extra,

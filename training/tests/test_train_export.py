@@ -120,3 +120,8 @@ def test_init_from_warm_starts_from_another_runs_best_weights(tmp_path, fixtures
 def test_card_says_when_stain_jitter_was_off():
     assert E._stain_jitter(0.0) == "no stain jitter"
     assert E._stain_jitter(0.05) == "HED stain jitter (+-0.05 scale and shift per stain)"
+
+
+def test_card_names_a_warm_start_by_run_folder_not_by_machine_path():
+    assert E._run_relative("/work/runs/xception_nasnet_long/best.pt") == "xception_nasnet_long/best.pt"
+    assert E._run_relative(None) is None
