@@ -252,7 +252,8 @@ def main(argv=None):
         bb, path = spec.split("=", 1)
         missing, unexpected = load_backbone_weights(model, bb, path)
         print(f"[pretrained] {bb} <- {path}: missing {len(missing)} unexpected {len(unexpected)}", flush=True)
-    if args.init_from:
+    resuming = args.resume and os.path.exists(os.path.join(args.out, "last.pt"))
+    if args.init_from and not resuming:  # a resumed run's weights come from its own last.pt
         init_from(model, args.init_from, args.arch)
     ema = WeightAverage(model, args.ema) if args.ema > 0 else None
     print(f"[model] {args.arch} params={count_parameters(model)/1e6:.2f}M input_size={model.input_size} "
@@ -294,7 +295,7 @@ def main(argv=None):
     run_sums = {"loss": 0.0, "correct": 0, "seen": 0, "seconds": 0.0, "cpu_seconds": 0.0}
     last_path = os.path.join(args.out, "last.pt")
     best_path = os.path.join(args.out, "best.pt")
-    if args.resume and os.path.exists(last_path):
+    if resuming:
         ck = torch.load(last_path, map_location="cpu")
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optimizer"])
