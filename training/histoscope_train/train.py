@@ -26,6 +26,7 @@ import torch
 import torch.nn as nn
 
 from . import data as D
+from . import package_weights
 from .metrics import roc_auc
 from .models import build_model, count_parameters, load_backbone_weights, ARCHS
 
@@ -85,8 +86,8 @@ def parse_args(argv=None):
                    help="load LOCAL ImageNet weights into a backbone, e.g. resnet50=/x/resnet50.pth")
     p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     p.add_argument("--init-from", default=None, metavar="CHECKPOINT",
-                   help="warm start: the weights of another run's best.pt (same arch); optimiser, schedule "
-                        "and EMA start fresh from them")
+                   help="warm start: the weights of another run's best.pt or of a model package folder (same "
+                        "arch); optimiser, schedule and EMA start fresh from them")
     p.add_argument("--cache-dir", default=None, help="decoded-patch cache (default runs/cache)")
     p.add_argument("--no-progress", action="store_true")
     p.add_argument("--augmentation", default="histology", choices=sorted(D.AUGMENTATIONS),
@@ -213,14 +214,21 @@ class BudgetClock:
         self.origin = self._now() - seconds_used
 
 
-def init_from(model: nn.Module, checkpoint: str, arch: str) -> None:
-    ck = torch.load(checkpoint, map_location="cpu")
-    source_arch = ck.get("config", {}).get("arch")
+def init_from(model: nn.Module, source: str, arch: str) -> None:
+    """Warm start from another run's best.pt or from a published model package (its folder)."""
+    if package_weights.is_package(source):
+        card = package_weights.read_card(source)
+        source_arch, origin = card["architecture"]["arch"], f"model {card['id']} {card['version']}"
+        weights = lambda: package_weights.state_dict_from_package(source, model)
+    else:
+        ck = torch.load(source, map_location="cpu")
+        source_arch = ck.get("config", {}).get("arch")
+        origin = f"epoch {ck.get('epoch')}, val AUC {ck.get('val_auc', float('nan')):.4f}"
+        weights = lambda: ck["model"]
     if source_arch != arch:
-        raise SystemExit(f"--init-from {checkpoint}: trained as {source_arch}, this run is {arch}")
-    model.load_state_dict(ck["model"])
-    print(f"[init] weights of {checkpoint} (epoch {ck.get('epoch')}, val AUC {ck.get('val_auc', float('nan')):.4f})",
-          flush=True)
+        raise SystemExit(f"--init-from {source}: trained as {source_arch}, this run is {arch}")
+    model.load_state_dict(weights())
+    print(f"[init] weights of {source} ({origin})", flush=True)
 
 
 def main(argv=None):

@@ -125,3 +125,42 @@ def test_card_says_when_stain_jitter_was_off():
 def test_card_names_a_warm_start_by_run_folder_not_by_machine_path():
     assert E._run_relative("/work/runs/xception_nasnet_long/best.pt") == "xception_nasnet_long/best.pt"
     assert E._run_relative(None) is None
+
+
+SHIPPED = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                       "models", "xception-nasnetmobile-idc")
+
+
+def test_init_from_a_model_package_gives_back_the_shipped_function():
+    """A warm start from the published package (its run folder is gone) must compute what the package computes."""
+    import pytest
+    from histoscope_train import train
+    with open(os.path.join(SHIPPED, "model-card.json")) as f:
+        card = json.load(f)
+    model = build_model(card["architecture"]["arch"], native_size=50)
+    train.init_from(model, SHIPPED, card["architecture"]["arch"])
+    with open(os.path.join(SHIPPED, "reference", "probabilities.csv")) as f:
+        rows = list(csv.DictReader(f))
+    x = E.java_style_input([os.path.join(SHIPPED, "reference", r["file"]) for r in rows], card["input"]["mean"],
+                           card["input"]["std"])
+    shipped = E.CalibratedProbability(model, card["calibration"]["a"], card["calibration"]["b"]).eval()
+    with torch.no_grad():
+        p = shipped(x).numpy().ravel()
+    assert np.max(np.abs(p - np.array([float(r["probability"]) for r in rows]))) < card["reference"]["tolerance"]
+    with pytest.raises(SystemExit, match="trained as xception_nasnet"):
+        train.init_from(build_model("smallcnn"), SHIPPED, "smallcnn")
+
+
+def test_package_weights_refuse_a_graph_of_another_architecture(tmp_path, fixtures_dir):
+    import pytest
+    from histoscope_train import package_weights
+    out, root = _tiny_run(tmp_path, fixtures_dir)
+    pkg = tmp_path / "pkg"
+    E.main(["--run", str(out), "--data-root", root, "--out", str(pkg), "--model-id", "tiny-test", "--n-reference", "2"])
+    restored = build_model("nasnetmobile")
+    restored.load_state_dict(package_weights.state_dict_from_package(str(pkg), restored))
+    best = torch.load(out / "best.pt", map_location="cpu")["model"]
+    assert all(torch.allclose(v.float(), restored.state_dict()[k].float(), atol=1e-3)
+               for k, v in best.items() if not k.endswith("num_batches_tracked"))
+    with pytest.raises(ValueError, match="do not fit this architecture"):
+        package_weights.state_dict_from_package(str(pkg), build_model("smallcnn"))
