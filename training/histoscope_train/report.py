@@ -285,11 +285,15 @@ def _patient_size_note(predictions):
 
 
 def _throughput_section(runs_dir, logs_dir):
-    """The side-by-side throughput measurement of ``histoscope_train.throughput`` (runs/throughput.csv)."""
+    """The side-by-side throughput measurement of ``histoscope_train.throughput``: runs/throughput.csv, else the
+    copy kept in models/logs by the last report (the runs folder lives only on the machine that measured it)."""
     path = os.path.join(runs_dir, "throughput.csv")
-    if not os.path.exists(path):
+    kept = os.path.join(logs_dir, "throughput.csv")
+    if os.path.exists(path):
+        shutil.copyfile(path, kept)
+    elif not os.path.exists(kept):
         return []
-    shutil.copyfile(path, os.path.join(logs_dir, "throughput.csv"))
+    path = kept
     with open(path) as f:
         rows = list(csv.DictReader(f))
     L = ["## Training throughput (forward + backward + Adam, Xception+NASNetMobile, 2 threads)\n",

@@ -99,3 +99,13 @@ def test_a_warm_started_run_counts_both_stages(tmp_path):
     assert "epoch 2" in report._warm_start_note(run["warm_start"])
     report._write_log(run["log"], str(tmp_path / "lineage.csv"))
     assert [r["epoch"] for r in csv.DictReader(open(tmp_path / "lineage.csv"))] == ["1", "2", "3", "4"]
+
+
+def test_throughput_table_comes_from_the_kept_log_when_the_runs_folder_lacks_it(tmp_path):
+    from histoscope_train import report
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "throughput.csv").write_text("step,images_per_second,gain_vs_previous,gain_vs_first\n"
+                                         "fp32,16.2,1.0,1.0\nbf16,38.8,2.395,2.395\n")
+    lines = report._throughput_section(str(tmp_path / "no-runs"), str(logs))
+    assert any("| bf16 | 38.8 | x2.40 | x2.40 |" in l for l in lines)
