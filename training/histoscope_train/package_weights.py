@@ -6,6 +6,8 @@ A run folder (with its best.pt) lives only on the machine that trained it; the p
 exactly as the engine runs them. The exporter stores equal tensors once and names the copies with Identity nodes;
 those are followed too.
 """
+from __future__ import annotations
+
 import json
 import os
 
@@ -27,10 +29,11 @@ def is_package(path: str) -> bool:
     return os.path.isdir(path) and os.path.exists(os.path.join(path, "model-card.json"))
 
 
-def state_dict_from_package(package_dir: str, model: torch.nn.Module) -> dict:
+def state_dict_from_package(package_dir: str, model: torch.nn.Module, card: dict | None = None) -> dict:
     """The package's weights as a state dict for ``model``; every parameter and buffer the graph could have must
     be there (batch-norm step counters are not part of the function and keep the model's own values)."""
-    proto = onnx.load(os.path.join(package_dir, read_card(package_dir)["onnx"]["file"]))
+    card = card or read_card(package_dir)
+    proto = onnx.load(os.path.join(package_dir, card["onnx"]["file"]))
     tensors = {init.name: numpy_helper.to_array(init) for init in proto.graph.initializer}
     for node in proto.graph.node:  # graph order: a copy's source is named before the copy
         if node.op_type in ("Identity", "Cast") and node.input and node.input[0] in tensors:

@@ -219,7 +219,7 @@ def init_from(model: nn.Module, source: str, arch: str) -> None:
     if package_weights.is_package(source):
         card = package_weights.read_card(source)
         source_arch, origin = card["architecture"]["arch"], f"model {card['id']} {card['version']}"
-        weights = lambda: package_weights.state_dict_from_package(source, model)
+        weights = lambda: package_weights.state_dict_from_package(source, model, card)
     else:
         ck = torch.load(source, map_location="cpu")
         source_arch = ck.get("config", {}).get("arch")
