@@ -36,7 +36,7 @@ from onnx import helper, numpy_helper, TensorProto
 
 from . import __version__ as pkg_version
 from . import data as D
-from . import onnx_runner
+from . import lineage, onnx_runner
 from .common import (MAX_ONNX_BYTES, load_model, needs_fp16, round_weights_fp16, sha256_file, write_json,
                      fp32_bytes)
 from .models import ARCH_NAMES, count_parameters
@@ -175,6 +175,9 @@ def main(argv=None):
     torch.set_num_threads(2)
     ckpt = args.checkpoint or os.path.join(args.run, "best.pt")
     model, cfg, ck = load_model(ckpt, "cpu")
+    # before anything is written: a run warm-started from the package it is exported over reads that package
+    weights_history = (lineage.of_run(args.run, cfg, lineage.read_log(args.run))
+                       if os.path.exists(os.path.join(args.run, "log.csv")) else None)
     native = cfg["native_size"]
     fp16 = needs_fp16(model, args.fp16)
     original = copy.deepcopy(model)
@@ -239,6 +242,8 @@ def main(argv=None):
     if os.path.exists(log_src):
         shutil.copyfile(log_src, os.path.join(args.out, "log.csv"))
     shutil.copyfile(os.path.join(args.run, "split.csv"), os.path.join(args.out, "split.csv"))
+    if weights_history is not None:  # every stage behind the weights, for a later warm start or report
+        write_json(os.path.join(args.out, lineage.HISTORY_FILE), weights_history)
     history = ck.get("history") or []
     if os.path.exists(log_src):  # the full log (may contain epochs after the best one)
         with open(log_src) as f:
@@ -336,7 +341,8 @@ def main(argv=None):
             "precision": cfg.get("precision_used", "fp32"),
             "weight_averaging": (f"exponential moving average, decay {cfg['ema']}" if cfg.get("ema") else "none"),
             "label_smoothing": cfg.get("label_smoothing", 0.0), "mixup": cfg.get("mixup", 0.0),
-            "warm_start": _run_relative(cfg.get("init_from")),
+            "warm_start": ((weights_history or {}).get("warm_start", {}).get("parent")
+                           or _run_relative(cfg.get("init_from"))),
             "seconds": sum(h["seconds_per_epoch"] for h in history) if history else None,
             "history": history,
             **extra,

@@ -5,8 +5,10 @@
 Expects (all produced by train.py + evaluate.py):
   runs/cmp/<arch>_s50/{config.json,log.csv,eval/metrics.json,eval/roc_test.csv,eval/predictions_test.csv}
       the comparison protocol (scripts/run_comparison.sh), smallcnn_s50 = the plain CNN baseline
+  runs/ablation/<name>/...                                                        the recipe ablation
   runs/<default-run>/...                                                          the shipped model
-and optionally training/report_notes.md (free text appended to the report).
+and optionally training/report_notes.md (free text appended to the report). Every run it reads from runs/ is
+kept in <models-dir>/runs/ (histoscope_train.archive); a run missing from runs/ is read from that copy.
 """
 from __future__ import annotations
 
@@ -16,15 +18,10 @@ import json
 import os
 import shutil
 
+from . import archive, lineage
 from . import report_comparison as comparison
 from .models import ARCH_NAMES
 from .report_comparison import ORDER
-
-
-def _read_log(path):
-    with open(os.path.join(path, "log.csv")) as f:
-        log = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
-    return [row for row in log if row.get("train_images", 1) > 0]  # an epoch the budget ended before it began
 
 
 def _write_log(log, path):
@@ -37,43 +34,37 @@ def _write_log(log, path):
             w.writerow({**{k: int(v) if float(v).is_integer() else v for k, v in row.items()}, "epoch": n})
 
 
-def _read_run(path):
-    if not os.path.exists(os.path.join(path, "eval", "metrics.json")):
+def _read_run(path, archive_root=None):
+    if not archive.finished(path):
         return None
     with open(os.path.join(path, "config.json")) as f:
         cfg = json.load(f)
     with open(os.path.join(path, "eval", "metrics.json")) as f:
         met = json.load(f)
-    log = _read_log(path)
+    log = lineage.read_log(path)
     roc = []
     with open(os.path.join(path, "eval", "roc_test.csv")) as f:
         for r in csv.DictReader(f):
             roc.append((float(r["fpr"]), float(r["tpr"])))
-    run = {"cfg": cfg, "met": met, "log": log, "roc": roc, "path": path, "discarded_seconds": 0.0}
-    return _with_warm_start(run) if cfg.get("init_from") else run
-
-
-def _with_warm_start(run):
-    """A warm-started run's history is its parent's up to the checkpoint it started from, then its own; the
-    parent's later epochs were spent too, so their time is counted but not their epochs."""
-    parent_dir = os.path.dirname(os.path.abspath(run["cfg"]["init_from"]))
-    parent_log = _read_log(parent_dir)
-    start = max(range(len(parent_log)), key=lambda i: parent_log[i]["val_auc"]) + 1  # best.pt = best val AUC
-    with open(os.path.join(parent_dir, "config.json")) as f:
-        parent_cfg = json.load(f)
-    changed = {k: (parent_cfg.get(k), run["cfg"].get(k)) for k in RECIPE_KEYS
-               if parent_cfg.get(k) != run["cfg"].get(k)}
-    run["warm_start"] = {"parent": parent_dir, "from_epoch": start, "parent_epochs": len(parent_log),
-                         "own_epochs": len(run["log"]), "changed": changed,
-                         "parent_minutes": sum(l["seconds_per_epoch"] for l in parent_log) / 60}
-    run["discarded_seconds"] = sum(l.get("cpu_seconds_per_epoch", l["seconds_per_epoch"]) for l in parent_log[start:])
-    run["log"] = parent_log[:start] + run["log"]
-    run["met"] = dict(run["met"], epoch=start + int(run["met"].get("epoch") or 0))
+    history = lineage.of_run(path, cfg, log, archive_root)
+    run = {"cfg": cfg, "met": met, "log": history["log"], "roc": roc, "path": path,
+           "discarded_seconds": history["discarded_seconds"]}
+    run["stages"] = len(history["stages"])
+    if "warm_start" in history:
+        run["warm_start"] = history["warm_start"]
+        run["met"] = dict(met, epoch=history["warm_start"]["from_epoch"] + int(met.get("epoch") or 0))
     return run
 
 
-RECIPE_KEYS = ["augmentation", "hed", "lr", "warmup_steps", "ema", "label_smoothing", "mixup", "imbalance",
-               "batch_size", "weight_decay", "time_budget_min", "budget_clock"]
+def _read_kept_run(folder, kept, name):
+    """A run from its folder, which is then kept in the archive (with the history worked out on reading), or
+    from its kept copy when the folder is not on this machine."""
+    target = os.path.join(kept, name)
+    path = archive.locate(folder, target)
+    run = _read_run(path, kept)
+    if run is not None and path == folder:
+        archive.keep(folder, target)
+    return run
 
 
 def main(argv=None):
@@ -89,10 +80,11 @@ def main(argv=None):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    cmp_dir = os.path.join(args.runs_dir, "cmp")
-    runs = {a: _read_run(os.path.join(cmp_dir, f"{a}_s50")) for a in ORDER}
-    baseline = _read_run(os.path.join(cmp_dir, f"{comparison.BASELINE}_s50"))
-    default = _read_run(args.default_run)
+    kept = os.path.join(args.models_dir, "runs")
+    runs = {a: _read_kept_run(os.path.join(args.runs_dir, "cmp", f"{a}_s50"), kept, f"cmp/{a}_s50")
+            for a in ORDER + [comparison.BASELINE]}
+    baseline = runs.pop(comparison.BASELINE)
+    default = _read_kept_run(args.default_run, kept, os.path.basename(os.path.normpath(args.default_run)))
     logs_dir = os.path.join(args.models_dir, "logs")
     os.makedirs(logs_dir, exist_ok=True)
 
@@ -133,7 +125,7 @@ def main(argv=None):
         t, v = dm["test"], dm["val"]
         L.append("## Shipped default model: `%s`\n" % args.model_id)
         L.append(f"Xception+NASNet-A Mobile (concatenated pooled features → dense 256 → dropout 0.5 → dense 1 → "
-                 f"sigmoid), trained {'in two stages' if 'warm_start' in d else 'from scratch'} on the IDC training patients "
+                 f"sigmoid), trained {'in %d stages' % d['stages'] if 'warm_start' in d else 'from scratch'} on the IDC training patients "
                  f"({dc['n_train_used']} patches, {dc['split_summary']['train']['patients']} patients), "
                  f"{len(d['log'])} epoch(s) (best epoch {dm.get('epoch')}), input {dc['native_size']}x{dc['native_size']} "
                  f"(internal size {dc['input_size']}), batch {dc['batch_size']}, Adam lr {dc['lr']}, {dc['schedule']} schedule, "
@@ -164,7 +156,7 @@ def main(argv=None):
 
     L.extend(_calibration_section(default, args.models_dir, plt))
     L.extend(_throughput_section(args.runs_dir, logs_dir))
-    L.extend(_ablation_section(args.runs_dir))
+    L.extend(_ablation_section(args.runs_dir, kept))
 
     notes = args.notes
     if notes and os.path.exists(notes):
@@ -176,11 +168,14 @@ def main(argv=None):
 
 
 def _warm_start_note(w):
-    changes = ", ".join(f"`{k}` {a} → {b}" for k, (a, b) in w["changed"].items()) or "no recipe change"
-    return (f"**Two stages.** The weights of epoch {w['from_epoch']} (best validation AUC) of the run "
-            f"`{os.path.basename(w['parent'])}` ({w['parent_epochs']} epochs, {w['parent_minutes']:.0f} min) were "
+    if w["changed"] is None:
+        changes = "the parent's recipe is not recorded in its package"
+    else:
+        changes = ", ".join(f"`{k}` {a} → {b}" for k, (a, b) in w["changed"].items()) or "no recipe change"
+    return (f"**Warm start.** The weights of epoch {w['from_epoch']} (best validation AUC) of "
+            f"`{w['parent']}` ({w['parent_epochs']} epochs, {w['parent_minutes']:.0f} min) were "
             f"trained {w['own_epochs']} more epoch(s) with a fresh optimiser and schedule ({changes}); epochs count "
-            f"both stages, the time includes the first stage's epochs after {w['from_epoch']} that were not kept.\n")
+            f"every stage, and the time includes the epochs of earlier stages that were not kept.\n")
 
 
 def _calibration_section(default, models_dir, plt):
@@ -232,7 +227,7 @@ def _prevalence_note(default):
 
     def read(split):
         path = os.path.join(default["path"], "eval", f"predictions_{split}.csv")
-        with open(path) as f:
+        with archive.open_text(path) as f:
             rows = list(csv.DictReader(f))
         return (np.array([int(r["label"]) for r in rows]), np.array([float(r["probability"]) for r in rows]),
                 np.array([r["patient_id"] for r in rows]))
@@ -307,10 +302,12 @@ def _throughput_section(runs_dir, logs_dir):
     return L
 
 
-def _ablation_section(runs_dir):
-    """Recipe ablation runs (runs/ablation/<name>/ with eval/metrics.json), judged on validation patients."""
-    base = os.path.join(runs_dir, "ablation")
-    runs = {n: _read_run(os.path.join(base, n)) for n in sorted(os.listdir(base))} if os.path.isdir(base) else {}
+def _ablation_section(runs_dir, kept):
+    """Recipe ablation runs (runs/ablation/<name>/ with eval/metrics.json, else their kept copies), judged on
+    validation patients."""
+    folders = [os.path.join(runs_dir, "ablation"), os.path.join(kept, "ablation")]
+    names = sorted({n for folder in folders if os.path.isdir(folder) for n in os.listdir(folder)})
+    runs = {n: _read_kept_run(os.path.join(folders[0], n), kept, f"ablation/{n}") for n in names}
     runs = {n: r for n, r in runs.items() if r is not None}
     if not runs:
         return ["## Recipe ablation\n", "No ablation runs in `runs/ablation/` yet.\n"]

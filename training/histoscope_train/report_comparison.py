@@ -7,6 +7,7 @@ import os
 
 import numpy as np
 
+from . import archive
 from .models import ARCH_NAMES
 from .significance import delong_test, holm, mcnemar_test
 
@@ -26,7 +27,7 @@ PAPER = {
 
 
 def read_test_predictions(run_path: str) -> dict[str, tuple[int, float]]:
-    with open(os.path.join(run_path, "eval", "predictions_test.csv")) as f:
+    with archive.open_text(os.path.join(run_path, "eval", "predictions_test.csv")) as f:
         return {r["id"]: (int(r["label"]), float(r["probability"])) for r in csv.DictReader(f)}
 
 

@@ -18,10 +18,11 @@ declare -A VARIANTS=(
   [e_label_smoothing_0.1]="--label-smoothing 0.1"
   [f_mixup_0.2]="--mixup 0.2"
 )
+KEPT=${KEPT:-../models/runs/ablation}
 mkdir -p "$OUT_DIR"
 for name in $(printf '%s\n' "${!VARIANTS[@]}" | sort); do
   out=$OUT_DIR/$name
-  if [[ -f "$out/eval/metrics.json" ]]; then echo "skip $out (done)"; continue; fi
+  if [[ -f "$out/eval/metrics.json" || -f "$KEPT/$name/eval/metrics.json" ]]; then echo "skip $out (done)"; continue; fi
   echo "=== $name $(date -u +%H:%M:%S)"
   resume=(); [[ -f "$out/last.pt" ]] && resume=(--resume)
   # shellcheck disable=SC2086
@@ -31,6 +32,7 @@ for name in $(printf '%s\n' "${!VARIANTS[@]}" | sort); do
       ${VARIANTS[$name]} "${resume[@]}"
   nice -n 15 $PY -m histoscope_train.evaluate --run "$out" --data-root "$DATA_ROOT" --threads "$THREADS" \
       --tta none --calibration platt --n-boot 200
+  $PY -m histoscope_train.archive --run "$out" --archive "$KEPT" --name "$name"
   echo "=== done $name $(date -u +%H:%M:%S)"
 done
 echo "=== ablation queue done $(date -u +%H:%M:%S)"

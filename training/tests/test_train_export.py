@@ -78,6 +78,8 @@ def test_onnx_export_roundtrip_fp16_and_package(tmp_path, fixtures_dir):
     assert proto.graph.input[0].type.tensor_type.shape.dim[0].dim_param  # dynamic batch
     assert card["onnx"]["sha256"] == sha256_file(str(onnx_path))
     assert card["input"]["layout"] == "NCHW" and card["classes"] == ["non-cancer", "cancer"]
+    history = json.loads((pkg / "history.json").read_text())  # a later stage warm-started from it counts this one
+    assert len(history["log"]) == 1 and history["stages"] == ["run run"]
     with open(pkg / "reference" / "probabilities.csv") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == 2
