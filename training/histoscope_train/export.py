@@ -36,7 +36,7 @@ from onnx import helper, numpy_helper, TensorProto
 
 from . import __version__ as pkg_version
 from . import data as D
-from . import lineage, onnx_runner
+from . import lineage, onnx_runner, package_weights
 from .common import (MAX_ONNX_BYTES, load_model, needs_fp16, round_weights_fp16, sha256_file, write_json,
                      fp32_bytes)
 from .models import ARCH_NAMES, count_parameters
@@ -150,6 +150,12 @@ def _run_relative(checkpoint):
                                                     os.path.basename(checkpoint))
 
 
+def _portable(cfg: dict) -> dict:
+    """The run's config without the training machine's paths."""
+    out = {k: v for k, v in cfg.items() if k not in ("data_root", "out", "cache_dir")}
+    return dict(out, split_file="split.csv", init_from=_run_relative(cfg.get("init_from")))
+
+
 def _stain_jitter(hed: float) -> str:
     return f"HED stain jitter (+-{hed} scale and shift per stain)" if hed else "no stain jitter"
 
@@ -244,6 +250,7 @@ def main(argv=None):
     shutil.copyfile(os.path.join(args.run, "split.csv"), os.path.join(args.out, "split.csv"))
     if weights_history is not None:  # every stage behind the weights, for a later warm start or report
         write_json(os.path.join(args.out, lineage.HISTORY_FILE), weights_history)
+    write_json(os.path.join(args.out, package_weights.TRAINING_CONFIG), _portable(cfg))  # re-evaluable later
     history = ck.get("history") or []
     if os.path.exists(log_src):  # the full log (may contain epochs after the best one)
         with open(log_src) as f:

@@ -37,16 +37,15 @@ def of_run(run_dir: str, cfg: dict, log: list[dict], archive_root: str | None = 
     """The history of a run's weights: {log, discarded_seconds, recipe, stages[, warm_start]}."""
     own = {"log": log, "discarded_seconds": 0.0, "recipe": recipe(cfg),
            "stages": [f"run {os.path.basename(os.path.normpath(run_dir))}"]}
-    if not cfg.get("init_from"):
-        return own
     kept = os.path.join(run_dir, HISTORY_FILE)
+    if not cfg.get("init_from"):  # from scratch, or a run folder made from a package that brought its history
+        return _read(kept) if os.path.exists(kept) else own
     try:
         parent = _parent(cfg["init_from"], archive_root)
     except FileNotFoundError:  # the parent is on another machine: the history worked out when it was here
         if not os.path.exists(kept):
             raise
-        with open(kept) as f:
-            return json.load(f)
+        return _read(kept)
     start = max(range(len(parent["log"])), key=lambda i: parent["log"][i]["val_auc"]) + 1  # best.pt rule
     changed = ({k: (parent["recipe"].get(k), own["recipe"].get(k)) for k in RECIPE_KEYS
                 if parent["recipe"].get(k) != own["recipe"].get(k)} if parent["recipe"] else None)  # None: unknown
@@ -62,6 +61,11 @@ def of_run(run_dir: str, cfg: dict, log: list[dict], archive_root: str | None = 
     with open(kept, "w") as f:
         json.dump(history, f, indent=1)
     return history
+
+
+def _read(path: str) -> dict:
+    with open(path) as f:
+        return json.load(f)
 
 
 def _parent(init_from: str, archive_root: str | None) -> dict:
@@ -83,7 +87,6 @@ def _of_package(package_dir: str) -> dict:
     name = f"model {card['id']} {card['version']}"
     kept = os.path.join(package_dir, HISTORY_FILE)
     if os.path.exists(kept):
-        with open(kept) as f:
-            history = json.load(f)
+        history = _read(kept)
         return dict(history, stages=history["stages"][:-1] + [name])
     return {"log": read_log(package_dir), "discarded_seconds": 0.0, "recipe": {}, "stages": [name]}

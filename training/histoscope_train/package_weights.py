@@ -57,3 +57,65 @@ def state_dict_from_package(package_dir: str, model: torch.nn.Module, card: dict
             raise ValueError(f"{package_dir}: {k} has shape {arr.shape}, this architecture needs {tuple(v.shape)}")
         out[k] = torch.from_numpy(np.ascontiguousarray(arr)).to(v.dtype)
     return out
+
+
+TRAINING_CONFIG = "training-config.json"  # the run's config.json, kept in the package by export
+
+
+def run_config(package_dir: str, card: dict | None = None) -> dict:
+    """The training config behind a package: the one export kept, else (packages made before export kept it) the
+    fields the evaluator and the report need, from the card and the package's history."""
+    kept = os.path.join(package_dir, TRAINING_CONFIG)
+    if os.path.exists(kept):
+        with open(kept) as f:
+            return json.load(f)
+    card = card or read_card(package_dir)
+    training, split = card["training"], card["training"]["split"]
+    history_path = os.path.join(package_dir, "history.json")
+    recipe = {}
+    if os.path.exists(history_path):
+        with open(history_path) as f:
+            recipe = json.load(f).get("recipe", {})
+    return {**recipe, "arch": card["architecture"]["arch"], "data": training["data_layout"], "seed": training["split_seed"],
+            "native_size": card["input"]["width"], "input_size": card["architecture"]["internal_resize_to"],
+            "mean": card["input"]["mean"], "std": card["input"]["std"], "classes": card["classes"],
+            "batch_size": training["batch_size"], "schedule": training["schedule"].split()[0],
+            "pos_weight": split["train"]["negative"] / split["train"]["positive"],
+            "n_train_used": training["train_patches_used"], "n_val_used": training["val_patches_used_during_training"],
+            "split_summary": split, "params": card["architecture"]["parameters"],
+            "precision_used": training.get("precision"), "epochs": training["epochs_planned"],
+            "reconstructed_from": f"model card {card['id']} {card['version']}"}
+
+
+def run_from_package(package_dir: str, out_dir: str) -> str:
+    """A run folder (best.pt, config.json, log.csv, split.csv, history.json) holding the package's weights, so the
+    evaluator and the report work on a published model whose run folder is on another machine."""
+    import shutil
+    from .models import build_model
+    card = read_card(package_dir)
+    cfg = dict(run_config(package_dir, card), init_from=None, out=out_dir)
+    model = build_model(cfg["arch"], native_size=cfg["native_size"], input_size=cfg["input_size"])
+    weights = state_dict_from_package(package_dir, model, card)
+    os.makedirs(out_dir, exist_ok=True)
+    torch.save({"model": weights, "epoch": card["training"]["best_epoch"], "config": cfg,
+                "weights": f"model {card['id']} {card['version']}"}, os.path.join(out_dir, "best.pt"))
+    with open(os.path.join(out_dir, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+    for name in ("log.csv", "split.csv", "history.json"):
+        if os.path.exists(os.path.join(package_dir, name)):
+            shutil.copyfile(os.path.join(package_dir, name), os.path.join(out_dir, name))
+    return out_dir
+
+
+def main(argv=None):
+    import argparse
+    ap = argparse.ArgumentParser(description="Turn a published model package into a run folder (for evaluate "
+                                             "and report): python3 -m histoscope_train.package_weights PKG OUT")
+    ap.add_argument("package")
+    ap.add_argument("out")
+    args = ap.parse_args(argv)
+    print(f"[package] run folder {run_from_package(args.package, args.out)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -166,3 +166,30 @@ def test_package_weights_refuse_a_graph_of_another_architecture(tmp_path, fixtur
                for k, v in best.items() if not k.endswith("num_batches_tracked"))
     with pytest.raises(ValueError, match="do not fit this architecture"):
         package_weights.state_dict_from_package(str(pkg), build_model("smallcnn"))
+
+
+def test_a_package_becomes_a_run_folder_that_evaluates_as_its_run_did(tmp_path, fixtures_dir):
+    from histoscope_train import evaluate, package_weights
+    out, root = _tiny_run(tmp_path, fixtures_dir)
+    pkg = tmp_path / "pkg"
+    E.main(["--run", str(out), "--data-root", root, "--out", str(pkg), "--model-id", "tiny-test", "--n-reference", "2"])
+    kept_cfg = json.loads((pkg / package_weights.TRAINING_CONFIG).read_text())
+    assert "data_root" not in kept_cfg and kept_cfg["split_file"] == "split.csv"  # no path of the training machine
+
+    again = tmp_path / "from-package"
+    package_weights.run_from_package(str(pkg), str(again))
+    for run in (out, again):
+        evaluate.main(["--run", str(run), "--data-root", root, "--threads", "1", "--tta", "none", "--n-boot", "10"])
+    first, second = (list(csv.DictReader(open(r / "eval" / "predictions_test.csv"))) for r in (out, again))
+    assert [r["id"] for r in first] == [r["id"] for r in second]
+    assert max(abs(float(a["probability"]) - float(b["probability"])) for a, b in zip(first, second)) < 1e-5
+
+
+def test_a_package_made_before_export_kept_its_config_is_given_one_from_its_card_and_history():
+    from histoscope_train import package_weights
+    cfg = package_weights.run_config(SHIPPED)
+    with open(os.path.join(SHIPPED, "model-card.json")) as f:
+        card = json.load(f)
+    assert cfg["arch"] == card["architecture"]["arch"] and cfg["mean"] == card["input"]["mean"]
+    assert f"{cfg['pos_weight']:.4f}" in card["training"]["class_imbalance"]
+    assert f"lr {cfg['lr']}" in card["training"]["optimizer"] and cfg["schedule"] in card["training"]["schedule"]
