@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 
-from . import archive
+from . import archive, package_weights
 
 HISTORY_FILE = "history.json"
 RECIPE_KEYS = ["augmentation", "hed", "lr", "warmup_steps", "ema", "label_smoothing", "mixup", "imbalance",
@@ -70,7 +70,7 @@ def _read(path: str) -> dict:
 
 def _parent(init_from: str, archive_root: str | None) -> dict:
     source = os.path.abspath(init_from)
-    if os.path.isdir(source) and os.path.exists(os.path.join(source, "model-card.json")):
+    if package_weights.is_package(source):
         return _of_package(source)
     parent_dir = os.path.dirname(source)  # a run's best.pt
     if archive_root and not os.path.exists(os.path.join(parent_dir, "log.csv")):
@@ -82,8 +82,7 @@ def _parent(init_from: str, archive_root: str | None) -> dict:
 
 def _of_package(package_dir: str) -> dict:
     """A package's own history file, else (packages made before it existed) its last stage's log."""
-    with open(os.path.join(package_dir, "model-card.json")) as f:
-        card = json.load(f)
+    card = package_weights.read_card(package_dir)
     name = f"model {card['id']} {card['version']}"
     kept = os.path.join(package_dir, HISTORY_FILE)
     if os.path.exists(kept):

@@ -71,7 +71,7 @@ def run_config(package_dir: str, card: dict | None = None) -> dict:
             return json.load(f)
     card = card or read_card(package_dir)
     training, split = card["training"], card["training"]["split"]
-    history_path = os.path.join(package_dir, "history.json")
+    history_path = os.path.join(package_dir, "history.json")  # lineage.HISTORY_FILE (lineage imports this module)
     recipe = {}
     if os.path.exists(history_path):
         with open(history_path) as f:
