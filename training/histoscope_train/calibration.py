@@ -7,6 +7,11 @@
   shipped probability (the TTA mean) and are put INSIDE the exported graph, so that Java and Python
   compute the same number by construction. Platt rather than temperature alone, because the class
   weighting of the loss shifts the logits (a bias that a temperature cannot remove).
+* Reference prevalence: a probability is only right for a stated share of IDC patches. The validation
+  patients' share is an accident of which 30 patients fell into the split (and of the data folder
+  leaving out benign patches of most whole slides), so the fit can weight the two classes of the
+  validation patients to a stated population prevalence instead (importance weights for label shift:
+  what P(patch | class) the validation patients show is kept, only the class balance is replaced).
 """
 from __future__ import annotations
 
@@ -38,10 +43,27 @@ def probabilities(logits: np.ndarray, a: float = 1.0, b: float = 0.0) -> np.ndar
     return (1.0 / (1.0 + np.exp(-z))).mean(0)
 
 
-def fit_platt(logits: np.ndarray, y: np.ndarray, iterations: int = 200) -> tuple[float, float]:
-    """(a, b) minimising the negative log-likelihood of the view-averaged probability on (logits, y)."""
+def prevalence_weights(y: np.ndarray, prevalence: float | None) -> np.ndarray:
+    """Per-patch weights (mean 1) that give the labels ``y`` the class balance ``prevalence``
+    (None: every patch weighs 1, the labels' own balance)."""
+    y = np.asarray(y)
+    if prevalence is None:
+        return np.ones(len(y))
+    if not 0.0 < prevalence < 1.0:
+        raise ValueError(f"a prevalence must lie strictly between 0 and 1, not {prevalence}")
+    own = float(y.mean())
+    if own in (0.0, 1.0):
+        raise ValueError("both classes are needed to re-weight to a prevalence")
+    return np.where(y == 1, prevalence / own, (1.0 - prevalence) / (1.0 - own))
+
+
+def fit_platt(logits: np.ndarray, y: np.ndarray, iterations: int = 200,
+              prevalence: float | None = None) -> tuple[float, float]:
+    """(a, b) minimising the negative log-likelihood of the view-averaged probability on (logits, y),
+    with the classes weighted to ``prevalence`` when one is given (see prevalence_weights)."""
     z = torch.tensor(logits, dtype=torch.float64)
     t = torch.tensor(y, dtype=torch.float64)
+    w = torch.tensor(prevalence_weights(y, prevalence), dtype=torch.float64)
     a = torch.ones((), dtype=torch.float64, requires_grad=True)
     b = torch.zeros((), dtype=torch.float64, requires_grad=True)
     opt = torch.optim.LBFGS([a, b], lr=0.5, max_iter=iterations, line_search_fn="strong_wolfe")
@@ -49,7 +71,7 @@ def fit_platt(logits: np.ndarray, y: np.ndarray, iterations: int = 200) -> tuple
     def closure():
         opt.zero_grad()
         p = torch.sigmoid(a * z + b).mean(0).clamp(1e-12, 1 - 1e-12)
-        loss = -(t * torch.log(p) + (1 - t) * torch.log(1 - p)).mean()
+        loss = -(w * (t * torch.log(p) + (1 - t) * torch.log(1 - p))).mean()
         loss.backward()
         return loss
 
@@ -70,8 +92,17 @@ def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict]:
     return rows
 
 
-def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
-    """ECE with equal-width bins: sum over bins of |observed rate - mean probability| x share of patches."""
-    n = len(p)
-    return float(sum(r["count"] / n * abs(r["observed_rate"] - r["mean_probability"])
-                     for r in reliability(y, p, bins) if r["count"]))
+def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10,
+                               weights: np.ndarray | None = None) -> float:
+    """ECE with equal-width bins: sum over bins of |observed rate - mean probability| x share of patches
+    (with ``weights``, e.g. prevalence_weights, every patch counts by its weight)."""
+    y, p = np.asarray(y, dtype=np.float64), np.asarray(p, dtype=np.float64)
+    w = np.ones(len(p)) if weights is None else np.asarray(weights, dtype=np.float64)
+    idx = np.clip(np.digitize(p, np.linspace(0, 1, bins + 1)[1:-1], right=False), 0, bins - 1)
+    total = 0.0
+    for k in range(bins):
+        m = idx == k
+        if m.any():
+            wk = w[m].sum()
+            total += abs((w[m] * y[m]).sum() / wk - (w[m] * p[m]).sum() / wk) * wk
+    return float(total / w.sum())

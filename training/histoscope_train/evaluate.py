@@ -52,7 +52,14 @@ def main(argv=None):
     p.add_argument("--tta", default="auto", choices=["auto", "none", "dihedral8"],
                    help="test-time augmentation of the shipped probability (auto: dihedral8 if it raises val AUC)")
     p.add_argument("--calibration", default="platt", choices=["platt", "none"])
+    p.add_argument("--calibration-prevalence", type=float, default=None,
+                   help="share of IDC patches the calibrated probability refers to; the validation patients' "
+                        "classes are weighted to it in the Platt fit (default: their own share)")
+    p.add_argument("--prevalence-source", default=None,
+                   help="where --calibration-prevalence comes from (written to the metrics and the card)")
     args = p.parse_args(argv)
+    if args.calibration_prevalence is not None and not args.prevalence_source:
+        p.error("--calibration-prevalence needs --prevalence-source: a prevalence must say where it comes from")
 
     torch.set_num_threads(args.threads)
     device = get_device(args.device)
@@ -86,13 +93,20 @@ def main(argv=None):
     tta = args.tta if args.tta != "auto" else ("dihedral8" if auc_tta > auc_plain else "none")
     if tta == "none":
         lv, lt = lv[:1], lt[:1]
-    a, b = C.fit_platt(lv, yv) if args.calibration == "platt" else (1.0, 0.0)
+    prevalence = args.calibration_prevalence
+    a, b = C.fit_platt(lv, yv, prevalence=prevalence) if args.calibration == "platt" else (1.0, 0.0)
     res["tta"] = tta
     res["tta_choice"] = {"val_auc_single_view": auc_plain, "val_auc_dihedral8": auc_tta, "chosen": tta,
                          "rule": "dihedral8 if it raises the validation AUC" if args.tta == "auto" else "given"}
     res["calibration"] = {"method": args.calibration, "a": a, "b": b,
                           "formula": "p = mean over TTA views of sigmoid(a * logit + b)",
-                          "fitted_on": "validation patients (maximum likelihood)"}
+                          "fitted_on": "validation patients (maximum likelihood)",
+                          "validation_prevalence": float(yv.mean()),
+                          "prevalence": float(yv.mean()) if prevalence is None else prevalence,
+                          "prevalence_source": args.prevalence_source or "the validation patients' own share"}
+    if prevalence is not None:
+        res["calibration"]["fitted_on"] = ("validation patients (maximum likelihood, classes weighted to the "
+                                           "stated prevalence)")
     variants = {}
     for name, (views, ca, cb) in {"single view, uncalibrated": (1, 1.0, 0.0),
                                   "TTA, uncalibrated": (8, 1.0, 0.0),
@@ -109,6 +123,7 @@ def main(argv=None):
     res["test_reliability"] = {"before": C.reliability(yt, C.probabilities(preds["test"][2][:1])),
                                "after": C.reliability(yt, pt)}
     res["test_ece"] = C.expected_calibration_error(yt, pt)
+    res["val_ece_at_prevalence"] = C.expected_calibration_error(yv, pv, weights=C.prevalence_weights(yv, prevalence))
     res["test_ece_before"] = C.expected_calibration_error(yt, C.probabilities(preds["test"][2][:1]))
     for split, prob in (("val", pv), ("test", pt)):
         rs = preds[split][0]

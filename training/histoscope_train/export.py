@@ -359,11 +359,20 @@ def main(argv=None):
         "frameworks": {"python": platform.python_version(), "torch": torch.__version__, "onnx": onnx.__version__,
                        "numpy": np.__version__, "exporter": "torch.onnx.export (TrainingMode.PRESERVE)"},
         "notes": args.notes,
-        "intended_use": "research / decision support demo; not a medical device",
+        "intended_use": "research / decision support demo; not a medical device" + _prevalence_clause(calib),
     }
     write_json(os.path.join(args.out, "model-card.json"), card)
     print(f"[export] {onnx_path} {info['bytes']/1e6:.1f} MB fp16={fp16} sha256={card['onnx']['sha256']}", flush=True)
     return card
+
+
+def _prevalence_clause(calib) -> str:
+    """What a shown probability refers to, in the line that reports print: it is right only for a share of IDC."""
+    share = calib.get("prevalence")
+    if share is None or calib.get("method") == "none":
+        return ""
+    return (f"; a patch probability is calibrated for tissue with {100 * share:.1f} % IDC patches (model card: "
+            f"calibration.prevalence_source): where IDC is rarer it over-states, where commoner it under-states")
 
 
 if __name__ == "__main__":

@@ -189,7 +189,8 @@ def _calibration_section(default, models_dir, plt):
          f"{m['tta_choice']['val_auc_single_view']:.4f}, mean of the 8 flips/rotations "
          f"{m['tta_choice']['val_auc_dihedral8']:.4f}); Platt calibration `p = sigmoid({c['a']:.4f} * logit + "
          f"{c['b']:.4f})` per view, inside the exported graph, so the Java engine and the Python evaluator apply it "
-         f"identically. The threshold is chosen after calibration.\n",
+         f"identically; fitted on the {c.get('fitted_on', 'validation patients')}. The threshold is chosen after "
+         f"calibration.\n",
          "| variant | views | val AUC | test AUC | val ECE | test ECE |", "|---|---|---|---|---|---|"]
     for name, v in m["variants"].items():
         L.append(f"| {name} | {v['views']} | {v['val_auc']:.4f} | {v['test_auc']:.4f} | {v['val_ece']:.4f} | "
@@ -223,7 +224,7 @@ def _calibration_section(default, models_dir, plt):
 def _prevalence_note(default):
     """Why the calibration fitted on validation does not carry over: the IDC share differs between the splits."""
     import numpy as np
-    from .calibration import expected_calibration_error
+    from . import calibration as C
 
     def read(split):
         path = os.path.join(default["path"], "eval", f"predictions_{split}.csv")
@@ -238,19 +239,23 @@ def _prevalence_note(default):
         return []
     (yv, pv, _), (yt, pt, _) = predictions["val"], predictions["test"]
     n_pos, n = default["cfg"]["split_summary"]["train"]["positive"], default["cfg"]["split_summary"]["train"]["patches"]
+    c = default["met"]["calibration"]
+    reference = c.get("prevalence", float(yv.mean()))
     logit = lambda q: np.log(q / (1 - q))
-    clipped = np.clip(pt, 1e-7, 1 - 1e-7)
-    shift = logit(n_pos / n) - logit(yv.mean())
-    shifted = 1 / (1 + np.exp(-(logit(clipped) + shift)))
-    return [f"\n**Why the test ECE is high.** The calibration is fitted on the validation patients, where it holds "
-            f"(validation ECE {expected_calibration_error(yv, pv):.4f}), but the IDC share of the patches differs "
-            f"between the splits: {100 * yv.mean():.1f} % on the validation patients, {100 * yt.mean():.1f} % on the "
-            f"test patients, {100 * n_pos / n:.1f} % on the training patients. A probability calibrated to one share "
-            f"over-states IDC where it is rarer. Diagnostic only, not shipped: shifting the logit to the training "
-            f"patients' share (a prior-shift correction, {shift:+.3f}) would give a test ECE of "
-            f"{expected_calibration_error(yt, shifted):.4f}. Choosing the share by the test patients would be tuning "
-            f"to them; the honest remedies are a calibration set whose case mix matches the department's, or a "
-            f"per-department prior stated on the card.\n"] + _patient_size_note(predictions)
+    shift = logit(yt.mean()) - logit(reference)
+    at_test_share = 1 / (1 + np.exp(-(logit(np.clip(pt, 1e-7, 1 - 1e-7)) + shift)))
+    weights = C.prevalence_weights(yv, c.get("prevalence"))
+    source = c.get("prevalence_source", "the validation patients' own share")
+    return [f"\n**What the probability refers to, and why the test ECE differs.** A calibrated probability is right "
+            f"only for a stated share of IDC patches. The shipped one refers to **{100 * reference:.1f} %** "
+            f"({source}). The splits differ: "
+            f"{100 * yv.mean():.1f} % IDC on the validation patients, {100 * yt.mean():.1f} % on the test patients, "
+            f"{100 * n_pos / n:.1f} % on the training patients. On the validation patients, weighted to the "
+            f"reference share, the ECE is {C.expected_calibration_error(yv, pv, weights=weights):.4f}. Diagnostic "
+            f"only, not shipped (that share is known only from the test labels): moved to the test patients' own "
+            f"share ({shift:+.3f} on the logit), the same map would give a test ECE of "
+            f"{C.expected_calibration_error(yt, at_test_share):.4f}; what is left then is the map's own error.\n"
+            ] + _patient_size_note(predictions)
 
 
 LARGE_PATIENT_PATCHES = 200  # the data's whole-slide patients; the others contribute a sample of ~40 patches

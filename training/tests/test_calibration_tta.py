@@ -44,6 +44,38 @@ def test_platt_fit_recovers_a_known_miscalibration():
     assert before > 0.05 and after < 0.02
 
 
+def _label_shifted_sample(rng, n, prevalence):
+    """Patches whose score given the class is the same in every population (N(+-1, 1.5)); only the share of
+    IDC patches differs. The true posterior at ``prevalence`` is then known in closed form."""
+    y = (rng.random(n) < prevalence).astype(float)
+    score = rng.normal(np.where(y == 1, 1.0, -1.0), 1.5)
+    return score, y
+
+
+def test_prevalence_weighted_platt_is_calibrated_at_the_stated_prevalence_not_at_the_validation_share():
+    rng = np.random.default_rng(1)
+    val_score, val_y = _label_shifted_sample(rng, 20000, 0.45)   # a validation split rich in IDC
+    pop_score, pop_y = _label_shifted_sample(rng, 40000, 0.20)   # the population the app serves
+    plain = C.fit_platt(val_score[None, :], val_y)
+    weighted = C.fit_platt(val_score[None, :], val_y, prevalence=0.20)
+    # the weighted fit moves the intercept by the change of prior odds, log(0.2/0.8) - log(0.45/0.55)
+    assert abs((weighted[1] - plain[1]) - (np.log(0.25) - np.log(0.45 / 0.55))) < 0.08
+    assert abs(weighted[0] - plain[0]) < 0.05
+    ece = lambda ab: C.expected_calibration_error(pop_y, C.probabilities(pop_score[None, :], *ab))
+    assert ece(plain) > 0.08 and ece(weighted) < 0.015
+    # the weighted validation ECE sees what the population will see
+    w = C.prevalence_weights(val_y, 0.20)
+    assert abs(float((w * val_y).sum() / w.sum()) - 0.20) < 1e-12 and abs(float(w.mean()) - 1) < 1e-12
+    assert C.expected_calibration_error(val_y, C.probabilities(val_score[None, :], *weighted), weights=w) < 0.015
+
+
+def test_a_prevalence_outside_zero_one_is_refused():
+    import pytest
+    for bad in (0.0, 1.0, -0.2, 1.5):
+        with pytest.raises(ValueError):
+            C.prevalence_weights(np.array([0, 1]), bad)
+
+
 def test_reliability_bins_count_every_patch():
     y = np.array([0, 0, 1, 1, 1])
     p = np.array([0.05, 0.15, 0.95, 1.0, 0.55])
@@ -73,6 +105,7 @@ def test_evaluate_chooses_tta_and_calibration_on_validation(tmp_path, fixtures_d
     assert res["tta_choice"]["chosen"] == res["tta"]
     assert (res["tta"] == "dihedral8") == (res["tta_choice"]["val_auc_dihedral8"] > res["tta_choice"]["val_auc_single_view"])
     assert res["calibration"]["method"] == "platt" and "shipped" in res["variants"]
+    assert res["calibration"]["prevalence"] == res["calibration"]["validation_prevalence"]
     pkg = tmp_path / "pkg"
     card = E.main(["--run", str(out), "--data-root", root, "--out", str(pkg), "--model-id", "tiny-test",
                    "--n-reference", "2"])
@@ -84,3 +117,25 @@ def test_evaluate_chooses_tta_and_calibration_on_validation(tmp_path, fixtures_d
     views = torch.cat([D.dihedral(xs, k) for k in range(8)])
     p = onnx_runner.run(str(pkg / "model.onnx"), {"input": views})[0].reshape(8, -1).mean(0)
     assert np.max(np.abs(p - np.array([float(r["probability_dihedral8"]) for r in rows]))) < 1e-5
+
+
+def test_evaluate_and_card_state_the_prevalence_the_probability_refers_to(tmp_path, fixtures_dir):
+    import pytest
+    from histoscope_train import evaluate
+    from test_train_export import _tiny_run
+    out, root = _tiny_run(tmp_path, fixtures_dir)
+    with pytest.raises(SystemExit):  # a prevalence must say where it comes from
+        evaluate.main(["--run", str(out), "--data-root", root, "--calibration-prevalence", "0.3"])
+    own = evaluate.main(["--run", str(out), "--data-root", root, "--n-boot", "20", "--threads", "1", "--tta", "none"])
+    res = evaluate.main(["--run", str(out), "--data-root", root, "--n-boot", "20", "--threads", "1", "--tta", "none",
+                         "--calibration-prevalence", "0.1", "--prevalence-source", "a stated population"])
+    cal = res["calibration"]
+    assert cal["prevalence"] == 0.1 and cal["prevalence_source"] == "a stated population"
+    assert "weighted" in cal["fitted_on"]
+    # a rarer population lowers every probability, so the intercept drops
+    if own["calibration"]["validation_prevalence"] > 0.1:
+        assert cal["b"] < own["calibration"]["b"]
+    card = E.main(["--run", str(out), "--data-root", root, "--out", str(tmp_path / "pkg"), "--model-id", "tiny-test",
+                   "--n-reference", "2"])
+    assert card["calibration"]["prevalence"] == 0.1 and card["calibration"]["prevalence_source"] == "a stated population"
+    assert "10.0 % IDC patches" in card["intended_use"]

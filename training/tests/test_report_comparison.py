@@ -109,3 +109,28 @@ def test_throughput_table_comes_from_the_kept_log_when_the_runs_folder_lacks_it(
                                          "fp32,16.2,1.0,1.0\nbf16,38.8,2.395,2.395\n")
     lines = report._throughput_section(str(tmp_path / "no-runs"), str(logs))
     assert any("| bf16 | 38.8 | x2.40 | x2.40 |" in l for l in lines)
+
+
+def test_prevalence_note_states_the_share_the_probability_refers_to_and_its_source(tmp_path):
+    from histoscope_train.report import _prevalence_note
+    rng = np.random.default_rng(3)
+    (tmp_path / "eval").mkdir()
+    for split, share, n in (("val", 0.5, 2000), ("test", 0.1, 4000)):
+        y = (rng.random(n) < share).astype(int)
+        score = rng.normal(np.where(y == 1, 1.0, -1.0), 1.0)
+        p = 1 / (1 + np.exp(-(2 * score + np.log(0.25 / 0.75))))  # exact at a 25 % share
+        with open(tmp_path / "eval" / f"predictions_{split}.csv", "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["id", "patient_id", "label", "probability"])
+            for i, (label, prob) in enumerate(zip(y, p)):
+                w.writerow([f"{split}{i}", f"{split}-p{i % 9}", label, prob])
+    default = {"path": str(tmp_path), "cfg": {"split_summary": {"train": {"positive": 300, "patches": 1000}}},
+               "met": {"calibration": {"prevalence": 0.25, "prevalence_source": "a stated population"}}}
+    note = "\n".join(_prevalence_note(default))
+    assert "refers to **25.0 %** (a stated population)" in note
+    assert "30.0 % on the training patients" in note
+    # exact at its share: the re-weighted validation ECE is small, the move to the test share is -log(3)
+    import re
+    assert float(re.search(r"reference share, the ECE is (\d\.\d{4})", note).group(1)) < 0.03
+    shift = float(re.search(r"\(([+-]\d\.\d{3}) on the logit\)", note).group(1))
+    assert abs(shift - (np.log(0.1 / 0.9) - np.log(0.25 / 0.75))) < 0.15
