@@ -2,11 +2,13 @@
 # Recipe ablation on the validation patients: each run changes one choice of the shipped recipe.
 # To fit beside the comparison on two cores, it uses the plain CNN (the recipe's effect, not the
 # architecture's, is measured) with an equal budget of BUDGET_MIN CPU minutes on THREADS thread(s).
-# Usage (from training/):  scripts/run_ablation.sh DATA_ROOT SPLIT_CSV [THREADS]
+# Two queues may run at once on one machine (e.g. one per core): a run another queue is working on is locked
+# and skipped. Usage (from training/):  scripts/run_ablation.sh DATA_ROOT SPLIT_CSV [THREADS] [NAMES...]
 set -euo pipefail
 DATA_ROOT=${1:?pass the IDC data folder}
 SPLIT=${2:?pass the patient split CSV}
 THREADS=${3:-1}
+shift 3 || true
 PY=${PYTHON:-python3}
 BUDGET_MIN=${BUDGET_MIN:-6}; ARCH=${ARCH:-smallcnn}; OUT_DIR=${OUT_DIR:-runs/ablation}
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
@@ -20,9 +22,13 @@ declare -A VARIANTS=(
 )
 KEPT=${KEPT:-../models/runs/ablation}
 mkdir -p "$OUT_DIR"
-for name in $(printf '%s\n' "${!VARIANTS[@]}" | sort); do
+NAMES=${*:-$(printf '%s\n' "${!VARIANTS[@]}" | sort)}
+for name in $NAMES; do
+  [[ -v "VARIANTS[$name]" ]] || { echo "unknown ablation run $name" >&2; exit 2; }
   out=$OUT_DIR/$name
   if [[ -f "$out/eval/metrics.json" || -f "$KEPT/$name/eval/metrics.json" ]]; then echo "skip $out (done)"; continue; fi
+  exec {lock}>"$OUT_DIR/$name.lock"
+  if ! flock -n "$lock"; then echo "skip $out (another queue is running it)"; exec {lock}>&-; continue; fi
   echo "=== $name $(date -u +%H:%M:%S)"
   resume=(); [[ -f "$out/last.pt" ]] && resume=(--resume)
   # shellcheck disable=SC2086
@@ -34,5 +40,6 @@ for name in $(printf '%s\n' "${!VARIANTS[@]}" | sort); do
       --tta none --calibration platt --n-boot 200
   $PY -m histoscope_train.archive --run "$out" --archive "$KEPT" --name "$name"
   echo "=== done $name $(date -u +%H:%M:%S)"
+  exec {lock}>&-
 done
 echo "=== ablation queue done $(date -u +%H:%M:%S)"
