@@ -79,10 +79,15 @@ def fit_platt(logits: np.ndarray, y: np.ndarray, iterations: int = 200,
     return float(a.detach()), float(b.detach())
 
 
+def _bin_index(p: np.ndarray, bins: int) -> np.ndarray:
+    """Equal-width bin of each probability; 1.0 falls into the last bin."""
+    return np.clip(np.digitize(p, np.linspace(0, 1, bins + 1)[1:-1], right=False), 0, bins - 1)
+
+
 def reliability(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict]:
     """Equal-width reliability bins: count, mean predicted probability and observed positive rate."""
     edges = np.linspace(0, 1, bins + 1)
-    idx = np.clip(np.digitize(p, edges[1:-1], right=False), 0, bins - 1)
+    idx = _bin_index(p, bins)
     rows = []
     for k in range(bins):
         m = idx == k
@@ -98,7 +103,7 @@ def expected_calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10,
     (with ``weights``, e.g. prevalence_weights, every patch counts by its weight)."""
     y, p = np.asarray(y, dtype=np.float64), np.asarray(p, dtype=np.float64)
     w = np.ones(len(p)) if weights is None else np.asarray(weights, dtype=np.float64)
-    idx = np.clip(np.digitize(p, np.linspace(0, 1, bins + 1)[1:-1], right=False), 0, bins - 1)
+    idx = _bin_index(p, bins)
     total = 0.0
     for k in range(bins):
         m = idx == k

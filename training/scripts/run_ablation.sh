@@ -29,6 +29,8 @@ for name in $NAMES; do
   if [[ -f "$out/eval/metrics.json" || -f "$KEPT/$name/eval/metrics.json" ]]; then echo "skip $out (done)"; continue; fi
   exec {lock}>"$OUT_DIR/$name.lock"
   if ! flock -n "$lock"; then echo "skip $out (another queue is running it)"; exec {lock}>&-; continue; fi
+  # another queue may have finished it between the check above and the lock
+  if [[ -f "$out/eval/metrics.json" ]]; then echo "skip $out (done)"; exec {lock}>&-; continue; fi
   echo "=== $name $(date -u +%H:%M:%S)"
   resume=(); [[ -f "$out/last.pt" ]] && resume=(--resume)
   # shellcheck disable=SC2086
