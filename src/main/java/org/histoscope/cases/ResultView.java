@@ -22,6 +22,7 @@ import jakarta.annotation.security.RolesAllowed;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.histoscope.inference.InferenceDevice;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.StoredPrediction;
@@ -139,6 +140,7 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
                 row("Label", label),
                 row("Probability (cancer)", text(fmt(p.probability()), "result-probability")),
                 row("Threshold", text(fmt(p.threshold()), "result-threshold")),
+                row("Calibrated for", text(calibratedFor(p), "result-calibration")),
                 row("Model", text(modelName(p) + " · version " + p.modelVersion(), "result-model")),
                 row("Device", text(currentUser.hasRole(Roles.ADMIN) ? p.device()
                         : InferenceDevice.forNonAdministrators(p.device()), "result-device")),
@@ -156,9 +158,21 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
     }
 
     private String modelName(StoredPrediction p) {
+        return modelOf(p).map(RegisteredModel::name).orElse(p.modelId());
+    }
+
+    /** A probability is right only for a share of IDC: say which, so that a rarer-IDC slide is read with care. */
+    private String calibratedFor(StoredPrediction p) {
+        return modelOf(p).map(RegisteredModel::calibrationPrevalence)
+                .map(share -> String.format(Locale.ROOT, "tissue with %.1f %% IDC patches; where IDC is rarer the "
+                        + "probability over-states it", 100 * share))
+                .orElse("not stated by the model card");
+    }
+
+    private Optional<RegisteredModel> modelOf(StoredPrediction p) {
         return models.all().stream()
                 .filter(m -> m.modelId().equals(p.modelId()) && m.version().equals(p.modelVersion()))
-                .map(RegisteredModel::name).findFirst().orElse(p.modelId());
+                .findFirst();
     }
 
     private static Div row(String name, com.vaadin.flow.component.Component value) {

@@ -62,6 +62,16 @@ class RegisteredModelEntity {
 
     RegisteredModel toValue() {
         return new RegisteredModel(id, modelId, name, version, architecture, classes, threshold, status, metrics,
-                sha256, storagePath, addedBy, addedAt);
+                sha256, storagePath, addedBy, addedAt, calibrationPrevalence(card));
+    }
+
+    /** The card's calibration.prevalence when it is a share strictly between 0 and 1, else null. */
+    static Double calibrationPrevalence(Map<String, Object> card) {
+        Object calibration = card == null ? null : card.get("calibration");
+        if (calibration instanceof Map<?, ?> fields && fields.get("prevalence") instanceof Number share) {
+            double value = share.doubleValue();
+            return value > 0 && value < 1 ? value : null;
+        }
+        return null;
     }
 }

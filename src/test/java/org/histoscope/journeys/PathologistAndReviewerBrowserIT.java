@@ -111,6 +111,8 @@ class PathologistAndReviewerBrowserIT {
         WebElement overlay = page.byId("result-overlay");
         assertThat(page.byId("result-model").getText()).isNotBlank();
         assertThat(page.byId("result-device").getText()).contains("CPU");
+        // the shipped card states the share of IDC its probability is calibrated for (the source dataset's 28.4 %)
+        assertThat(page.byId("result-calibration").getText()).contains("28.4 % IDC patches");
         assertThat(Double.parseDouble(page.byId("result-probability").getText().replace(',', '.'))).isBetween(0.0, 1.0);
         assertThat(imageLoaded(page, overlay)).isTrue();
         setRange(page, "overlay-opacity", 80);
