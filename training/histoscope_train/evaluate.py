@@ -100,13 +100,11 @@ def main(argv=None):
                          "rule": "dihedral8 if it raises the validation AUC" if args.tta == "auto" else "given"}
     res["calibration"] = {"method": args.calibration, "a": a, "b": b,
                           "formula": "p = mean over TTA views of sigmoid(a * logit + b)",
-                          "fitted_on": "validation patients (maximum likelihood)",
+                          "fitted_on": "validation patients (maximum likelihood"
+                                       + (")" if prevalence is None else ", classes weighted to the stated prevalence)"),
                           "validation_prevalence": float(yv.mean()),
                           "prevalence": float(yv.mean()) if prevalence is None else prevalence,
                           "prevalence_source": args.prevalence_source or "the validation patients' own share"}
-    if prevalence is not None:
-        res["calibration"]["fitted_on"] = ("validation patients (maximum likelihood, classes weighted to the "
-                                           "stated prevalence)")
     variants = {}
     for name, (views, ca, cb) in {"single view, uncalibrated": (1, 1.0, 0.0),
                                   "TTA, uncalibrated": (8, 1.0, 0.0),
@@ -123,7 +121,6 @@ def main(argv=None):
     res["test_reliability"] = {"before": C.reliability(yt, C.probabilities(preds["test"][2][:1])),
                                "after": C.reliability(yt, pt)}
     res["test_ece"] = C.expected_calibration_error(yt, pt)
-    res["val_ece_at_prevalence"] = C.expected_calibration_error(yv, pv, weights=C.prevalence_weights(yv, prevalence))
     res["test_ece_before"] = C.expected_calibration_error(yt, C.probabilities(preds["test"][2][:1]))
     for split, prob in (("val", pv), ("test", pt)):
         rs = preds[split][0]

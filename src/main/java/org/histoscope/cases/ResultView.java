@@ -134,14 +134,16 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
     }
 
     private Div numbers(StoredPrediction p) {
+        Optional<RegisteredModel> model = models.findVersion(p.modelId(), p.modelVersion());
         Span label = CaseBadges.badge(p.label(), p.positive() ? "error" : "success");
         label.setId("result-label");
         Div facts = new Div(
                 row("Label", label),
                 row("Probability (cancer)", text(fmt(p.probability()), "result-probability")),
                 row("Threshold", text(fmt(p.threshold()), "result-threshold")),
-                row("Calibrated for", text(calibratedFor(p), "result-calibration")),
-                row("Model", text(modelName(p) + " · version " + p.modelVersion(), "result-model")),
+                row("Calibrated for", text(calibratedFor(model), "result-calibration")),
+                row("Model", text(model.map(RegisteredModel::name).orElse(p.modelId()) + " · version "
+                        + p.modelVersion(), "result-model")),
                 row("Device", text(currentUser.hasRole(Roles.ADMIN) ? p.device()
                         : InferenceDevice.forNonAdministrators(p.device()), "result-device")),
                 row("Mode", text(p.mode().name().toLowerCase(Locale.ROOT).replace('_', ' '), null)),
@@ -157,22 +159,12 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
         return facts;
     }
 
-    private String modelName(StoredPrediction p) {
-        return modelOf(p).map(RegisteredModel::name).orElse(p.modelId());
-    }
-
     /** A probability is right only for a share of IDC: say which, so that a rarer-IDC slide is read with care. */
-    private String calibratedFor(StoredPrediction p) {
-        return modelOf(p).map(RegisteredModel::calibrationPrevalence)
+    private static String calibratedFor(Optional<RegisteredModel> model) {
+        return model.map(RegisteredModel::calibrationPrevalence)
                 .map(share -> String.format(Locale.ROOT, "tissue with %.1f %% IDC patches; where IDC is rarer the "
                         + "probability over-states it", 100 * share))
                 .orElse("not stated by the model card");
-    }
-
-    private Optional<RegisteredModel> modelOf(StoredPrediction p) {
-        return models.all().stream()
-                .filter(m -> m.modelId().equals(p.modelId()) && m.version().equals(p.modelVersion()))
-                .findFirst();
     }
 
     private static Div row(String name, com.vaadin.flow.component.Component value) {

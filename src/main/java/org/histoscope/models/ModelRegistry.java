@@ -13,6 +13,9 @@ public interface ModelRegistry {
 
     Optional<RegisteredModel> find(long id);
 
+    /** The model a prediction names by its card's id and version (the latest registered, if it was added twice). */
+    Optional<RegisteredModel> findVersion(String modelId, String version);
+
     Optional<RegisteredModel> active();
 
     /**

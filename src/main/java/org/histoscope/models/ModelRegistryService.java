@@ -74,6 +74,13 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     @Override
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
+    public Optional<RegisteredModel> findVersion(String modelId, String version) {
+        return models.findFirstByModelIdAndVersionOrderByAddedAtDesc(modelId, version).map(RegisteredModelEntity::toValue);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
     public Optional<RegisteredModel> active() {
         return models.findByStatus(ModelStatus.ACTIVE).map(RegisteredModelEntity::toValue);
     }

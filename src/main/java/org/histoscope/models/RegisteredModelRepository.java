@@ -11,4 +11,6 @@ interface RegisteredModelRepository extends JpaRepository<RegisteredModelEntity,
     Optional<RegisteredModelEntity> findByStatus(ModelStatus status);
 
     List<RegisteredModelEntity> findAllByOrderByAddedAtDesc();
+
+    Optional<RegisteredModelEntity> findFirstByModelIdAndVersionOrderByAddedAtDesc(String modelId, String version);
 }

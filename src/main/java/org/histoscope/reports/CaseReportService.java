@@ -155,9 +155,7 @@ public class CaseReportService {
     }
 
     private String intendedUse(String modelId, String version) {
-        return models.all().stream()
-                .filter(m -> m.modelId().equals(modelId) && m.version().equals(version))
-                .map(RegisteredModel::id).findFirst()
+        return models.findVersion(modelId, version).map(RegisteredModel::id)
                 .flatMap(catalog::model).map(descriptor -> descriptor.card().intendedUse())
                 .orElse("");
     }

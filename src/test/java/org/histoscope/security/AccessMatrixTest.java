@@ -102,6 +102,7 @@ class AccessMatrixTest {
             Map.entry("ModelEvaluationService.start", "A"), Map.entry("ModelEvaluationService.forModel", "A"),
             Map.entry("ModelEvaluationService.find", "A"),
             Map.entry("ModelRegistryService.all", "PRAS"), Map.entry("ModelRegistryService.find", "PRAS"),
+            Map.entry("ModelRegistryService.findVersion", "PRAS"),
             Map.entry("ModelRegistryService.active", "PRAS"), Map.entry("ModelRegistryService.activeModel", "PRAS"),
             Map.entry("ModelRegistryService.model", "PRAS"), Map.entry("ModelRegistryService.addPackage", "A"),
             Map.entry("ModelRegistryService.activate", "A"), Map.entry("ModelRegistryService.retire", "A"),
