@@ -18,10 +18,12 @@ import json
 import os
 import shutil
 
-from . import archive, lineage
+from . import archive, ensemble_check, lineage
 from . import report_comparison as comparison
 from .models import ARCH_NAMES
 from .report_comparison import ORDER
+
+ENSEMBLE_WEIGHTS = [0.2, 0.35, 0.5]
 
 
 def _write_log(log, path):
@@ -157,6 +159,7 @@ def main(argv=None):
     L.extend(_calibration_section(default, args.models_dir, plt))
     L.extend(_throughput_section(args.runs_dir, logs_dir))
     L.extend(_ablation_section(args.runs_dir, kept))
+    L.extend(_ensemble_section(default, runs, baseline))
 
     notes = args.notes
     if notes and os.path.exists(notes):
@@ -335,6 +338,26 @@ def _ablation_section(runs_dir, kept):
                  f"{m.get('variants', {}).get('shipped', {}).get('val_ece', float('nan')):.4f} |")
     L.append("")
     return L
+
+
+def _ensemble_section(default, runs, baseline):
+    """Logit averages of the shipped model with each comparison run, judged on the validation patients only."""
+    others = [r for r in list(runs.values()) + [baseline] if r is not None]
+    if default is None or not others:
+        return []
+    rows = ensemble_check.candidates(default["path"], [r["path"] for r in others], ENSEMBLE_WEIGHTS)
+    best = {}
+    for r in rows:
+        if r["other"] not in best or r["ensemble_auc"] > best[r["other"]]["ensemble_auc"]:
+            best[r["other"]] = r
+    return ["## Ensembles with the comparison runs (validation patients only)\n",
+            f"The shipped model's per-patch probabilities averaged in logit space with one comparison run's, "
+            f"weights {', '.join(f'{w:g}' for w in ENSEMBLE_WEIGHTS)} for the other run; the best weight of each "
+            f"is shown, with a paired DeLong test against the shipped model alone (validation AUC "
+            f"{rows[0]['base_auc']:.4f}, with the test-time augmentation its card turns on; the comparison runs "
+            f"are scored on a single view). The test patients are not read "
+            f"(`python3 -m histoscope_train.ensemble_check` prints every weight).\n",
+            *ensemble_check.table(list(best.values())), ""]
 
 
 if __name__ == "__main__":

@@ -26,8 +26,9 @@ PAPER = {
 }
 
 
-def read_test_predictions(run_path: str) -> dict[str, tuple[int, float]]:
-    with archive.open_text(os.path.join(run_path, "eval", "predictions_test.csv")) as f:
+def read_predictions(run_path: str, split: str = "test") -> dict[str, tuple[int, float]]:
+    """A run's per-patch (label, probability) of one split, keyed by patch id."""
+    with archive.open_text(os.path.join(run_path, "eval", f"predictions_{split}.csv")) as f:
         return {r["id"]: (int(r["label"]), float(r["probability"])) for r in csv.DictReader(f)}
 
 
@@ -57,7 +58,7 @@ def _table_row(name, r):
 
 def paired_tests(first, second) -> dict:
     """DeLong and McNemar for two evaluated runs, on the test patches both scored."""
-    a, b = read_test_predictions(first["path"]), read_test_predictions(second["path"])
+    a, b = read_predictions(first["path"]), read_predictions(second["path"])
     ids = sorted(set(a) & set(b))
     y = np.array([a[i][0] for i in ids])
     pa, pb = np.array([a[i][1] for i in ids]), np.array([b[i][1] for i in ids])

@@ -37,7 +37,7 @@ def test_a_kept_run_reads_back_as_the_run_it_was_when_its_folder_is_gone(tmp_pat
     folder = _finished_run(tmp_path / "runs" / "cmp" / "vgg16_s50", {"arch": "vgg16", "lr": 1e-3})
     kept = tmp_path / "models" / "runs"
     first = report._read_kept_run(str(folder), str(kept), "cmp/vgg16_s50")
-    predictions = RC.read_test_predictions(first["path"])
+    predictions = RC.read_predictions(first["path"])
     assert (kept / "cmp" / "vgg16_s50" / "eval" / "predictions_test.csv.gz").exists()
     assert not (kept / "cmp" / "vgg16_s50" / "eval" / "predictions_test.csv").exists()  # kept compressed
 
@@ -46,7 +46,7 @@ def test_a_kept_run_reads_back_as_the_run_it_was_when_its_folder_is_gone(tmp_pat
     assert again["path"] == str(kept / "cmp" / "vgg16_s50")
     assert (again["cfg"], again["met"], again["log"], again["roc"]) == (first["cfg"], first["met"], first["log"],
                                                                       first["roc"])
-    assert RC.read_test_predictions(again["path"]) == predictions
+    assert RC.read_predictions(again["path"]) == predictions
     assert report._read_kept_run(str(tmp_path / "runs" / "none"), str(kept), "cmp/none") is None
 
 
