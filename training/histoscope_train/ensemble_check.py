@@ -15,10 +15,12 @@ import os
 
 import numpy as np
 
+from .metrics import roc_auc
 from .report_comparison import read_predictions
 from .significance import delong_test
 
 _EPS = 1e-6
+WEIGHTS = [0.2, 0.35, 0.5]  # the other run's share of the average
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -48,9 +50,18 @@ def candidates(base_path: str, other_paths: list[str], weights: list[float]) -> 
             mixed = (1 - w) * _logit(p_base) + w * _logit(p_other)
             test = delong_test(y, mixed, p_base)
             rows.append({"other": os.path.basename(os.path.normpath(path)), "weight": w,
-                         "other_auc": delong_test(y, p_other, p_base)["auc1"], "base_auc": test["auc2"],
+                         "other_auc": roc_auc(y, p_other), "base_auc": test["auc2"],
                          "ensemble_auc": test["auc1"], "gain": test["difference"], "p_value": test["p_value"]})
     return rows
+
+
+def best_per_run(rows: list[dict]) -> list[dict]:
+    """Each other run at the weight that gave it the highest validation AUC (an upper bound on its gain)."""
+    best = {}
+    for r in rows:
+        if r["other"] not in best or r["ensemble_auc"] > best[r["other"]]["ensemble_auc"]:
+            best[r["other"]] = r
+    return list(best.values())
 
 
 def table(rows: list[dict]) -> list[str]:
@@ -66,7 +77,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--base", required=True, help="the shipped model's (kept) run")
     ap.add_argument("--others", nargs="+", required=True, help="kept runs to average with it")
-    ap.add_argument("--weights", nargs="+", type=float, default=[0.2, 0.35, 0.5])
+    ap.add_argument("--weights", nargs="+", type=float, default=WEIGHTS)
     args = ap.parse_args(argv)
     rows = candidates(args.base, args.others, args.weights)
     print(f"base {args.base}: validation AUC {rows[0]['base_auc']:.4f}")

@@ -23,8 +23,6 @@ from . import report_comparison as comparison
 from .models import ARCH_NAMES
 from .report_comparison import ORDER
 
-ENSEMBLE_WEIGHTS = [0.2, 0.35, 0.5]
-
 
 def _write_log(log, path):
     """The per-epoch log as the report reads it (both stages of a warm-started run, renumbered)."""
@@ -345,19 +343,15 @@ def _ensemble_section(default, runs, baseline):
     others = [r for r in list(runs.values()) + [baseline] if r is not None]
     if default is None or not others:
         return []
-    rows = ensemble_check.candidates(default["path"], [r["path"] for r in others], ENSEMBLE_WEIGHTS)
-    best = {}
-    for r in rows:
-        if r["other"] not in best or r["ensemble_auc"] > best[r["other"]]["ensemble_auc"]:
-            best[r["other"]] = r
+    rows = ensemble_check.candidates(default["path"], [r["path"] for r in others], ensemble_check.WEIGHTS)
     return ["## Ensembles with the comparison runs (validation patients only)\n",
             f"The shipped model's per-patch probabilities averaged in logit space with one comparison run's, "
-            f"weights {', '.join(f'{w:g}' for w in ENSEMBLE_WEIGHTS)} for the other run; the best weight of each "
+            f"weights {', '.join(f'{w:g}' for w in ensemble_check.WEIGHTS)} for the other run; the best weight of each "
             f"is shown, with a paired DeLong test against the shipped model alone (validation AUC "
             f"{rows[0]['base_auc']:.4f}, with the test-time augmentation its card turns on; the comparison runs "
             f"are scored on a single view). The test patients are not read "
             f"(`python3 -m histoscope_train.ensemble_check` prints every weight).\n",
-            *ensemble_check.table(list(best.values())), ""]
+            *ensemble_check.table(ensemble_check.best_per_run(rows)), ""]
 
 
 if __name__ == "__main__":
