@@ -40,13 +40,14 @@ def aligned(base: dict, other: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def candidates(base_path: str, other_paths: list[str], weights: list[float]) -> list[dict]:
+    bad = [w for w in weights if not 0 < w < 1]
+    if bad:
+        raise ValueError(f"weight {bad[0]} is not strictly between 0 and 1")
     base = read_predictions(base_path, "val")
     rows = []
     for path in other_paths:
         y, p_base, p_other = aligned(base, read_predictions(path, "val"))
         for w in weights:
-            if not 0 < w < 1:
-                raise ValueError(f"weight {w} is not strictly between 0 and 1")
             mixed = (1 - w) * _logit(p_base) + w * _logit(p_other)
             test = delong_test(y, mixed, p_base)
             rows.append({"other": os.path.basename(os.path.normpath(path)), "weight": w,
