@@ -25,13 +25,13 @@ TTA_VIEWS = {"none": 1, "dihedral8": 8}
 
 @torch.no_grad()
 def view_logits(model, images_uint8: torch.Tensor, mean, std, device, tta: str = "none",
-                batch_size: int = 256) -> np.ndarray:
+                batch_size: int = 256, stain: dict | None = None) -> np.ndarray:
     """Logits [V, N] of ``model`` for [N,H,W,3] uint8 patches, one row per TTA view."""
     model.eval()
     views = TTA_VIEWS[tta]
     out = np.zeros((views, len(images_uint8)), dtype=np.float32)
     for i in range(0, len(images_uint8), batch_size):
-        x = D.batch_to_input(images_uint8[i:i + batch_size], mean, std).to(device)
+        x = D.batch_to_input(images_uint8[i:i + batch_size], mean, std, stain=stain).to(device)
         for k in range(views):
             out[k, i:i + len(x)] = model(D.dihedral(x, k)).float().cpu().view(-1).numpy()
     return out

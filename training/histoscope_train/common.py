@@ -5,8 +5,12 @@ import hashlib
 import json
 import os
 
+import random
+
+import numpy as np
 import torch
 
+from . import data as D
 from .models import build_model
 
 MAX_ONNX_BYTES = 100 * 1000 * 1000  # every shipped model file must stay below 100 MB
@@ -61,3 +65,28 @@ def write_json(path, obj):
     with open(path, "w") as f:
         json.dump(obj, f, indent=2, sort_keys=False)
         f.write("\n")
+
+
+def get_device(name: str = "auto") -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def seed_everything(seed: int):
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+
+
+@torch.no_grad()
+def predict(model, images_uint8: torch.Tensor, mean, std, device, batch_size=256, stain: dict | None = None) -> np.ndarray:
+    """Probabilities for [N,H,W,3] uint8 images (no augmentation; the model's stain normalisation if it has one)."""
+    model.eval()
+    out = []
+    for i in range(0, len(images_uint8), batch_size):
+        x = D.batch_to_input(images_uint8[i:i + batch_size], mean, std, stain=stain).to(device)
+        out.append(torch.sigmoid(model(x)).float().cpu().view(-1))
+    return torch.cat(out).numpy() if out else np.zeros(0, dtype=np.float32)

@@ -380,10 +380,85 @@ AUGMENTATIONS = {"classic": augment, "histology": augment_fast}
 
 
 def batch_to_input(images_uint8: torch.Tensor, mean, std, gen: torch.Generator | None = None,
-                   train: bool = False, augmentation: str = "classic", **aug_kw) -> torch.Tensor:
+                   train: bool = False, augmentation: str = "classic", stain: dict | None = None,
+                   **aug_kw) -> torch.Tensor:
     x = images_uint8.permute(0, 3, 1, 2).float() / 255.0
+    if stain:  # normalisation is part of the model's input definition: before augmentation, in training and inference
+        x = reinhard_normalise(x, stain)
     if train and gen is not None:
         x = AUGMENTATIONS[augmentation](x, gen, **aug_kw)
     m = torch.tensor(mean, dtype=torch.float32).view(1, 3, 1, 1)
     s = torch.tensor(std, dtype=torch.float32).view(1, 3, 1, 1)
     return (x - m) / s
+
+
+# ----------------------------------------------------------------------------------------------
+# Stain normalisation (Reinhard et al. 2001, "Color transfer between images", in their l-alpha-beta space)
+# ----------------------------------------------------------------------------------------------
+# Each patch's tissue pixels are moved to a reference mean and standard deviation per l-alpha-beta channel.
+# The reference is stored with the model (config "stain_reference"), so training and inference use one target.
+_RGB_TO_LMS = torch.tensor([[0.3811, 0.5783, 0.0402], [0.1967, 0.7244, 0.0782], [0.0241, 0.1288, 0.8444]],
+                           dtype=torch.float64)
+_LMS_TO_RGB = torch.linalg.inv(_RGB_TO_LMS)
+_LOG_LMS_TO_LAB = (torch.diag(torch.tensor([3 ** -0.5, 6 ** -0.5, 2 ** -0.5], dtype=torch.float64))
+                   @ torch.tensor([[1., 1., 1.], [1., 1., -2.], [1., -1., 0.]], dtype=torch.float64))
+_LAB_TO_LOG_LMS = torch.linalg.inv(_LOG_LMS_TO_LAB)
+_LMS_EPS = 1.0 / 255.0  # log10 of a black pixel must stay finite
+TISSUE_MAX_MEAN = 0.9  # a pixel whose mean RGB is above this is glass, not stained tissue
+MIN_TISSUE_SHARE = 0.1  # below this share the patch's statistics come from all its pixels
+
+
+def rgb_to_lab(x: torch.Tensor) -> torch.Tensor:
+    """[N,3,H,W] RGB in [0,1] -> l-alpha-beta, in float64."""
+    lms = torch.einsum("dc,nchw->ndhw", _RGB_TO_LMS, x.double()).clamp_min(_LMS_EPS)
+    return torch.einsum("dc,nchw->ndhw", _LOG_LMS_TO_LAB, torch.log10(lms))
+
+
+def lab_to_rgb(lab: torch.Tensor) -> torch.Tensor:
+    lms = torch.pow(10.0, torch.einsum("dc,nchw->ndhw", _LAB_TO_LOG_LMS, lab))
+    return torch.einsum("dc,nchw->ndhw", _LMS_TO_RGB, lms).clamp(0, 1)
+
+
+def tissue_statistics(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-patch mean and standard deviation [N,3] of the l-alpha-beta channels over tissue pixels."""
+    lab = rgb_to_lab(x)
+    tissue = (x.double().mean(1, keepdim=True) <= TISSUE_MAX_MEAN).double()          # N,1,H,W
+    share = tissue.mean((2, 3))                                                       # N,1
+    weights = torch.where(share >= MIN_TISSUE_SHARE, tissue.flatten(1), torch.ones_like(tissue.flatten(1)))
+    weights = weights / weights.sum(1, keepdim=True)                                  # N,HW
+    flat = lab.flatten(2)                                                             # N,3,HW
+    mean = torch.einsum("ncp,np->nc", flat, weights)
+    var = torch.einsum("ncp,np->nc", (flat - mean.unsqueeze(2)) ** 2, weights)
+    return mean, var.sqrt()
+
+
+def stain_reference(images_uint8: np.ndarray, batch: int = 2048) -> dict:
+    """The normalisation target: the mean over patches of their tissue statistics (training patches only)."""
+    means, stds = [], []
+    for i in range(0, len(images_uint8), batch):
+        x = torch.as_tensor(np.asarray(images_uint8[i:i + batch])).permute(0, 3, 1, 2).float() / 255.0
+        m, s = tissue_statistics(x)
+        means.append(m)
+        stds.append(s)
+    m, s = torch.cat(means).mean(0), torch.cat(stds).mean(0)
+    return {"method": "reinhard", "space": "l-alpha-beta (Reinhard et al. 2001)",
+            "mean": [round(float(v), 6) for v in m], "std": [round(float(v), 6) for v in s]}
+
+
+def reinhard_normalise(x: torch.Tensor, reference: dict) -> torch.Tensor:
+    """[N,3,H,W] RGB in [0,1] -> the same patches with their tissue colour moved to ``reference``."""
+    mean, std = tissue_statistics(x)
+    target_mean = torch.tensor(reference["mean"], dtype=torch.float64).view(1, 3, 1, 1)
+    target_std = torch.tensor(reference["std"], dtype=torch.float64).view(1, 3, 1, 1)
+    lab = rgb_to_lab(x)
+    lab = (lab - mean.view(-1, 3, 1, 1)) / std.clamp_min(1e-6).view(-1, 3, 1, 1) * target_std + target_mean
+    return lab_to_rgb(lab).to(x.dtype)
+
+
+def patient_balanced_weights(groups: list) -> torch.Tensor:
+    """Sampling weight per patch so that every patient weighs the same in an epoch (a whole slide of 2,000
+    patches counts as much as a sampled patient of 40)."""
+    counts: dict = {}
+    for g in groups:
+        counts[g] = counts.get(g, 0) + 1
+    return torch.tensor([1.0 / counts[g] for g in groups], dtype=torch.float64)

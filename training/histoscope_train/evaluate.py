@@ -20,10 +20,9 @@ import numpy as np
 import torch
 
 from . import data as D
-from .common import load_model, needs_fp16, round_weights_fp16, write_json
+from .common import get_device, load_model, needs_fp16, round_weights_fp16, write_json
 from . import calibration as C
 from .metrics import full_report, roc_curve, youden_threshold, threshold_metrics, roc_auc
-from .train import predict, get_device
 
 
 def split_records(cfg, data_root, split_file):
@@ -81,7 +80,7 @@ def main(argv=None):
         x = torch.from_numpy(D.load_images(rs, cfg["native_size"], cache, f"decode {split}"))
         t = time.time()
         logits = C.view_logits(model, x, cfg["mean"], cfg["std"], device,
-                               tta="none" if args.tta == "none" else "dihedral8")
+                               tta="none" if args.tta == "none" else "dihedral8", stain=cfg.get("stain_reference"))
         dt = time.time() - t
         y = np.array([r.label for r in rs])
         preds[split] = (rs, y, logits)

@@ -27,22 +27,9 @@ import torch.nn as nn
 
 from . import data as D
 from . import package_weights
+from .common import get_device, predict, seed_everything
 from .metrics import roc_auc
 from .models import build_model, count_parameters, load_backbone_weights, ARCHS
-
-
-def get_device(name: str = "auto") -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
-
-
-def seed_everything(seed: int):
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-    if torch.cuda.is_available():
-        torch.cuda.manual_seed_all(seed)
 
 
 def parse_args(argv=None):
@@ -101,6 +88,11 @@ def parse_args(argv=None):
                    help="decay of the exponential moving average of the weights that is validated, "
                         "checkpointed as best.pt and exported (0 = off)")
     p.add_argument("--label-smoothing", type=float, default=0.0)
+    p.add_argument("--sampling", default="shuffle", choices=["shuffle", "patient"],
+                   help="patient: every patient weighs the same in an epoch (patches drawn with replacement)")
+    p.add_argument("--stain-norm", default="none", choices=["none", "reinhard"],
+                   help="reinhard: each patch's tissue colour moved to the training patches' mean statistics "
+                        "(stored in the config as stain_reference), in training and inference")
     p.add_argument("--mixup", type=float, default=0.0, help="mixup Beta(a, a) parameter (0 = off)")
     return p.parse_args(argv)
 
@@ -179,17 +171,6 @@ def prepare_data(args):
     }
 
 
-@torch.no_grad()
-def predict(model, images_uint8: torch.Tensor, mean, std, device, batch_size=256) -> np.ndarray:
-    """Probabilities for [N,H,W,3] uint8 images (no augmentation)."""
-    model.eval()
-    out = []
-    for i in range(0, len(images_uint8), batch_size):
-        x = D.batch_to_input(images_uint8[i:i + batch_size], mean, std).to(device)
-        out.append(torch.sigmoid(model(x)).float().cpu().view(-1))
-    return torch.cat(out).numpy() if out else np.zeros(0, dtype=np.float32)
-
-
 def save_ckpt(path, **state):
     tmp = path + ".tmp"
     torch.save(state, tmp)
@@ -245,7 +226,20 @@ def main(argv=None):
     xtr, ytr, xva, yva = prep["xtr"], prep["ytr"], prep["xva"], prep["yva"]
     n_pos = float(ytr.sum())
     n_neg = float(len(ytr) - n_pos)
-    mean, std = D.channel_stats(xtr.numpy())
+    stain = D.stain_reference(xtr.numpy()) if args.stain_norm == "reinhard" else None
+    if stain:
+        xtr_for_stats = torch.cat([D.batch_to_input(xtr[i:i + 2048], [0, 0, 0], [1, 1, 1], stain=stain)
+                                   for i in range(0, len(xtr), 2048)])
+        mean = [round(float(v), 4) for v in xtr_for_stats.mean((0, 2, 3))]
+        std = [round(float(v), 4) for v in xtr_for_stats.std((0, 2, 3))]
+        del xtr_for_stats
+    else:
+        mean, std = D.channel_stats(xtr.numpy())
+    groups = [r.group for r in prep["train_recs"]]
+    patient_weights = D.patient_balanced_weights(groups) if args.sampling == "patient" else None
+    if patient_weights is not None:  # the class balance the sampler will actually show the model
+        n_pos = float((patient_weights * ytr.double()).sum() / patient_weights.sum() * len(ytr))
+        n_neg = float(len(ytr) - n_pos)
     print(f"[data] {args.data} native={prep['native']} train={len(xtr)} (pos {int(n_pos)}) val={len(xva)} "
           f"split={json.dumps(prep['summary'])} mean={mean} std={std} device={device}", flush=True)
 
@@ -293,7 +287,7 @@ def main(argv=None):
                    "n_train_used": len(xtr), "n_val_used": len(xva), "split_summary": prep["summary"],
                    "classes": prep["dataset"].classes, "patient_level_split": prep["dataset"].patient_level,
                    "params": count_parameters(model), "torch": torch.__version__,
-                   "precision_used": precision})
+                   "precision_used": precision, "stain_reference": stain})
     with open(os.path.join(args.out, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
 
@@ -346,7 +340,9 @@ def main(argv=None):
     for epoch in range(start_epoch, args.epochs):
         model.train()
         g = torch.Generator().manual_seed(args.seed * 1000 + epoch)
-        if args.imbalance == "sampler":
+        if patient_weights is not None:
+            order = torch.multinomial(patient_weights, len(ytr), replacement=True, generator=g)
+        elif args.imbalance == "sampler":
             w = torch.where(ytr > 0, 0.5 / max(n_pos, 1), 0.5 / max(n_neg, 1))
             order = torch.multinomial(w, len(ytr), replacement=True, generator=g)
         else:
@@ -369,7 +365,7 @@ def main(argv=None):
                       f"validating and stopping", flush=True)
                 break
             idx = order[b * args.batch_size:(b + 1) * args.batch_size]
-            x = D.batch_to_input(xtr[idx], mean, std, aug_gen, train=True, augmentation=args.augmentation,
+            x = D.batch_to_input(xtr[idx], mean, std, aug_gen, train=True, augmentation=args.augmentation, stain=stain,
                                  **({"hed": args.hed} if args.augmentation == "histology" else {})).to(device)
             if args.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
@@ -420,7 +416,7 @@ def main(argv=None):
         # ---- validation
         t_v, t_v_cpu = time.time(), time.process_time()
         eval_model.load_state_dict(validated_state())
-        pv = predict(eval_model, xva, mean, std, device)
+        pv = predict(eval_model, xva, mean, std, device, stain=stain)
         yv = yva.numpy()
         eps = 1e-7
         pw = float(pos_weight) if pos_weight is not None else 1.0
