@@ -12,6 +12,7 @@ patients. Writes ``RUN/eval/metrics.json``, ``RUN/eval/predictions_{val,test}.cs
 from __future__ import annotations
 
 import argparse
+import logging
 import csv
 import os
 import time
@@ -20,9 +21,11 @@ import numpy as np
 import torch
 
 from . import data as D
-from .common import get_device, load_model, needs_fp16, round_weights_fp16, write_json
+from .common import configure_logging, get_device, load_model, needs_fp16, round_weights_fp16, write_json
 from . import calibration as C
 from .metrics import full_report, roc_curve, youden_threshold, threshold_metrics, roc_auc
+
+log = logging.getLogger(__name__)
 
 
 def split_records(cfg, data_root, split_file):
@@ -146,12 +149,13 @@ def main(argv=None):
             w.writerow([f"{f_:.6g}", f"{t_:.6g}", f"{h_:.7g}"])
     write_json(os.path.join(out, "metrics.json"), res)
     tm = res["test"]
-    print(f"[eval] threshold {thr:.4f} (val) | test: AUC {tm['auc']:.4f} CI95 {tm['auc_ci95'][0]:.4f}-"
+    log.info(f"[eval] threshold {thr:.4f} (val) | test: AUC {tm['auc']:.4f} CI95 {tm['auc_ci95'][0]:.4f}-"
           f"{tm['auc_ci95'][1]:.4f} bal.acc {tm['balanced_accuracy']:.4f} sens {tm['sensitivity']:.4f} "
           f"spec {tm['specificity']:.4f} F1 {tm['f1']:.4f} acc {tm['accuracy']:.4f} | tta {tta} "
-          f"platt a={a:.4f} b={b:.4f} ECE {res['test_ece_before']:.4f} -> {res['test_ece']:.4f}", flush=True)
+          f"platt a={a:.4f} b={b:.4f} ECE {res['test_ece_before']:.4f} -> {res['test_ece']:.4f}")
     return res
 
 
 if __name__ == "__main__":
+    configure_logging()
     main()

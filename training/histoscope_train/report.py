@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 
-from . import archive, ensemble_check, lineage
+from . import archive, cv, ensemble_check, lineage
 from . import report_comparison as comparison
 from .models import ARCH_NAMES
 from .report_comparison import ORDER
@@ -157,6 +157,8 @@ def main(argv=None):
     L.extend(_calibration_section(default, args.models_dir, plt))
     L.extend(_throughput_section(args.runs_dir, logs_dir))
     L.extend(_ablation_section(args.runs_dir, kept))
+    L.extend(cv.report_section(os.path.join(kept, "cv")))
+    L.extend(gpu_section(args.runs_dir, kept))
     L.extend(_ensemble_section(default, runs, baseline))
 
     notes = args.notes
@@ -336,6 +338,32 @@ def _ablation_section(runs_dir, kept):
                  f"{m.get('variants', {}).get('shipped', {}).get('val_ece', float('nan')):.4f} |")
     L.append("")
     return L
+
+
+def gpu_section(runs_dir, kept):
+    """The paper's protocol on a GPU (`scripts/gpu_protocol.sh`): runs/gpu/<name>/, else their kept copies, each
+    labelled with the device that trained it (its config's device_name)."""
+    folders = [os.path.join(runs_dir, "gpu"), os.path.join(kept, "gpu")]
+    names = sorted({n for folder in folders if os.path.isdir(folder) for n in os.listdir(folder)
+                    if os.path.isdir(os.path.join(folder, n))})
+    runs = {n: _read_kept_run(os.path.join(folders[0], n), kept, f"gpu/{n}") for n in names}
+    runs = {n: r for n, r in runs.items() if r is not None}
+    L = ["## The paper's protocol on a GPU\n"]
+    if not runs:
+        return L + ["Not run yet: no GPU machine has been lent to this project. `scripts/gpu_protocol.sh` runs the "
+                    "six architectures for 20 epochs at 50 and 100 px and the shipped recipe in one command "
+                    "(training/README.md, \"On a GPU\").\n"]
+    L += ["Each run: all training patients of the shipped split, read from the JPEG pack (quality 85), 20 epochs "
+          "without early stopping, threshold on the validation patients, test patients once, no TTA.\n",
+          "| run | architecture | input | device | epochs | mean s/epoch | test AUC | balanced acc | wall-clock (min) |",
+          "|---|---|---|---|---|---|---|---|---|"]
+    for n, r in runs.items():
+        c, m, log = r["cfg"], r["met"], r["log"]
+        seconds = [float(row["seconds_per_epoch"]) for row in log]
+        L.append(f"| {n} | {ARCH_NAMES.get(c['arch'], c['arch'])} | {c['input_size']} px | "
+                 f"{c.get('device_name', 'unknown')} | {len(log)} | {sum(seconds) / max(1, len(seconds)):.1f} | "
+                 f"{m['test']['auc']:.4f} | {m['test']['balanced_accuracy']:.4f} | {sum(seconds) / 60:.1f} |")
+    return L + [""]
 
 
 def _ensemble_section(default, runs, baseline):

@@ -12,10 +12,12 @@ Writes into ``--out``: ``split.csv`` (patient -> split), ``log.csv`` (one row pe
 from __future__ import annotations
 
 import argparse
+import logging
 import csv
 import json
 import math
 import os
+import platform
 import random
 import sys
 import time
@@ -27,9 +29,11 @@ import torch.nn as nn
 
 from . import data as D
 from . import package_weights
-from .common import get_device, predict, seed_everything
+from .common import configure_logging, get_device, predict, seed_everything
 from .metrics import roc_auc
 from .models import build_model, count_parameters, load_backbone_weights, ARCHS
+
+log = logging.getLogger(__name__)
 
 
 def parse_args(argv=None):
@@ -67,6 +71,8 @@ def parse_args(argv=None):
                    help="what --time-budget-min counts: wall-clock minutes, or this process's CPU minutes "
                         "divided by --threads (equal compute for every run, even on a busy machine)")
     p.add_argument("--ckpt-every-min", type=float, default=5.0)
+    p.add_argument("--max-steps", type=int, default=None,
+                   help="stop after this many optimiser steps (a dry run of a protocol: e.g. 1)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--device", default="auto")
     p.add_argument("--pretrained", action="append", default=[], metavar="BACKBONE=PATH",
@@ -122,6 +128,13 @@ class WeightAverage:
     def load_state_dict(self, sd):
         self.decay, self.updates = sd["decay"], sd["updates"]
         self.state = sd["state"]
+
+
+def device_name(device: torch.device) -> str:
+    """What trained the run, for the report's columns: the GPU's name, or the CPU."""
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    return f"CPU ({platform.machine()}, {os.cpu_count()} logical cores)"
 
 
 def autocast_for(precision: str, device: torch.device):
@@ -209,7 +222,69 @@ def init_from(model: nn.Module, source: str, arch: str) -> None:
     if source_arch != arch:
         raise SystemExit(f"--init-from {source}: trained as {source_arch}, this run is {arch}")
     model.load_state_dict(weights())
-    print(f"[init] weights of {source} ({origin})", flush=True)
+    log.info(f"[init] weights of {source} ({origin})")
+
+
+def input_normalisation(args, xtr: torch.Tensor) -> tuple[dict | None, list, list]:
+    """Step: the stain reference (if the recipe normalises stains) and the per-channel mean/std of the training
+    patches as the model will see them."""
+    stain = D.stain_reference(xtr.numpy()) if args.stain_norm == "reinhard" else None
+    if not stain:
+        mean, std = D.channel_stats(xtr.numpy())
+        return None, mean, std
+    normalised = torch.cat([D.batch_to_input(xtr[i:i + 2048], [0, 0, 0], [1, 1, 1], stain=stain)
+                            for i in range(0, len(xtr), 2048)])
+    return (stain, [round(float(v), 4) for v in normalised.mean((0, 2, 3))],
+            [round(float(v), 4) for v in normalised.std((0, 2, 3))])
+
+
+def class_balance(args, prep) -> tuple[torch.Tensor | None, float, float]:
+    """Step: patient-balanced sampling weights (or None) and the positive/negative counts the model will be shown
+    (under patient balance, the class balance the sampler actually draws)."""
+    ytr = prep["ytr"]
+    n_pos = float(ytr.sum())
+    weights = None
+    if args.sampling == "patient":
+        weights = D.patient_balanced_weights([r.group for r in prep["train_recs"]])
+        n_pos = float((weights * ytr.double()).sum() / weights.sum() * len(ytr))
+    return weights, n_pos, float(len(ytr) - n_pos)
+
+
+def build_run_model(args, native: int, device) -> nn.Module:
+    model = build_model(args.arch, native_size=native, input_size=args.input_size).to(device)
+    return model.to(memory_format=torch.channels_last) if args.channels_last else model
+
+
+def learning_rate_schedule(args, budget: "BudgetClock", total_steps: int):
+    """Step: the learning rate of each optimiser step (None where a plateau schedule manages it)."""
+    def lr_at(step):
+        if step < args.warmup_steps:
+            return args.lr * (step + 1) / args.warmup_steps
+        if args.schedule == "cosine":
+            t = (step - args.warmup_steps) / max(1, total_steps - args.warmup_steps)
+            if args.time_budget_min:  # anneal over whichever ends first: the steps or the wall-clock budget
+                t = max(t, budget.elapsed() / (args.time_budget_min * 60))
+            return args.lr * 0.5 * (1 + math.cos(math.pi * min(1.0, t)))
+        return None  # plateau / none: managed elsewhere
+    return lr_at
+
+
+def epoch_order(args, epoch: int, ytr: torch.Tensor, patient_weights, n_pos: float, n_neg: float) -> torch.Tensor:
+    """Step: the order (or draw, with replacement) of training patches for one epoch, seeded by the epoch."""
+    g = torch.Generator().manual_seed(args.seed * 1000 + epoch)
+    if patient_weights is not None:
+        return torch.multinomial(patient_weights, len(ytr), replacement=True, generator=g)
+    if args.imbalance == "sampler":
+        w = torch.where(ytr > 0, 0.5 / max(n_pos, 1), 0.5 / max(n_neg, 1))
+        return torch.multinomial(w, len(ytr), replacement=True, generator=g)
+    return torch.randperm(len(ytr), generator=g)
+
+
+def validation_figures(pv: np.ndarray, yv: np.ndarray, pos_weight: float) -> tuple[float, float, float]:
+    """Step: validation loss (with the training loss's pos_weight), accuracy at 0.5 and AUC."""
+    eps = 1e-7
+    val_loss = float(np.mean(-(pos_weight * yv * np.log(pv + eps) + (1 - yv) * np.log(1 - pv + eps))))
+    return val_loss, float(np.mean((pv >= 0.5) == (yv > 0.5))), float(roc_auc(yv, pv))
 
 
 def main(argv=None):
@@ -224,43 +299,23 @@ def main(argv=None):
 
     prep = prepare_data(args)
     xtr, ytr, xva, yva = prep["xtr"], prep["ytr"], prep["xva"], prep["yva"]
-    n_pos = float(ytr.sum())
-    n_neg = float(len(ytr) - n_pos)
-    stain = D.stain_reference(xtr.numpy()) if args.stain_norm == "reinhard" else None
-    if stain:
-        xtr_for_stats = torch.cat([D.batch_to_input(xtr[i:i + 2048], [0, 0, 0], [1, 1, 1], stain=stain)
-                                   for i in range(0, len(xtr), 2048)])
-        mean = [round(float(v), 4) for v in xtr_for_stats.mean((0, 2, 3))]
-        std = [round(float(v), 4) for v in xtr_for_stats.std((0, 2, 3))]
-        del xtr_for_stats
-    else:
-        mean, std = D.channel_stats(xtr.numpy())
-    groups = [r.group for r in prep["train_recs"]]
-    patient_weights = D.patient_balanced_weights(groups) if args.sampling == "patient" else None
-    if patient_weights is not None:  # the class balance the sampler will actually show the model
-        n_pos = float((patient_weights * ytr.double()).sum() / patient_weights.sum() * len(ytr))
-        n_neg = float(len(ytr) - n_pos)
-    print(f"[data] {args.data} native={prep['native']} train={len(xtr)} (pos {int(n_pos)}) val={len(xva)} "
-          f"split={json.dumps(prep['summary'])} mean={mean} std={std} device={device}", flush=True)
+    stain, mean, std = input_normalisation(args, xtr)
+    patient_weights, n_pos, n_neg = class_balance(args, prep)
+    log.info(f"[data] {args.data} native={prep['native']} train={len(xtr)} (pos {int(n_pos)}) val={len(xva)} "
+          f"split={json.dumps(prep['summary'])} mean={mean} std={std} device={device}")
 
-    model = build_model(args.arch, native_size=prep["native"], input_size=args.input_size).to(device)
+    model, eval_model = (build_run_model(args, prep["native"], device) for _ in range(2))
     precision = resolve_precision(args.precision, device)
-    if args.channels_last:
-        model = model.to(memory_format=torch.channels_last)
-    eval_model = build_model(args.arch, native_size=prep["native"], input_size=args.input_size).to(device)
-    if args.channels_last:
-        eval_model = eval_model.to(memory_format=torch.channels_last)
     for spec in args.pretrained:
         bb, path = spec.split("=", 1)
         missing, unexpected = load_backbone_weights(model, bb, path)
-        print(f"[pretrained] {bb} <- {path}: missing {len(missing)} unexpected {len(unexpected)}", flush=True)
+        log.info(f"[pretrained] {bb} <- {path}: missing {len(missing)} unexpected {len(unexpected)}")
     resuming = args.resume and os.path.exists(os.path.join(args.out, "last.pt"))
     if args.init_from and not resuming:  # a resumed run's weights come from its own last.pt
         init_from(model, args.init_from, args.arch)
     ema = WeightAverage(model, args.ema) if args.ema > 0 else None
-    print(f"[model] {args.arch} params={count_parameters(model)/1e6:.2f}M input_size={model.input_size} "
-          f"precision={precision} channels_last={args.channels_last} ema={args.ema} aug={args.augmentation}",
-          flush=True)
+    log.info(f"[model] {args.arch} params={count_parameters(model)/1e6:.2f}M input_size={model.input_size} "
+             f"precision={precision} channels_last={args.channels_last} ema={args.ema} aug={args.augmentation}")
 
     pos_weight = torch.tensor([n_neg / max(n_pos, 1.0)]) if args.imbalance == "pos_weight" else None
     loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight.to(device) if pos_weight is not None else None)
@@ -268,15 +323,7 @@ def main(argv=None):
     steps_per_epoch = math.ceil(len(xtr) / args.batch_size)
     total_steps = steps_per_epoch * args.epochs
 
-    def lr_at(step):
-        if step < args.warmup_steps:
-            return args.lr * (step + 1) / args.warmup_steps
-        if args.schedule == "cosine":
-            t = (step - args.warmup_steps) / max(1, total_steps - args.warmup_steps)
-            if args.time_budget_min:  # anneal over whichever ends first: the steps or the wall-clock budget
-                t = max(t, budget.elapsed() / (args.time_budget_min * 60))
-            return args.lr * 0.5 * (1 + math.cos(math.pi * min(1.0, t)))
-        return None  # plateau / none: managed elsewhere
+    lr_at = learning_rate_schedule(args, budget, total_steps)
 
     plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", factor=0.3, patience=1) \
         if args.schedule == "plateau" else None
@@ -287,7 +334,8 @@ def main(argv=None):
                    "n_train_used": len(xtr), "n_val_used": len(xva), "split_summary": prep["summary"],
                    "classes": prep["dataset"].classes, "patient_level_split": prep["dataset"].patient_level,
                    "params": count_parameters(model), "torch": torch.__version__,
-                   "precision_used": precision, "stain_reference": stain})
+                   "precision_used": precision, "stain_reference": stain,
+                   "device_name": device_name(device)})
     with open(os.path.join(args.out, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
 
@@ -310,9 +358,9 @@ def main(argv=None):
             ema.load_state_dict(ck["ema"])
         t_start -= ck.get("elapsed", 0.0)
         budget.resume_from(ck.get("budget_used", ck.get("elapsed", 0.0)))
-        print(f"[resume] epoch {start_epoch} batch {start_batch} step {step} best_auc {best_auc:.4f}", flush=True)
+        log.info(f"[resume] epoch {start_epoch} batch {start_batch} step {step} best_auc {best_auc:.4f}")
         if ck.get("finished") and start_epoch >= args.epochs:
-            print("[resume] run already finished", flush=True)
+            log.info("[resume] run already finished")
             return
     log_path = os.path.join(args.out, "log.csv")
     if not os.path.exists(log_path) or start_epoch == 0 and start_batch == 0:
@@ -339,14 +387,7 @@ def main(argv=None):
     finished = False
     for epoch in range(start_epoch, args.epochs):
         model.train()
-        g = torch.Generator().manual_seed(args.seed * 1000 + epoch)
-        if patient_weights is not None:
-            order = torch.multinomial(patient_weights, len(ytr), replacement=True, generator=g)
-        elif args.imbalance == "sampler":
-            w = torch.where(ytr > 0, 0.5 / max(n_pos, 1), 0.5 / max(n_neg, 1))
-            order = torch.multinomial(w, len(ytr), replacement=True, generator=g)
-        else:
-            order = torch.randperm(len(ytr), generator=g)
+        order = epoch_order(args, epoch, ytr, patient_weights, n_pos, n_neg)
         aug_gen = torch.Generator().manual_seed(args.seed * 1000 + epoch + 7)
         # fast-forward the augmentation generator when resuming mid-epoch is not exact; acceptable
         if start_batch == 0:
@@ -359,13 +400,17 @@ def main(argv=None):
         t_ck = time.time()
         out_of_time = False
         for b in bar:
+            if args.max_steps is not None and step >= args.max_steps:
+                out_of_time = True
+                log.info("[max-steps] %d steps done: validating and stopping", step)
+                break
             if args.time_budget_min and budget.elapsed() > args.time_budget_min * 60:
                 out_of_time = True
-                print(f"\n[budget] {args.time_budget_min} min reached at epoch {epoch + 1} batch {b}/{steps_per_epoch}: "
-                      f"validating and stopping", flush=True)
+                log.info(f"[budget] {args.time_budget_min} min reached at epoch {epoch + 1} batch {b}/{steps_per_epoch}: "
+                      f"validating and stopping")
                 break
             idx = order[b * args.batch_size:(b + 1) * args.batch_size]
-            x = D.batch_to_input(xtr[idx], mean, std, aug_gen, train=True, augmentation=args.augmentation, stain=stain,
+            x = D.batch_to_input(xtr[idx].to(device), mean, std, aug_gen, train=True, augmentation=args.augmentation, stain=stain,
                                  **({"hed": args.hed} if args.augmentation == "histology" else {})).to(device)
             if args.channels_last:
                 x = x.contiguous(memory_format=torch.channels_last)
@@ -402,9 +447,9 @@ def main(argv=None):
                 t_ep, t_ep_cpu = time.time(), time.process_time()
                 save_ckpt(last_path, **ckpt_state(epoch, b + 1))
                 t_ck = time.time()
-                print(f"[checkpoint] epoch {epoch + 1} batch {b + 1}/{steps_per_epoch} "
+                log.info(f"[checkpoint] epoch {epoch + 1} batch {b + 1}/{steps_per_epoch} "
                       f"{run_sums['seen'] / max(1e-9, run_sums['seconds']):.1f} img/s "
-                      f"loss {run_sums['loss'] / max(1, run_sums['seen']):.4f}", flush=True)
+                      f"loss {run_sums['loss'] / max(1, run_sums['seen']):.4f}")
         start_batch = 0
         if out_of_time and run_sums["seen"] == 0 and history:  # budget spent between epochs: nothing new to validate
             finished = True
@@ -416,13 +461,9 @@ def main(argv=None):
         # ---- validation
         t_v, t_v_cpu = time.time(), time.process_time()
         eval_model.load_state_dict(validated_state())
-        pv = predict(eval_model, xva, mean, std, device, stain=stain)
-        yv = yva.numpy()
-        eps = 1e-7
-        pw = float(pos_weight) if pos_weight is not None else 1.0
-        val_loss = float(np.mean(-(pw * yv * np.log(pv + eps) + (1 - yv) * np.log(1 - pv + eps))))
-        val_acc = float(np.mean((pv >= 0.5) == (yv > 0.5)))
-        val_auc = float(roc_auc(yv, pv))
+        val_loss, val_acc, val_auc = validation_figures(
+            predict(eval_model, xva, mean, std, device, stain=stain), yva.numpy(),
+            float(pos_weight) if pos_weight is not None else 1.0)
         sec = train_seconds + (time.time() - t_v)
         cpu_sec = run_sums["cpu_seconds"] + (time.process_time() - t_v_cpu) / max(1, args.threads)
         row = {"epoch": epoch + 1, "loss": run_sums["loss"] / max(1, run_sums["seen"]),
@@ -435,9 +476,8 @@ def main(argv=None):
             csv.writer(f).writerow([row[k] for k in ["epoch", "loss", "train_acc", "val_loss", "val_acc", "val_auc",
                                                      "seconds_per_epoch", "lr", "train_images", "images_per_second",
                                                      "cpu_seconds_per_epoch"]])
-        print(f"[epoch {epoch + 1}] loss {row['loss']:.4f} train_acc {row['train_acc']:.4f} val_loss {val_loss:.4f} "
-              f"val_acc {val_acc:.4f} val_auc {val_auc:.4f} {sec:.0f}s ({row['images_per_second']:.1f} img/s)",
-              flush=True)
+        log.info(f"[epoch {epoch + 1}] loss {row['loss']:.4f} train_acc {row['train_acc']:.4f} val_loss {val_loss:.4f} "
+                 f"val_acc {val_acc:.4f} val_auc {val_auc:.4f} {sec:.0f}s ({row['images_per_second']:.1f} img/s)")
         if plateau is not None:
             plateau.step(val_auc)
         if val_auc > best_auc:
@@ -452,10 +492,11 @@ def main(argv=None):
         save_ckpt(last_path, **ckpt_state(epoch + 1, 0, finished=finished))
         if stop:
             if bad_epochs >= args.patience:
-                print(f"[early stop] no val AUC improvement for {bad_epochs} epochs", flush=True)
+                log.info(f"[early stop] no val AUC improvement for {bad_epochs} epochs")
             break
-    print(f"[done] best val AUC {best_auc:.4f}; total {(time.time() - t_start)/60:.1f} min", flush=True)
+    log.info(f"[done] best val AUC {best_auc:.4f}; total {(time.time() - t_start)/60:.1f} min")
 
 
 if __name__ == "__main__":
+    configure_logging()
     main()

@@ -141,3 +141,12 @@ def test_patient_balanced_weights_give_every_patient_the_same_mass():
     w = D.patient_balanced_weights(groups)
     mass = {g: float(w[[i for i, x in enumerate(groups) if x == g]].sum()) for g in "abc"}
     assert mass["a"] == pytest.approx(mass["b"]) == pytest.approx(mass["c"])
+
+
+def test_the_report_section_shows_each_recipe_with_its_decision(tmp_path):
+    _write_recipe(tmp_path, "base", 0.8, 0)
+    _write_recipe(tmp_path, "reinhard", 0.8, 5)
+    section = "\n".join(cv.report_section(str(tmp_path)))
+    assert "cross-validation" in section
+    assert "| base | the shipped recipe" in section and "| reinhard | Reinhard" in section
+    assert "baseline" in section and ("not kept" in section or "keep" in section)
