@@ -9,7 +9,8 @@ COPY frontend frontend
 RUN mvn -B -ntp -Pproduction -DskipTests -DskipPythonTests package
 
 FROM eclipse-temurin:17-jre
-RUN useradd --system --home /app histoscope && mkdir -p /app/data && chown histoscope /app/data
+# /app/keys: the audit key's volume is created from this folder, so the application may write its key there
+RUN useradd --system --home /app histoscope && mkdir -p /app/data /app/keys && chown histoscope /app/data /app/keys
 WORKDIR /app
 COPY --from=build /src/target/histoscope-*.jar /app/histoscope.jar
 COPY models /app/models

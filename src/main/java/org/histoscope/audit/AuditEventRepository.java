@@ -137,6 +137,12 @@ class AuditEventRepository {
         return count == null ? 0 : count;
     }
 
+    /** The id after the last row in the unkeyed format of before V1_3, or 0 when there is none. */
+    long firstIdAfterUnkeyedRows() {
+        Long last = jdbc.queryForObject("SELECT max(id) FROM audit_event WHERE key_id IS NULL", Long.class);
+        return last == null ? 0 : last + 1;
+    }
+
     record ChainHead(long events, long lastId, String lastMac) {
     }
 

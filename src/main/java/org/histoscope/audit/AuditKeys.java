@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -27,22 +28,35 @@ import org.slf4j.LoggerFactory;
  * from HISTOSCOPE_AUDIT_KEYS, or else from a key file (HISTOSCOPE_AUDIT_KEY_FILE, created with a fresh random key on
  * the first start). Both hold {@code id=base64key} entries (whitespace or newline separated); the last one signs new
  * events, the earlier ones still verify what they signed. Rotation: append a new entry, restart.
+ * <p>
+ * The key file also records, once, from which event on the chain is keyed ({@code keyed-from-event=N}, 0 for a chain
+ * keyed from its first event). It lives outside the database, so rows rewritten in the old unkeyed format after
+ * that point are forgeries whatever the database says.
  */
 final class AuditKeys {
 
     private static final Logger log = LoggerFactory.getLogger(AuditKeys.class);
     private static final Pattern ENTRY = Pattern.compile("([A-Za-z0-9._-]{1,32})=([A-Za-z0-9+/=]+)");
     private static final int MIN_KEY_BYTES = 32;
+    static final String KEYED_FROM = "keyed-from-event=";
 
     private final Map<String, byte[]> keys;
     private final String currentId;
+    private final Path file;
+    private volatile Long keyedFrom;
 
-    private AuditKeys(Map<String, byte[]> keys) {
+    private AuditKeys(Map<String, byte[]> keys, Path file, Long keyedFrom) {
         if (keys.isEmpty()) {
             throw new IllegalStateException("No audit key configured");
         }
         this.keys = Map.copyOf(keys);
         this.currentId = List.copyOf(keys.keySet()).get(keys.size() - 1);
+        this.file = file;
+        this.keyedFrom = keyedFrom;
+    }
+
+    private AuditKeys(AuditKeys parsed, Path file, Long keyedFrom) {
+        this(parsed.keys, file, keyedFrom);
     }
 
     static AuditKeys parse(String text, String source) {
@@ -63,7 +77,7 @@ final class AuditKeys {
             keys.remove(match.group(1));
             keys.put(match.group(1), key);
         }
-        return new AuditKeys(keys);
+        return new AuditKeys(keys, null, null);
     }
 
     /** From the configured keys, else from the key file, creating the file with a random key when it is absent. */
@@ -75,10 +89,13 @@ final class AuditKeys {
             if (!Files.exists(keyFile)) {
                 create(keyFile);
             }
-            String lines = Files.readAllLines(keyFile, StandardCharsets.UTF_8).stream()
-                    .filter(line -> !line.isBlank() && !line.startsWith("#"))
+            List<String> lines = Files.readAllLines(keyFile, StandardCharsets.UTF_8).stream()
+                    .map(String::strip).filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+            Long keyedFrom = lines.stream().filter(line -> line.startsWith(KEYED_FROM))
+                    .map(line -> Long.parseLong(line.substring(KEYED_FROM.length()))).reduce(Math::min).orElse(null);
+            String entries = lines.stream().filter(line -> !line.startsWith(KEYED_FROM))
                     .reduce("", (a, b) -> a + "\n" + b);
-            return parse(lines, keyFile.toString());
+            return new AuditKeys(parse(entries, keyFile.toString()), keyFile, keyedFrom);
         } catch (IOException e) {
             throw new UncheckedIOException("The audit key file " + keyFile + " cannot be read", e);
         }
@@ -98,6 +115,25 @@ final class AuditKeys {
         }
         log.warn("Created the audit HMAC key file {} (key '{}'). Back it up separately from the database: without it"
                 + " the audit trail can no longer be verified.", keyFile, id);
+    }
+
+    /** From which event on every row must be keyed, as recorded in the key file (empty: not recorded there). */
+    Optional<Long> keyedFrom() {
+        return Optional.ofNullable(keyedFrom);
+    }
+
+    /** Records it in the key file once; keys given by HISTOSCOPE_AUDIT_KEYS have no file (the checkpoints keep it). */
+    synchronized void recordKeyedFrom(long firstKeyedEvent) {
+        if (file == null || keyedFrom != null) {
+            return;
+        }
+        try {
+            Files.writeString(file, "\n# Every audit event from this id on is sealed with a key; an unkeyed one is a forgery\n"
+                    + KEYED_FROM + firstKeyedEvent + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            keyedFrom = firstKeyedEvent;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot record in the audit key file " + file + " that the chain is keyed", e);
+        }
     }
 
     String currentId() {

@@ -7,23 +7,25 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.histoscope.platform.BeforeServing;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Refuses to run when the application's own database role could rewrite history: a superuser, the owner of
- * audit_event (who can disable its triggers), or a role with UPDATE, DELETE or TRUNCATE on it. Set
+ * audit_event (who can disable its triggers), a role with UPDATE, DELETE or TRUNCATE on it, or one that may set its
+ * id sequence back (setval). Set
  * histoscope.audit.allow-privileged-database-role=true only for a throw-away development database.
  */
 @Component
-class AuditTablePrivileges implements ApplicationRunner {
+class AuditTablePrivileges implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(AuditTablePrivileges.class);
 
     private final JdbcTemplate jdbc;
     private final boolean allowPrivileged;
+    private volatile boolean checked;
 
     AuditTablePrivileges(DataSource dataSource,
                          @Value("${histoscope.audit.allow-privileged-database-role:false}") boolean allowPrivileged) {
@@ -31,8 +33,29 @@ class AuditTablePrivileges implements ApplicationRunner {
         this.allowPrivileged = allowPrivileged;
     }
 
+    /** Before the HTTP port opens (BeforeServing): an instance that refuses to run never answers a request. */
     @Override
-    public void run(ApplicationArguments args) {
+    public void start() {
+        check();
+        checked = true;
+    }
+
+    @Override
+    public void stop() {
+        checked = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return checked;
+    }
+
+    @Override
+    public int getPhase() {
+        return BeforeServing.phase(BeforeServing.CHECK_DATABASE_ROLE);
+    }
+
+    void check() {
         List<String> problems = problems();
         if (problems.isEmpty()) {
             return;
@@ -54,7 +77,8 @@ class AuditTablePrivileges implements ApplicationRunner {
                                    'USAGE') AS owner,
                        has_table_privilege('audit_event', 'UPDATE') AS can_update,
                        has_table_privilege('audit_event', 'DELETE') AS can_delete,
-                       has_table_privilege('audit_event', 'TRUNCATE') AS can_truncate""");
+                       has_table_privilege('audit_event', 'TRUNCATE') AS can_truncate,
+                       has_sequence_privilege(pg_get_serial_sequence('audit_event', 'id'), 'UPDATE') AS can_setval""");
         List<String> problems = new ArrayList<>();
         String role = String.valueOf(facts.get("role"));
         if (Boolean.TRUE.equals(facts.get("superuser"))) {
@@ -67,6 +91,10 @@ class AuditTablePrivileges implements ApplicationRunner {
             if (Boolean.TRUE.equals(facts.get("can_" + privilege))) {
                 problems.add("'" + role + "' may " + privilege.toUpperCase() + " audit_event");
             }
+        }
+        if (Boolean.TRUE.equals(facts.get("can_setval"))) {
+            problems.add("'" + role + "' may set audit_event's id sequence back (UPDATE on it), which would make "
+                    + "every later audited action fail");
         }
         return problems;
     }

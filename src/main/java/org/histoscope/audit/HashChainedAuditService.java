@@ -21,6 +21,8 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -91,6 +93,14 @@ class HashChainedAuditService implements AuditService, AuditSearch {
         }
         String detailsJson = events.asStoredJsonb(AuditHashing.detailsToJson(details));
         events.lockForAppend();
+        if (!AuditAppendLock.heldByCurrentTransaction() && TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    checkpoints.commitsAppended();
+                }
+            });
+        }
         AuditAppendLock.markHeld();
         String prevHash = events.lastHash().orElse(AuditHashing.GENESIS_HASH);
         long id = events.nextId();
@@ -133,57 +143,96 @@ class HashChainedAuditService implements AuditService, AuditSearch {
     }
 
     private ChainVerification walkChain() {
-        Optional<AuditCheckpoints.Checkpoint> checkpoint;
+        List<AuditCheckpoints.Checkpoint> history;
         try {
-            checkpoint = checkpoints.latest();
+            history = checkpoints.history().stream().filter(c -> c.events() > 0)
+                    .sorted(java.util.Comparator.comparingLong(AuditCheckpoints.Checkpoint::lastId)).toList();
         } catch (AuditCheckpoints.CheckpointTamperedException e) {
             return new ChainVerification(0, Optional.of(0L), "Audit chain cannot be trusted: " + e.getMessage());
         }
+        long keyedFrom = checkpoints.keyedFrom();
         String expectedPrev = AuditHashing.GENESIS_HASH;
         long checked = 0;
         long afterId = 0;
+        long firstId = 0;
         boolean keyed = false;
-        String macAtCheckpoint = null;
-        long eventsUpToCheckpoint = 0;
+        int nextHead = 0;
         List<StoredAuditEvent> page;
         while (!(page = events.pageAfter(afterId, VERIFY_PAGE_SIZE)).isEmpty()) {
             for (StoredAuditEvent row : page) {
                 checked++;
+                firstId = firstId == 0 ? row.id() : firstId;
                 if (!row.prevHash().equals(expectedPrev)) {
                     return broken(checked, row, "does not link to the previous event (an event before it was "
                             + "removed, inserted or changed)");
                 }
-                Optional<String> problem = sealProblem(row, keyed);
+                Optional<String> problem = sealProblem(row, keyed, keyedFrom);
                 if (problem.isPresent()) {
                     return broken(checked, row, problem.get());
                 }
                 keyed |= row.keyId() != null;
-                if (checkpoint.isPresent() && row.id() <= checkpoint.get().lastId()) {
-                    eventsUpToCheckpoint++;
-                    if (row.id() == checkpoint.get().lastId()) {
-                        macAtCheckpoint = row.hash();
+                // every recorded head up to this row must be this very row, with as many events before it
+                while (nextHead < history.size() && history.get(nextHead).lastId() <= row.id()) {
+                    Optional<ChainVerification> differs = compareWithHead(history.get(nextHead), row, checked);
+                    if (differs.isPresent()) {
+                        return differs.get();
                     }
+                    nextHead++;
                 }
                 expectedPrev = row.hash();
                 afterId = row.id();
             }
         }
-        if (checkpoint.isPresent()) {
-            Optional<ChainVerification> gap = compareWithCheckpoint(checkpoint.get(), checked, afterId,
-                    macAtCheckpoint, eventsUpToCheckpoint);
-            if (gap.isPresent()) {
-                return gap.get();
-            }
+        if (nextHead < history.size()) {
+            return deletedTail(history.get(history.size() - 1), checked, afterId);
         }
+        if (checked > 0 && history.isEmpty()) {
+            return new ChainVerification(checked, Optional.of(firstId), "Audit chain cannot be verified: the log "
+                    + "holds " + checked + " events but no checkpoint of it exists outside the database (the audit "
+                    + "folder was deleted or lost). Restore the audit folder from its backup.");
+        }
+        String last = history.isEmpty() ? "" : ", including the " + history.get(history.size() - 1).events()
+                + " recorded by the checkpoint of " + history.get(history.size() - 1).writtenAt();
         return new ChainVerification(checked, Optional.empty(),
-                "Audit chain intact: " + checked + " event" + (checked == 1 ? "" : "s") + " verified"
-                        + checkpoint.map(c -> ", including the " + c.events() + " recorded by the checkpoint of "
-                        + c.writtenAt()).orElse(" (no checkpoint recorded yet)"));
+                "Audit chain intact: " + checked + " event" + (checked == 1 ? "" : "s") + " verified" + last);
     }
 
-    private Optional<String> sealProblem(StoredAuditEvent row, boolean keyedChainBegun) {
+    private static Optional<ChainVerification> compareWithHead(AuditCheckpoints.Checkpoint head, StoredAuditEvent row,
+                                                               long eventsUpToRow) {
+        String recorded = "the checkpoint of " + head.writtenAt() + " recorded " + head.events()
+                + " events up to event " + head.lastId();
+        if (row.id() != head.lastId() || !row.hash().equals(head.lastMac())) {
+            return Optional.of(new ChainVerification(eventsUpToRow, Optional.of(head.lastId()),
+                    "Audit chain broken at event " + head.lastId() + ": it is missing or differs from what "
+                            + recorded + " (the log was rewritten, or events were deleted and others written since)"));
+        }
+        if (eventsUpToRow != head.events()) {
+            return Optional.of(new ChainVerification(eventsUpToRow, Optional.of(head.lastId()),
+                    "Audit chain broken: " + recorded + " but " + eventsUpToRow + " remain up to it"));
+        }
+        return Optional.empty();
+    }
+
+    private static ChainVerification deletedTail(AuditCheckpoints.Checkpoint latest, long checked, long lastId) {
+        String recorded = "the checkpoint of " + latest.writtenAt() + " recorded " + latest.events()
+                + " events up to event " + latest.lastId();
+        if (checked == 0) {
+            return new ChainVerification(0, Optional.of(latest.lastId()),
+                    "Audit chain broken: the audit log is empty but " + recorded + " (the table was emptied or truncated)");
+        }
+        return new ChainVerification(checked, Optional.of(latest.lastId()),
+                "Audit chain broken: events after event " + lastId + " were deleted; " + recorded
+                        + ", the log now ends at event " + lastId + " with " + checked + " events");
+    }
+
+    private Optional<String> sealProblem(StoredAuditEvent row, boolean keyedChainBegun, long keyedFrom) {
         String canonicalDetails = AuditHashing.canonicalDetails(row.detailsJson());
         if (row.keyId() == null) {
+            if (row.id() >= keyedFrom) {
+                return Optional.of("carries no key although the chain is keyed from "
+                        + (keyedFrom == 0 ? "its first event" : "event " + keyedFrom)
+                        + " (recorded in the key file, outside the database): it was rewritten without the key");
+            }
             if (keyedChainBegun) {
                 return Optional.of("carries no key although earlier events do (it was rewritten without the key)");
             }
@@ -202,35 +251,6 @@ class HashChainedAuditService implements AuditService, AuditSearch {
                 row.prevHash());
         return recomputed.equals(row.hash()) ? Optional.empty()
                 : Optional.of("was altered or forged after it was written (its MAC does not match its content)");
-    }
-
-    private static Optional<ChainVerification> compareWithCheckpoint(AuditCheckpoints.Checkpoint checkpoint,
-                                                                     long checked, long lastId, String macAtCheckpoint,
-                                                                     long eventsUpToCheckpoint) {
-        if (checkpoint.events() == 0) {
-            return Optional.empty();
-        }
-        String recorded = "the checkpoint of " + checkpoint.writtenAt() + " recorded " + checkpoint.events()
-                + " events up to event " + checkpoint.lastId();
-        if (checked == 0) {
-            return Optional.of(new ChainVerification(0, Optional.of(checkpoint.lastId()),
-                    "Audit chain broken: the audit log is empty but " + recorded + " (the table was emptied or truncated)"));
-        }
-        if (lastId < checkpoint.lastId()) {
-            return Optional.of(new ChainVerification(checked, Optional.of(checkpoint.lastId()),
-                    "Audit chain broken: events after event " + lastId + " were deleted; " + recorded
-                            + ", the log now ends at event " + lastId + " with " + checked + " events"));
-        }
-        if (macAtCheckpoint == null || !macAtCheckpoint.equals(checkpoint.lastMac())) {
-            return Optional.of(new ChainVerification(checked, Optional.of(checkpoint.lastId()),
-                    "Audit chain broken at event " + checkpoint.lastId() + ": it is missing or differs from what "
-                            + recorded + " (the log was rewritten)"));
-        }
-        if (eventsUpToCheckpoint != checkpoint.events()) {
-            return Optional.of(new ChainVerification(checked, Optional.of(checkpoint.lastId()),
-                    "Audit chain broken: " + recorded + " but " + eventsUpToCheckpoint + " remain up to it"));
-        }
-        return Optional.empty();
     }
 
     private static ChainVerification broken(long checked, StoredAuditEvent row, String why) {

@@ -20,9 +20,13 @@ import com.vaadin.flow.router.BeforeEvent;
 import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.HasUrlParameter;
 import com.vaadin.flow.router.Route;
+import com.vaadin.flow.component.upload.UploadI18N;
+import com.vaadin.flow.server.VaadinResponse;
+import com.vaadin.flow.server.streams.UploadEvent;
 import com.vaadin.flow.server.streams.UploadHandler;
 import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.RolesAllowed;
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import org.histoscope.inference.PredictionService;
@@ -184,6 +188,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
         upload.setMaxFiles(50);
         upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, storage.maxUploadSize().toBytes()));
         upload.setDropLabel(new Span("Drop slide or patch images here (TIFF, PNG, JPEG, BMP), several at once"));
+        upload.setI18n(refusedFilesMarkedAsSuch());
         upload.addFileRejectedListener(e -> Notifications.error(e.getFileName() + ": " + e.getErrorMessage()));
         upload.addAllFinishedListener(e -> refreshAll());
         upload.setWidthFull();
@@ -195,6 +200,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
         camera.getElement().setAttribute("capture", "environment");
         camera.setUploadButton(new Button("Take photo", VaadinIcon.CAMERA.create()));
         camera.setDropAllowed(false);
+        camera.setI18n(refusedFilesMarkedAsSuch());
         camera.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, storage.maxUploadSize().toBytes()));
         camera.addAllFinishedListener(e -> refreshAll());
         camera.addClassName("camera-upload");
@@ -202,19 +208,47 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
         uploadArea.add(new H3("Upload images"), pixelSize, upload, camera);
     }
 
-    /** Streams each file to the store through the service; the outcome is shown next to the upload. */
+    /**
+     * Streams each file to the store through the service; the outcome is shown next to the upload. A file that was
+     * not stored is answered 422, so the upload's own file list marks it failed instead of ticking it off.
+     */
     private UploadHandler uploadHandler(long caseId) {
-        return event -> {
-            UploadOutcome outcome;
-            try (InputStream in = event.getInputStream()) {
-                outcome = images.upload(caseId, event.getFileName(), in, pixelSize.stated());
-            } catch (RuntimeException e) {
-                outcome = UploadOutcome.rejected(CaseImageService.safeName(event.getFileName()),
-                        "the server could not store it (" + e.getMessage() + ").");
+        return new UploadHandler() {
+            @Override
+            public void handleUploadRequest(UploadEvent event) {
+                UploadOutcome outcome;
+                try (InputStream in = event.getInputStream()) {
+                    outcome = images.upload(caseId, event.getFileName(), in, pixelSize.stated());
+                } catch (IOException | RuntimeException e) {
+                    outcome = UploadOutcome.rejected(CaseImageService.safeName(event.getFileName()),
+                            "the server could not store it; please try again.");
+                }
+                UploadOutcome shown = outcome;
+                NOT_STORED.set(outcome.result() == UploadOutcome.Result.REJECTED);
+                event.getUI().access(() -> showOutcome(shown));
             }
-            UploadOutcome shown = outcome;
-            event.getUI().access(() -> showOutcome(shown));
+
+            @Override
+            public void responseHandled(boolean success, VaadinResponse response) {
+                boolean refused = Boolean.TRUE.equals(NOT_STORED.get());
+                NOT_STORED.remove();
+                if (success && refused) {
+                    response.setStatus(422);
+                } else {
+                    UploadHandler.super.responseHandled(success, response);
+                }
+            }
         };
+    }
+
+    /** Whether the upload this request thread just handled was refused (read when its response is written). */
+    private static final ThreadLocal<Boolean> NOT_STORED = new ThreadLocal<>();
+
+    private static UploadI18N refusedFilesMarkedAsSuch() {
+        UploadI18N i18n = new UploadI18N();
+        i18n.setUploading(new UploadI18N.Uploading().setError(new UploadI18N.Uploading.Error()
+                .setForbidden("Not accepted: the reason is shown below")));
+        return i18n;
     }
 
     private void showOutcome(UploadOutcome outcome) {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.histoscope.inference.UploadScreening;
 import org.histoscope.audit.AuditService;
 import org.histoscope.images.ImageInfo;
 import org.histoscope.images.ImageInspector;
@@ -44,13 +45,16 @@ public class CaseImageService {
     private final CurrentUser currentUser;
     private final TransactionTemplate transaction;
     private final CaseAccessPolicy access;
+    private final UploadScreening screening;
 
     private final Clock clock;
 
     CaseImageService(CaseImageRepository images, CaseService caseService, PredictionJobService jobService,
                      OriginalStore store, ImageInspector inspector, StorageProperties storage, AuditService audit,
-                     CurrentUser currentUser, PlatformTransactionManager txManager, CaseAccessPolicy access, Clock clock) {
+                     CurrentUser currentUser, PlatformTransactionManager txManager, CaseAccessPolicy access, Clock clock,
+                     UploadScreening screening) {
         this.clock = clock;
+        this.screening = screening;
         this.access = access;
         this.images = images;
         this.caseService = caseService;
@@ -98,10 +102,17 @@ public class CaseImageService {
                 return reject(caseId, name, "the file is empty.");
             }
             ImageInfo inspected;
+            Optional<String> unanalysable;
             try {
                 inspected = inspector.inspectAndProbe(received.tempFile());
+                // the refusals a prediction job would reach (too small, no tissue) are given here, before storing
+                unanalysable = screening.refusal(received.tempFile(), inspected.micronsPerPixel().isEmpty()
+                        && stated != null ? stated.magnification() : null);
             } catch (ImageRejectedException e) {
                 return reject(caseId, name, e.userMessage());
+            }
+            if (unanalysable.isPresent()) {
+                return reject(caseId, name, unanalysable.get());
             }
             return store(caseId, name, received, inspected, stated);
         } finally {

@@ -145,7 +145,11 @@ final class OpenedImage implements RegionReader {
             }
             OpenedImage opened = new OpenedImage(stream, reader, info, limits, levels, levelPages, jpeg2000,
                     repeated, costs, layouts);
-            reader.addIIOReadWarningListener((source, warning) -> opened.decodeWarnings++);
+            reader.addIIOReadWarningListener((source, warning) -> {
+                if (!isAboutColourConversionOnly(warning)) {
+                    opened.decodeWarnings++;
+                }
+            });
             return opened;
         } catch (ImageRejectedException e) {
             closeQuietly(stream, reader);
@@ -367,6 +371,15 @@ final class OpenedImage implements RegionReader {
                     + (layout == null ? "" : " or stores its pixels in a way that is not supported (" + layout + ")")
                     + ": its pixel data could not be decoded.", e);
         }
+    }
+
+    /**
+     * A CMYK or YCCK JPEG without an embedded ICC profile decodes completely; the decoder only warns that it converts
+     * to RGB with a generic profile. That is no damage, unlike the warnings about corrupt entropy-coded data.
+     */
+    static boolean isAboutColourConversionOnly(String warning) {
+        String text = warning == null ? "" : warning.toLowerCase(java.util.Locale.ROOT);
+        return text.contains("icc") || text.contains("color profile") || text.contains("colour profile");
     }
 
     private BufferedImage decode(int level, Rectangle region, int subsampling) throws IOException {

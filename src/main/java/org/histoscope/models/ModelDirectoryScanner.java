@@ -12,9 +12,8 @@ import org.histoscope.audit.AuditService;
 import org.histoscope.inference.ModelCards;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
-import org.springframework.core.annotation.Order;
+import org.histoscope.platform.BeforeServing;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -25,8 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * newest package of the same model id when the active one's file was replaced in place.
  */
 @Component
-@Order(0)
-class ModelDirectoryScanner implements ApplicationRunner {
+class ModelDirectoryScanner implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ModelDirectoryScanner.class);
     private static final String SYSTEM = "system";
@@ -49,9 +47,28 @@ class ModelDirectoryScanner implements ApplicationRunner {
         this.transactions = transactions;
     }
 
+    private volatile boolean scanned;
+
+    /** Before the HTTP port opens (BeforeServing): nobody is served before the models are registered. */
     @Override
-    public void run(ApplicationArguments args) {
+    public void start() {
         SystemIdentity.run(this::registerPackagesAndActivateDefault);
+        scanned = true;
+    }
+
+    @Override
+    public void stop() {
+        scanned = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return scanned;
+    }
+
+    @Override
+    public int getPhase() {
+        return BeforeServing.phase(BeforeServing.REGISTER_MODELS);
     }
 
     private void registerPackagesAndActivateDefault() {

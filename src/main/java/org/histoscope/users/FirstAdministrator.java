@@ -10,11 +10,12 @@ import org.histoscope.security.Roles;
 import org.histoscope.security.SecurityProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.histoscope.platform.BeforeServing;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * On a start with no accounts at all, creates the administrator "admin" so that someone can sign in. The password
@@ -22,7 +23,7 @@ import org.springframework.transaction.annotation.Transactional;
  * once to the log; either way it must be changed at the first login.
  */
 @Component
-class FirstAdministrator implements ApplicationRunner {
+class FirstAdministrator implements SmartLifecycle {
 
     static final String USERNAME = "admin";
     private static final Logger log = LoggerFactory.getLogger(FirstAdministrator.class);
@@ -34,9 +35,13 @@ class FirstAdministrator implements ApplicationRunner {
     private final AuditService audit;
     private final SecurityProperties properties;
     private final Clock clock;
+    private final TransactionTemplate transaction;
+    private volatile boolean done;
 
     FirstAdministrator(UserAccountRepository accounts, PasswordEncoder passwordEncoder, PasswordPolicy passwordPolicy,
-                       AuditService audit, SecurityProperties properties, Clock clock) {
+                       AuditService audit, SecurityProperties properties, Clock clock,
+                       PlatformTransactionManager transactions) {
+        this.transaction = new TransactionTemplate(transactions);
         this.accounts = accounts;
         this.passwordEncoder = passwordEncoder;
         this.passwordPolicy = passwordPolicy;
@@ -45,9 +50,29 @@ class FirstAdministrator implements ApplicationRunner {
         this.clock = clock;
     }
 
+    /** Before the HTTP port opens (BeforeServing): the login page is never served while nobody can sign in. */
     @Override
-    @Transactional
-    public void run(ApplicationArguments args) {
+    public void start() {
+        transaction.executeWithoutResult(status -> createIfNoAccounts());
+        done = true;
+    }
+
+    @Override
+    public void stop() {
+        done = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return done;
+    }
+
+    @Override
+    public int getPhase() {
+        return BeforeServing.phase(BeforeServing.CREATE_FIRST_ADMINISTRATOR);
+    }
+
+    private void createIfNoAccounts() {
         if (accounts.count() > 0) {
             return;
         }

@@ -44,36 +44,119 @@ class AuditForgeryTest {
     AuditProperties properties;
     DatabaseOwner owner;
     List<Map<String, Object>> saved;
+    byte[] savedCheckpoints;
 
     @BeforeEach
-    void recordEventsAndCheckpoint() {
+    void recordEventsAndCheckpoint() throws java.io.IOException {
         owner = new DatabaseOwner(postgres);
         for (int i = 0; i < 6; i++) {
             audit.record(ForgeryAction.SOMETHING_HAPPENED, "THING", "t" + i, Map.of("n", i));
         }
         checkpoints.record("test");
         assertThat(audit.verifyChain().intact()).isTrue();
+        checkpoints.record("test"); // the verification's own event, so that no pending checkpoint races the tests
         saved = owner.jdbc().queryForList("SELECT id, occurred_at::text AS occurred_at, actor, action, target_type, "
                 + "target_id, case_id, details::text AS details, client_address, prev_hash, hash, key_id "
                 + "FROM audit_event ORDER BY id");
+        savedCheckpoints = java.nio.file.Files.readAllBytes(checkpointFile());
+    }
+
+    private java.nio.file.Path checkpointFile() {
+        return properties.checkpointFile().toAbsolutePath().normalize();
     }
 
     @AfterEach
     void restoreTheLog() throws java.io.IOException {
-        owner.withAuditTriggersDisabled("DELETE FROM audit_event");
-        for (Map<String, Object> row : saved) {
-            owner.jdbc().update("""
-                            INSERT INTO audit_event (id, occurred_at, actor, action, target_type, target_id, case_id,
-                                                     details, client_address, prev_hash, hash, key_id)
-                            VALUES (?, CAST(? AS timestamptz), ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?)""",
-                    row.get("id"), row.get("occurred_at"), row.get("actor"), row.get("action"), row.get("target_type"),
-                    row.get("target_id"), row.get("case_id"), String.valueOf(row.get("details")),
-                    row.get("client_address"), row.get("prev_hash"), row.get("hash"), row.get("key_id"));
+        synchronized (checkpoints) { // no checkpoint of a half-restored log
+            owner.withAuditTriggersDisabled("DELETE FROM audit_event");
+            for (Map<String, Object> row : saved) {
+                owner.jdbc().update("""
+                                INSERT INTO audit_event (id, occurred_at, actor, action, target_type, target_id, case_id,
+                                                         details, client_address, prev_hash, hash, key_id)
+                                VALUES (?, CAST(? AS timestamptz), ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?)""",
+                        row.get("id"), row.get("occurred_at"), row.get("actor"), row.get("action"),
+                        row.get("target_type"), row.get("target_id"), row.get("case_id"),
+                        String.valueOf(row.get("details")), row.get("client_address"), row.get("prev_hash"),
+                        row.get("hash"), row.get("key_id"));
+            }
+            // the log and its checkpoint history are back as they were (the forgeries' events went with them)
+            java.nio.file.Files.write(checkpointFile(), savedCheckpoints);
         }
         owner.close();
-        // the log is back as it was; start a fresh head record (the forgeries' events were removed with them)
-        java.nio.file.Files.deleteIfExists(properties.checkpointFile().toAbsolutePath().normalize());
-        checkpoints.record("restored");
+    }
+
+    @Test
+    void aChainRewrittenUnkeyedWithItsCheckpointsDeletedIsAForgeryAndIsNeverSealed() throws Exception {
+        // issue 24 item 7: an insider without the key rewrites every row in the old unkeyed format, re-linked, and
+        // deletes the checkpoint history; the old verifier said "intact (no checkpoint recorded yet)" and sealed it
+        String prev = AuditHashing.GENESIS_HASH;
+        List<String> rewrites = new java.util.ArrayList<>();
+        for (Map<String, Object> row : owner.jdbc().queryForList("SELECT * FROM audit_event ORDER BY id")) {
+            long id = ((Number) row.get("id")).longValue();
+            Long caseId = row.get("case_id") == null ? null : ((Number) row.get("case_id")).longValue();
+            String hash = AuditHashing.hash(id, ((java.sql.Timestamp) row.get("occurred_at")).toInstant(),
+                    (String) row.get("actor"), (String) row.get("action"), (String) row.get("target_type"),
+                    (String) row.get("target_id"), caseId, AuditHashing.canonicalDetails(String.valueOf(row.get("details"))),
+                    (String) row.get("client_address"), prev);
+            rewrites.add("UPDATE audit_event SET key_id = NULL, prev_hash = '" + prev + "', hash = '" + hash
+                    + "' WHERE id = " + id);
+            prev = hash;
+        }
+        long first = saved.stream().mapToLong(row -> ((Number) row.get("id")).longValue()).min().orElseThrow();
+        synchronized (checkpoints) {
+            owner.withAuditTriggersDisabled(rewrites.toArray(String[]::new));
+            java.nio.file.Files.delete(checkpointFile());
+        }
+        assertThat(java.nio.file.Files.readString(properties.keyFile().toAbsolutePath().normalize()))
+                .contains(AuditKeys.KEYED_FROM + "0");
+
+        ChainVerification result = audit.verifyChain();
+
+        assertThat(result.intact()).isFalse();
+        assertThat(result.firstBrokenEventId()).contains(first);
+        assertThat(result.message()).contains("carries no key although the chain is keyed from its first event")
+                .contains("key file");
+        assertThat(checkpoints.record("after the forgery")).isEmpty();
+        assertThat(java.nio.file.Files.exists(checkpointFile())).as("the forged chain is never sealed").isFalse();
+        assertThat(audit.verifyChain().intact()).isFalse();
+    }
+
+    @Test
+    void aMissingCheckpointHistoryOfANonEmptyChainIsBrokenNotYetToCome() throws Exception {
+        synchronized (checkpoints) {
+            java.nio.file.Files.delete(checkpointFile());
+        }
+
+        ChainVerification result = audit.verifyChain();
+
+        assertThat(result.intact()).isFalse();
+        assertThat(result.message()).contains("no checkpoint of it exists outside the database")
+                .doesNotContain("not yet").doesNotContain("intact");
+        assertThat(java.nio.file.Files.exists(checkpointFile())).isFalse();
+    }
+
+    @Test
+    void theNewestEventsDeletedRightAfterTheirCommitAreNoticed() throws Exception {
+        // issue 24 item 7: rows written after the last (5-minutely) checkpoint could be deleted unnoticed; now every
+        // commit of audit events is checkpointed within a second, without anyone asking for it
+        for (int i = 0; i < 3; i++) {
+            audit.record(ForgeryAction.SOMETHING_HAPPENED, "THING", "newest-" + i, Map.of("n", i));
+        }
+        long newest = lastId();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (checkpoints.latest().orElseThrow().lastId() != newest && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(checkpoints.latest().orElseThrow().lastId()).as("checkpointed after the commit").isEqualTo(newest);
+        int before = checkpoints.history().size();
+        owner.withAuditTriggersDisabled("DELETE FROM audit_event WHERE target_id LIKE 'newest-%'");
+
+        ChainVerification result = audit.verifyChain();
+
+        assertThat(result.intact()).isFalse();
+        assertThat(result.message()).contains("were deleted").contains("up to event " + newest);
+        assertThat(checkpoints.history()).as("earlier heads are kept, the shortened chain is not sealed")
+                .hasSize(before);
     }
 
     @Test

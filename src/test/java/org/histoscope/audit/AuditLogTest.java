@@ -80,6 +80,18 @@ class AuditLogTest {
     }
 
     @Test
+    void theApplicationsRoleCannotWindTheAuditSequenceBack() {
+        // issue 24 item 8: setval by the app role made every later audited action fail on a duplicate key
+        long before = recordOne("before-setval");
+        assertThatThrownBy(() -> jdbc.queryForObject("SELECT setval('audit_event_id_seq', 1)", Long.class))
+                .rootCause().hasMessageContaining("permission denied for sequence audit_event_id_seq");
+        assertThat(jdbc.queryForObject("SELECT has_sequence_privilege('audit_event_id_seq', 'UPDATE')", Boolean.class))
+                .isFalse();
+        assertThat(recordOne("after-setval")).isGreaterThan(before);
+        assertThat(privileges.problems()).isEmpty();
+    }
+
+    @Test
     void updateIsRejectedByTheTriggerEvenForTheOwner() {
         long id = recordOne("update-target");
         assertThatThrownBy(() -> owner.jdbc().update("UPDATE audit_event SET actor = 'mallory' WHERE id = ?", id))

@@ -80,6 +80,11 @@ class HostileUploadBrowserIT {
             assertThat(log).contains("decompression bomb").contains("loops").contains("no tissue")
                     .doesNotContain("Exception").doesNotContain("java.");
             assertThat(page.driver().findElements(By.cssSelector("#job-grid .job-status"))).isEmpty();
+            // issue 24 item 11: the upload's own file list ticked off refused files as if stored
+            new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).until(d -> uploadList(page).stream()
+                    .filter(state -> !state.contains("||")).count() == HOSTILE.size());
+            assertThat(uploadList(page)).hasSize(HOSTILE.size())
+                    .allSatisfy(state -> assertThat(state).contains("|failed|Not accepted"));
             assertThat(jdbc.queryForObject("select count(*) from case_image where case_id = ?", Long.class, caseId))
                     .isZero();
 
@@ -88,8 +93,18 @@ class HostileUploadBrowserIT {
             new WebDriverWait(page.driver(), VaadinPage.TIMEOUT.multipliedBy(3))
                     .ignoring(StaleElementReferenceException.class).until(d -> d.findElements(
                             By.cssSelector("#job-grid .job-status[data-status='DONE']")).size() == 1);
+            assertThat(uploadList(page)).filteredOn(state -> state.startsWith("pcam-1996c210-tumor.tif|"))
+                    .containsExactly("pcam-1996c210-tumor.tif|complete|");
             browser.screenshot(Path.of("target", "screenshots", "hostile-upload.png"));
         }
+    }
+
+    /** Each file of the upload's list as "name|complete, failed or (still running) empty|error shown". */
+    @SuppressWarnings("unchecked")
+    private static List<String> uploadList(VaadinPage page) {
+        return (List<String>) ((org.openqa.selenium.JavascriptExecutor) page.driver()).executeScript(
+                "return document.getElementById('case-upload').files.map(f => f.name + '|' + (f.complete ? 'complete'"
+                        + " : f.error ? 'failed' : '') + '|' + (f.error || ''))");
     }
 
     private static WebElement fileInput(VaadinPage page) {

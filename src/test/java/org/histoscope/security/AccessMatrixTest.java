@@ -98,6 +98,8 @@ class AccessMatrixTest {
             Map.entry("StoredPredictionService.find", "PRAS"), Map.entry("StoredPredictionService.heatmapPng", "PRAS"),
             Map.entry("StoredPredictionService.explanationPng", "PRAS"),
             Map.entry("DefaultInferenceService.device", "PRAS"), Map.entry("DefaultInferenceService.predict", "S"),
+            // the upload's door check of what its prediction job would refuse (too small, no tissue)
+            Map.entry("UploadScreening.refusal", "P"),
             // models
             Map.entry("ModelEvaluationService.start", "A"), Map.entry("ModelEvaluationService.forModel", "A"),
             Map.entry("ModelEvaluationService.find", "A"),

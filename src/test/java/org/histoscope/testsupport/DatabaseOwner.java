@@ -1,6 +1,7 @@
 package org.histoscope.testsupport;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.histoscope.platform.EmbeddedDatabaseCredentials;
 import org.histoscope.platform.EmbeddedPostgresConfiguration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -19,7 +20,10 @@ public final class DatabaseOwner implements AutoCloseable {
 
     public DatabaseOwner(EmbeddedPostgres postgres) {
         String url = postgres.getJdbcUrl(EmbeddedPostgresConfiguration.OWNER_ROLE, "postgres");
-        this.dataSource = new SingleConnectionDataSource(url, EmbeddedPostgresConfiguration.OWNER_ROLE, "", true);
+        String password = EmbeddedDatabaseCredentials.of(postgres)
+                .map(credentials -> credentials.owner()).orElseThrow(() -> new IllegalStateException(
+                        "not a cluster this application started: its owner's password is unknown"));
+        this.dataSource = new SingleConnectionDataSource(url, EmbeddedPostgresConfiguration.OWNER_ROLE, password, true);
         this.jdbc = new JdbcTemplate(dataSource);
         this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }

@@ -1,0 +1,120 @@
+package org.histoscope.inference;
+
+import jakarta.annotation.security.RolesAllowed;
+import java.awt.Rectangle;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import org.histoscope.images.ImageInfo;
+import org.histoscope.images.ImageInspector;
+import org.histoscope.images.RegionReader;
+import org.histoscope.security.Roles;
+import org.springframework.stereotype.Service;
+
+/**
+ * At the door of an upload, the refusals a prediction job would otherwise reach after the file was stored: an image
+ * smaller than the model can read, and an image without tissue. It asks the same questions the job asks, with the
+ * active model: the tile side at the model's resolution ({@link DefaultInferenceService#tileSide}), patch or
+ * whole-image mode, and the tissue rules ({@link TissueDetector}, {@link TissueScreen}). Where it cannot answer
+ * cheaply (no active model; a huge image without pyramid levels) it lets the file in and the job decides.
+ */
+@Service
+@RolesAllowed(Roles.PATHOLOGIST)
+public class UploadScreening {
+
+    /**
+     * An image must cover at least this share of one model patch on each side: the model reads patches (a smaller
+     * image is padded with white), and one mostly made of padding is not a patch it was trained on.
+     */
+    static final double MIN_SHARE_OF_PATCH_SIDE = 0.5;
+
+    private final ImageInspector inspector;
+    private final ModelCatalog catalog;
+    private final InferenceSettings settings;
+
+    UploadScreening(ImageInspector inspector, ModelCatalog catalog, InferenceSettings settings) {
+        this.inspector = inspector;
+        this.catalog = catalog;
+        this.settings = settings;
+    }
+
+    /**
+     * Why the image cannot be analysed, written for people, or empty when it can (or when only its job can tell).
+     *
+     * @param statedMagnification the magnification the pathologist stated for a file without resolution; null if none
+     */
+    @RolesAllowed(Roles.PATHOLOGIST)
+    public Optional<String> refusal(Path image, Double statedMagnification) {
+        Optional<ModelDescriptor> active = catalog.activeModel();
+        if (active.isEmpty()) {
+            return Optional.empty();
+        }
+        ModelCard card = active.get().card();
+        PredictionRequest request = new PredictionRequest(PredictionMode.AUTO, statedMagnification, null);
+        try (RegionReader reader = inspector.open(image)) {
+            ImageInfo info = reader.info();
+            int tileSide = DefaultInferenceService.tileSide(card, info, request);
+            int minimum = minimumSide(tileSide);
+            if (info.width() < minimum || info.height() < minimum) {
+                return Optional.of(String.format(Locale.ROOT, "the image is %d x %d pixels, smaller than the model "
+                        + "can analyse: it reads patches of %d x %d pixels%s, and an image must be at least %d x %d.",
+                        info.width(), info.height(), tileSide, tileSide,
+                        tileSide == card.input().width() ? "" : " at this image's resolution", minimum, minimum));
+            }
+            boolean tissue = DefaultInferenceService.chooseMode(PredictionMode.AUTO, info, card, tileSide)
+                    == PredictionMode.PATCH ? patchHasTissue(reader, card) : anyTissueTile(reader, tileSide);
+            return tissue ? Optional.empty() : Optional.of("no tissue found: nothing in this image looks like "
+                    + "stained tissue (it is white glass, black or one ink colour), so it cannot be analysed. Check "
+                    + "that the right image was chosen.");
+        }
+    }
+
+    /** The one place that says how small an image may be, from the side of one model patch at its resolution. */
+    static int minimumSide(int tileSide) {
+        return Math.max(1, (int) Math.ceil(tileSide * MIN_SHARE_OF_PATCH_SIDE));
+    }
+
+    /** As the patch prediction: the centred crop of one model input must hold a tissue pixel. */
+    private boolean patchHasTissue(RegionReader reader, ModelCard card) {
+        ImageInfo info = reader.info();
+        int left = Math.max(0, (info.width() - card.input().width()) / 2);
+        int top = Math.max(0, (info.height() - card.input().height()) / 2);
+        BufferedImage patch = reader.readRegion(new Rectangle(left, top, Math.min(info.width(), card.input().width()),
+                Math.min(info.height(), card.input().height())), 1);
+        return new TissueDetector(settings.tissueMinFraction()).tissueFraction(patch) > 0;
+    }
+
+    /**
+     * As the whole-image prediction: an image decoded whole must have a tissue tile; a larger one with pyramid levels
+     * a candidate tile of the tissue screen (which only ever errs towards tissue). A larger one without levels would
+     * have to be read whole at the door, so it is let in.
+     */
+    private boolean anyTissueTile(RegionReader reader, int tileSide) {
+        ImageInfo info = reader.info();
+        int columns = (info.width() + tileSide - 1) / tileSide;
+        int rows = (info.height() + tileSide - 1) / tileSide;
+        if (info.pixelCount() <= inspector.maxFullDecodePixels()) {
+            BufferedImage whole = reader.readRegion(new Rectangle(0, 0, info.width(), info.height()), 1);
+            TissueDetector detector = new TissueDetector(settings.tissueMinFraction());
+            for (int row = 0; row < rows; row++) {
+                for (int column = 0; column < columns; column++) {
+                    if (detector.isTissue(whole, column * tileSide, row * tileSide, tileSide, tileSide)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+        TissueScreen screen = new TissueScreen(reader, tileSide, columns, rows);
+        if (screen.source().level() == 0) {
+            return true;
+        }
+        for (boolean candidate : screen.candidates(0, rows)) {
+            if (candidate) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
