@@ -33,7 +33,7 @@ class LoginAndHeadersTest {
     @Test
     void everyFailedLoginGetsTheSameAnswerInAboutTheSameTime() {
         TestAccounts.createReadyUser(accounts, "lena", "Locked-Lena-Passphrase", Roles.PATHOLOGIST);
-        TestAccounts.createReadyUser(accounts, "wanda", "Wrong-Password-Wanda", Roles.PATHOLOGIST);
+        TestAccounts.createReadyUser(accounts, "wanda", "Wanda-Waits-For-Slides", Roles.PATHOLOGIST);
         TestAccounts.runAs("lena", Set.of(Roles.REVIEWER), () -> {
             for (int i = 0; i < 5; i++) {
                 directory.verifyPassword("lena", "a-wrong-signature-password");
