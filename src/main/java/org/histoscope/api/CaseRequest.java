@@ -14,6 +14,6 @@ record CaseRequest(String accessionNumber, Long patientId, String specimen, Stri
 
     boolean sameAs(CaseSummary existing) {
         return Objects.equals(patientId, existing.patient().id())
-                && specimen != null && specimen.trim().equals(existing.specimen().trim());
+                && specimen != null && toForm().specimen().trim().equals(existing.specimen().trim());
     }
 }

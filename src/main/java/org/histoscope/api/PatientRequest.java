@@ -13,7 +13,8 @@ record PatientRequest(String mrn, String fullName, LocalDate dateOfBirth, Sex se
     }
 
     boolean sameAs(PatientSummary existing) {
-        return fullName != null && fullName.trim().equals(existing.fullName().trim())
+        String name = toForm().fullName();
+        return name != null && name.trim().equals(existing.fullName().trim())
                 && existing.dateOfBirth().equals(dateOfBirth) && existing.sex() == sex;
     }
 }

@@ -1,14 +1,12 @@
 package org.histoscope.audit;
 
-import com.vaadin.flow.server.VaadinRequest;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
-import org.springframework.web.context.request.RequestContextHolder;
-import org.springframework.web.context.request.ServletRequestAttributes;
+import org.histoscope.platform.RequestClient;
 
 /**
- * The address of the client whose request is being handled, if any. Behind a reverse proxy set
- * {@code server.forward-headers-strategy=native} so that this is the client's, not the proxy's, address.
+ * The address of the client whose request is being handled, if any, from the request-scoped
+ * {@link RequestClient} (filled by a servlet filter for the UI and the API alike). Only proxies named in
+ * {@code server.tomcat.remoteip.internal-proxies} may put a forwarded client address there.
  */
 final class ClientAddress {
 
@@ -16,11 +14,6 @@ final class ClientAddress {
     }
 
     static Optional<String> current() {
-        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
-            HttpServletRequest request = attributes.getRequest();
-            return Optional.ofNullable(request.getRemoteAddr());
-        }
-        VaadinRequest vaadinRequest = VaadinRequest.getCurrent();
-        return vaadinRequest == null ? Optional.empty() : Optional.ofNullable(vaadinRequest.getRemoteAddr());
+        return RequestClient.address();
     }
 }

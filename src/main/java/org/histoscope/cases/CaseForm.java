@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import org.histoscope.platform.FreeText;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -21,4 +22,13 @@ public record CaseForm(
         @Size(max = 10000, message = "The clinical notes can have at most 10,000 characters")
         String clinicalNotes,
         String assignedPathologist) {
+
+    /** Typed text in its one stored form (platform.FreeText), whether it came from the UI or the API. */
+    public CaseForm {
+        accessionNumber = FreeText.clean(accessionNumber);
+        specimen = FreeText.clean(specimen);
+        site = FreeText.clean(site);
+        clinicalNotes = FreeText.clean(clinicalNotes);
+        assignedPathologist = FreeText.clean(assignedPathologist);
+    }
 }

@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import org.histoscope.platform.FreeText;
 import java.time.Clock;
 import org.histoscope.audit.AuditEntry;
 import org.histoscope.platform.SearchText;
@@ -181,6 +182,7 @@ public class CaseService {
     @Transactional
     @RolesAllowed(Roles.ADMIN)
     public CaseSummary reassign(long caseId, String pathologist, String reason) {
+        reason = FreeText.clean(reason);
         if (reason == null || reason.isBlank()) {
             throw new CaseRuleException("Give a reason for the reassignment.");
         }

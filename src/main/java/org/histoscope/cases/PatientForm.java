@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import org.histoscope.platform.FreeText;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PastOrPresent;
@@ -21,4 +22,10 @@ public record PatientForm(
         LocalDate dateOfBirth,
         @NotNull(message = "Choose the sex (or Unknown)")
         Sex sex) {
+
+    /** Typed text in its one stored form (platform.FreeText), whether it came from the UI or the API. */
+    public PatientForm {
+        mrn = FreeText.clean(mrn);
+        fullName = FreeText.clean(fullName);
+    }
 }

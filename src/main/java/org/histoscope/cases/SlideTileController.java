@@ -2,6 +2,7 @@ package org.histoscope.cases;
 
 import org.histoscope.images.ImageRejectedException;
 import org.springframework.http.CacheControl;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -43,6 +44,15 @@ class SlideTileController {
                 .map(jpeg -> ResponseEntity.ok().cacheControl(PRIVATE_NO_STORE).contentType(MediaType.IMAGE_JPEG)
                         .header(HttpHeaders.VARY, HttpHeaders.COOKIE).body(jpeg))
                 .orElseGet(() -> ResponseEntity.notFound().cacheControl(PRIVATE_NO_STORE).build());
+    }
+
+    /**
+     * An image the user may not see is answered like one that does not exist, so the endpoint does not tell which
+     * ids exist in other cases (no existence oracle); the refusal itself is still logged by method security.
+     */
+    @ExceptionHandler(AccessDeniedException.class)
+    ResponseEntity<Void> notVisible(AccessDeniedException e) {
+        return ResponseEntity.notFound().cacheControl(PRIVATE_NO_STORE).build();
     }
 
     /** A damaged or refused original: the viewer shows a broken tile, the user gets the reason from the result view. */

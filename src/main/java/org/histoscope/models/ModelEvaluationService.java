@@ -1,5 +1,6 @@
 package org.histoscope.models;
 
+import org.histoscope.platform.FreeText;
 import java.time.Clock;
 import java.util.Map;
 import org.histoscope.audit.AuditService;
@@ -64,7 +65,8 @@ public class ModelEvaluationService {
      * @throws ModelPackageRejectedException when the data set is unusable (nothing is stored)
      */
     @RolesAllowed(Roles.ADMIN)
-    public ModelEvaluation start(long modelId, Path zip, String datasetName, double targetSensitivity) {
+    public ModelEvaluation start(long modelId, Path zip, String typedDatasetName, double targetSensitivity) {
+        String datasetName = FreeText.clean(typedDatasetName);
         if (!(targetSensitivity > 0 && targetSensitivity <= 1)) {
             throw new IllegalArgumentException("The target sensitivity must be between 0 and 1.");
         }

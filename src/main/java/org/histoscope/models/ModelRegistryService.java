@@ -1,5 +1,6 @@
 package org.histoscope.models;
 
+import org.histoscope.platform.FreeText;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -179,7 +180,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
         if (!(threshold > 0 && threshold < 1)) {
             throw new IllegalArgumentException("The threshold must be between 0 and 1 (exclusive).");
         }
-        String why = reason == null ? "" : reason.strip();
+        String why = reason == null ? "" : FreeText.clean(reason).strip();
         if (why.isEmpty()) {
             throw new IllegalArgumentException("A reason is required to change the threshold.");
         }

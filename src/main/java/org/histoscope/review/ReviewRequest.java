@@ -1,5 +1,6 @@
 package org.histoscope.review;
 
+import org.histoscope.platform.FreeText;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -18,4 +19,11 @@ public record ReviewRequest(
         @Size(max = 10000) String comment,
         @NotNull(message = "Choose the meaning of the signature") SignatureMeaning meaning,
         Long amendsReviewId) {
+
+    /** Typed text in its one stored form (platform.FreeText), whether it came from the UI or the API. */
+    public ReviewRequest {
+        finalLabel = FreeText.clean(finalLabel);
+        finalDiagnosis = FreeText.clean(finalDiagnosis);
+        comment = FreeText.clean(comment);
+    }
 }

@@ -1,6 +1,7 @@
 package org.histoscope.security;
 
-import java.util.List;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.security.core.session.SessionInformation;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -21,15 +22,37 @@ public class ActiveSessions {
 
     /** Marks every session of the user as expired; returns how many there were. */
     public int endSessionsOf(String username) {
+        return endSessionsOf(username, null);
+    }
+
+    /**
+     * Marks every session of the user but the one serving the current request as expired (ASVS 7.4.3: a password
+     * change ends the user's other sessions, so a stolen or forgotten one dies with the old password); returns how
+     * many were ended.
+     */
+    public int endOtherSessionsOf(String username) {
+        return endSessionsOf(username, currentSessionId());
+    }
+
+    private int endSessionsOf(String username, String keep) {
         int ended = 0;
         for (Object principal : registry.getAllPrincipals()) {
-            if (username.equalsIgnoreCase(nameOf(principal))) {
-                List<SessionInformation> sessions = registry.getAllSessions(principal, false);
-                sessions.forEach(SessionInformation::expireNow);
-                ended += sessions.size();
+            if (Usernames.normalise(username).equals(Usernames.normalise(nameOf(principal)))) {
+                for (SessionInformation session : registry.getAllSessions(principal, false)) {
+                    if (!session.getSessionId().equals(keep)) {
+                        session.expireNow();
+                        ended++;
+                    }
+                }
             }
         }
         return ended;
+    }
+
+    /** Read at the call, on the request's thread: the session id may change at sign-in (fixation protection). */
+    private static String currentSessionId() {
+        RequestAttributes request = RequestContextHolder.getRequestAttributes();
+        return request == null ? null : request.getSessionId();
     }
 
     private static String nameOf(Object principal) {

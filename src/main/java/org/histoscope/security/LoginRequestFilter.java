@@ -17,7 +17,7 @@ import org.springframework.security.web.csrf.XorCsrfTokenRequestAttributeHandler
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Guards the login form's POST before Spring Security authenticates it. The CSRF token must come with it (Vaadin's
+ * Guards the login form's POST before Spring Security authenticates it. The CSRF token must come in its body (Vaadin's
  * login view is exempt from Spring's CSRF filter, so a foreign page could otherwise sign a victim in to an account
  * of the attacker's), and a throttled login is refused with the answer and the password-hashing time of any
  * failed login, so neither the answer nor its timing tells whether the account exists or is locked.
@@ -50,18 +50,39 @@ class LoginRequestFilter extends OncePerRequestFilter {
                 || !(request.getContextPath() + loginPath).equals(request.getRequestURI());
     }
 
-    /** The token may come masked (Spring's default, BREACH protection) or plain; either must match the session's. */
+    /**
+     * The token must come in the POST body, never in the URL (where it would land in access logs, the history and
+     * Referer headers); it may come masked (Spring's default, BREACH protection) or plain, and must match the
+     * session's.
+     */
     private static boolean carriesCsrfToken(HttpServletRequest request) {
         if (!(request.getAttribute(DeferredCsrfToken.class.getName()) instanceof DeferredCsrfToken deferred)) {
             return false;
         }
         CsrfToken expected = deferred.get();
+        if (inQueryString(request, expected.getParameterName())) {
+            return false;
+        }
         String given = request.getParameter(expected.getParameterName());
         if (given == null) {
             return false;
         }
         String unmasked = new XorCsrfTokenRequestAttributeHandler().resolveCsrfTokenValue(request, expected);
         return same(expected.getToken(), given) || (unmasked != null && same(expected.getToken(), unmasked));
+    }
+
+    private static boolean inQueryString(HttpServletRequest request, String parameter) {
+        String query = request.getQueryString();
+        if (query == null) {
+            return false;
+        }
+        for (String pair : query.split("&")) {
+            String name = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
+            if (java.net.URLDecoder.decode(name, StandardCharsets.UTF_8).equals(parameter)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean same(String a, String b) {

@@ -5,10 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.histoscope.platform.RequestClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -19,20 +20,34 @@ import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.stereotype.Component;
 
 /**
- * Slows password guessing without handing anyone a way to lock a colleague out (ASVS 5.0 V6.3): failed logins are
- * counted per client address and account, per client address, and per account over all addresses, each in a sliding
- * window. Once a count reaches its limit, logins matching it are refused for the window without checking the
- * password, with the same answer as any failed login. One attacker at one address can therefore block only their
- * own attempts; blocking an account for everyone takes failures from several addresses. Kept in memory per instance.
+ * Slows password guessing without ever locking an account's owner out (NIST SP 800-63B 5.2.2, ASVS 5.0 V6.3).
+ * Failed logins are counted in a sliding window per (client address, account), per client address and per
+ * account; nothing is ever blocked for an account as a whole, only for the addresses that failed on it:
+ * <ul>
+ *   <li>after the n-th failure of an address on an account, its next attempt on that account waits 2^(n-1) s
+ *       (1, 2, 4, 8 s), and after {@code perAddressAndAccount} (5) failures that address may not try that account
+ *       again for the window;</li>
+ *   <li>once an address has failed {@code perAddress} (20) times on any names (made-up ones included), or an
+ *       account has failed {@code perAccount} (100) times from all addresses, each address gets one failure per
+ *       account and window instead of five.</li>
+ * </ul>
+ * An address that has not failed on an account is never refused for it, so the right password from the owner's
+ * workstation always works, and colleagues behind one NAT address sign in although someone there sprays made-up
+ * names. Refused attempts are not counted (they do not prolong a block). Names are counted in their one normal
+ * form ({@link Usernames}). Kept in memory per instance.
  */
 @Component
 public class LoginThrottle {
 
     private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
+    private static final Duration FIRST_DELAY = Duration.ofSeconds(1);
+    /** Expired counts are dropped every this many failures, so made-up names cannot fill the memory. */
+    private static final int SWEEP_EVERY = 1024;
 
     private final SecurityProperties.LoginThrottle limits;
     private final Clock clock;
     private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
+    private final AtomicInteger sinceSweep = new AtomicInteger();
 
     LoginThrottle(SecurityProperties properties, Clock clock) {
         this.limits = properties.loginThrottle();
@@ -42,14 +57,24 @@ public class LoginThrottle {
     /** Why a login from this address for this account is refused now, if it is. */
     public Optional<String> refusal(String address, String username) {
         Instant now = clock.instant();
-        if (count(addressAndAccount(address, username), now) >= limits.perAddressAndAccount()) {
+        String pair = addressAndAccount(address, username);
+        int failed = count(pair, now);
+        if (failed == 0) {
+            return Optional.empty();
+        }
+        boolean addressSuspect = count(address(address), now) >= limits.perAddress();
+        boolean accountUnderAttack = count(account(username), now) >= limits.perAccount();
+        if (addressSuspect || accountUnderAttack) {
+            return Optional.of(accountUnderAttack
+                    ? "this account failed " + limits.perAccount() + " times from all addresses: one try per address"
+                    : "this address failed " + limits.perAddress() + " times: one try per account");
+        }
+        if (failed >= limits.perAddressAndAccount()) {
             return Optional.of("too many failures from this address for this account");
         }
-        if (count(address(address), now) >= limits.perAddress()) {
-            return Optional.of("too many failures from this address");
-        }
-        if (count(account(username), now) >= limits.perAccount()) {
-            return Optional.of("too many failures for this account");
+        Instant allowedFrom = last(pair).plus(delayAfter(failed));
+        if (now.isBefore(allowedFrom)) {
+            return Optional.of("too soon after the last failure (wait " + delayAfter(failed).toSeconds() + " s)");
         }
         return Optional.empty();
     }
@@ -60,11 +85,19 @@ public class LoginThrottle {
             Deque<Instant> times = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
             synchronized (times) {
                 times.addLast(now);
+                // only "at least the limit" matters; an attacker's flood must not grow one list without end
+                while (times.size() > cap()) {
+                    times.removeFirst();
+                }
             }
         }
         if (count(account(username), now) == limits.perAccount()) {
-            log.warn("Logins to account '{}' are paused for {} after {} failures from several addresses",
-                    normalise(username), limits.window(), limits.perAccount());
+            log.warn("Account '{}' failed {} logins within {}: each address now gets one try on it",
+                    Usernames.normalise(username), limits.perAccount(), limits.window());
+        }
+        if (sinceSweep.incrementAndGet() >= SWEEP_EVERY) {
+            sinceSweep.set(0);
+            sweep(now);
         }
     }
 
@@ -73,8 +106,9 @@ public class LoginThrottle {
         failures.remove(addressAndAccount(address, username));
     }
 
+    /** An administrator's unlock: every count on this account, from every address, is forgotten. */
     public void forgetAccount(String username) {
-        String suffix = "|" + normalise(username);
+        String suffix = "|" + Usernames.normalise(username);
         failures.keySet().removeIf(key -> key.endsWith(suffix));
     }
 
@@ -86,6 +120,16 @@ public class LoginThrottle {
     @EventListener
     void onSuccess(AuthenticationSuccessEvent event) {
         succeeded(addressOf(event.getAuthentication()), event.getAuthentication().getName());
+    }
+
+    /** 1, 2, 4, 8 ... seconds after the 1st, 2nd, 3rd, 4th ... failure, at most the window. */
+    private Duration delayAfter(int failuresSoFar) {
+        Duration delay = FIRST_DELAY.multipliedBy(1L << Math.min(failuresSoFar - 1, 20));
+        return delay.compareTo(limits.window()) > 0 ? limits.window() : delay;
+    }
+
+    private int cap() {
+        return Math.max(limits.perAccount(), Math.max(limits.perAddress(), limits.perAddressAndAccount()));
     }
 
     private int count(String key, Instant now) {
@@ -102,13 +146,29 @@ public class LoginThrottle {
         }
     }
 
+    private Instant last(String key) {
+        Deque<Instant> times = failures.get(key);
+        if (times == null) {
+            return Instant.MIN;
+        }
+        synchronized (times) {
+            return times.isEmpty() ? Instant.MIN : times.peekLast();
+        }
+    }
+
+    private void sweep(Instant now) {
+        failures.keySet().removeIf(key -> count(key, now) == 0);
+    }
+
+    /** The address the request came from (see {@link RequestClient}); the login's own details otherwise. */
     static String addressOf(Authentication authentication) {
-        return authentication != null && authentication.getDetails() instanceof WebAuthenticationDetails details
-                ? details.getRemoteAddress() : "unknown";
+        return RequestClient.address().orElseGet(() ->
+                authentication != null && authentication.getDetails() instanceof WebAuthenticationDetails details
+                        ? details.getRemoteAddress() : "unknown");
     }
 
     private static String addressAndAccount(String address, String username) {
-        return "address+account:" + address + "|" + normalise(username);
+        return "address+account:" + address + "|" + Usernames.normalise(username);
     }
 
     private static String address(String address) {
@@ -116,14 +176,14 @@ public class LoginThrottle {
     }
 
     private static String account(String username) {
-        return "account:|" + normalise(username);
-    }
-
-    private static String normalise(String username) {
-        return username == null ? "" : username.trim().toLowerCase(Locale.ROOT);
+        return "account:|" + Usernames.normalise(username);
     }
 
     Duration window() {
         return limits.window();
+    }
+
+    int trackedKeys() {
+        return failures.size();
     }
 }

@@ -1,10 +1,5 @@
 package org.histoscope.security;
 
-import java.nio.charset.StandardCharsets;
-import java.net.URLEncoder;
-import org.springframework.security.web.csrf.CsrfToken;
-import com.vaadin.flow.server.VaadinServletRequest;
-import com.vaadin.flow.server.VaadinRequest;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.login.LoginForm;
@@ -41,7 +36,8 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     /**
      * Every failed sign-in gets the same message, whatever the reason (unknown name, wrong password, locked,
      * disabled or throttled), so the page reveals nothing about which accounts exist. The form posts its CSRF token
-     * (checked by LoginRequestFilter); it rides in the action URL because the login form has no hidden fields.
+     * in the body (checked by LoginRequestFilter): vaadin-login-form copies it into a hidden field from the
+     * {@code _csrf} and {@code _csrf_parameter} meta tags that Vaadin's Spring integration puts in every page.
      */
     @Override
     public void beforeEnter(BeforeEnterEvent event) {
@@ -52,7 +48,6 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
                 + "sign-in is paused for a while; an administrator can help if you cannot sign in.");
         login.setI18n(i18n);
         login.setError(parameters.containsKey("error"));
-        login.setAction("login" + csrfQuery());
         if (parameters.containsKey("timeout") || parameters.containsKey("expired")) {
             sessionEnded.setText(parameters.containsKey("timeout")
                     ? "You were signed out after a period of inactivity."
@@ -61,13 +56,5 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
         } else {
             sessionEnded.setVisible(false);
         }
-    }
-
-    private static String csrfQuery() {
-        if (VaadinRequest.getCurrent() instanceof VaadinServletRequest request
-                && request.getHttpServletRequest().getAttribute(CsrfToken.class.getName()) instanceof CsrfToken token) {
-            return "?" + token.getParameterName() + "=" + URLEncoder.encode(token.getToken(), StandardCharsets.UTF_8);
-        }
-        return "";
     }
 }

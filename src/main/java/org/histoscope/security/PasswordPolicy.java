@@ -14,8 +14,10 @@ import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /**
- * Password rules after OWASP ASVS 5.0 V6.2: at least 12 characters, up to 128 allowed, any characters, no
- * composition rules, not a commonly used password (list shipped in {@value #COMMON_PASSWORDS}), not the user name.
+ * Password rules after OWASP ASVS 5.0 V6.2 and NIST SP 800-63B 3.1.1.2: at least 12 characters, up to 128 allowed,
+ * any characters, no composition rules, not a commonly used password (list shipped in {@value #COMMON_PASSWORDS}),
+ * not the user name, not mostly context words ("histoscope", "password", the user name ...) with digits and
+ * separators, and not a short pattern repeated ({@link GuessableParts}).
  */
 @Component
 public class PasswordPolicy {
@@ -30,7 +32,11 @@ public class PasswordPolicy {
         this.commonPasswords = loadCommonPasswords();
     }
 
-    /** Every rule the password breaks, as messages for the user; empty when the password is acceptable. */
+    /**
+     * Every rule the password breaks, as messages for the user; empty when the password is acceptable. A length
+     * problem is reported alone, and of the guessability rules (common, the user name, context words, a repeated
+     * pattern) the first that applies, so the user gets one clear reason at a time.
+     */
     public List<String> violations(String username, String password) {
         List<String> problems = new ArrayList<>();
         if (password == null || password.isEmpty()) {
@@ -45,11 +51,15 @@ public class PasswordPolicy {
         if (length > MAX_LENGTH) {
             problems.add("Use at most " + MAX_LENGTH + " characters; this one has " + length + ".");
         }
+        if (!problems.isEmpty()) {
+            return problems;
+        }
         if (commonPasswords.contains(password.toLowerCase(Locale.ROOT))) {
             problems.add("This password is on a list of commonly used passwords; choose another.");
-        }
-        if (username != null && password.equalsIgnoreCase(username.trim())) {
+        } else if (username != null && password.equalsIgnoreCase(username.trim())) {
             problems.add("The password must not be the user name.");
+        } else {
+            GuessableParts.problem(username, password).ifPresent(problems::add);
         }
         return problems;
     }

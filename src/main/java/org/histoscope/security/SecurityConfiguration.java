@@ -40,13 +40,16 @@ public class SecurityConfiguration extends VaadinWebSecurity {
     static final String LOGIN_ERROR_URL = "/login?error";
 
     /**
-     * Vaadin's client needs inline and evaluated scripts and inline styles; everything else is same-origin only.
-     * blob: and data: images carry previews and heatmaps, blob: media the camera preview.
+     * As tight as Vaadin Flow's production mode allows (docs/security-and-audit.md): Flow's client compiles executeJs
+     * calls and client-side expressions with {@code new Function} ('unsafe-eval'), the bootstrap page inlines its
+     * start-up script ('unsafe-inline'; Vaadin stamps no nonces), and the theme sets inline styles. Everything else
+     * is same-origin only, push included (CSP 3 'self' covers same-origin ws/wss). blob: and data: images carry
+     * previews and heatmaps, blob: media the camera preview.
      */
     static final String CONTENT_SECURITY_POLICY = "default-src 'self'; "
             + "script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data: blob:; media-src 'self' blob: mediastream:; font-src 'self' data:; "
-            + "connect-src 'self' ws: wss:; worker-src 'self' blob:; manifest-src 'self'; object-src 'none'; "
+            + "connect-src 'self'; worker-src 'self' blob:; manifest-src 'self'; object-src 'none'; "
             + "base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
     static final String PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=(), payment=(), usb=()";
 

@@ -1,5 +1,6 @@
 package org.histoscope.users;
 
+import org.histoscope.platform.FreeText;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.Clock;
 import java.time.Instant;
@@ -52,6 +53,7 @@ public class SecuritySettingsService {
 
     @Transactional
     public Setting setRequesterMaySign(boolean enabled, String reason) {
+        reason = FreeText.clean(reason);
         if (reason == null || reason.isBlank()) {
             throw new UserAdministrationException("Give a reason for changing the segregation-of-duties setting.");
         }

@@ -3,6 +3,7 @@ package org.histoscope.users;
 import jakarta.persistence.LockModeType;
 import java.util.List;
 import java.util.Optional;
+import org.histoscope.security.Usernames;
 import org.springframework.data.domain.Pageable;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Lock;
@@ -11,12 +12,26 @@ import org.springframework.data.repository.query.Param;
 
 interface UserAccountRepository extends JpaRepository<UserAccount, Long> {
 
-    Optional<UserAccount> findByUsernameIgnoreCase(String username);
+    /**
+     * The account a typed name means, after {@link Usernames#normalise} (the same form sign-in and the login
+     * throttle use). Stored names are ASCII, so the database's {@code lower()} of them does not depend on its
+     * locale; the typed name is never upper- or lower-cased by the database (its {@code upper('ı')} is 'I').
+     */
+    default Optional<UserAccount> findByUsernameIgnoreCase(String typed) {
+        return findByNormalisedName(Usernames.normalise(typed));
+    }
+
+    @Query("select u from UserAccount u where lower(u.username) = :name")
+    Optional<UserAccount> findByNormalisedName(@Param("name") String normalisedName);
 
     /** Row-locked read, so concurrent failed logins count every attempt. */
+    default Optional<UserAccount> findForUpdate(String typed) {
+        return findForUpdateByNormalisedName(Usernames.normalise(typed));
+    }
+
     @Lock(LockModeType.PESSIMISTIC_WRITE)
-    @Query("select u from UserAccount u where lower(u.username) = lower(:username)")
-    Optional<UserAccount> findForUpdate(@Param("username") String username);
+    @Query("select u from UserAccount u where lower(u.username) = :name")
+    Optional<UserAccount> findForUpdateByNormalisedName(@Param("name") String normalisedName);
 
     @Query("""
             select u from UserAccount u

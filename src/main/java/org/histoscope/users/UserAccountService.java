@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.histoscope.audit.AuditService;
+import org.histoscope.platform.FreeText;
 import org.histoscope.security.ActiveSessions;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.LoginThrottle;
@@ -68,9 +69,17 @@ public class UserAccountService {
     }
 
     public record NewUser(String username, String fullName, String email, Set<String> roles, String initialPassword) {
+        public NewUser {
+            fullName = FreeText.clean(fullName);
+            email = FreeText.clean(email);
+        }
     }
 
     public record UserChanges(String fullName, String email, Set<String> roles) {
+        public UserChanges {
+            fullName = FreeText.clean(fullName);
+            email = FreeText.clean(email);
+        }
     }
 
     @Transactional(readOnly = true)
@@ -241,6 +250,7 @@ public class UserAccountService {
             account.touch(clock.instant(), username);
             accounts.saveAndFlush(account);
             audit.record(UserAuditAction.PASSWORD_CHANGED, "USER", account.getUsername(), Map.of());
+            endOtherSessionsAfterCommit(account.getUsername());
         });
     }
 
@@ -264,6 +274,19 @@ public class UserAccountService {
             @Override
             public void afterCommit() {
                 activeSessions.endSessionsOf(username);
+            }
+        });
+    }
+
+    /**
+     * The own password change keeps the session it was made in and ends the user's others (ASVS 7.4.3), once
+     * committed; after-commit runs on the request's thread, which still knows its session.
+     */
+    private void endOtherSessionsAfterCommit(String username) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                activeSessions.endOtherSessionsOf(username);
             }
         });
     }

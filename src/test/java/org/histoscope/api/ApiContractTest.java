@@ -173,6 +173,64 @@ class ApiContractTest extends ApiTestContext {
         assertThat(count("SELECT count(*) FROM patient_case WHERE accession_number = ?", "X-" + mrn)).isZero();
     }
 
+    /** Issue #24: {@code "dateOfBirth": 123} was stored as 1970-05-04 and deep pages answered 500. */
+    @Test
+    @Order(2)
+    void valuesOfTheWrongJsonTypeAreRefusedNotCoercedAndDeepPagesAreProblems() {
+        ApiHttp lis = client(Roles.PATHOLOGIST);
+        String mrn = "TYPE-" + UUID.randomUUID().toString().substring(0, 8);
+        String valid = "{\"mrn\":\"" + mrn + "\",\"fullName\":\"A B\",\"dateOfBirth\":\"1970-01-01\",\"sex\":\"MALE\"}";
+        List<String> bodies = List.of(
+                valid.replace("\"1970-01-01\"", "123"),
+                valid.replace("\"1970-01-01\"", "\"1970-02-30\""),
+                valid.replace("\"A B\"", "123"),
+                valid.replace("\"A B\"", "true"),
+                valid.replace("\"MALE\"", "1"),
+                valid.replace("\"" + mrn + "\"", "4711"));
+        for (String body : bodies) {
+            ApiHttp.Response refused = lis.postJson("/api/v1/patients", body);
+            assertProblem(refused, 400);
+            assertThat(refused.json().get("detail").asText()).as(body).contains("wrong type or format");
+        }
+        assertThat(count("SELECT count(*) FROM patient WHERE mrn = ? OR mrn = '4711'", mrn)).isZero();
+        long patientId = lis.postJson("/api/v1/patients", valid).json().get("id").asLong();
+        for (String patient : List.of("\"" + patientId + "\"", patientId + ".7", "true")) {
+            assertProblem(lis.postJson("/api/v1/cases", "{\"accessionNumber\":\"X-" + mrn + "\",\"patientId\":"
+                    + patient + ",\"specimen\":\"s\"}"), 400);
+        }
+        assertThat(count("SELECT count(*) FROM patient_case WHERE accession_number = ?", "X-" + mrn)).isZero();
+
+        for (String deep : List.of("/api/v1/patients?page=2147483647&size=200", "/api/v1/cases?page=2147483647&size=200",
+                "/api/v1/audit/events?page=2147483647&size=200", "/api/v1/patients?page=10737419&size=200")) {
+            ApiHttp.Response response = (deep.contains("audit") ? client(Roles.REVIEWER) : lis).get(deep);
+            assertProblem(response, 400);
+        }
+        assertThat(lis.get("/api/v1/patients?page=10737417&size=200").json().get("items")).as("deep but in range")
+                .isEmpty();
+    }
+
+    /** Issue #24: a right-to-left override in a patient's name turned the MRN and date of birth after it around. */
+    @Test
+    @Order(2)
+    void invisibleControlsAreRemovedFromFreeTextOfTheApi() {
+        ApiHttp lis = client(Roles.PATHOLOGIST);
+        String mrn = "BIDI-" + UUID.randomUUID().toString().substring(0, 8);
+        ApiHttp.Response created = lis.postJson("/api/v1/patients", Map.of("mrn", mrn,
+                "fullName", "Anna \u202Ereh\u200B\u2066cimS\u2069 Smith\uFEFF", "dateOfBirth", "1970-01-01", "sex", "FEMALE"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(created.json().get("fullName").asText()).isEqualTo("Anna rehcimS Smith");
+        long patientId = created.json().get("id").asLong();
+        assertThat(jdbc.queryForObject("SELECT full_name FROM patient WHERE id = ?", String.class, patientId))
+                .isEqualTo("Anna rehcimS Smith");
+        ApiHttp.Response newCase = lis.postJson("/api/v1/cases", Map.of("accessionNumber", "B-" + mrn,
+                "patientId", patientId, "specimen", "Core\u202E biopsy", "clinicalNotes",
+                "Left\u2067 breast,\nre-excision: Cafe\u0301\u0000"));
+        assertThat(newCase.status()).as(newCase.toString()).isEqualTo(201);
+        assertThat(jdbc.queryForMap("SELECT specimen, clinical_notes FROM patient_case WHERE id = ?",
+                newCase.json().get("id").asLong())).containsEntry("specimen", "Core biopsy")
+                .containsEntry("clinical_notes", "Left breast,\nre-excision: Caf\u00e9");
+    }
+
     @Test
     @Order(3)
     void hostileAndOversizeUploadsAreProblemsAndLeaveNoRow() throws Exception {

@@ -83,6 +83,29 @@ class CaseServiceTest {
                 Long.class)).isOne();
     }
 
+    /**
+     * Issue #24: a right-to-left override (U+202E) in a patient's name was stored and turned the MRN and date of birth
+     * shown after it around. Every free-text field is stored in NFC without format or control characters, as the
+     * UI's dialogs and the API hand the same records to the service.
+     */
+    @Test
+    void invisibleControlsAreRemovedFromEveryFreeTextField() {
+        PatientSummary patient = ActingAs.user("patty", () -> service.createPatient(new PatientForm(
+                "\u2066MRN-9001\u2069", "Eve \u202Etcejorp\u202C Adams\u200F", LocalDate.of(1970, 5, 17), Sex.FEMALE)),
+                Roles.PATHOLOGIST);
+        assertThat(patient.mrn()).isEqualTo("MRN-9001");
+        assertThat(patient.fullName()).isEqualTo("Eve tcejorp Adams");
+        CaseSummary created = ActingAs.user("patty", () -> service.createCase(new CaseForm("S26-9001\u200B",
+                patient.id(), "Core\u00AD biopsy\u2067", "Sein gauche\u202B", "Re\u0301cidive\tle\u0301sion\u0007\nsuite",
+                null)), Roles.PATHOLOGIST);
+        assertThat(jdbc.queryForMap("SELECT accession_number, specimen, site, clinical_notes FROM patient_case "
+                + "WHERE id = ?", created.id())).containsEntry("accession_number", "S26-9001")
+                .containsEntry("specimen", "Core biopsy").containsEntry("site", "Sein gauche")
+                .containsEntry("clinical_notes", "R\u00e9cidive\tl\u00e9sion\nsuite");
+        assertThat(jdbc.queryForObject("SELECT full_name FROM patient WHERE id = ?", String.class, patient.id()))
+                .isEqualTo("Eve tcejorp Adams");
+    }
+
     @Test
     void invalidFormValuesAreRefusedWithTheirMessages() {
         assertThatThrownBy(() -> ActingAs.user("patty", () -> service.createPatient(

@@ -118,8 +118,7 @@ class SlideTileEndpointTest {
     @Test
     void usersWhoMayNotSeeCasesAreRefused() {
         FormLoginClient adele = signedIn("adele");
-        assertThat(adele.getBytes(tile(pyramidId, 10, 0, 0)).statusCode()).isEqualTo(403);
-        assertThat(adele.get("/slides/" + pyramidId + ".dzi", "application/xml").statusCode()).isEqualTo(403);
+        assertLikeAMissingImage(adele, pyramidId);
         FormLoginClient anonymous = new FormLoginClient(port);
         HttpResponse<byte[]> anonymousTile = anonymous.getBytes(tile(pyramidId, 10, 0, 0));
         assertThat(anonymousTile.statusCode()).isIn(302, 401);
@@ -127,11 +126,22 @@ class SlideTileEndpointTest {
         assertThat(signedIn("rolf").getBytes(tile(pyramidId, 10, 0, 0)).statusCode()).isEqualTo(200);
     }
 
+    /** Issue #24: 403 for an existing id and 404 for a missing one told which image ids exist (an oracle). */
+    private void assertLikeAMissingImage(FormLoginClient user, long imageId) {
+        HttpResponse<byte[]> hidden = user.getBytes(tile(imageId, 10, 0, 0));
+        HttpResponse<byte[]> missing = user.getBytes(tile(999_999, 10, 0, 0));
+        assertThat(hidden.statusCode()).isEqualTo(404).isEqualTo(missing.statusCode());
+        assertThat(hidden.body()).isEqualTo(missing.body());
+        HttpResponse<String> hiddenDescriptor = user.get("/slides/" + imageId + ".dzi", "application/xml");
+        HttpResponse<String> missingDescriptor = user.get("/slides/999999.dzi", "application/xml");
+        assertThat(hiddenDescriptor.statusCode()).isEqualTo(404).isEqualTo(missingDescriptor.statusCode());
+        assertThat(hiddenDescriptor.body()).isEqualTo(missingDescriptor.body());
+    }
+
     @Test
     void aReviewerMayNotViewTheSlidesOfACaseWithoutResults() {
         FormLoginClient rolf = signedIn("rolf");
-        assertThat(rolf.get("/slides/" + openCaseImageId + ".dzi", "application/xml").statusCode()).isEqualTo(403);
-        assertThat(rolf.getBytes(tile(openCaseImageId, 10, 0, 0)).statusCode()).isEqualTo(403);
+        assertLikeAMissingImage(rolf, openCaseImageId);
         assertThat(signedIn("vera").getBytes(tile(openCaseImageId, 10, 0, 0)).statusCode()).isEqualTo(200);
     }
 

@@ -33,7 +33,7 @@ class LoginAndHeadersTest {
     @Test
     void everyFailedLoginGetsTheSameAnswerInAboutTheSameTime() {
         TestAccounts.createReadyUser(accounts, "lena", "Locked-Lena-Passphrase", Roles.PATHOLOGIST);
-        TestAccounts.createReadyUser(accounts, "wanda", "Wrong-Password-Wanda", Roles.PATHOLOGIST);
+        TestAccounts.createReadyUser(accounts, "wanda", "Wanda-Waits-For-Slides", Roles.PATHOLOGIST);
         TestAccounts.runAs("lena", Set.of(Roles.REVIEWER), () -> {
             for (int i = 0; i < 5; i++) {
                 directory.verifyPassword("lena", "a-wrong-signature-password");
@@ -87,6 +87,22 @@ class LoginAndHeadersTest {
         assertThat(FormLoginClient.redirectTarget(genuine)).doesNotContain("/login");
     }
 
+    /**
+     * Issue #24: the login form carried its CSRF token in the URL (logged by proxies, kept in the history, sent in
+     * Referer headers). The page gives the form what it needs to post it in the body; a token in the URL is refused.
+     */
+    @Test
+    void theLoginCsrfTokenTravelsInTheBodyNeverInTheUrl() {
+        TestAccounts.createReadyUser(accounts, "bodo", "Body-Not-Query-Bodo", Roles.PATHOLOGIST);
+        FormLoginClient browser = new FormLoginClient(port);
+        String page = browser.get("/login").body();
+        assertThat(page).contains("name=\"_csrf_parameter\"").contains("name=\"_csrf\"")
+                .doesNotContain("login?_csrf");
+        HttpResponse<String> inUrl = browser.postLoginWithTokenInUrl("bodo", "Body-Not-Query-Bodo", browser.csrfToken());
+        assertThat(inUrl.statusCode()).isEqualTo(403);
+        assertThat(FormLoginClient.redirectTarget(browser.login("bodo", "Body-Not-Query-Bodo"))).doesNotContain("/login");
+    }
+
     @Test
     void healthDetailsAreForAdministratorsOnly() {
         TestAccounts.createReadyUser(accounts, "henry", "Healthy-Henry-Passphrase", Roles.PATHOLOGIST, Roles.REVIEWER);
@@ -106,7 +122,8 @@ class LoginAndHeadersTest {
     void pagesCarryTheSecurityHeadersAndTheSessionCookieIsSameSiteLax() {
         HttpResponse<String> login = new FormLoginClient(port).get("/login");
         assertThat(login.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
-                .contains("default-src 'self'").contains("frame-ancestors 'self'").contains("object-src 'none'"));
+                .contains("default-src 'self'").contains("frame-ancestors 'self'").contains("object-src 'none'")
+                .contains("connect-src 'self';").doesNotContain("ws:").doesNotContain("wss:"));
         assertThat(login.headers().firstValue("Referrer-Policy")).contains("same-origin");
         assertThat(login.headers().firstValue("Permissions-Policy")).hasValueSatisfying(p -> assertThat(p)
                 .contains("camera=(self)"));

@@ -13,8 +13,8 @@ class PasswordPolicyTest {
         assertThat(policy.violations("anna", "purple elephants dance slowly")).isEmpty();
         assertThat(policy.violations("anna", "alllowercaseletters")).isEmpty();
         assertThat(policy.violations("anna", "Ünïcödé pässwörd ✓ 日本語")).isEmpty();
-        assertThat(policy.violations("anna", "x".repeat(64) + "y")).isEmpty();
-        assertThat(policy.violations("anna", "ab".repeat(64))).isEmpty();
+        assertThat(policy.violations("anna", "Contract-Test-Password-2026")).as("a context word among own ones").isEmpty();
+        assertThat(policy.violations("anna", "Zürich histologie ünd Gewebeschnitte ".repeat(3) + "Ende")).isEmpty();
     }
 
     @Test
@@ -48,5 +48,26 @@ class PasswordPolicyTest {
     void rejectsTheUserName() {
         assertThat(policy.violations("pathologist.jones", "Pathologist.Jones")).singleElement().asString()
                 .contains("user name");
+    }
+
+    /** Issue #24: these passed the policy; each is among an attacker's first guesses against this application. */
+    @Test
+    void rejectsContextWordsWithOnlyDigitsAndSeparatorsLeft() {
+        assertThat(policy.violations("anna", "histoscope-2026")).singleElement().asString().contains("of its own");
+        assertThat(policy.violations("anna", "Password-2026")).singleElement().asString().contains("of its own");
+        assertThat(policy.violations("anna", "P@ssw0rd-2026!")).isNotEmpty();
+        assertThat(policy.violations("anna", "HistoScope_Password_26")).isNotEmpty();
+        assertThat(policy.violations("dr.annabelle", "annabelle-2026-04")).singleElement().asString()
+                .contains("user name");
+        assertThat(policy.violations("dr.annabelle", "Annabelle reads slides at dawn")).isEmpty();
+    }
+
+    @Test
+    void rejectsShortPatternsRepeated() {
+        assertThat(policy.violations("anna", "p2p2p2p2p2p2")).singleElement().asString().contains("repeats");
+        assertThat(policy.violations("anna", "ab".repeat(64))).isNotEmpty();
+        assertThat(policy.violations("anna", "x".repeat(64) + "y")).isNotEmpty();
+        assertThat(policy.violations("anna", "abc-abc-abc-abc")).isNotEmpty();
+        assertThat(policy.violations("anna", "1212-3434-1212-3434")).isNotEmpty();
     }
 }

@@ -18,11 +18,12 @@ public final class FormLoginClient {
 
     private final String baseUrl;
     private final HttpClient http;
+    private final CookieManager cookies = new CookieManager();
 
     public FormLoginClient(int port) {
         this.baseUrl = "http://localhost:" + port;
         this.http = HttpClient.newBuilder()
-                .cookieHandler(new CookieManager())
+                .cookieHandler(cookies)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
@@ -77,6 +78,22 @@ public final class FormLoginClient {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+    }
+
+    /** Posts the login form with the CSRF token in the URL's query instead of the body. */
+    public HttpResponse<String> postLoginWithTokenInUrl(String username, String password, String csrf) {
+        String form = "username=" + URLEncoder.encode(username, StandardCharsets.UTF_8)
+                + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/login?_csrf="
+                        + URLEncoder.encode(csrf, StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+    }
+
+    /** This client's session id (its JSESSIONID cookie), if it has one. */
+    public String sessionId() {
+        return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals("JSESSIONID"))
+                .map(java.net.HttpCookie::getValue).findFirst().orElse(null);
     }
 
     /** The Location header of a redirect, without the scheme/host part. */

@@ -18,6 +18,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpSession;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /** Accounts on a real PostgreSQL behind the real login: first admin, persistence, lockout and unlock, rules. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -35,6 +39,8 @@ class AccountSecurityTest {
     AuditSearch auditSearch;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    org.histoscope.security.LoginThrottle loginThrottle;
     @Autowired
     org.histoscope.audit.AuditService audit;
     @Autowired
@@ -90,6 +96,14 @@ class AccountSecurityTest {
         // Nobody can lock a colleague out by failing logins on purpose: the account itself stays usable
         assertThat(asAdmin(() -> accounts.find("larry").orElseThrow()).locked()).isFalse();
         assertThat(verifyAs("larry", "Lymph-Node-Sections-4")).isTrue();
+        // Tries refused as too soon after a failure (1, 2, 4, 8 s) do not count; count the rest of the five here,
+        // from the address the server saw, instead of waiting for the delays
+        String address = asAdmin(() -> auditSearch.search(
+                new AuditFilter(null, "LOGIN_FAILED", "USER", "larry", null, null, null), 0, 1)).get(0).clientAddress();
+        assertThat(address).isNotBlank();
+        for (int i = 0; i < 5; i++) {
+            loginThrottle.failed(address, "larry");
+        }
 
         // ... but this address may not try larry's account again for a while, even with the right password,
         // and is told exactly what any failed login is told
@@ -154,6 +168,48 @@ class AccountSecurityTest {
         asAdmin(() -> accounts.setEnabled("dora", false));
         assertThat(FormLoginClient.redirectTarget(third.get("/"))).isEqualTo("/login");
         assertThat(FormLoginClient.redirectTarget(second.get("/"))).isEqualTo("/login");
+    }
+
+    /** Issue #24 (ASVS 7.4.3): a user's other sessions survived their own password change. */
+    @Test
+    void changingTheOwnPasswordEndsTheUsersOtherSessionsButNotTheOneItWasMadeIn() {
+        TestAccounts.createReadyUser(accounts, "paula", "Paula-Changes-Her-Secret", Roles.PATHOLOGIST);
+        FormLoginClient here = new FormLoginClient(port);
+        FormLoginClient stolen = new FormLoginClient(port);
+        here.login("paula", "Paula-Changes-Her-Secret");
+        stolen.login("paula", "Paula-Changes-Her-Secret");
+        assertThat(here.get("/").statusCode()).isEqualTo(200);
+        assertThat(stolen.get("/").statusCode()).isEqualTo(200);
+
+        MockHttpServletRequest request = new MockHttpServletRequest();
+        request.setSession(new MockHttpSession(null, here.sessionId()));
+        RequestContextHolder.setRequestAttributes(new ServletRequestAttributes(request));
+        try {
+            TestAccounts.runAs("paula", Set.of(Roles.PATHOLOGIST), () -> {
+                accounts.changeOwnPassword("Paula-Changes-Her-Secret", "Paula-Chose-Another-Secret");
+                return null;
+            });
+        } finally {
+            RequestContextHolder.resetRequestAttributes();
+        }
+        assertThat(FormLoginClient.redirectTarget(stolen.get("/"))).isEqualTo("/login");
+        assertThat(here.get("/").statusCode()).as("the session the change was made in").isEqualTo(200);
+    }
+
+    /**
+     * Issue #24: {@code admın} (dotless i) signed in as {@code admin} (the database's upper() maps ı to I) but was
+     * throttled as another name. A name is now normalised once (NFKC, lower case) for sign-in and throttle alike.
+     */
+    @Test
+    void aLookAlikeNameIsAnotherNameButACompatibilityFormIsTheSame() {
+        TestAccounts.createReadyUser(accounts, "ingrid", "Ingrid-Signs-In-Daily", Roles.PATHOLOGIST);
+        FormLoginClient browser = new FormLoginClient(port);
+        assertThat(FormLoginClient.redirectTarget(browser.login("\u0131ngr\u0131d", "Ingrid-Signs-In-Daily")))
+                .isEqualTo("/login?error");
+        assertThat(asAdmin(() -> accounts.find("\u0131ngr\u0131d"))).isEmpty();
+        FormLoginClient fullWidth = new FormLoginClient(port);
+        assertThat(FormLoginClient.redirectTarget(fullWidth.login("\uFF29\uFF2E\uFF27\uFF32\uFF29\uFF24 ",
+                "Ingrid-Signs-In-Daily"))).doesNotContain("/login");
     }
 
     @Test
