@@ -25,6 +25,7 @@ import org.histoscope.review.ReviewService;
 import org.histoscope.review.SignedReview;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -49,10 +50,11 @@ public class CaseReportService {
     private final AuditService audit;
     private final CurrentUser currentUser;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     CaseReportService(CaseReportRepository reports, CaseService cases, CaseImageService images,
                       PredictionService predictions, ReviewService reviews, ModelRegistry models, ModelCatalog catalog,
-                      AuditService audit, CurrentUser currentUser, Clock clock) {
+                      AuditService audit, CurrentUser currentUser, Clock clock, ApplicationEventPublisher events) {
         this.reports = reports;
         this.cases = cases;
         this.images = images;
@@ -63,6 +65,7 @@ public class CaseReportService {
         this.audit = audit;
         this.currentUser = currentUser;
         this.clock = clock;
+        this.events = events;
     }
 
     /** Every report version of the case, oldest first (empty until the case is signed out). */
@@ -115,7 +118,9 @@ public class CaseReportService {
         details.put("sha256", entity.sha256);
         details.put("bytes", pdf.length);
         audit.recordForCase(ReportAuditAction.REPORT_GENERATED, REPORT, caseId + "/v" + version, caseId, details);
-        return entity.toVersion();
+        CaseReportVersion made = entity.toVersion();
+        events.publishEvent(new CaseReportCreated(new CaseReportFile(made, pdf)));
+        return made;
     }
 
     /** True when the case already has a report, i.e. it was signed out. */

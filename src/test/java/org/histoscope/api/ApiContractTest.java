@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.histoscope.inference.PredictionService;
+import org.histoscope.inference.TileGrid;
 import org.histoscope.security.Roles;
 import org.histoscope.testsupport.FormLoginClient;
 import org.histoscope.testsupport.TestAccounts;
@@ -35,6 +37,8 @@ class ApiContractTest extends ApiTestContext {
 
     @Autowired
     UserAccountService accounts;
+    @Autowired
+    PredictionService predictions;
 
     @Test
     @Order(1)
@@ -123,6 +127,7 @@ class ApiContractTest extends ApiTestContext {
         assertThat(heatmap.status()).isEqualTo(200);
         assertThat(heatmap.contentType()).isEqualTo("image/png");
         assertThat(Arrays.copyOf(heatmap.body(), 4)).containsExactly(0x89, 'P', 'N', 'G');
+        theWholeTileGridIsReadLosslesslyAsJsonAndGeoJson(lis, wholeResults.get(0).get("id").asLong(), patchResult);
 
         assertThat(lis.get("/api/v1/cases/" + caseId + "/reviews").json()).isEmpty();
         assertThat(lis.get("/api/v1/cases/" + caseId + "/reports").json()).isEmpty();
@@ -284,6 +289,76 @@ class ApiContractTest extends ApiTestContext {
         List<String> uncovered = operations.stream().filter(op -> ApiHttp.SENT.stream().noneMatch(sent ->
                 Pattern.compile(op.replaceAll("\\{[^}]+}", "[^/]+")).matcher(sent).matches())).toList();
         assertThat(uncovered).as("operations in the OpenAPI document that no test called").isEmpty();
+    }
+
+    private void theWholeTileGridIsReadLosslesslyAsJsonAndGeoJson(ApiHttp lis, long resultId, long patchResultId) {
+        TileGrid stored = TestAccounts.runAs("grid-reader", java.util.Set.of(Roles.PATHOLOGIST),
+                () -> predictions.tileGrid(resultId)).orElseThrow();
+        float[] expected = stored.probabilities();
+        String tiles = "/api/v1/results/" + resultId + "/tiles";
+
+        ApiHttp.Response json = lis.get(tiles);
+        assertThat(json.status()).as(json.toString()).isEqualTo(200);
+        assertThat(json.contentType()).startsWith("application/json");
+        JsonNode grid = json.json();
+        assertThat(grid.get("columns").asInt()).isEqualTo(stored.columns());
+        assertThat(grid.get("rows").asInt()).isEqualTo(stored.rows());
+        assertThat(grid.get("tileSize").asInt()).isEqualTo(stored.tileSize());
+        assertThat(grid.get("tissueTiles").asInt()).isEqualTo(stored.tissueTiles()).isPositive();
+        JsonNode cells = grid.get("tiles");
+        assertThat(cells).hasSize(expected.length);
+        for (JsonNode tile : cells) {
+            int column = tile.get("column").asInt();
+            int row = tile.get("row").asInt();
+            float p = expected[row * stored.columns() + column];
+            assertThat(tile.get("x").asInt()).isEqualTo(stored.originX() + column * stored.stride());
+            assertThat(tile.get("y").asInt()).isEqualTo(stored.originY() + row * stored.stride());
+            assertThat(tile.get("x").asInt() + tile.get("width").asInt()).isLessThanOrEqualTo(stored.imageWidth());
+            if (Float.isNaN(p)) {
+                assertThat(tile.get("probability").isNull()).isTrue();
+            } else {
+                // the decimal read back as a float is the model's float32, bit for bit
+                assertThat(Float.floatToIntBits(Float.parseFloat(tile.get("probability").asText())))
+                        .isEqualTo(Float.floatToIntBits(p));
+            }
+        }
+
+        ApiHttp.Response byParameter = lis.get(tiles + "?format=geojson");
+        ApiHttp.Response byAccept = lis.get(tiles, "Accept", "application/geo+json");
+        assertThat(byParameter.status()).as(byParameter.toString()).isEqualTo(200);
+        assertThat(byParameter.contentType()).startsWith("application/geo+json");
+        assertThat(byAccept.contentType()).startsWith("application/geo+json");
+        assertThat(byAccept.text()).isEqualTo(byParameter.text());
+        JsonNode features = byParameter.json().get("features");
+        assertThat(byParameter.json().get("type").asText()).isEqualTo("FeatureCollection");
+        assertThat(features).hasSize(stored.tissueTiles());
+        double threshold = lis.get("/api/v1/results/" + resultId).json().get("threshold").asDouble();
+        for (JsonNode feature : features) {
+            JsonNode properties = feature.get("properties");
+            int column = properties.get("column").asInt();
+            int row = properties.get("row").asInt();
+            float p = expected[row * stored.columns() + column];
+            assertThat(Float.parseFloat(properties.get("measurements").get("probability").asText())).isEqualTo(p);
+            assertThat(properties.get("objectType").asText()).isEqualTo("detection");
+            assertThat(properties.get("classification").get("name").asText()).isEqualTo(p >= threshold ? "IDC" : "Non-IDC");
+            JsonNode ring = feature.get("geometry").get("coordinates").get(0);
+            assertThat(ring).hasSize(5);
+            assertThat(ring.get(0).get(0).asInt()).isEqualTo(stored.originX() + column * stored.stride());
+            assertThat(ring.get(2).get(1).asInt() - ring.get(0).get(1).asInt()).isPositive()
+                    .isLessThanOrEqualTo(stored.tileSize());
+            assertThat(ring.get(4)).isEqualTo(ring.get(0));
+        }
+
+        assertProblem(lis.get(tiles + "?format=shapefile"), 400);
+        assertProblem(lis.get("/api/v1/results/" + patchResultId + "/tiles"), 404);
+        assertProblem(lis.get("/api/v1/results/987654321/tiles", "Accept", "application/geo+json"), 404);
+        // the same rules as the result itself: a reviewer reads a case in review, an administrator's token does not
+        ApiHttp reviewer = client(Roles.REVIEWER);
+        assertThat(reviewer.get(tiles + "?format=geojson").status())
+                .isEqualTo(reviewer.get("/api/v1/results/" + resultId).status()).isEqualTo(200);
+        ApiHttp admin = client(Roles.ADMIN);
+        assertThat(admin.get(tiles).status()).isEqualTo(admin.get("/api/v1/results/" + resultId).status());
+        assertProblem(new ApiHttp(port, null).get(tiles), 401);
     }
 
     long newCase(ApiHttp lis) {

@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import javax.imageio.ImageIO;
 import org.histoscope.security.Roles;
+import org.histoscope.testsupport.Hl7Listener;
 import org.histoscope.testsupport.TestAccounts;
 import org.histoscope.tokens.ApiTokenService;
 import org.histoscope.tokens.IssuedApiToken;
@@ -19,6 +20,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The running app on a random port, real PostgreSQL and the real model, with an 8 MB upload limit so that
@@ -27,8 +30,22 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "histoscope.storage.max-upload-size=8MB",
         "spring.servlet.multipart.max-file-size=8MB",
-        "spring.servlet.multipart.max-request-size=8MB"})
+        "spring.servlet.multipart.max-request-size=8MB",
+        "histoscope.lis.hl7.enabled=true",
+        "histoscope.lis.hl7.ack-timeout=2s",
+        "histoscope.lis.hl7.first-retry-after=1s",
+        "histoscope.lis.hl7.longest-retry-after=2s",
+        "histoscope.lis.hl7.max-attempts=6"})
 abstract class ApiTestContext {
+
+    /** Where the test LIS listens (LisDeliveryTest starts and stops it); chosen once per JVM, loopback only. */
+    static final int LIS_PORT = Hl7Listener.freePort();
+
+    @DynamicPropertySource
+    static void lisEndpoint(DynamicPropertyRegistry registry) {
+        registry.add("histoscope.lis.hl7.host", () -> "127.0.0.1");
+        registry.add("histoscope.lis.hl7.port", () -> LIS_PORT);
+    }
 
     static final String PATCH = "journeys/idc-9290-class1.png";
     static final String TIFF = "journeys/pcam-1996c210-tumor.tif";

@@ -52,7 +52,7 @@ class AccessMatrixTest {
             Map.entry("review/sign/:___url_parameter", "R"), Map.entry("audit", "RA"), Map.entry("admin/users", "A"),
             Map.entry("admin/models", "A"), Map.entry("admin/status", "A"),
             Map.entry("review/case/:___url_parameter", "R"), Map.entry("case-reports/:___url_parameter", "PR"),
-            Map.entry("admin/api-tokens", "A"));
+            Map.entry("admin/api-tokens", "A"), Map.entry("admin/lis-messages", "A"));
 
     static final Map<String, String> SERVICES = Map.ofEntries(
             // cases
@@ -125,6 +125,8 @@ class AccessMatrixTest {
             Map.entry("ApiTokenService.create", "A"), Map.entry("ApiTokenService.list", "A"),
             Map.entry("ApiTokenService.revoke", "A"), Map.entry("ApiTokenService.authenticate", "NPRAS"),
             Map.entry("ApiTokenService.recordUse", "PRA"),
+            Map.entry("LisMessageService.recent", "A"), Map.entry("LisMessageService.ofCase", "A"),
+            Map.entry("LisMessageService.resend", "A"),
             // audit
             Map.entry("HashChainedAuditService.record", "NPRAS"), Map.entry("HashChainedAuditService.recordForCase", "NPRAS"),
             Map.entry("HashChainedAuditService.recordAs", "NPRAS"), Map.entry("HashChainedAuditService.caseTimeline", "PRA"),
