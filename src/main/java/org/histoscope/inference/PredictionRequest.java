@@ -35,6 +35,11 @@ public record PredictionRequest(PredictionMode mode, Double statedMagnification,
         return new PredictionRequest(mode, magnification, registeredModelId);
     }
 
+    /** The stated pixel size as the equivalent objective magnification (40x = 0.25 µm/px). */
+    public PredictionRequest withMicronsPerPixel(double micronsPerPixel) {
+        return withMagnification(PixelSize.MICRONS_AT_40X * 40 / micronsPerPixel);
+    }
+
     public PredictionRequest withModel(long modelId) {
         return new PredictionRequest(mode, statedMagnification, modelId);
     }

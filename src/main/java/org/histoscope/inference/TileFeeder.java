@@ -25,18 +25,22 @@ final class TileFeeder implements Runnable {
     static final class Batch {
         final float[] values;
         final int[] cells;
+        /** Slide QC flags of patch i ({@link TileFlags}). */
+        final byte[] qcFlags;
         int count;
         final int rowsDone;
 
         Batch(float[] values, int[] cells) {
             this.values = values;
             this.cells = cells;
+            this.qcFlags = new byte[cells.length];
             this.rowsDone = -1;
         }
 
         private Batch(int rowsDone) {
             this.values = null;
             this.cells = null;
+            this.qcFlags = null;
             this.rowsDone = rowsDone;
         }
 
@@ -170,9 +174,11 @@ final class TileFeeder implements Runnable {
                     }
                     if (tileSide == modelSide) {
                         preprocessor.patch(region, x, y, batch.values, batch.count);
+                        batch.qcFlags[batch.count] = SlideQc.check(region, x, y, modelSide);
                     } else {
-                        preprocessor.patch(TileResampler.resample(region, x, y, tileSide, modelSide), 0, 0,
-                                batch.values, batch.count);
+                        BufferedImage tile = TileResampler.resample(region, x, y, tileSide, modelSide);
+                        preprocessor.patch(tile, 0, 0, batch.values, batch.count);
+                        batch.qcFlags[batch.count] = SlideQc.check(tile, 0, 0, modelSide);
                     }
                     batch.cells[batch.count++] = row * columns + column;
                     if (batch.count == batchSize) {
