@@ -35,6 +35,7 @@ public record InferenceSettings(Integer intraOpThreads, Boolean useCuda, Integer
                 tissueScreen, null, null);
     }
 
+    @org.springframework.boot.context.properties.bind.ConstructorBinding
     public InferenceSettings {
         intraOpThreads = intraOpThreads == null ? 0 : intraOpThreads;
         useCuda = useCuda == null || useCuda;

@@ -28,6 +28,9 @@ record PixelSize(OptionalDouble imageMicrons, String source) {
             return new PixelSize(OptionalDouble.of(MICRONS_AT_40X * 40 / request.magnification().getAsDouble()),
                     "stated at upload");
         }
+        if (request.defaultMicronsPerPixel() != null) {
+            return new PixelSize(OptionalDouble.of(request.defaultMicronsPerPixel()), "the department's default");
+        }
         return new PixelSize(OptionalDouble.empty(), null);
     }
 
@@ -78,7 +81,7 @@ record PixelSize(OptionalDouble imageMicrons, String source) {
                 : String.format(Locale.ROOT, " at the model's %s µm/px (the image's pixel size: %s)",
                 trim(card.micronsPerPixel()), imageMicrons.isEmpty() ? "unknown, the model's assumed"
                         : String.format(Locale.ROOT, "%.4f µm/px", imageMicrons.getAsDouble()));
-        return String.format(Locale.ROOT, "The image is too small to analyse: %d x %d pixels is smaller than one"
+        return String.format(Locale.ROOT, "the image is too small to analyse: %d x %d pixels is smaller than one"
                 + " model patch of %d x %d pixels%s. Upload a larger region of the slide.", info.width(),
                 info.height(), side, side, resolution);
     }

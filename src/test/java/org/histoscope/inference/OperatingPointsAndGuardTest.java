@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * second ONNX output is read and averaged over the test-time views like the probability (real ONNX Runtime on
  * {@code tiny-guard-model}, the tiny fixture with an {@code ood_score} output of mean |normalised input|).
  */
-class OperatingPointsAndGuardTest {
+public class OperatingPointsAndGuardTest {
 
     private static final OnnxRuntimeEngine engine = new OnnxRuntimeEngine(InferenceSettings.DEFAULT);
 
@@ -127,7 +127,7 @@ class OperatingPointsAndGuardTest {
         return sum / length;
     }
 
-    static BufferedImage rgb(BufferedImage image) {
+    public static BufferedImage rgb(BufferedImage image) {
         BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
         out.getGraphics().drawImage(image, 0, 0, null);
         return out;

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with synthetic defects: a Gaussian-blurred block and a blue pen stroke. Their tiles are flagged and left out of the
  * slide score; the untouched tissue is almost never flagged.
  */
-class SlideQcTest {
+public class SlideQcTest {
 
     /** The blurred block, in tiles: columns 4-11, rows 4-11 (400 x 400 pixels). */
     private static final int BLUR_FROM = 4;
@@ -108,7 +108,8 @@ class SlideQcTest {
                 .containsExactly(grid.flags());
     }
 
-    static BufferedImage withDefects(BufferedImage source) {
+    /** The image with a Gaussian-blurred block (tiles 4-11 x 4-11) and a 30 px blue pen stroke through tile row 20. */
+    public static BufferedImage withDefects(BufferedImage source) {
         BufferedImage copy = OperatingPointsAndGuardTest.rgb(source);
         int from = BLUR_FROM * 50;
         int side = (BLUR_TO - BLUR_FROM) * 50;

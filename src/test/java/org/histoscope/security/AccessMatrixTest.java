@@ -52,7 +52,7 @@ class AccessMatrixTest {
             Map.entry("review/sign/:___url_parameter", "R"), Map.entry("audit", "RA"), Map.entry("admin/users", "A"),
             Map.entry("admin/models", "A"), Map.entry("admin/status", "A"),
             Map.entry("review/case/:___url_parameter", "R"), Map.entry("case-reports/:___url_parameter", "PR"),
-            Map.entry("admin/api-tokens", "A"));
+            Map.entry("admin/api-tokens", "A"), Map.entry("admin/pixel-size", "A"));
 
     static final Map<String, String> SERVICES = Map.ofEntries(
             // cases
@@ -98,6 +98,8 @@ class AccessMatrixTest {
             Map.entry("StoredPredictionService.find", "PRAS"), Map.entry("StoredPredictionService.heatmapPng", "PRAS"),
             Map.entry("StoredPredictionService.explanationPng", "PRAS"),
             Map.entry("DefaultInferenceService.device", "PRAS"), Map.entry("DefaultInferenceService.predict", "S"),
+            Map.entry("DefaultInferenceService.refusalIfSmallerThanOnePatch", "PS"),
+            Map.entry("DepartmentPixelSizeService.current", "PRAS"), Map.entry("DepartmentPixelSizeService.set", "A"),
             // models
             Map.entry("ModelEvaluationService.start", "A"), Map.entry("ModelEvaluationService.forModel", "A"),
             Map.entry("ModelEvaluationService.find", "A"),
