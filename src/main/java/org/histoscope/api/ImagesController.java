@@ -18,6 +18,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.histoscope.cases.StatedPixelSize;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
@@ -46,13 +47,44 @@ class ImagesController {
     @Operation(summary = "Upload one image (multipart part 'file', or the raw body with ?fileName=)",
             description = "TIFF, PNG, JPEG or BMP, recognised by content. 201: stored and a prediction queued; "
                     + "200: identical to an image already in the case (nothing stored again); 422: not accepted "
-                    + "(reason in detail); 413: larger than the upload limit.")
-    ResponseEntity<UploadResponse> uploadMultipart(@PathVariable long caseId, @RequestPart("file") MultipartFile file)
+                    + "(reason in detail), also when the image is smaller than one model patch at the model's "
+                    + "resolution; 413: larger than the upload limit; 400: a bad micronsPerPixel or objective. "
+                    + "A file's own pixel size (TIFF/SVS/OME tags) wins over a stated one.")
+    ResponseEntity<UploadResponse> uploadMultipart(@PathVariable long caseId, @RequestPart("file") MultipartFile file,
+                                                   @Parameter(description = MICRONS_PER_PIXEL)
+                                                   @RequestParam(required = false) Double micronsPerPixel,
+                                                   @Parameter(description = OBJECTIVE)
+                                                   @RequestParam(required = false) Double objective)
             throws IOException {
         requireCase(caseId);
+        StatedPixelSize stated = stated(micronsPerPixel, objective);
         try (InputStream content = file.getInputStream()) {
-            return respond(images.upload(caseId, file.getOriginalFilename(), content));
+            return respond(images.upload(caseId, file.getOriginalFilename(), content, stated));
         }
+    }
+
+    static final String MICRONS_PER_PIXEL = "the image's pixel size in µm/px (0.05-50) for a file that states none, "
+            + "e.g. 0.25 for a 40x scan; the image is resampled to the model's resolution before analysis";
+    static final String OBJECTIVE = "instead of micronsPerPixel: the objective magnification (1-100), taken as "
+            + "0.25 µm/px at 40x";
+
+    /** The stated pixel size, or null when neither was sent; a bad value is a 400 with a message for people. */
+    static StatedPixelSize stated(Double micronsPerPixel, Double objective) {
+        if (micronsPerPixel != null && objective != null) {
+            throw badPixelSize("Send micronsPerPixel or objective, not both.");
+        }
+        try {
+            return micronsPerPixel != null ? StatedPixelSize.micronsPerPixel(micronsPerPixel)
+                    : objective != null ? StatedPixelSize.objective(objective) : null;
+        } catch (IllegalArgumentException e) {
+            throw badPixelSize(e.getMessage());
+        }
+    }
+
+    private static org.springframework.web.ErrorResponseException badPixelSize(String detail) {
+        return new org.springframework.web.ErrorResponseException(org.springframework.http.HttpStatus.BAD_REQUEST,
+                ApiProblems.problem(org.springframework.http.HttpStatus.BAD_REQUEST, "bad-pixel-size",
+                        "Bad pixel size", detail), null);
     }
 
     @PostMapping(path = "/api/v1/cases/{caseId}/images",
@@ -60,14 +92,19 @@ class ImagesController {
     ResponseEntity<UploadResponse> uploadRaw(@PathVariable long caseId,
                                              @Parameter(description = "the original file name, for people to recognise it")
                                              @RequestParam(required = false) String fileName,
+                                             @Parameter(description = MICRONS_PER_PIXEL)
+                                             @RequestParam(required = false) Double micronsPerPixel,
+                                             @Parameter(description = OBJECTIVE)
+                                             @RequestParam(required = false) Double objective,
                                              HttpServletRequest request) throws IOException {
         requireCase(caseId);
+        StatedPixelSize stated = stated(micronsPerPixel, objective);
         long declared = request.getContentLengthLong();
         if (declared > storage.maxUploadSize().toBytes()) {
             throw tooLarge();
         }
         try (CountingInputStream content = new CountingInputStream(request.getInputStream())) {
-            UploadOutcome outcome = images.upload(caseId, fileName, content);
+            UploadOutcome outcome = images.upload(caseId, fileName, content, stated);
             if (outcome.result() == UploadOutcome.Result.REJECTED && content.count() > storage.maxUploadSize().toBytes()) {
                 throw tooLarge();
             }

@@ -12,7 +12,9 @@ public enum CaseAuditAction implements AuditAction {
     /** Reads of patient data, one per opening of a view or download (HIPAA 164.312(b)). */
     CASE_VIEWED, RESULT_VIEWED, ORIGINAL_OPENED,
     /** A user opened an image in the deep-zoom viewer (once per opening, not per tile). */
-    SLIDE_VIEWER_OPENED;
+    SLIDE_VIEWER_OPENED,
+    /** An administrator changed the department's default pixel size (issue 22). */
+    DEFAULT_PIXEL_SIZE_CHANGED;
 
     @Override
     public String code() {

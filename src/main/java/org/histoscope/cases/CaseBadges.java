@@ -1,6 +1,9 @@
 package org.histoscope.cases;
 
 import com.vaadin.flow.component.html.Span;
+import java.util.Optional;
+import org.histoscope.inference.ResultAssessment;
+import org.histoscope.inference.StoredPrediction;
 
 /** Lumo badges for case and job states, so colour is never the only cue: the text always says the state. */
 public final class CaseBadges {
@@ -32,6 +35,32 @@ public final class CaseBadges {
             case DONE -> badge("Done", "success");
             case FAILED -> badge("Failed", "error");
         };
+    }
+
+    /**
+     * The model's verdict in three states: the class name (red for cancer, green otherwise) or "indeterminate" (grey)
+     * inside the card's grey zone, so that a probability near the threshold is never shown as a confident call.
+     */
+    public static Span verdict(StoredPrediction prediction) {
+        Span badge = switch (prediction.verdict()) {
+            case INDETERMINATE -> badge("indeterminate", "contrast");
+            case POSITIVE -> badge(prediction.label(), "error");
+            case NEGATIVE -> badge(prediction.label(), "success");
+        };
+        badge.getElement().setAttribute("data-verdict", prediction.verdict().apiName());
+        badge.getElement().setAttribute("title", prediction.verdict() == org.histoscope.inference.Verdict.INDETERMINATE
+                ? "The probability lies inside the model's grey zone: neither call is reliable, read the slide" : "");
+        return badge;
+    }
+
+    /** The prominent warning shown beside the label of a result outside the model's training domain. */
+    public static Optional<Span> outOfDomainWarning(StoredPrediction prediction) {
+        if (!prediction.assessment().outOfDomain()) {
+            return Optional.empty();
+        }
+        Span warning = badge("⚠ " + ResultAssessment.OUT_OF_DOMAIN_WARNING, "error primary");
+        warning.addClassName("ood-warning");
+        return Optional.of(warning);
     }
 
     public static Span badge(String text, String variant) {

@@ -16,6 +16,7 @@ import org.histoscope.audit.AuditService;
 import org.histoscope.images.ImageInfo;
 import org.histoscope.images.ImageInspector;
 import org.histoscope.images.ImageRejectedException;
+import org.histoscope.inference.InferenceService;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -48,6 +49,15 @@ public class CaseImageService {
     private final UploadScreening screening;
 
     private final Clock clock;
+    private InferenceService inference;
+    private DepartmentPixelSizeService departmentPixelSize;
+
+    /** Set after construction so that the upload's constructor stays as other features build on it. */
+    @org.springframework.beans.factory.annotation.Autowired
+    void useInference(InferenceService inference, DepartmentPixelSizeService departmentPixelSize) {
+        this.inference = inference;
+        this.departmentPixelSize = departmentPixelSize;
+    }
 
     CaseImageService(CaseImageRepository images, CaseService caseService, PredictionJobService jobService,
                      OriginalStore store, ImageInspector inspector, StorageProperties storage, AuditService audit,
@@ -113,6 +123,13 @@ public class CaseImageService {
             }
             if (unanalysable.isPresent()) {
                 return reject(caseId, name, unanalysable.get());
+            }
+            Double known = stated != null ? Double.valueOf(stated.micronsPerPixel()) : departmentPixelSize.current()
+                    .map(DepartmentPixelSizeService.DefaultPixelSize::micronsPerPixel).orElse(null);
+            // the file's own pixel size, when it has one, wins inside the check
+            Optional<String> tooSmall = inference.refusalIfSmallerThanOnePatch(inspected, known);
+            if (tooSmall.isPresent()) {
+                return reject(caseId, name, tooSmall.get());
             }
             return store(caseId, name, received, inspected, stated);
         } finally {

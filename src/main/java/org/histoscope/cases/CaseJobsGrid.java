@@ -73,7 +73,7 @@ class CaseJobsGrid extends Grid<JobSummary> {
         if (prediction == null) {
             return new Span("result missing");
         }
-        Anchor link = new Anchor("result/" + prediction.id(), prediction.label() + " · p = "
+        Anchor link = new Anchor("result/" + prediction.id(), prediction.displayLabel() + " · p = "
                 + String.format(DisplayFormats.locale(), "%.3f", prediction.probability()));
         link.addClassName("result-link");
         return link;

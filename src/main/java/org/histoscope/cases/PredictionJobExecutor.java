@@ -82,8 +82,8 @@ class PredictionJobExecutor {
         PredictionOutcome outcome;
         try {
             Path original = store.pathOf(attempt.image().getSha256());
-            PredictionRequest request = new PredictionRequest(PredictionMode.AUTO,
-                    statedMagnification(attempt.image()), attempt.modelId());
+            PredictionRequest request = withDepartmentDefault(new PredictionRequest(PredictionMode.AUTO,
+                    statedMagnification(attempt.image()), attempt.modelId()));
             outcome = inference.predict(original, request, new ProgressReporter(attempt)::report);
         } catch (ImageRejectedException | PredictionFailedException e) {
             // expected refusals carry messages written for users; no stack trace needed. A refused image or one
@@ -166,8 +166,23 @@ class PredictionJobExecutor {
                 JOB, String.valueOf(attempt.jobId()), image.getCaseId(), details);
         publisher.publishEvent(new PredictionCompleted(stored.id(), image.getCaseId(), owner.getAccessionNumber(),
                 image.getId(), image.getOriginalFilename(), stored.probability(), stored.threshold(),
-                stored.label(), stored.modelId(), stored.modelVersion(), stored.createdAt(), late));
+                stored.label(), stored.modelId(), stored.modelVersion(), stored.createdAt(), late,
+                stored.assessment().indeterminate(), stored.assessment().outOfDomain()));
         events.publishAfterCommit(job.toSummary(image.getOriginalFilename()));
+    }
+
+    private DepartmentPixelSizeService departmentPixelSize;
+
+    /** Set after construction, so that the executor's constructor stays as the queue builds it. */
+    @org.springframework.beans.factory.annotation.Autowired
+    void useDepartmentPixelSize(DepartmentPixelSizeService departmentPixelSize) {
+        this.departmentPixelSize = departmentPixelSize;
+    }
+
+    /** The department's default pixel size (issue 22), for files without one when nothing was stated. */
+    private PredictionRequest withDepartmentDefault(PredictionRequest request) {
+        return departmentPixelSize == null ? request : departmentPixelSize.current()
+                .map(d -> request.withDepartmentDefault(d.micronsPerPixel())).orElse(request);
     }
 
     /** The uploader's stated pixel size as the objective magnification the inference request takes. */

@@ -24,7 +24,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.histoscope.inference.InferenceDevice;
+import org.histoscope.inference.PredictionMode;
 import org.histoscope.inference.PredictionService;
+import org.histoscope.inference.ResultAssessment;
 import org.histoscope.inference.StoredPrediction;
 import org.histoscope.inference.TestTimeAugmentation;
 import org.histoscope.inference.TileScore;
@@ -115,8 +117,10 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
             return new PredictionImage(images, predictions, prediction, image);
         }
         ProbabilityGrid grid = tileProbabilities.of(prediction, image.width(), image.height()).orElse(null);
+        ResultAssessment assessment = prediction.assessment();
         return new SlideViewer(SlideTileController.descriptorUrl(image.id()).substring(1), image.width(),
-                image.height(), grid, prediction.threshold(), micronsPerPixel(image.resolution()));
+                image.height(), grid, assessment.tileThreshold() != null ? assessment.tileThreshold()
+                : prediction.threshold(), micronsPerPixel(image.resolution()));
     }
 
     /** "0.4990 µm/px" or "1.0000 µm/px (stated: 10x objective)" to 0.499 / 1.0; null when unknown. */
@@ -135,12 +139,40 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
 
     private Div numbers(StoredPrediction p) {
         Optional<RegisteredModel> model = models.findVersion(p.modelId(), p.modelVersion());
-        Span label = CaseBadges.badge(p.label(), p.positive() ? "error" : "success");
+        Span label = CaseBadges.verdict(p);
         label.setId("result-label");
+        Div labelAndWarning = new Div(label);
+        CaseBadges.outOfDomainWarning(p).ifPresent(warning -> {
+            warning.setId("result-ood-warning");
+            labelAndWarning.add(warning);
+        });
+        ResultAssessment assessment = p.assessment();
         Div facts = new Div(
-                row("Label", label),
+                row("Label", labelAndWarning),
                 row("Probability (cancer)", text(fmt(p.probability()), "result-probability")),
-                row("Threshold", text(fmt(p.threshold()), "result-threshold")),
+                row(p.mode() == PredictionMode.WHOLE_IMAGE ? "Slide threshold" : "Threshold",
+                        text(fmt(p.threshold()), "result-threshold")));
+        if (assessment.greyZone() != null) {
+            facts.add(row("Indeterminate between", text(fmt(assessment.greyZone().low()) + " and "
+                    + fmt(assessment.greyZone().high()), "result-grey-zone")));
+        }
+        if (assessment.tileThreshold() != null) {
+            facts.add(row("Outline threshold (smoothed tiles)", text(fmt(assessment.tileThreshold()),
+                    "result-tile-threshold")));
+        }
+        if (assessment.oodScore() != null) {
+            facts.add(row("Domain check", text(String.format(DisplayFormats.locale(), "%s (score %.3f, flagged at %.3f)",
+                    assessment.outOfDomain() ? "outside the training domain" : "within the training domain",
+                    assessment.oodScore(), assessment.oodThreshold()), "result-domain")));
+        }
+        if (assessment.pixelSizeNote() != null) {
+            Span pixelSize = text(assessment.pixelSizeNote(), "result-pixel-size");
+            if (assessment.pixelSizeAssumed()) {
+                pixelSize.getElement().getThemeList().add("badge contrast");
+            }
+            facts.add(row("Pixel size", pixelSize));
+        }
+        facts.add(
                 row("Calibrated for", text(calibratedFor(model), "result-calibration")),
                 row("Model", text(model.map(RegisteredModel::name).orElse(p.modelId()) + " · version "
                         + p.modelVersion(), "result-model")),
@@ -187,16 +219,28 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
 
     private VerticalLayout tiles(TileStatistics stats) {
         Paragraph summary = new Paragraph(String.format(DisplayFormats.locale(),
-                "%d × %d tiles of %d px; %d with tissue, %d of them positive (%.1f %%).", stats.columns(), stats.rows(),
-                stats.tileSizePixels(), stats.tissueTiles(), stats.positiveTiles(), stats.positiveFraction() * 100));
+                "%d × %d tiles of %d px; %d with tissue, %d of the usable ones positive (%.1f %%).", stats.columns(),
+                stats.rows(), stats.tileSizePixels(), stats.tissueTiles(), stats.positiveTiles(),
+                stats.positiveFraction() * 100));
         summary.setId("tile-summary");
+        Paragraph quality = new Paragraph(String.format(DisplayFormats.locale(),
+                "Left out of the slide score: %d tiles outside the training domain, %d blurred, %d with pen ink, %d too"
+                        + " dark or washed out; %.0f %% of the tissue is usable.", stats.outOfDomainTiles(),
+                stats.blurredTiles(), stats.penInkTiles(), stats.darkOrBrightTiles(), stats.usableShare() * 100));
+        quality.setId("tile-quality");
+        if (stats.notAssessable()) {
+            Span notAssessable = CaseBadges.badge("Proposed as not assessable: too little usable tissue", "error");
+            notAssessable.setId("tile-not-assessable");
+            quality.add(new Span(" "), notAssessable);
+        }
         Grid<TileScore> top = new Grid<>();
         top.addColumn(t -> t.x() + ", " + t.y()).setHeader("Tile at (x, y)");
         top.addColumn(t -> t.width() + " × " + t.height()).setHeader("Size");
         top.addColumn(t -> fmt(t.probability())).setHeader("Probability");
         top.setItems(stats.topTiles());
         top.setAllRowsVisible(true);
-        VerticalLayout layout = new VerticalLayout(new H3("Tile statistics"), summary, new H3("Highest-scoring tiles"), top);
+        VerticalLayout layout = new VerticalLayout(new H3("Tile statistics"), summary, quality,
+                new H3("Highest-scoring tiles"), top);
         layout.setPadding(false);
         return layout;
     }
@@ -205,7 +249,7 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
         Grid<StoredPrediction> all = new Grid<>();
         all.addColumn(p -> DisplayFormats.dateTime(p.createdAt())).setHeader("When").setAutoWidth(true);
         all.addColumn(p -> p.modelId() + " " + p.modelVersion()).setHeader("Model").setAutoWidth(true);
-        all.addColumn(p -> p.label() + " · p = " + fmt(p.probability())).setHeader("Result").setAutoWidth(true);
+        all.addColumn(p -> p.displayLabel() + " · p = " + fmt(p.probability())).setHeader("Result").setAutoWidth(true);
         all.addColumn(p -> p.id() == shown.id() ? "shown" : "").setHeader("");
         all.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(ResultView.class, e.getItem().id())));
         all.setItems(predictions.forImage(image.id()));

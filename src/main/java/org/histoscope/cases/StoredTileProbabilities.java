@@ -53,7 +53,8 @@ class StoredTileProbabilities implements TileProbabilities {
         if (grid.originX() != 0 || grid.originY() != 0 || grid.stride() != grid.tileSize()) {
             return Optional.empty();
         }
-        return Optional.of(new ProbabilityGrid(grid.columns(), grid.rows(), grid.tileSize(), grid.probabilities()));
+        return Optional.of(new ProbabilityGrid(grid.columns(), grid.rows(), grid.tileSize(), grid.probabilities(),
+                grid.flags()));
     }
 
     static Optional<ProbabilityGrid> fromHeatmap(byte[] png, TileStatistics stats, int width, int height) {

@@ -21,9 +21,6 @@ import org.springframework.stereotype.Service;
 @RolesAllowed(Roles.SYSTEM) // inference runs in durable jobs only
 public class DefaultInferenceService implements InferenceService {
 
-    /** Microns per pixel at 40x objective magnification; other magnifications scale inversely. */
-    static final double MICRONS_AT_40X = 0.25;
-    private static final double SAME_RESOLUTION_TOLERANCE = 0.02;
 
     private final ImageInspector inspector;
     private final OnnxRuntimeEngine engine;
@@ -47,11 +44,12 @@ public class DefaultInferenceService implements InferenceService {
         LoadedModel model = engine.load(descriptor.card(), descriptor.onnxFile(), descriptor.sha256());
         try (RegionReader reader = inspector.open(image)) {
             ImageInfo info = reader.info();
-            int tileSide = tileSide(descriptor.card(), info, request);
+            PixelSize pixelSize = PixelSize.resolve(descriptor.card(), info, request);
+            int tileSide = pixelSize.tileSide(descriptor.card());
             PredictionMode mode = chooseMode(request.mode(), info, descriptor.card(), tileSide);
             PredictionOutcome outcome = mode == PredictionMode.PATCH
-                    ? predictPatch(reader, model, descriptor)
-                    : predictWholeImage(reader, model, descriptor, tileSide, progress);
+                    ? predictPatch(reader, model, descriptor, pixelSize)
+                    : predictWholeImage(reader, model, descriptor, tileSide, progress, pixelSize);
             progress.progress(1.0);
             return outcome;
         }
@@ -73,19 +71,21 @@ public class DefaultInferenceService implements InferenceService {
      * else the stated magnification) and the model's training resolution are known.
      */
     static int tileSide(ModelCard card, ImageInfo info, PredictionRequest request) {
-        int native_ = card.input().width();
-        OptionalDouble imageMicrons = info.micronsPerPixel().isPresent() ? info.micronsPerPixel()
-                : request.magnification().isPresent()
-                ? OptionalDouble.of(MICRONS_AT_40X * 40 / request.magnification().getAsDouble())
-                : OptionalDouble.empty();
-        if (card.micronsPerPixel() == null || imageMicrons.isEmpty()) {
-            return native_;
+        return PixelSize.resolve(card, info, request).tileSide(card);
+    }
+
+    @Override
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.SYSTEM})
+    public java.util.Optional<String> refusalIfSmallerThanOnePatch(ImageInfo info, Double statedMicronsPerPixel) {
+        java.util.Optional<ModelDescriptor> active = catalog.activeModel();
+        if (active.isEmpty()) {
+            return java.util.Optional.empty(); // the job will say that no model is active
         }
-        double ratio = card.micronsPerPixel() / imageMicrons.getAsDouble();
-        if (Math.abs(ratio - 1) <= SAME_RESOLUTION_TOLERANCE) {
-            return native_;
-        }
-        return Math.max(1, (int) Math.round(native_ * ratio));
+        ModelCard card = active.get().card();
+        PredictionRequest request = statedMicronsPerPixel == null ? PredictionRequest.auto()
+                : PredictionRequest.auto().withMicronsPerPixel(statedMicronsPerPixel);
+        return java.util.Optional.ofNullable(PixelSize.resolve(card, info, request)
+                .refusalIfSmallerThanOnePatch(card, info));
     }
 
     static PredictionMode chooseMode(PredictionMode requested, ImageInfo info, ModelCard card, int tileSide) {
@@ -96,7 +96,8 @@ public class DefaultInferenceService implements InferenceService {
         return small && tileSide == card.input().width() ? PredictionMode.PATCH : PredictionMode.WHOLE_IMAGE;
     }
 
-    private PredictionOutcome predictPatch(RegionReader reader, LoadedModel model, ModelDescriptor descriptor) {
+    private PredictionOutcome predictPatch(RegionReader reader, LoadedModel model, ModelDescriptor descriptor,
+                                           PixelSize pixelSize) {
         ImageInfo info = reader.info();
         ModelCard card = descriptor.card();
         long started = System.nanoTime();
@@ -117,15 +118,23 @@ public class DefaultInferenceService implements InferenceService {
         preprocessor.patch(patch, 0, 0, input, 0);
         long decoded = System.nanoTime();
         TestTimeAugmentation tta = card.testTimeAugmentation();
-        float probability = model.predict(input, 1, tta)[0];
+        LoadedModel.Scores scores = model.score(input, 1, tta);
+        float probability = scores.probabilities()[0];
         long inferred = System.nanoTime();
+        DomainGuard guard = card.domainGuard();
+        Double oodScore = guard == null ? null : (double) scores.oodScores()[0];
+        GreyZone greyZone = card.operatingPoints().patchGreyZone();
+        ResultAssessment assessment = new ResultAssessment(Verdict.of(probability, descriptor.threshold(), greyZone),
+                greyZone, null, oodScore, guard == null ? null : guard.threshold(),
+                guard != null && guard.flags(oodScore), card.micronsPerPixel(), pixelSize.note(card),
+                pixelSize.assumed(card));
         byte[] explanation = null;
         if (engine.settings().explainPatches()) {
             explanation = OcclusionExplainer.explain(model, input, probability, whiteValues(preprocessor),
                     info.width(), info.height(), cropLeft, cropTop, engine.settings().batchSize());
         }
-        return outcome(descriptor, model, probability, PredictionMode.PATCH, decoded - started, inferred - decoded,
-                null, null, explanation, null, tta);
+        return outcome(descriptor, model, probability, descriptor.threshold(), PredictionMode.PATCH,
+                decoded - started, inferred - decoded, null, null, explanation, null, tta, assessment);
     }
 
     private static float[] whiteValues(Preprocessor preprocessor) {
@@ -138,11 +147,13 @@ public class DefaultInferenceService implements InferenceService {
     }
 
     private PredictionOutcome predictWholeImage(RegionReader reader, LoadedModel model, ModelDescriptor descriptor,
-                                                int tileSide, ProgressListener progress) {
+                                                int tileSide, ProgressListener progress, PixelSize pixelSize) {
         ImageInfo info = reader.info();
+        ModelCard card = descriptor.card();
         WholeImagePredictor predictor = new WholeImagePredictor(model, engine.settings(), inspector.maxFullDecodePixels());
         WholeImagePredictor.Result result = predictor.run(reader, tileSide, progress);
-        TileStatistics statistics = WholeImagePredictor.statistics(result, info, descriptor.threshold());
+        TileStatistics statistics = WholeImagePredictor.statistics(result, info, descriptor.threshold(),
+                engine.settings().minUsableTissueShare());
         if (statistics.tissueTiles() == 0) {
             throw new PredictionFailedException(PredictionFailedException.Reason.NO_TISSUE, String.format(
                     java.util.Locale.ROOT, "No tissue found: none of the %,d tiles of %d x %d pixels looks like"
@@ -150,25 +161,52 @@ public class DefaultInferenceService implements InferenceService {
                             + " made. Check that the right image was uploaded and that it is an H&E slide.",
                     statistics.tilesTotal(), tileSide, tileSide));
         }
-        // not the single highest tile: one noisy tile must not make a slide positive (see WholeSlideScoring)
-        double probability = WholeSlideScoring.slideScore(result.grid(), result.columns(), result.rows());
+        // not the single highest tile: one noisy tile must not make a slide positive (see WholeSlideScoring); tiles
+        // outside the training domain or failing slide QC do not count
+        double probability = WholeSlideScoring.slideScore(result.usableGrid(), result.columns(), result.rows());
         byte[] heatmap = WholeImagePredictor.heatmap(result, info, engine.settings().heatmapMaxSide());
         TileGrid grid = new TileGrid(info.width(), info.height(), 0, 0, tileSide, tileSide, result.columns(),
-                result.rows(), result.grid());
-        return outcome(descriptor, model, probability, PredictionMode.WHOLE_IMAGE, result.decodeNanos(),
-                result.inferNanos(), statistics, heatmap, null, grid, predictor.testTimeAugmentation());
+                result.rows(), result.grid(), result.flags(), result.oodScores());
+        OperatingPoints points = card.operatingPoints();
+        double slideThreshold = points.slideThreshold(descriptor.threshold());
+        GreyZone greyZone = points.slideGreyZone();
+        Verdict verdict = statistics.notAssessable() ? Verdict.INDETERMINATE
+                : Verdict.of(probability, slideThreshold, greyZone);
+        DomainGuard guard = card.domainGuard();
+        Double meanOod = guard == null ? null : meanOverTissue(result.oodScores());
+        boolean mostlyOutOfDomain = guard != null && statistics.tissueTiles() > 0
+                && statistics.outOfDomainTiles() * 2 >= statistics.tissueTiles();
+        ResultAssessment assessment = new ResultAssessment(verdict, greyZone,
+                points.tileThreshold(descriptor.threshold()), meanOod, guard == null ? null : guard.threshold(),
+                mostlyOutOfDomain, card.micronsPerPixel(), pixelSize.note(card), pixelSize.assumed(card));
+        return outcome(descriptor, model, probability, slideThreshold, PredictionMode.WHOLE_IMAGE,
+                result.decodeNanos(), result.inferNanos(), statistics, heatmap, null, grid,
+                predictor.testTimeAugmentation(), assessment);
     }
 
+    private static Double meanOverTissue(float[] scores) {
+        double sum = 0;
+        int n = 0;
+        for (float score : scores) {
+            if (!Float.isNaN(score)) {
+                sum += score;
+                n++;
+            }
+        }
+        return n == 0 ? null : sum / n;
+    }
+
+    /** @param threshold the patch threshold for patches, the slide threshold for whole images */
     private PredictionOutcome outcome(ModelDescriptor descriptor, LoadedModel model, double probability,
-                                      PredictionMode mode, long decodeNanos, long inferNanos,
+                                      double threshold, PredictionMode mode, long decodeNanos, long inferNanos,
                                       TileStatistics statistics, byte[] heatmap, byte[] explanation,
-                                      TileGrid grid, TestTimeAugmentation tta) {
+                                      TileGrid grid, TestTimeAugmentation tta, ResultAssessment assessment) {
         ModelCard card = descriptor.card();
-        boolean positive = probability >= descriptor.threshold();
+        boolean positive = probability >= threshold;
         return new PredictionOutcome(probability,
                 Map.of(card.positiveClass(), probability, card.negativeClass(), 1 - probability),
-                descriptor.threshold(), positive ? card.positiveClass() : card.negativeClass(), positive, card.id(),
+                threshold, positive ? card.positiveClass() : card.negativeClass(), positive, card.id(),
                 card.version(), model.device(), mode, TimeUnit.NANOSECONDS.toMillis(decodeNanos),
-                TimeUnit.NANOSECONDS.toMillis(inferNanos), statistics, heatmap, explanation, grid, tta);
+                TimeUnit.NANOSECONDS.toMillis(inferNanos), statistics, heatmap, explanation, grid, tta, assessment);
     }
 }

@@ -78,6 +78,25 @@ public final class LoadedModel implements AutoCloseable {
         if (outShape.length != 2 || outShape[1] != 1) {
             throw unusable("output shape " + Arrays.toString(outShape) + " is not [N, 1]");
         }
+        DomainGuard guard = card.domainGuard();
+        if (guard != null) {
+            NodeInfo guardOutput = outputs.get(guard.output());
+            if (guardOutput == null) {
+                throw unusable("the card's domain guard output '" + guard.output() + "' is not in the graph (it has "
+                        + outputs.keySet() + ")");
+            }
+            long[] guardShape = ((TensorInfo) guardOutput.getInfo()).getShape();
+            if (!(guardShape.length == 1 || guardShape.length == 2 && guardShape[1] == 1)) {
+                throw unusable("domain guard output shape " + Arrays.toString(guardShape) + " is not [N] or [N, 1]");
+            }
+        }
+    }
+
+    /**
+     * The probabilities of a batch and, when the card names a domain guard, each patch's out-of-domain score (null
+     * otherwise); both averaged over the same test-time views.
+     */
+    public record Scores(float[] probabilities, float[] oodScores) {
     }
 
     private PredictionFailedException unusable(String why) {
@@ -102,8 +121,13 @@ public final class LoadedModel implements AutoCloseable {
      * (8 flips/rotations for {@link TestTimeAugmentation#DIHEDRAL8}, which costs 8 model runs per patch).
      */
     public float[] predict(float[] input, int count, TestTimeAugmentation tta) {
+        return score(input, count, tta).probabilities();
+    }
+
+    /** As {@link #predict(float[], int, TestTimeAugmentation)}, with the domain guard's score when the card has one. */
+    public Scores score(float[] input, int count, TestTimeAugmentation tta) {
         if (tta == TestTimeAugmentation.NONE) {
-            return predict(input, count);
+            return score(input, count);
         }
         if (dihedralMaps == null) {
             throw new PredictionFailedException(PredictionFailedException.Reason.MODEL_UNUSABLE,
@@ -113,6 +137,7 @@ public final class LoadedModel implements AutoCloseable {
         int plane = values / 3;
         float[] views = new float[count * values];
         float[] sums = new float[count];
+        float[] oodSums = card.domainGuard() == null ? null : new float[count];
         for (int k = 0; k < tta.views(); k++) {
             int[] source = dihedralMaps[k];
             for (int patch = 0; patch < count; patch++) {
@@ -123,15 +148,21 @@ public final class LoadedModel implements AutoCloseable {
                     }
                 }
             }
-            float[] probabilities = predict(views, count);
+            Scores scores = score(views, count);
             for (int patch = 0; patch < count; patch++) {
-                sums[patch] += probabilities[patch];
+                sums[patch] += scores.probabilities()[patch];
+                if (oodSums != null) {
+                    oodSums[patch] += scores.oodScores()[patch];
+                }
             }
         }
         for (int patch = 0; patch < count; patch++) {
             sums[patch] /= tta.views();
+            if (oodSums != null) {
+                oodSums[patch] /= tta.views();
+            }
         }
-        return sums;
+        return new Scores(sums, oodSums);
     }
 
     /**
@@ -140,22 +171,43 @@ public final class LoadedModel implements AutoCloseable {
      * @return the positive-class probability of each patch
      */
     public float[] predict(float[] input, int count) {
+        return score(input, count).probabilities();
+    }
+
+    /** One run of the model, both outputs when the card names a domain guard. */
+    public Scores score(float[] input, int count) {
         long[] shape = {count, 3, card.input().height(), card.input().width()};
         FloatBuffer buffer = FloatBuffer.wrap(input, 0, count * valuesPerPatch());
+        DomainGuard guard = card.domainGuard();
+        java.util.Set<String> outputs = guard == null ? java.util.Set.of(card.output().name())
+                : java.util.Set.of(card.output().name(), guard.output());
         try (OnnxTensor tensor = OnnxTensor.createTensor(environment, buffer, shape);
-             OrtSession.Result result = session.run(Map.of(card.input().name(), tensor),
-                     java.util.Set.of(card.output().name()))) {
+             OrtSession.Result result = session.run(Map.of(card.input().name(), tensor), outputs)) {
             float[][] values = (float[][]) result.get(card.output().name()).orElseThrow().getValue();
             float[] probabilities = new float[count];
             for (int i = 0; i < count; i++) {
                 float value = values[i][0];
                 probabilities[i] = card.output().isLogit() ? (float) (1 / (1 + Math.exp(-value))) : value;
             }
-            return probabilities;
+            return new Scores(probabilities, guard == null ? null
+                    : column(result.get(guard.output()).orElseThrow().getValue(), count));
         } catch (OrtException e) {
             throw new PredictionFailedException(PredictionFailedException.Reason.INFERENCE_ERROR,
                     "ONNX Runtime failed to run the model: " + OnnxRuntimeEngine.firstLine(e.getMessage()), e);
         }
+    }
+
+    /** An output of shape [N] or [N, 1] as one value per patch. */
+    private static float[] column(Object value, int count) {
+        if (value instanceof float[] flat) {
+            return Arrays.copyOf(flat, count);
+        }
+        float[][] matrix = (float[][]) value;
+        float[] column = new float[count];
+        for (int i = 0; i < count; i++) {
+            column[i] = matrix[i][0];
+        }
+        return column;
     }
 
     @Override

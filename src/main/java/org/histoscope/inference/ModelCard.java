@@ -16,13 +16,17 @@ import java.util.Map;
  * @param referenceTolerance how closely reference probabilities must be reproduced (default 1e-4)
  * @param testTimeAugmentation the card's "tta": how a patch prediction averages over flips/rotations
  * @param intendedUse        the card's intended_use line (printed on reports); "" when the card has none
+ * @param operatingPoints    the card's tile and slide thresholds and grey zones ({@link OperatingPoints#NONE} if absent)
+ * @param domainGuard        the card's domain guard output and threshold; null when the card names none
  */
 public record ModelCard(String id, String name, String version, String architecture, List<String> classes,
                         int positiveClassIndex, InputSpec input, OutputSpec output, double threshold,
                         Double micronsPerPixel, Map<String, Object> metrics, String sha256,
-                        double referenceTolerance, TestTimeAugmentation testTimeAugmentation, String intendedUse) {
+                        double referenceTolerance, TestTimeAugmentation testTimeAugmentation, String intendedUse,
+                        OperatingPoints operatingPoints, DomainGuard domainGuard) {
 
     public ModelCard {
+        operatingPoints = operatingPoints == null ? OperatingPoints.NONE : operatingPoints;
         intendedUse = intendedUse == null ? "" : intendedUse;
         classes = List.copyOf(classes);
         metrics = metrics == null ? Map.of() : metrics;

@@ -89,7 +89,63 @@ public final class ModelCards {
                 architecture, classes, positive, inputSpec,
                 new ModelCard.OutputSpec(text(output, "name"), output.path("meaning").asText("probability")),
                 threshold, microns, metrics, sha.toLowerCase(), root.path("reference").path("tolerance").asDouble(1e-4),
-                testTimeAugmentation(root), root.path("intended_use").asText(""));
+                testTimeAugmentation(root), root.path("intended_use").asText(""), operatingPoints(root),
+                domainGuard(root));
+    }
+
+    /** Optional {@code operating_points}: absent parts fall back to the patch threshold, no grey zone. */
+    private static OperatingPoints operatingPoints(JsonNode root) {
+        JsonNode points = root.path("operating_points");
+        if (!points.isObject()) {
+            return OperatingPoints.NONE;
+        }
+        JsonNode tile = points.path("tile");
+        JsonNode slide = points.path("slide");
+        return new OperatingPoints(probability(tile, "threshold", "operating_points.tile"),
+                positiveOrNull(tile.path("smoothing_sigma_tiles")), probability(slide, "threshold", "operating_points.slide"),
+                greyZone(points.path("patch").path("grey_zone"), "operating_points.patch.grey_zone"),
+                greyZone(slide.path("grey_zone"), "operating_points.slide.grey_zone"));
+    }
+
+    private static Double probability(JsonNode node, String field, String where) {
+        JsonNode value = node.path(field);
+        if (value.isMissingNode() || value.isNull()) {
+            return null;
+        }
+        double p = value.asDouble(Double.NaN);
+        if (!(p > 0 && p < 1)) {
+            throw new InvalidModelCardException(where + "." + field + " must be between 0 and 1.");
+        }
+        return p;
+    }
+
+    private static Double positiveOrNull(JsonNode value) {
+        return value.isNumber() && value.asDouble() > 0 ? value.asDouble() : null;
+    }
+
+    private static GreyZone greyZone(JsonNode zone, String where) {
+        if (!zone.isObject()) {
+            return null;
+        }
+        try {
+            return new GreyZone(zone.path("low").asDouble(Double.NaN), zone.path("high").asDouble(Double.NaN));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidModelCardException(where + " needs 0 <= low < high <= 1.");
+        }
+    }
+
+    /** Optional {@code domain_guard}: the ONNX output that scores distance from the training domain. */
+    private static DomainGuard domainGuard(JsonNode root) {
+        JsonNode guard = root.path("domain_guard");
+        if (!guard.isObject()) {
+            return null;
+        }
+        String output = guard.path("output").asText("");
+        double threshold = guard.path("threshold").asDouble(Double.NaN);
+        if (output.isBlank() || !Double.isFinite(threshold)) {
+            throw new InvalidModelCardException("domain_guard needs an output name and a numeric threshold.");
+        }
+        return new DomainGuard(output, threshold);
     }
 
     private static TestTimeAugmentation testTimeAugmentation(JsonNode root) {

@@ -67,6 +67,27 @@ class PredictionEntity {
     @Enumerated(EnumType.STRING)
     @Column(name = "tta", nullable = false)
     TestTimeAugmentation testTimeAugmentation = TestTimeAugmentation.NONE;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "verdict")
+    Verdict verdict;
+    @Column(name = "grey_zone_low")
+    Double greyZoneLow;
+    @Column(name = "grey_zone_high")
+    Double greyZoneHigh;
+    @Column(name = "tile_threshold")
+    Double tileThreshold;
+    @Column(name = "ood_score")
+    Double oodScore;
+    @Column(name = "ood_threshold")
+    Double oodThreshold;
+    @Column(name = "out_of_domain", nullable = false)
+    boolean outOfDomain;
+    @Column(name = "analysed_microns_per_pixel")
+    Double analysedMicronsPerPixel;
+    @Column(name = "pixel_size_note")
+    String pixelSizeNote;
+    @Column(name = "pixel_size_assumed", nullable = false)
+    boolean pixelSizeAssumed;
     @Column(name = "created_by", nullable = false)
     String createdBy;
     @Column(name = "created_at", nullable = false)

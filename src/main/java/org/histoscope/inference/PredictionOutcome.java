@@ -26,15 +26,18 @@ import java.util.Map;
  * @param testTimeAugmentation  the views each probability was averaged over (NONE: the image as it is)
  * @param tileGrid           whole images: every tile's probability exactly as computed, with its geometry; null for
  *                           patches
+ * @param assessment         verdict (with the grey zone), domain guard and pixel size facts
  */
 public record PredictionOutcome(double probability, Map<String, Double> classProbabilities, double threshold,
                                 String label, boolean positive, String modelId, String modelVersion,
                                 String device, PredictionMode mode, long decodeMillis, long inferMillis,
                                 TileStatistics tileStatistics, byte[] heatmapPng, byte[] explanationPng,
-                                TileGrid tileGrid, TestTimeAugmentation testTimeAugmentation) {
+                                TileGrid tileGrid, TestTimeAugmentation testTimeAugmentation,
+                                ResultAssessment assessment) {
 
     public PredictionOutcome {
         classProbabilities = Map.copyOf(classProbabilities);
+        assessment = assessment == null ? ResultAssessment.legacy(positive) : assessment;
     }
 
     /** An outcome without a tile grid (patches). */
@@ -43,6 +46,6 @@ public record PredictionOutcome(double probability, Map<String, Double> classPro
                              PredictionMode mode, long decodeMillis, long inferMillis, TileStatistics tileStatistics,
                              byte[] heatmapPng, byte[] explanationPng) {
         this(probability, classProbabilities, threshold, label, positive, modelId, modelVersion, device, mode,
-                decodeMillis, inferMillis, tileStatistics, heatmapPng, explanationPng, null, TestTimeAugmentation.NONE);
+                decodeMillis, inferMillis, tileStatistics, heatmapPng, explanationPng, null, TestTimeAugmentation.NONE, null);
     }
 }

@@ -13,7 +13,9 @@ interface PredictionRepository extends JpaRepository<PredictionEntity, Long> {
             select new org.histoscope.inference.PredictionRepository$Row(p.id, p.caseId, p.imageId, p.probability,
               p.classProbabilities, p.threshold, p.label, p.positive, p.modelId, p.modelVersion, p.device, p.mode,
               p.decodeMillis, p.inferMillis, p.tileStatistics, p.heatmapPng is not null, p.explanationPng is not null,
-              p.createdBy, p.createdAt, p.testTimeAugmentation)
+              p.createdBy, p.createdAt, p.testTimeAugmentation, p.verdict, p.greyZoneLow, p.greyZoneHigh,
+              p.tileThreshold, p.oodScore, p.oodThreshold, p.outOfDomain, p.analysedMicronsPerPixel, p.pixelSizeNote,
+              p.pixelSizeAssumed)
             from PredictionEntity p where p.imageId = :imageId order by p.createdAt desc, p.id desc""")
     List<Row> rowsForImage(@Param("imageId") long imageId);
 
@@ -21,7 +23,9 @@ interface PredictionRepository extends JpaRepository<PredictionEntity, Long> {
             select new org.histoscope.inference.PredictionRepository$Row(p.id, p.caseId, p.imageId, p.probability,
               p.classProbabilities, p.threshold, p.label, p.positive, p.modelId, p.modelVersion, p.device, p.mode,
               p.decodeMillis, p.inferMillis, p.tileStatistics, p.heatmapPng is not null, p.explanationPng is not null,
-              p.createdBy, p.createdAt, p.testTimeAugmentation)
+              p.createdBy, p.createdAt, p.testTimeAugmentation, p.verdict, p.greyZoneLow, p.greyZoneHigh,
+              p.tileThreshold, p.oodScore, p.oodThreshold, p.outOfDomain, p.analysedMicronsPerPixel, p.pixelSizeNote,
+              p.pixelSizeAssumed)
             from PredictionEntity p where p.id = :id""")
     Optional<Row> row(@Param("id") long id);
 
@@ -35,12 +39,18 @@ interface PredictionRepository extends JpaRepository<PredictionEntity, Long> {
                double threshold, String label, boolean positive, String modelId, String modelVersion, String device,
                PredictionMode mode, long decodeMillis, long inferMillis, TileStatistics tileStatistics,
                boolean hasHeatmap, boolean hasExplanation, String createdBy, java.time.Instant createdAt,
-               TestTimeAugmentation testTimeAugmentation) {
+               TestTimeAugmentation testTimeAugmentation, Verdict verdict, Double greyZoneLow, Double greyZoneHigh,
+               Double tileThreshold, Double oodScore, Double oodThreshold, boolean outOfDomain,
+               Double analysedMicronsPerPixel, String pixelSizeNote, boolean pixelSizeAssumed) {
 
         StoredPrediction toValue() {
+            ResultAssessment assessment = verdict == null ? ResultAssessment.legacy(positive)
+                    : new ResultAssessment(verdict, greyZoneLow == null || greyZoneHigh == null ? null
+                    : new GreyZone(greyZoneLow, greyZoneHigh), tileThreshold, oodScore, oodThreshold, outOfDomain,
+                    analysedMicronsPerPixel, pixelSizeNote, pixelSizeAssumed);
             return new StoredPrediction(id, caseId, imageId, probability, classProbabilities, threshold, label,
                     positive, modelId, modelVersion, device, mode, decodeMillis, inferMillis, tileStatistics,
-                    hasHeatmap, hasExplanation, createdBy, createdAt, testTimeAugmentation);
+                    hasHeatmap, hasExplanation, createdBy, createdAt, testTimeAugmentation, assessment);
         }
     }
 }

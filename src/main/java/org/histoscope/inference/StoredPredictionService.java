@@ -61,6 +61,14 @@ public class StoredPredictionService implements PredictionService {
         details.put("mode", outcome.mode().name());
         details.put("device", outcome.device());
         details.put("tta", outcome.testTimeAugmentation().name());
+        details.put("verdict", outcome.assessment().verdict().name());
+        if (outcome.assessment().oodScore() != null) {
+            details.put("oodScore", outcome.assessment().oodScore());
+            details.put("outOfDomain", outcome.assessment().outOfDomain());
+        }
+        if (outcome.assessment().pixelSizeNote() != null) {
+            details.put("pixelSize", outcome.assessment().pixelSizeNote());
+        }
         audit.recordForCase(InferenceAuditAction.PREDICTION_STORED, "prediction", String.valueOf(entity.id),
                 caseId, details);
         return predictions.row(entity.id).orElseThrow().toValue();
@@ -85,6 +93,17 @@ public class StoredPredictionService implements PredictionService {
         entity.heatmapPng = outcome.heatmapPng();
         entity.explanationPng = outcome.explanationPng();
         entity.testTimeAugmentation = outcome.testTimeAugmentation();
+        ResultAssessment assessment = outcome.assessment();
+        entity.verdict = assessment.verdict();
+        entity.greyZoneLow = assessment.greyZone() == null ? null : assessment.greyZone().low();
+        entity.greyZoneHigh = assessment.greyZone() == null ? null : assessment.greyZone().high();
+        entity.tileThreshold = assessment.tileThreshold();
+        entity.oodScore = assessment.oodScore();
+        entity.oodThreshold = assessment.oodThreshold();
+        entity.outOfDomain = assessment.outOfDomain();
+        entity.analysedMicronsPerPixel = assessment.analysedMicronsPerPixel();
+        entity.pixelSizeNote = assessment.pixelSizeNote();
+        entity.pixelSizeAssumed = assessment.pixelSizeAssumed();
         entity.createdBy = requestedBy;
         entity.createdAt = Instant.now(clock);
         return entity;

@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.histoscope.images.ImageInfo;
 import org.histoscope.images.RegionReader;
+import org.histoscope.images.SlideLevel;
 
 /**
  * Decodes the tissue tiles of a large image and hands them over in model-ready batches, on its own thread, so that
@@ -25,18 +26,22 @@ final class TileFeeder implements Runnable {
     static final class Batch {
         final float[] values;
         final int[] cells;
+        /** Slide QC flags of patch i ({@link TileFlags}). */
+        final byte[] qcFlags;
         int count;
         final int rowsDone;
 
         Batch(float[] values, int[] cells) {
             this.values = values;
             this.cells = cells;
+            this.qcFlags = new byte[cells.length];
             this.rowsDone = -1;
         }
 
         private Batch(int rowsDone) {
             this.values = null;
             this.cells = null;
+            this.qcFlags = null;
             this.rowsDone = rowsDone;
         }
 
@@ -60,6 +65,8 @@ final class TileFeeder implements Runnable {
     private final Preprocessor preprocessor;
     private final int modelSide;
     private final int batchSize;
+    /** The pyramid level tiles are read from: the smallest whose pixels are still at least the model's resolution. */
+    private final SlideLevel level;
     private final BlockingQueue<Batch> ready = new ArrayBlockingQueue<>(QUEUE_DEPTH);
 
     private volatile boolean cancelled;
@@ -81,6 +88,27 @@ final class TileFeeder implements Runnable {
         this.preprocessor = preprocessor;
         this.modelSide = modelSide;
         this.batchSize = batchSize;
+        this.level = nearestLevel(reader.levels(), tileSide, modelSide);
+    }
+
+    /**
+     * The level with the largest downsample that keeps a tile at least {@code modelSide} level pixels wide, so that a
+     * 40x scan analysed at the model's 2.5x is averaged down from its 2.5x-10x level rather than from full resolution,
+     * and never enlarged from a coarser one. Level 0 when the tile is not larger than the model's patch.
+     */
+    static SlideLevel nearestLevel(List<SlideLevel> levels, int tileSide, int modelSide) {
+        SlideLevel best = levels.get(0);
+        for (SlideLevel candidate : levels) {
+            if (candidate.downsample() > best.downsample() && tileSide / candidate.downsample() >= modelSide) {
+                best = candidate;
+            }
+        }
+        return best;
+    }
+
+    /** The pyramid level tiles are read from (level 0: full resolution). */
+    SlideLevel level() {
+        return level;
     }
 
     @Override
@@ -145,6 +173,9 @@ final class TileFeeder implements Runnable {
 
     private Batch feedGroup(int firstRow, int rowCount, boolean[] candidates, int offset, Batch batch)
             throws InterruptedException {
+        if (level.index() != 0) {
+            return feedGroupFromLevel(firstRow, rowCount, candidates, offset, batch);
+        }
         ImageInfo info = reader.info();
         int top = firstRow * tileSide;
         int height = Math.min(rowCount * tileSide, info.height() - top);
@@ -170,18 +201,75 @@ final class TileFeeder implements Runnable {
                     }
                     if (tileSide == modelSide) {
                         preprocessor.patch(region, x, y, batch.values, batch.count);
+                        batch.qcFlags[batch.count] = SlideQc.check(region, x, y, modelSide);
                     } else {
-                        preprocessor.patch(TileResampler.resample(region, x, y, tileSide, modelSide), 0, 0,
-                                batch.values, batch.count);
+                        BufferedImage tile = TileResampler.resample(region, x, y, tileSide, modelSide);
+                        preprocessor.patch(tile, 0, 0, batch.values, batch.count);
+                        batch.qcFlags[batch.count] = SlideQc.check(tile, 0, 0, modelSide);
                     }
-                    batch.cells[batch.count++] = row * columns + column;
-                    if (batch.count == batchSize) {
-                        hand(batch);
-                        batch = newBatch();
-                    }
+                    batch = add(batch, row * columns + column);
                 }
             }
             noteProgress(row + 1);
+        }
+        return batch;
+    }
+
+    /**
+     * As {@link #feedGroup} from a smaller pyramid level: the group's columns are read in level pixels and each tile
+     * (a fractional number of level pixels when the downsample does not divide the tile side) is averaged down to the
+     * model's patch from there.
+     */
+    private Batch feedGroupFromLevel(int firstRow, int rowCount, boolean[] candidates, int offset, Batch batch)
+            throws InterruptedException {
+        ImageInfo info = reader.info();
+        double d = level.downsample();
+        double side = tileSide / d;
+        int top = firstRow * tileSide;
+        int bottom = Math.min((firstRow + rowCount) * tileSide, info.height());
+        int levelTop = (int) Math.floor(top / d);
+        int levelBottom = Math.min(level.height(), (int) Math.ceil(bottom / d));
+        List<int[]> spans = spans(candidates, offset, rowCount);
+        List<BufferedImage> regions = new ArrayList<>(spans.size());
+        List<Integer> lefts = new ArrayList<>(spans.size());
+        for (int[] span : spans) {
+            int levelLeft = (int) Math.floor(span[0] * tileSide / d);
+            int levelRight = Math.min(level.width(), (int) Math.ceil(Math.min(span[1] * tileSide, info.width()) / d));
+            lefts.add(levelLeft);
+            regions.add(reader.readLevelRegion(level.index(), new Rectangle(levelLeft, levelTop,
+                    Math.max(1, levelRight - levelLeft), Math.max(1, levelBottom - levelTop)), 1));
+        }
+        int approxSide = Math.max(1, (int) Math.round(side));
+        for (int row = firstRow; row < firstRow + rowCount && !cancelled; row++) {
+            for (int s = 0; s < spans.size(); s++) {
+                int[] span = spans.get(s);
+                BufferedImage region = regions.get(s);
+                for (int column = span[0]; column < span[1]; column++) {
+                    if (!candidates[offset + (row - firstRow) * columns + column]) {
+                        continue;
+                    }
+                    double x = column * tileSide / d - lefts.get(s);
+                    double y = row * tileSide / d - levelTop;
+                    if (!tissue.isTissue(region, (int) Math.round(x), (int) Math.round(y), approxSide, approxSide)) {
+                        continue;
+                    }
+                    BufferedImage tile = TileResampler.resample(region, x, y, side, modelSide);
+                    preprocessor.patch(tile, 0, 0, batch.values, batch.count);
+                    batch.qcFlags[batch.count] = SlideQc.check(tile, 0, 0, modelSide);
+                    batch = add(batch, row * columns + column);
+                }
+            }
+            noteProgress(row + 1);
+        }
+        return batch;
+    }
+
+    /** Records the patch just written as grid cell {@code cell}; hands the batch over when full. */
+    private Batch add(Batch batch, int cell) throws InterruptedException {
+        batch.cells[batch.count++] = cell;
+        if (batch.count == batchSize) {
+            hand(batch);
+            return newBatch();
         }
         return batch;
     }

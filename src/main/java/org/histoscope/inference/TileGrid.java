@@ -19,9 +19,18 @@ import java.util.OptionalDouble;
  * @param columns       tiles per row
  * @param rows          rows of tiles
  * @param probabilities cancer probability per tile, row by row ({@code row * columns + column}); NaN = no tissue
+ * @param flags         per tile {@link TileFlags} (out of domain, slide QC failures), same layout; all 0 when none
+ *                      were computed (predictions stored before flags were kept)
+ * @param oodScores     per tile domain guard score, same layout; null when the model has no domain guard
  */
 public record TileGrid(int imageWidth, int imageHeight, int originX, int originY, int tileSize, int stride,
-                       int columns, int rows, float[] probabilities) {
+                       int columns, int rows, float[] probabilities, byte[] flags, float[] oodScores) {
+
+    /** A grid without flags or domain scores. */
+    public TileGrid(int imageWidth, int imageHeight, int originX, int originY, int tileSize, int stride,
+                    int columns, int rows, float[] probabilities) {
+        this(imageWidth, imageHeight, originX, originY, tileSize, stride, columns, rows, probabilities, null, null);
+    }
 
     public TileGrid {
         if (columns <= 0 || rows <= 0 || tileSize <= 0 || stride <= 0) {
@@ -32,6 +41,44 @@ public record TileGrid(int imageWidth, int imageHeight, int originX, int originY
                     + probabilities.length);
         }
         probabilities = probabilities.clone();
+        flags = flags == null ? new byte[probabilities.length] : flags.clone();
+        if (flags.length != probabilities.length || oodScores != null && oodScores.length != probabilities.length) {
+            throw new IllegalArgumentException("Flags and domain scores need one value per tile");
+        }
+        oodScores = oodScores == null ? null : oodScores.clone();
+    }
+
+    @Override
+    public byte[] flags() {
+        return flags.clone();
+    }
+
+    @Override
+    public float[] oodScores() {
+        return oodScores == null ? null : oodScores.clone();
+    }
+
+    /**
+     * The probabilities of the tiles that count toward the slide score: NaN for background and for tissue tiles
+     * flagged out of domain or by slide QC.
+     */
+    public float[] usableProbabilities() {
+        float[] usable = probabilities.clone();
+        for (int i = 0; i < usable.length; i++) {
+            if (!TileFlags.usable(flags[i])) {
+                usable[i] = Float.NaN;
+            }
+        }
+        return usable;
+    }
+
+    /** Tissue tiles whose flags match {@code mask}. */
+    public int flaggedTiles(byte mask) {
+        int count = 0;
+        for (int i = 0; i < flags.length; i++) {
+            count += !Float.isNaN(probabilities[i]) && (flags[i] & mask) != 0 ? 1 : 0;
+        }
+        return count;
     }
 
     /** A copy of the probabilities, row by row; NaN where there is no tissue. */
@@ -95,7 +142,8 @@ public record TileGrid(int imageWidth, int imageHeight, int originX, int originY
     public boolean equals(Object other) {
         return other instanceof TileGrid g && imageWidth == g.imageWidth && imageHeight == g.imageHeight
                 && originX == g.originX && originY == g.originY && tileSize == g.tileSize && stride == g.stride
-                && columns == g.columns && rows == g.rows && Arrays.equals(probabilities, g.probabilities);
+                && columns == g.columns && rows == g.rows && Arrays.equals(probabilities, g.probabilities)
+                && Arrays.equals(flags, g.flags) && Arrays.equals(oodScores, g.oodScores);
     }
 
     @Override

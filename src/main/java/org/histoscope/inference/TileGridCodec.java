@@ -23,11 +23,24 @@ final class TileGridCodec {
         for (float value : values) {
             raw.putInt(Float.floatToRawIntBits(value));
         }
+        return deflate(raw.array());
+    }
+
+    /** Per-tile flags, one byte a tile, deflated (mostly zeros: small). */
+    static byte[] encodeFlags(byte[] flags) {
+        return deflate(flags);
+    }
+
+    static byte[] decodeFlags(byte[] encoded, int count) {
+        return inflate(encoded, count);
+    }
+
+    private static byte[] deflate(byte[] raw) {
         Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
         try {
-            deflater.setInput(raw.array());
+            deflater.setInput(raw);
             deflater.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(raw.capacity() / 4 + 64);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
             byte[] buffer = new byte[64 * 1024];
             while (!deflater.finished()) {
                 out.write(buffer, 0, deflater.deflate(buffer));
@@ -38,8 +51,8 @@ final class TileGridCodec {
         }
     }
 
-    static float[] decode(byte[] encoded, int count) {
-        byte[] raw = new byte[count * Float.BYTES];
+    private static byte[] inflate(byte[] encoded, int length) {
+        byte[] raw = new byte[length];
         Inflater inflater = new Inflater();
         try {
             inflater.setInput(encoded);
@@ -60,6 +73,11 @@ final class TileGridCodec {
         } finally {
             inflater.end();
         }
+        return raw;
+    }
+
+    static float[] decode(byte[] encoded, int count) {
+        byte[] raw = inflate(encoded, count * Float.BYTES);
         ByteBuffer buffer = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         float[] values = new float[count];
         for (int i = 0; i < count; i++) {

@@ -37,6 +37,14 @@ class TileGridEntity {
     @JdbcTypeCode(SqlTypes.VARBINARY)
     @Column(nullable = false)
     byte[] probabilities;
+    /** Per-tile {@link TileFlags}, deflated; null for grids stored before flags were kept. */
+    @JdbcTypeCode(SqlTypes.VARBINARY)
+    @Column(name = "tile_flags")
+    byte[] flags;
+    /** Per-tile domain guard scores, float32 like the probabilities; null without a domain guard. */
+    @JdbcTypeCode(SqlTypes.VARBINARY)
+    @Column(name = "ood_scores")
+    byte[] oodScores;
 
     static TileGridEntity of(long predictionId, TileGrid grid) {
         TileGridEntity entity = new TileGridEntity();
@@ -52,6 +60,9 @@ class TileGridEntity {
         entity.tissueTiles = grid.tissueTiles();
         entity.encoding = TileGridCodec.ENCODING;
         entity.probabilities = TileGridCodec.encode(grid.probabilities());
+        entity.flags = TileGridCodec.encodeFlags(grid.flags());
+        float[] ood = grid.oodScores();
+        entity.oodScores = ood == null ? null : TileGridCodec.encode(ood);
         return entity;
     }
 
@@ -60,6 +71,8 @@ class TileGridEntity {
             throw new IllegalStateException("Unknown tile grid encoding " + encoding);
         }
         return new TileGrid(imageWidth, imageHeight, originX, originY, tileSize, stride, columns, rows,
-                TileGridCodec.decode(probabilities, columns * rows));
+                TileGridCodec.decode(probabilities, columns * rows),
+                flags == null ? null : TileGridCodec.decodeFlags(flags, columns * rows),
+                oodScores == null ? null : TileGridCodec.decode(oodScores, columns * rows));
     }
 }

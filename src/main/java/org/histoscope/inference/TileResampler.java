@@ -14,12 +14,20 @@ final class TileResampler {
     }
 
     static BufferedImage resample(BufferedImage source, int left, int top, int side, int size) {
+        return resample(source, (double) left, top, side, size);
+    }
+
+    /**
+     * As {@link #resample(BufferedImage, int, int, int, int)} for a tile that starts and ends between source pixels
+     * (a tile of a pyramid level whose downsample does not divide the tile side).
+     */
+    static BufferedImage resample(BufferedImage source, double left, double top, double side, int size) {
         BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         int[] dst = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
         int[] src = ((DataBufferInt) source.getRaster().getDataBuffer()).getData();
         int width = source.getWidth();
         int height = source.getHeight();
-        double step = (double) side / size;
+        double step = side / size;
         for (int oy = 0; oy < size; oy++) {
             for (int ox = 0; ox < size; ox++) {
                 dst[oy * size + ox] = side >= size

@@ -47,7 +47,18 @@ final class WholeImagePredictor {
      *               was small enough to decode at once or cannot be read region by region cheaply)
      */
     record Result(float[] grid, int columns, int rows, int tileSide, long decodeNanos, long inferNanos,
-                  String screen) {
+                  String screen, byte[] flags, float[] oodScores) {
+
+        /** The probabilities that count toward the slide score: flagged tiles (out of domain, QC) are NaN. */
+        float[] usableGrid() {
+            float[] usable = grid.clone();
+            for (int i = 0; i < usable.length; i++) {
+                if (!TileFlags.usable(flags[i])) {
+                    usable[i] = Float.NaN;
+                }
+            }
+            return usable;
+        }
     }
 
     Result run(RegionReader reader, int tileSide, ProgressListener progress) {
@@ -56,6 +67,12 @@ final class WholeImagePredictor {
         int rows = ceilDiv(info.height(), tileSide);
         float[] grid = new float[columns * rows];
         Arrays.fill(grid, Float.NaN);
+        byte[] flags = new byte[grid.length];
+        float[] oodScores = null;
+        if (model.card().domainGuard() != null) {
+            oodScores = new float[grid.length];
+            Arrays.fill(oodScores, Float.NaN);
+        }
         boolean wholeAtOnce = info.pixelCount() <= maxFullDecodePixels;
         int groupRows = wholeAtOnce ? rows : Math.max(1, ceilDiv(MIN_BAND_ROWS, tileSide));
         TissueScreen screen = wholeAtOnce || !settings.tissueScreen() || !readsRegionsCheaply(reader) ? null
@@ -78,7 +95,7 @@ final class WholeImagePredictor {
             for (TileFeeder.Batch batch = feeder.next(); batch != null; batch = feeder.next()) {
                 int rowsDone = batch.isProgress() ? batch.rowsDone : feeder.rowsDone();
                 if (!batch.isProgress()) {
-                    inferNanos += flush(batch, grid);
+                    inferNanos += flush(batch, grid, flags, oodScores);
                 }
                 // at most every 1 % so that a listener that writes somewhere is not called thousands of times;
                 // inference lags the decoded rows by under one batch
@@ -96,7 +113,7 @@ final class WholeImagePredictor {
             feeder.cancel();
         }
         return new Result(grid, columns, rows, tileSide, feeder.busyNanos(), inferNanos,
-                screen == null ? "every tile decoded" : screen.source().describe());
+                screen == null ? "every tile decoded" : screen.source().describe(), flags, oodScores);
     }
 
     /**
@@ -129,21 +146,53 @@ final class WholeImagePredictor {
         }
     }
 
-    private long flush(TileFeeder.Batch batch, float[] grid) {
+    private long flush(TileFeeder.Batch batch, float[] grid, byte[] flags, float[] oodScores) {
         long started = System.nanoTime();
-        float[] probabilities = model.predict(batch.values, batch.count, testTimeAugmentation());
+        LoadedModel.Scores scores = model.score(batch.values, batch.count, testTimeAugmentation());
+        DomainGuard guard = model.card().domainGuard();
         for (int i = 0; i < batch.count; i++) {
-            grid[batch.cells[i]] = probabilities[i];
+            int cell = batch.cells[i];
+            grid[cell] = scores.probabilities()[i];
+            byte tileFlags = settings.slideQc() ? batch.qcFlags[i] : 0;
+            if (guard != null) {
+                oodScores[cell] = scores.oodScores()[i];
+                if (guard.flags(oodScores[cell])) {
+                    tileFlags |= TileFlags.OUT_OF_DOMAIN;
+                }
+            }
+            flags[cell] = tileFlags;
         }
         return System.nanoTime() - started;
     }
 
+    /** As {@link #statistics(Result, ImageInfo, double, double)} with half the tissue required usable. */
     static TileStatistics statistics(Result result, ImageInfo info, double threshold) {
+        return statistics(result, info, threshold, InferenceSettings.DEFAULT.minUsableTissueShare());
+    }
+
+    /**
+     * Counts over the tissue tiles; positive tiles and the top tiles only among the usable ones (not flagged out of
+     * domain or by QC), as the slide score.
+     *
+     * @param minUsableShare below this share of usable tissue tiles the slide is proposed as not assessable
+     */
+    static TileStatistics statistics(Result result, ImageInfo info, double threshold, double minUsableShare) {
         List<TileScore> tissueTiles = new ArrayList<>();
         int positive = 0;
+        int allTissue = 0;
+        int[] flagged = new int[4];
+        byte[] flags = result.flags();
         for (int i = 0; i < result.grid().length; i++) {
             float p = result.grid()[i];
             if (Float.isNaN(p)) {
+                continue;
+            }
+            allTissue++;
+            if (!TileFlags.usable(flags[i])) {
+                flagged[0] += TileFlags.outOfDomain(flags[i]) ? 1 : 0;
+                flagged[1] += (flags[i] & TileFlags.BLURRED) != 0 ? 1 : 0;
+                flagged[2] += (flags[i] & TileFlags.PEN_INK) != 0 ? 1 : 0;
+                flagged[3] += (flags[i] & TileFlags.DARK_OR_BRIGHT) != 0 ? 1 : 0;
                 continue;
             }
             int x = (i % result.columns()) * result.tileSide();
@@ -156,9 +205,11 @@ final class WholeImagePredictor {
         }
         List<TileScore> top = tissueTiles.stream()
                 .sorted(Comparator.comparingDouble(TileScore::probability).reversed()).limit(TOP_TILES).toList();
-        int tissue = tissueTiles.size();
-        return new TileStatistics(result.tileSide(), result.columns(), result.rows(), result.grid().length, tissue,
-                positive, tissue == 0 ? 0 : (double) positive / tissue, top);
+        int usable = tissueTiles.size();
+        double usableShare = allTissue == 0 ? 0 : (double) usable / allTissue;
+        return new TileStatistics(result.tileSide(), result.columns(), result.rows(), result.grid().length, allTissue,
+                positive, usable == 0 ? 0 : (double) positive / usable, top, flagged[0], flagged[1], flagged[2],
+                flagged[3], usableShare, allTissue > 0 && usableShare < minUsableShare);
     }
 
     /**

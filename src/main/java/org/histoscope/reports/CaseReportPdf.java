@@ -100,17 +100,37 @@ final class CaseReportPdf {
         }
     }
 
+    /** Grey zone, domain guard warning and pixel size of a result (issue 22), each only when known. */
+    private static void trust(PdfLayout page, StoredPrediction p) throws IOException {
+        var assessment = p.assessment();
+        if (assessment.indeterminate() && assessment.greyZone() != null) {
+            page.field("Indeterminate", "the probability lies in the model's grey zone " + decimal(assessment.greyZone()
+                    .low()) + " to " + decimal(assessment.greyZone().high()) + ": neither call is reliable.");
+        }
+        if (assessment.outOfDomain()) {
+            page.field("WARNING", org.histoscope.inference.ResultAssessment.OUT_OF_DOMAIN_WARNING);
+        }
+        if (assessment.pixelSizeNote() != null) {
+            page.field("Pixel size", assessment.pixelSizeNote());
+        }
+    }
+
     private static void result(PdfLayout page, ReportContent.PredictionSection section) throws IOException {
         StoredPrediction p = section.prediction();
         page.space(4);
         page.text("Result " + p.id() + " — model " + p.modelId() + " version " + p.modelVersion() + ": probability "
-                + decimal(p.probability()) + ", threshold " + decimal(p.threshold()) + ", label " + p.label()
+                + decimal(p.probability()) + ", threshold " + decimal(p.threshold()) + ", label " + p.displayLabel()
                 + " (" + p.mode().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ", " + p.device() + ", "
                 + time(p.createdAt()) + ")");
+        trust(page, p);
         if (p.tileStatistics() != null) {
             var tiles = p.tileStatistics();
             page.text("Tiles: " + tiles.tissueTiles() + " tissue tiles of " + tiles.tilesTotal() + ", "
                     + tiles.positiveTiles() + " at or above the threshold (" + decimal(tiles.positiveFraction()) + ")");
+            page.text("Left out of the slide score: " + tiles.outOfDomainTiles() + " tiles outside the training domain, "
+                    + tiles.blurredTiles() + " blurred, " + tiles.penInkTiles() + " with pen ink, "
+                    + tiles.darkOrBrightTiles() + " too dark or washed out; usable tissue "
+                    + decimal(tiles.usableShare()) + (tiles.notAssessable() ? ". PROPOSED AS NOT ASSESSABLE." : "."));
         }
         if (section.reviews().isEmpty()) {
             page.text("Not reviewed.");

@@ -36,6 +36,17 @@ class Review {
     @Column(name = "signature_meaning")
     private SignatureMeaning meaning;
     private Long amendsReviewId;
+    /** The result was outside the model's training domain and the reviewer acknowledged the warning. */
+    private boolean outOfDomainAcknowledged;
+
+    Review withOutOfDomainAcknowledged(boolean acknowledged) {
+        this.outOfDomainAcknowledged = acknowledged;
+        return this;
+    }
+
+    boolean isOutOfDomainAcknowledged() {
+        return outOfDomainAcknowledged;
+    }
 
     protected Review() {
     }

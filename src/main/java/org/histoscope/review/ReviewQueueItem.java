@@ -31,6 +31,10 @@ class ReviewQueueItem {
     private boolean disagreement;
     private Instant reviewedAt;
     private boolean arrivedAfterSignOut;
+    /** Inside the card's grey zone: "uncertain first" puts these on top. */
+    private boolean indeterminate;
+    /** Flagged by the domain guard: signing needs the reviewer's acknowledgement. */
+    private boolean outOfDomain;
     /** Two reviewers who saw the same unreviewed state cannot both change it. */
     @Version
     private long version;
@@ -52,6 +56,12 @@ class ReviewQueueItem {
         this.modelVersion = result.modelVersion();
         this.predictedAt = result.completedAt();
         this.arrivedAfterSignOut = result.arrivedAfterSignOut();
+        this.indeterminate = result.indeterminate();
+        this.outOfDomain = result.outOfDomain();
+    }
+
+    boolean isOutOfDomain() {
+        return outOfDomain;
     }
 
     void reviewedBy(Review review) {
@@ -65,7 +75,7 @@ class ReviewQueueItem {
     QueueEntry toEntry() {
         return new QueueEntry(predictionId, caseId, accessionNumber, imageId, imageName, probability, threshold,
                 uncertaintyMargin, predictedLabel, modelName, modelVersion, predictedAt, reviewed, latestReviewId,
-                finalLabel, disagreement, reviewedAt, arrivedAfterSignOut);
+                finalLabel, disagreement, reviewedAt, arrivedAfterSignOut, indeterminate, outOfDomain);
     }
 
     long getImageId() {

@@ -74,7 +74,12 @@ public class ReviewQueueView extends VerticalLayout {
         }).setHeader("Review").setAutoWidth(true);
         grid.addColumn(QueueEntry::accessionNumber).setHeader("Case").setAutoWidth(true);
         grid.addColumn(QueueEntry::imageName).setHeader("Image").setAutoWidth(true);
-        grid.addColumn(QueueEntry::predictedLabel).setHeader("Model label").setAutoWidth(true);
+        grid.addComponentColumn(e -> {
+            Span label = e.indeterminate() ? CaseBadges.badge("indeterminate", "contrast")
+                    : new Span(e.predictedLabel());
+            return e.outOfDomain() ? new HorizontalLayout(label, CaseBadges.badge("Outside training domain", "error"))
+                    : label;
+        }).setHeader("Model label").setAutoWidth(true);
         grid.addColumn(e -> String.format(DisplayFormats.locale(), "%.3f (t = %.2f)", e.probability(), e.threshold()))
                 .setHeader("Probability").setAutoWidth(true);
         grid.addColumn(e -> e.finalLabel() == null ? "" : e.finalLabel()).setHeader("Final label").setAutoWidth(true);
@@ -97,7 +102,7 @@ public class ReviewQueueView extends VerticalLayout {
         filters.setAlignItems(FlexComponent.Alignment.BASELINE);
         filters.setWrap(true);
         filters.addClassName("review-filters");
-        Span hint = new Span("Open a row to review and sign it. \"Uncertain first\" puts results closest to the model's threshold on top.");
+        Span hint = new Span("Open a row to review and sign it. \"Uncertain first\" puts indeterminate results (inside the model's grey zone) on top, then those closest to its threshold.");
         hint.addClassName("hint");
         add(new H2("Review queue"), filters, hint, grid);
         expand(grid);

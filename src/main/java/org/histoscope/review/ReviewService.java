@@ -91,7 +91,8 @@ public class ReviewService {
     @RolesAllowed({Roles.REVIEWER, Roles.PATHOLOGIST})
     public List<QueueEntry> queue(QueueFilter filter, int offset, int limit) {
         Sort sort = Sort.by("reviewed").ascending().and(filter.order() == QueueFilter.QueueOrder.UNCERTAIN
-                ? Sort.by("uncertaintyMargin").ascending().and(Sort.by("predictedAt").descending())
+                ? Sort.by("indeterminate").descending().and(Sort.by("uncertaintyMargin").ascending())
+                        .and(Sort.by("predictedAt").descending())
                 : Sort.by("predictedAt").descending()).and(Sort.by("predictionId").descending());
         Pageable page = PageRequest.of(offset / Math.max(limit, 1), Math.max(limit, 1), sort);
         return queue.findAll(matching(filter), page).map(ReviewQueueItem::toEntry).getContent();
@@ -172,12 +173,17 @@ public class ReviewService {
         if (request.decision() == ReviewDecision.OVERRIDE && finalLabel.equalsIgnoreCase(item.getPredictedLabel())) {
             throw new ReviewRuleException("An override needs a label different from the model's.");
         }
+        if (item.isOutOfDomain() && !request.outOfDomainAcknowledged()) {
+            throw new ReviewRuleException("This result lies outside the model's training domain: acknowledge the "
+                    + "warning before signing.");
+        }
         String printedName = users.printedName(signer).filter(name -> !name.isBlank()).orElse(signer);
         Review review;
         try {
             review = reviews.saveAndFlush(new Review(request.predictionId(), item.getCaseId(), request.decision(),
                     item.getPredictedLabel(), finalLabel, request.finalDiagnosis().trim(), blankToNull(request.comment()),
-                    signer, printedName, clock.instant(), request.meaning(), request.amendsReviewId()));
+                    signer, printedName, clock.instant(), request.meaning(), request.amendsReviewId())
+                    .withOutOfDomainAcknowledged(item.isOutOfDomain() && request.outOfDomainAcknowledged()));
             item.reviewedBy(review);
             queue.saveAndFlush(item);
         } catch (DataIntegrityViolationException | OptimisticLockingFailureException e) {
@@ -194,7 +200,8 @@ public class ReviewService {
                         "finalLabel", finalLabel, "signer", printedName, "meaning", request.meaning().label(),
                         "signedAtUtc", review.getSignedAt().toString(),
                         "amends", request.amendsReviewId() == null ? "" : request.amendsReviewId(),
-                        "signedOwnRequest", exception.isPresent()));
+                        "signedOwnRequest", exception.isPresent(),
+                        "outOfDomainAcknowledged", review.isOutOfDomainAcknowledged()));
         SignedReview signed = review.toSigned(exception.isPresent()
                 ? exceptions.findByReviewId(review.getId()).map(SegregationException::note).orElse(null) : null);
         events.publishEvent(new ReviewSigned(signed));

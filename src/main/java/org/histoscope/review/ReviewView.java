@@ -102,7 +102,7 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
         }
 
         Div summary = new Div(
-                fact("Model label", CaseBadges.badge(prediction.label(), prediction.positive() ? "error" : "success")),
+                fact("Model label", labelWithWarning(prediction)),
                 fact("Probability", new Span(String.format(DisplayFormats.locale(), "%.4f (threshold %.2f)",
                         prediction.probability(), prediction.threshold()))),
                 fact("Model", new Span(prediction.modelId() + " " + prediction.modelVersion())),
@@ -194,14 +194,27 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
         meaning.setValue(SignatureMeaning.REVIEWED);
         meaning.setId("review-meaning");
 
+        boolean outOfDomain = prediction.assessment().outOfDomain();
+        com.vaadin.flow.component.checkbox.Checkbox acknowledge = new com.vaadin.flow.component.checkbox.Checkbox(
+                "I have read the warning: this image lies outside the model's training domain and its probability is"
+                        + " not reliable.");
+        acknowledge.setId("review-ood-acknowledge");
+        acknowledge.setRequiredIndicatorVisible(true);
+        acknowledge.setVisible(outOfDomain);
         Button sign = new Button("Sign…", VaadinIcon.PENCIL.create(), e -> {
             if (diagnosis.getValue().isBlank()) {
                 diagnosis.setErrorMessage("Enter the final diagnosis");
                 diagnosis.setInvalid(true);
                 return;
             }
+            if (outOfDomain && !acknowledge.getValue()) {
+                acknowledge.setErrorMessage("Acknowledge the out-of-domain warning before signing");
+                acknowledge.setInvalid(true);
+                return;
+            }
             ReviewRequest request = new ReviewRequest(entry.predictionId(), decision.getValue(), finalLabel.getValue(),
-                    diagnosis.getValue(), comment.getValue(), meaning.getValue(), amends == null ? null : amends.id());
+                    diagnosis.getValue(), comment.getValue(), meaning.getValue(), amends == null ? null : amends.id(),
+                    outOfDomain && acknowledge.getValue());
             openSignatureDialog(request);
         });
         sign.setId("review-sign");
@@ -209,7 +222,7 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
         FormLayout form = new FormLayout(decision, finalLabel, diagnosis, comment, meaning);
         form.setColspan(diagnosis, 2);
         form.setColspan(comment, 2);
-        VerticalLayout layout = new VerticalLayout(form, sign);
+        VerticalLayout layout = new VerticalLayout(form, acknowledge, sign);
         layout.setPadding(false);
         return layout;
     }
@@ -246,6 +259,17 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
         dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), confirm);
         dialog.open();
         password.focus();
+    }
+
+    private static Div labelWithWarning(StoredPrediction prediction) {
+        Span badge = CaseBadges.verdict(prediction);
+        badge.setId("review-label");
+        Div label = new Div(badge);
+        CaseBadges.outOfDomainWarning(prediction).ifPresent(warning -> {
+            warning.setId("review-ood-warning");
+            label.add(warning);
+        });
+        return label;
     }
 
     private static Div fact(String name, com.vaadin.flow.component.Component value) {

@@ -34,7 +34,7 @@ public class SlideViewer extends Div {
      * @param width           slide width in full-resolution pixels
      * @param height          slide height
      * @param grid            tile probabilities; null to show the slide alone
-     * @param threshold       the decision threshold: tiles at or above it are outlined
+     * @param threshold       the tile threshold: tiles whose smoothed probability is at or above it are outlined
      * @param micronsPerPixel the slide's pixel size, for positions in mm; null when unknown
      */
     public SlideViewer(String dziUrl, int width, int height, ProbabilityGrid grid, double threshold,
@@ -49,7 +49,7 @@ public class SlideViewer extends Div {
         info.setId("viewer-tile-info");
         add(canvas);
         if (grid != null) {
-            add(controls(), legend(threshold));
+            add(controls(), legend(threshold, grid));
         }
         add(info);
 
@@ -100,14 +100,23 @@ public class SlideViewer extends Div {
         mask.setTooltipText("Green border: the tiles the tissue detector classified; the rest was taken for glass");
         mask.addValueChangeListener(e -> getElement().executeJs(
                 "window.histoscopeSlideViewer.setMaskVisible(this, $0)", e.getValue()));
-        HorizontalLayout controls = new HorizontalLayout(show, label, opacity, mask);
+        Checkbox outOfDomain = new Checkbox("Show tiles outside the training domain", true);
+        outOfDomain.setId("ood-layer-toggle");
+        outOfDomain.addValueChangeListener(e -> getElement().executeJs(
+                "window.histoscopeSlideViewer.setLayerVisible(this, 'ood', $0)", e.getValue()));
+        Checkbox qc = new Checkbox("Show slide QC failures", true);
+        qc.setId("qc-layer-toggle");
+        qc.addValueChangeListener(e -> getElement().executeJs(
+                "window.histoscopeSlideViewer.setLayerVisible(this, 'qc', $0)", e.getValue()));
+        HorizontalLayout controls = new HorizontalLayout(show, label, opacity, mask, outOfDomain, qc);
+        controls.setWrap(true);
         controls.setAlignItems(FlexComponent.Alignment.CENTER);
         controls.addClassName("slide-viewer-controls");
         return controls;
     }
 
-    /** The colour map from 0 to 1 with the threshold marked, and what the outline means. */
-    private static Div legend(double threshold) {
+    /** The colour map from 0 to 1 with the threshold marked, what the outline means, and the flag layers. */
+    private static Div legend(double threshold, ProbabilityGrid grid) {
         Div bar = new Div();
         bar.addClassName("heatmap-legend-bar");
         bar.getStyle().set("background", "linear-gradient(to right, hsl(240,100%,50%), hsl(180,100%,50%), "
@@ -120,13 +129,45 @@ public class SlideViewer extends Div {
         scale.addClassName("heatmap-legend-scale");
         Span note = new Span(String.format(Locale.ROOT,
                 "Colours: tile probabilities smoothed with their neighbours (as the slide score). Black outline: "
-                        + "tiles whose own probability is at or above the threshold %.3f (white line on the bar). "
-                        + "Background tiles are left clear; the tissue mask shows their border in green.", threshold));
+                        + "tiles whose smoothed probability is at or above the tile threshold %.3f (white line on the "
+                        + "bar), on the same map the colours show. Background tiles are left clear; the tissue mask "
+                        + "shows their border in green.", threshold));
         note.addClassName("hint");
-        Div legend = new Div(bar, scale, note);
+        int outOfDomain = 0;
+        int qcFailed = 0;
+        byte[] flags = grid.flags();
+        for (int i = 0; i < flags.length; i++) {
+            outOfDomain += (flags[i] & OUT_OF_DOMAIN) != 0 ? 1 : 0;
+            qcFailed += (flags[i] & ~OUT_OF_DOMAIN) != 0 ? 1 : 0;
+        }
+        Div layers = new Div(swatch("legend-ood", OOD_COLOUR, String.format(Locale.ROOT,
+                        "Outside the model's training domain (%d tiles): not coloured, not in the slide score", outOfDomain)),
+                swatch("legend-qc", QC_COLOUR, String.format(Locale.ROOT,
+                        "Failed slide QC: blurred, pen ink, too dark or washed out (%d tiles): not in the slide score",
+                        qcFailed)));
+        layers.addClassName("heatmap-legend-layers");
+        Div legend = new Div(bar, scale, note, layers);
         legend.addClassName("heatmap-legend");
         legend.setId("heatmap-legend");
         return legend;
+    }
+
+    /** Flag bit of a tile outside the training domain (inference's TileFlags.OUT_OF_DOMAIN); other bits are QC. */
+    private static final byte OUT_OF_DOMAIN = 1;
+    static final String OOD_COLOUR = "#c000c0";
+    static final String QC_COLOUR = "#606060";
+
+    private static Span swatch(String id, String colour, String text) {
+        Span box = new Span();
+        box.addClassName("legend-swatch");
+        box.getStyle().set("display", "inline-block").set("width", "1em").set("height", "1em")
+                .set("margin-right", "0.4em").set("vertical-align", "middle")
+                .set("background", "repeating-linear-gradient(45deg, " + colour + " 0 3px, transparent 3px 6px)")
+                .set("border", "2px solid " + colour);
+        Span entry = new Span(box, new Span(text));
+        entry.setId(id);
+        entry.getStyle().set("display", "block");
+        return entry;
     }
 
     private static JsonObject gridJson(ProbabilityGrid grid) {
@@ -144,7 +185,17 @@ public class SlideViewer extends Div {
             }
         }
         json.put("probabilities", values);
-        float[] smoothed = WholeSlideScoring.smooth(probabilities, grid.columns(), grid.rows(),
+        byte[] flags = grid.flags();
+        JsonArray flagValues = Json.createArray();
+        float[] usable = probabilities.clone();
+        for (int i = 0; i < flags.length; i++) {
+            flagValues.set(i, flags[i]);
+            if (flags[i] != 0) {
+                usable[i] = Float.NaN; // as the slide score: flagged tiles neither coloured nor smoothed in
+            }
+        }
+        json.put("flags", flagValues);
+        float[] smoothed = WholeSlideScoring.smooth(usable, grid.columns(), grid.rows(),
                 WholeSlideScoring.SIGMA_TILES);
         JsonArray smoothedValues = Json.createArray();
         for (int i = 0; i < smoothed.length; i++) {

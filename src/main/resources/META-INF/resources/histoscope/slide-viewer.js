@@ -35,9 +35,41 @@
     return canvas.toDataURL('image/png');
   }
 
-  /** The border of the region of tiles at or above the threshold: edges between a positive and another cell. */
+  /**
+   * The border of the region of tiles at or above the tile threshold, on the smoothed map the colours show (the raw
+   * map when the server sent no smoothed one): edges between a positive and another cell.
+   */
   function outlineUrl(grid, threshold, k) {
-    return borderUrl(grid, k, '#000000', function (p) { return p !== null && p >= threshold; });
+    var shown = grid.smoothed || grid.probabilities;
+    return borderUrl(grid, k, '#000000', function (p) { return p !== null && p >= threshold; }, shown);
+  }
+
+  /** Tiles whose flags match {@code mask}: hatched in {@code colour} with a border. */
+  function flagsUrl(grid, k, colour, mask) {
+    var canvas = document.createElement('canvas');
+    canvas.width = grid.columns * k;
+    canvas.height = grid.rows * k;
+    var g = canvas.getContext('2d');
+    var flags = grid.flags || [];
+    g.fillStyle = colour;
+    var line = Math.max(1, Math.round(k / 6));
+    for (var i = 0; i < flags.length; i++) {
+      if ((flags[i] & mask) === 0 || grid.probabilities[i] === null) continue;
+      var x = (i % grid.columns) * k, y = Math.floor(i / grid.columns) * k;
+      g.globalAlpha = 0.35;
+      g.fillRect(x, y, k, k);
+      g.globalAlpha = 1;
+      for (var d = 0; d < k; d += Math.max(2, Math.round(k / 3))) { g.fillRect(x + d, y + d, line, line); }
+      g.fillRect(x, y, k, line); g.fillRect(x, y + k - line, k, line);
+      g.fillRect(x, y, line, k); g.fillRect(x + k - line, y, line, k);
+    }
+    return canvas.toDataURL('image/png');
+  }
+
+  function countFlags(grid, mask) {
+    var n = 0, flags = grid.flags || [];
+    for (var i = 0; i < flags.length; i++) { if ((flags[i] & mask) !== 0 && grid.probabilities[i] !== null) n++; }
+    return n;
   }
 
   /** The tissue mask: the border of the tiles that were classified (tissue), against background. */
@@ -46,7 +78,8 @@
   }
 
   /** Lines along the edges between cells whose probability passes {@code inside} and cells that do not. */
-  function borderUrl(grid, k, colour, inside) {
+  function borderUrl(grid, k, colour, inside, values) {
+    values = values || grid.probabilities;
     var canvas = document.createElement('canvas');
     canvas.width = grid.columns * k;
     canvas.height = grid.rows * k;
@@ -55,7 +88,7 @@
     g.fillStyle = colour;
     function positive(c, r) {
       if (c < 0 || r < 0 || c >= grid.columns || r >= grid.rows) return false;
-      return inside(grid.probabilities[r * grid.columns + c]);
+      return inside(values[r * grid.columns + c]);
     }
     for (var r = 0; r < grid.rows; r++) {
       for (var c = 0; c < grid.columns; c++) {
@@ -88,11 +121,18 @@
       return {text: where + ': background, not classified.', probability: null};
     }
     var smoothed = grid.smoothed ? grid.smoothed[row * grid.columns + column] : null;
+    var flags = grid.flags ? grid.flags[row * grid.columns + column] : 0;
+    var flagText = '';
+    if (flags & 1) flagText += ' Outside the model\'s training domain: not in the slide score.';
+    if (flags & 2) flagText += ' Slide QC: blurred.';
+    if (flags & 4) flagText += ' Slide QC: pen ink.';
+    if (flags & 8) flagText += ' Slide QC: too dark or washed out.';
     return {
-      text: where + ': probability ' + p.toFixed(4) + (p >= options.threshold ? ' (at or above' : ' (below')
-          + ' the threshold ' + options.threshold.toFixed(4) + ')'
-          + (smoothed === null ? '' : '; smoothed with its neighbours ' + smoothed.toFixed(4)),
-      probability: p, column: column, row: row
+      text: where + ': probability ' + p.toFixed(4)
+          + (smoothed === null || smoothed === undefined ? '' : '; smoothed with its neighbours ' + smoothed.toFixed(4)
+          + (smoothed >= options.threshold ? ' (at or above' : ' (below') + ' the tile threshold '
+          + options.threshold.toFixed(4) + ')') + '.' + flagText,
+      probability: p, column: column, row: row, flags: flags
     };
   }
 
@@ -111,7 +151,7 @@
       gestureSettingsMouse: {clickToZoom: false, dblClickToZoom: true}
     });
     var state = {viewer: viewer, heatmap: null, outline: null, mask: null, opacity: options.opacity, visible: true,
-      maskVisible: false, lastClick: null, tilesLoaded: 0, tilesFailed: 0};
+      maskVisible: false, lastClick: null, tilesLoaded: 0, tilesFailed: 0, layers: {}, layerVisible: {ood: true, qc: true}};
     element.histoscopeViewer = state;
     viewer.addHandler('tile-loaded', function () { state.tilesLoaded++; });
     viewer.addHandler('tile-load-failed', function () { state.tilesFailed++; });
@@ -128,6 +168,14 @@
       viewer.addSimpleImage({url: maskUrl(options.grid, k), x: 0, y: 0, width: worldWidth,
         opacity: state.maskVisible ? 1 : 0,
         success: function (e) { state.mask = e.item; element.setAttribute('data-mask-ready', 'true'); }});
+      element.setAttribute('data-ood-tiles', String(countFlags(options.grid, 1)));
+      element.setAttribute('data-qc-tiles', String(countFlags(options.grid, 14)));
+      viewer.addSimpleImage({url: flagsUrl(options.grid, k, '#c000c0', 1), x: 0, y: 0, width: worldWidth,
+        opacity: state.layerVisible.ood ? 1 : 0,
+        success: function (e) { state.layers.ood = e.item; element.setAttribute('data-ood-layer-ready', 'true'); }});
+      viewer.addSimpleImage({url: flagsUrl(options.grid, k, '#606060', 14), x: 0, y: 0, width: worldWidth,
+        opacity: state.layerVisible.qc ? 1 : 0,
+        success: function (e) { state.layers.qc = e.item; element.setAttribute('data-qc-layer-ready', 'true'); }});
     });
     viewer.addHandler('canvas-click', function (event) {
       if (!event.quick || !options.grid) return;
@@ -145,6 +193,9 @@
     if (state.heatmap) state.heatmap.setOpacity(state.visible ? state.opacity : 0);
     if (state.outline) state.outline.setOpacity(state.visible ? 1 : 0);
     if (state.mask) state.mask.setOpacity(state.maskVisible ? 1 : 0);
+    Object.keys(state.layers).forEach(function (name) {
+      state.layers[name].setOpacity(state.layerVisible[name] ? 1 : 0);
+    });
   }
 
   window.histoscopeSlideViewer = {
@@ -165,6 +216,12 @@
       var state = element.histoscopeViewer;
       if (!state) return;
       state.maskVisible = visible;
+      apply(state);
+    },
+    setLayerVisible: function (element, name, visible) {
+      var state = element.histoscopeViewer;
+      if (!state) return;
+      state.layerVisible[name] = visible;
       apply(state);
     },
     colour: colour

@@ -1,6 +1,7 @@
 package org.histoscope.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -52,6 +53,74 @@ class StatedPixelSizeTest extends TinyModelsContext {
         UploadOutcome outcome = upload(caseId, "slide.svs", svs, StatedPixelSize.micronsPerPixel(0.25));
         assertThat(outcome.image().resolution()).isEqualTo("0.4990 µm/px");
         assertThat(tileSide(caseId, outcome)).isEqualTo(200); // 50 * 2 / 0.499
+    }
+
+    @Test
+    void anImageOfUnknownPixelSizeIsAnalysedAtTheModelsAndSaysSo() throws Exception {
+        long caseId = newCase("PX-4");
+        UploadOutcome unstated = upload(caseId, "unknown.png", CaseImageAndJobTest.mosaic(4), null);
+        StoredPrediction prediction = prediction(caseId, unstated);
+        assertThat(prediction.assessment().pixelSizeAssumed()).isTrue();
+        assertThat(prediction.assessment().pixelSizeNote()).isEqualTo("pixel size unknown: assumed 2.0 µm/px");
+        assertThat(prediction.assessment().analysedMicronsPerPixel()).isEqualTo(2.0);
+
+        long stated = newCase("PX-5");
+        StoredPrediction known = prediction(stated, upload(stated, "at-20x.png", CaseImageAndJobTest.mosaic(4),
+                StatedPixelSize.objective(20)));
+        assertThat(known.assessment().pixelSizeAssumed()).isFalse();
+        assertThat(known.assessment().pixelSizeNote()).isEqualTo("0.5000 µm/px (stated at upload), analysed at 2.0 µm/px");
+    }
+
+    @Test
+    void anImageSmallerThanOnePatchAtTheModelsResolutionIsRefusedAtUpload() throws Exception {
+        long caseId = newCase("PX-6");
+        byte[] small = CaseImageAndJobTest.mosaic(1); // 50 x 50 pixels
+        // at 1 µm/px one 2 µm/px model patch covers 100 x 100 image pixels: too small, never queued
+        UploadOutcome refused = upload(caseId, "small-at-10x.png", small, StatedPixelSize.objective(10));
+        assertThat(refused.result()).isEqualTo(UploadOutcome.Result.REJECTED);
+        assertThat(refused.message()).contains("too small to analyse").contains("50 x 50 pixels")
+                .contains("100 x 100");
+        assertThat(ActingAs.user("patty", () -> jobs.jobsForCase(caseId), Roles.PATHOLOGIST)).isEmpty();
+        // at the model's own resolution the same pixels are one whole patch
+        UploadOutcome accepted = upload(caseId, "small-at-2um.png", small, StatedPixelSize.micronsPerPixel(2.0));
+        assertThat(accepted.result()).isEqualTo(UploadOutcome.Result.STORED);
+    }
+
+    @Autowired
+    DepartmentPixelSizeService departmentPixelSize;
+
+    @Test
+    void theDepartmentsDefaultPixelSizeIsUsedForFilesWithoutOneAndItsChangesAreAudited() throws Exception {
+        ActingAs.user("ada", () -> departmentPixelSize.set(1.0, "our scanner exports PNG at 10x"), Roles.ADMIN);
+        try {
+            long caseId = newCase("PX-7");
+            UploadOutcome upload = upload(caseId, "from-scanner.png", CaseImageAndJobTest.mosaic(4), null);
+            StoredPrediction prediction = prediction(caseId, upload);
+            assertThat(prediction.tileStatistics().tileSizePixels()).isEqualTo(100); // 50 * 2 / 1.0
+            assertThat(prediction.assessment().pixelSizeNote())
+                    .isEqualTo("1.0000 µm/px (the department's default), analysed at 2.0 µm/px");
+            assertThatThrownBy(() -> ActingAs.user("patty", () -> departmentPixelSize.set(0.5, "mine"),
+                    Roles.PATHOLOGIST)).isInstanceOf(org.springframework.security.access.AccessDeniedException.class);
+            assertThatThrownBy(() -> ActingAs.user("ada", () -> departmentPixelSize.set(500.0, "typo"), Roles.ADMIN))
+                    .isInstanceOf(CaseRuleException.class).hasMessageContaining("between 0.05 and 50");
+        } finally {
+            ActingAs.user("ada", () -> departmentPixelSize.set(null, "test done"), Roles.ADMIN);
+        }
+        java.util.Optional<DepartmentPixelSizeService.DefaultPixelSize> after =
+                ActingAs.user("ada", () -> departmentPixelSize.current(), Roles.ADMIN);
+        assertThat(after).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE action = 'DEFAULT_PIXEL_SIZE_CHANGED'",
+                Long.class)).isGreaterThanOrEqualTo(2);
+    }
+
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
+
+    private StoredPrediction prediction(long caseId, UploadOutcome outcome) throws InterruptedException {
+        long jobId = outcome.job().id();
+        CaseImageAndJobTest.await("the job to finish", () -> job(jobId, caseId).status() == JobStatus.DONE);
+        return ActingAs.user("patty", () -> predictions.find(job(jobId, caseId).predictionId()), Roles.PATHOLOGIST)
+                .orElseThrow();
     }
 
     private int tileSide(long caseId, UploadOutcome outcome) throws InterruptedException {

@@ -52,7 +52,8 @@ class AccessMatrixTest {
             Map.entry("review/sign/:___url_parameter", "R"), Map.entry("audit", "RA"), Map.entry("admin/users", "A"),
             Map.entry("admin/models", "A"), Map.entry("admin/status", "A"),
             Map.entry("review/case/:___url_parameter", "R"), Map.entry("case-reports/:___url_parameter", "PR"),
-            Map.entry("admin/api-tokens", "A"), Map.entry("admin/lis-messages", "A"));
+            Map.entry("admin/api-tokens", "A"), Map.entry("admin/lis-messages", "A"),
+            Map.entry("admin/pixel-size", "A"));
 
     static final Map<String, String> SERVICES = Map.ofEntries(
             // cases
@@ -100,6 +101,8 @@ class AccessMatrixTest {
             Map.entry("DefaultInferenceService.device", "PRAS"), Map.entry("DefaultInferenceService.predict", "S"),
             // the upload's door check of what its prediction job would refuse (too small, no tissue)
             Map.entry("UploadScreening.refusal", "P"),
+            Map.entry("DefaultInferenceService.refusalIfSmallerThanOnePatch", "PS"),
+            Map.entry("DepartmentPixelSizeService.current", "PRAS"), Map.entry("DepartmentPixelSizeService.set", "A"),
             // models
             Map.entry("ModelEvaluationService.start", "A"), Map.entry("ModelEvaluationService.forModel", "A"),
             Map.entry("ModelEvaluationService.find", "A"),

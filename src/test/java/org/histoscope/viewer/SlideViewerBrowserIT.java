@@ -136,16 +136,78 @@ class SlideViewerBrowserIT {
         }
     }
 
+    /**
+     * The viewer's issue-22 layers on the same slide with synthetic defects (a blurred block, a pen stroke): the QC
+     * layer shows the failing tiles with a legend entry and toggles in place, the out-of-domain layer exists with its
+     * legend, the outline is drawn on the smoothed map at the tile threshold, and the result counts the left-out tiles.
+     */
+    @Test
+    void theViewerShowsQcFailuresOutOfDomainTilesAndTheSmoothedOutline() throws Exception {
+        TestAccounts.createReadyUser(accounts, "pia", PASSWORD, Roles.PATHOLOGIST);
+        java.awt.image.BufferedImage defects = org.histoscope.inference.SlideQcTest.withDefects(
+                org.histoscope.inference.OperatingPointsAndGuardTest.rgb(javax.imageio.ImageIO.read(SLIDE.toFile())));
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(defects, "png", png);
+        StoredPrediction prediction = predicted("pia", "OSD-2", "idc-8984-region-defects.png", png.toByteArray());
+        int qcFailed = prediction.tileStatistics().blurredTiles() + prediction.tileStatistics().penInkTiles();
+        assertThat(qcFailed).as("tiles failing slide QC").isGreaterThan(20);
+
+        try (BrowserSession browser = new BrowserSession()) {
+            VaadinPage page = new VaadinPage(browser.driver(), port);
+            JavascriptExecutor js = (JavascriptExecutor) page.driver();
+            page.login("pia", PASSWORD);
+            page.open("/result/" + prediction.id());
+            WebElement viewer = page.byId("slide-viewer");
+            wait(page, "the QC layer", () -> "true".equals(viewer.getAttribute("data-qc-layer-ready")));
+            wait(page, "the out-of-domain layer", () -> "true".equals(viewer.getAttribute("data-ood-layer-ready")));
+            assertThat(Integer.parseInt(viewer.getAttribute("data-qc-tiles"))).isEqualTo(
+                    prediction.tileStatistics().tissueTiles() - (int) Math.round(prediction.tileStatistics().usableShare()
+                            * prediction.tileStatistics().tissueTiles()) - prediction.tileStatistics().outOfDomainTiles());
+            assertThat(Integer.parseInt(viewer.getAttribute("data-ood-tiles")))
+                    .isEqualTo(prediction.tileStatistics().outOfDomainTiles());
+            assertThat(page.byId("legend-qc").getText()).contains("Failed slide QC");
+            assertThat(page.byId("legend-ood").getText()).contains("Outside the model's training domain");
+            assertThat(page.byId("heatmap-legend").getText()).contains("smoothed probability").contains("tile threshold");
+            assertThat(page.byId("tile-quality").getText()).contains("blurred").contains("pen ink");
+            assertThat(layerOpacity(js, viewer, "qc")).isEqualTo(1);
+            waitForTiles(page);
+            browser.screenshot(SCREENSHOTS.resolve("slide-viewer-layers.png"));
+
+            // a click on a blurred tile names its QC failure and compares the smoothed value with the tile threshold
+            Map<?, ?> point = (Map<?, ?>) js.executeScript(
+                    "const v = arguments[0].histoscopeViewer.viewer;"
+                    + " const p = v.viewport.imageToViewerElementCoordinates(new OpenSeadragon.Point(425, 425));"
+                    + " const box = v.element.getBoundingClientRect();"
+                    + " return {x: p.x, y: p.y, w: box.width, h: box.height};", viewer);
+            new Actions(page.driver()).moveToElement(page.byId("slide-viewer-canvas"),
+                            (int) (number(point.get("x")) - number(point.get("w")) / 2),
+                            (int) (number(point.get("y")) - number(point.get("h")) / 2))
+                    .click().perform();
+            WebElement info = page.byId("viewer-tile-info");
+            wait(page, "the tile's flags", () -> info.getText().contains("Slide QC: blurred"));
+
+            page.click("qc-layer-toggle");
+            wait(page, "the QC layer to hide", () -> layerOpacity(js, viewer, "qc") == 0);
+            page.click("ood-layer-toggle");
+            wait(page, "the out-of-domain layer to hide", () -> layerOpacity(js, viewer, "ood") == 0);
+            page.click("qc-layer-toggle");
+            wait(page, "the QC layer again", () -> layerOpacity(js, viewer, "qc") == 1);
+        }
+    }
+
     private StoredPrediction predictedSlide() throws Exception {
-        long caseId = ActingAs.user("petra", () -> {
-            PatientSummary patient = cases.createPatient(new PatientForm("MRN-OSD-1", "Slide Viewer",
+        return predicted("petra", "OSD-1", "idc-8984-region.png", Files.readAllBytes(SLIDE));
+    }
+
+    private StoredPrediction predicted(String user, String accession, String fileName, byte[] bytes) throws Exception {
+        long caseId = ActingAs.user(user, () -> {
+            PatientSummary patient = cases.createPatient(new PatientForm("MRN-" + accession, "Slide Viewer",
                     LocalDate.of(1962, 2, 2), Sex.FEMALE));
-            return cases.createCase(new CaseForm("OSD-1", patient.id(), "Breast excision", null, null, null)).id();
+            return cases.createCase(new CaseForm(accession, patient.id(), "Breast excision", null, null, null)).id();
         }, Roles.PATHOLOGIST);
-        byte[] bytes = Files.readAllBytes(SLIDE);
-        UploadOutcome outcome = ActingAs.user("petra", () -> {
+        UploadOutcome outcome = ActingAs.user(user, () -> {
             try (InputStream in = new ByteArrayInputStream(bytes)) {
-                return images.upload(caseId, "idc-8984-region.png", in);
+                return images.upload(caseId, fileName, in);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -155,13 +217,13 @@ class SlideViewerBrowserIT {
         JobSummary job;
         do {
             Thread.sleep(500);
-            job = ActingAs.user("petra", () -> jobs.jobsForCase(caseId), Roles.PATHOLOGIST).stream()
+            job = ActingAs.user(user, () -> jobs.jobsForCase(caseId), Roles.PATHOLOGIST).stream()
                     .filter(j -> j.id() == jobId).findFirst().orElseThrow();
             assertThat(System.nanoTime()).as("prediction finished in time").isLessThan(deadline);
             assertThat(job.status()).isNotEqualTo(JobStatus.FAILED);
         } while (job.status() != JobStatus.DONE);
         long predictionId = job.predictionId();
-        return ActingAs.user("petra", () -> predictions.find(predictionId), Roles.PATHOLOGIST).orElseThrow();
+        return ActingAs.user(user, () -> predictions.find(predictionId), Roles.PATHOLOGIST).orElseThrow();
     }
 
     private static void waitForTiles(VaadinPage page) {
@@ -181,7 +243,8 @@ class SlideViewerBrowserIT {
     }
 
     private static double layerOpacity(JavascriptExecutor js, WebElement viewer, String layer) {
-        return number(js.executeScript("const l = arguments[0].histoscopeViewer[arguments[1]];"
+        return number(js.executeScript("const s = arguments[0].histoscopeViewer;"
+                + " const l = s[arguments[1]] || s.layers[arguments[1]];"
                 + " return l ? l.getOpacity() : -1;", viewer, layer));
     }
 
