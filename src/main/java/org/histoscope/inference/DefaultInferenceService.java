@@ -96,16 +96,36 @@ public class DefaultInferenceService implements InferenceService {
         return small && tileSide == card.input().width() ? PredictionMode.PATCH : PredictionMode.WHOLE_IMAGE;
     }
 
+    @Override
+    public byte[] explainPatch(Path image, long registeredModelId, double probability) {
+        ModelDescriptor descriptor = descriptor(new PredictionRequest(PredictionMode.PATCH, null, registeredModelId));
+        LoadedModel model = engine.load(descriptor.card(), descriptor.onnxFile(), descriptor.sha256());
+        try (RegionReader reader = inspector.open(image)) {
+            ImageInfo info = reader.info();
+            PatchCrop crop = PatchCrop.of(info, descriptor.card());
+            Preprocessor preprocessor = new Preprocessor(descriptor.card().input());
+            float[] input = new float[preprocessor.valuesPerPatch()];
+            preprocessor.patch(reader.readRegion(crop.region(), 1), 0, 0, input, 0);
+            return OcclusionExplainer.explain(model, input, (float) probability, whiteValues(preprocessor),
+                    info.width(), info.height(), crop.region().x, crop.region().y, engine.settings().batchSize());
+        }
+    }
+
+    /** Larger patches are centre-cropped, smaller ones padded with white: training's fit_to_size. */
+    private record PatchCrop(Rectangle region) {
+        static PatchCrop of(ImageInfo info, ModelCard card) {
+            int cropLeft = Math.max(0, (info.width() - card.input().width()) / 2);
+            int cropTop = Math.max(0, (info.height() - card.input().height()) / 2);
+            return new PatchCrop(new Rectangle(cropLeft, cropTop, Math.min(info.width(), card.input().width()),
+                    Math.min(info.height(), card.input().height())));
+        }
+    }
+
     private PredictionOutcome predictPatch(RegionReader reader, LoadedModel model, ModelDescriptor descriptor) {
         ImageInfo info = reader.info();
         ModelCard card = descriptor.card();
         long started = System.nanoTime();
-        // Larger patches are centre-cropped, smaller ones padded with white: training's fit_to_size
-        int cropLeft = Math.max(0, (info.width() - card.input().width()) / 2);
-        int cropTop = Math.max(0, (info.height() - card.input().height()) / 2);
-        Rectangle region = new Rectangle(cropLeft, cropTop, Math.min(info.width(), card.input().width()),
-                Math.min(info.height(), card.input().height()));
-        BufferedImage patch = reader.readRegion(region, 1);
+        BufferedImage patch = reader.readRegion(PatchCrop.of(info, card).region(), 1);
         if (new TissueDetector(engine.settings().tissueMinFraction()).tissueFraction(patch) == 0) {
             throw new PredictionFailedException(PredictionFailedException.Reason.NO_TISSUE, String.format(
                     "No tissue found: no pixel of this %d x %d image looks like stained tissue (it is white, black or"
@@ -119,13 +139,9 @@ public class DefaultInferenceService implements InferenceService {
         TestTimeAugmentation tta = card.testTimeAugmentation();
         float probability = model.predict(input, 1, tta)[0];
         long inferred = System.nanoTime();
-        byte[] explanation = null;
-        if (engine.settings().explainPatches()) {
-            explanation = OcclusionExplainer.explain(model, input, probability, whiteValues(preprocessor),
-                    info.width(), info.height(), cropLeft, cropTop, engine.settings().batchSize());
-        }
+        // the explanation (81 occluded views) would triple the wait for the result: it follows as its own step
         return outcome(descriptor, model, probability, PredictionMode.PATCH, decoded - started, inferred - decoded,
-                null, null, explanation, null, tta);
+                null, null, null, null, tta, engine.settings().explainPatches());
     }
 
     private static float[] whiteValues(Preprocessor preprocessor) {
@@ -156,19 +172,20 @@ public class DefaultInferenceService implements InferenceService {
         TileGrid grid = new TileGrid(info.width(), info.height(), 0, 0, tileSide, tileSide, result.columns(),
                 result.rows(), result.grid());
         return outcome(descriptor, model, probability, PredictionMode.WHOLE_IMAGE, result.decodeNanos(),
-                result.inferNanos(), statistics, heatmap, null, grid, predictor.testTimeAugmentation());
+                result.inferNanos(), statistics, heatmap, null, grid, predictor.testTimeAugmentation(), false);
     }
 
     private PredictionOutcome outcome(ModelDescriptor descriptor, LoadedModel model, double probability,
                                       PredictionMode mode, long decodeNanos, long inferNanos,
                                       TileStatistics statistics, byte[] heatmap, byte[] explanation,
-                                      TileGrid grid, TestTimeAugmentation tta) {
+                                      TileGrid grid, TestTimeAugmentation tta, boolean explanationFollows) {
         ModelCard card = descriptor.card();
         boolean positive = probability >= descriptor.threshold();
         return new PredictionOutcome(probability,
                 Map.of(card.positiveClass(), probability, card.negativeClass(), 1 - probability),
                 descriptor.threshold(), positive ? card.positiveClass() : card.negativeClass(), positive, card.id(),
                 card.version(), model.device(), mode, TimeUnit.NANOSECONDS.toMillis(decodeNanos),
-                TimeUnit.NANOSECONDS.toMillis(inferNanos), statistics, heatmap, explanation, grid, tta);
+                TimeUnit.NANOSECONDS.toMillis(inferNanos), statistics, heatmap, explanation, grid, tta,
+                descriptor.registeredModelId(), explanationFollows);
     }
 }

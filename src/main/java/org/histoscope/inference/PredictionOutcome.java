@@ -26,12 +26,16 @@ import java.util.Map;
  * @param testTimeAugmentation  the views each probability was averaged over (NONE: the image as it is)
  * @param tileGrid           whole images: every tile's probability exactly as computed, with its geometry; null for
  *                           patches
+ * @param registeredModelId  the registered model that computed it (for the explanation that follows); null if unknown
+ * @param explanationFollows patches: an explanation is to be computed as a step of its own
+ *                           ({@link InferenceService#explainPatch}) once the result is stored
  */
 public record PredictionOutcome(double probability, Map<String, Double> classProbabilities, double threshold,
                                 String label, boolean positive, String modelId, String modelVersion,
                                 String device, PredictionMode mode, long decodeMillis, long inferMillis,
                                 TileStatistics tileStatistics, byte[] heatmapPng, byte[] explanationPng,
-                                TileGrid tileGrid, TestTimeAugmentation testTimeAugmentation) {
+                                TileGrid tileGrid, TestTimeAugmentation testTimeAugmentation,
+                                Long registeredModelId, boolean explanationFollows) {
 
     public PredictionOutcome {
         classProbabilities = Map.copyOf(classProbabilities);
@@ -43,6 +47,7 @@ public record PredictionOutcome(double probability, Map<String, Double> classPro
                              PredictionMode mode, long decodeMillis, long inferMillis, TileStatistics tileStatistics,
                              byte[] heatmapPng, byte[] explanationPng) {
         this(probability, classProbabilities, threshold, label, positive, modelId, modelVersion, device, mode,
-                decodeMillis, inferMillis, tileStatistics, heatmapPng, explanationPng, null, TestTimeAugmentation.NONE);
+                decodeMillis, inferMillis, tileStatistics, heatmapPng, explanationPng, null, TestTimeAugmentation.NONE,
+                null, false);
     }
 }

@@ -97,6 +97,8 @@ class AccessMatrixTest {
             Map.entry("StoredPredictionService.tileGrid", "PRAS"),
             Map.entry("StoredPredictionService.find", "PRAS"), Map.entry("StoredPredictionService.heatmapPng", "PRAS"),
             Map.entry("StoredPredictionService.explanationPng", "PRAS"),
+            Map.entry("StoredPredictionService.attachExplanation", "S"),
+            Map.entry("DefaultInferenceService.explainPatch", "S"),
             Map.entry("DefaultInferenceService.device", "PRAS"), Map.entry("DefaultInferenceService.predict", "S"),
             // models
             Map.entry("ModelEvaluationService.start", "A"), Map.entry("ModelEvaluationService.forModel", "A"),
