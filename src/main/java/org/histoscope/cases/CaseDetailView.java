@@ -46,7 +46,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
     private final CaseService cases;
     private final CaseImageService images;
     private final UserDirectory users;
-    private final JobEvents jobEvents;
+    private final JobUpdates jobEvents;
     private final CurrentUser currentUser;
     private final StorageProperties storage;
 
@@ -64,7 +64,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
     private final Clock clock;
 
     public CaseDetailView(CaseService cases, CaseImageService images, PredictionJobService jobs,
-                          PredictionService predictions, UserDirectory users, JobEvents jobEvents,
+                          PredictionService predictions, UserDirectory users, JobUpdates jobEvents,
                           CurrentUser currentUser, StorageProperties storage, Clock clock) {
         this.clock = clock;
         this.cases = cases;

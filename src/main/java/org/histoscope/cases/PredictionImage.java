@@ -27,6 +27,12 @@ public class PredictionImage extends Div {
 
     public PredictionImage(CaseImageService images, PredictionService predictions, StoredPrediction prediction,
                            ImageSummary image) {
+        this(images, predictions, prediction, image, false);
+    }
+
+    /** @param explanationPending the patch's explanation is still being computed (it follows the result) */
+    public PredictionImage(CaseImageService images, PredictionService predictions, StoredPrediction prediction,
+                           ImageSummary image, boolean explanationPending) {
         addClassName("result-panel");
         Image base = new Image(png(() -> images.previewPng(image.id(), PREVIEW_SIDE), "preview.png"),
                 "Preview of " + image.originalFilename());
@@ -38,7 +44,11 @@ public class PredictionImage extends Div {
 
         boolean heatmap = prediction.hasHeatmap();
         if (!heatmap && !prediction.hasExplanation()) {
-            add(new Paragraph("No overlay was computed for this prediction."));
+            Paragraph none = new Paragraph(explanationPending
+                    ? "The explanation is being computed; it appears here when it is ready."
+                    : "No overlay was computed for this prediction.");
+            none.setId(explanationPending ? "explanation-pending" : "no-overlay");
+            add(none);
             return;
         }
         Image overlay = new Image(png(() -> (heatmap ? predictions.heatmapPng(prediction.id())

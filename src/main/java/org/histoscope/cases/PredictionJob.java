@@ -32,6 +32,8 @@ class PredictionJob {
     private Instant requestedAt;
     private Instant startedAt;
     private Instant finishedAt;
+    /** The model of the stored result while its explanation is still to be computed; null when none is pending. */
+    private Long explanationModelId;
     @Version
     private long version;
 
@@ -61,11 +63,26 @@ class PredictionJob {
         progress = Math.max(0, Math.min(1, fraction));
     }
 
-    void succeed(long predictionId, Instant now) {
+    /** @param explanationModelId the model to explain the result with next; null when no explanation follows */
+    void succeed(long predictionId, Instant now, Long explanationModelId) {
         status = JobStatus.DONE;
         progress = 1;
         this.predictionId = predictionId;
+        this.explanationModelId = explanationModelId;
         finishedAt = now;
+    }
+
+    /** The explanation step ended (stored, or given up on): the job has nothing more to do. */
+    void explanationSettled() {
+        explanationModelId = null;
+    }
+
+    Long getExplanationModelId() {
+        return explanationModelId;
+    }
+
+    Long getPredictionId() {
+        return predictionId;
     }
 
     void fail(String message, Instant now) {
@@ -86,7 +103,8 @@ class PredictionJob {
 
     JobSummary toSummary(String imageName, boolean interrupted) {
         return new JobSummary(id, caseId, imageId, imageName, rerun, modelId, status, progress, errorMessage, attempts,
-                predictionId, requestedBy, requestedAt, startedAt, finishedAt, interrupted && status == JobStatus.RUNNING);
+                predictionId, requestedBy, requestedAt, startedAt, finishedAt, interrupted && status == JobStatus.RUNNING,
+                status == JobStatus.DONE && explanationModelId != null);
     }
 
     Long getId() {

@@ -32,6 +32,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * stalled execution that db-scheduler meanwhile revived (a newer attempt) or a repeat of a finished job stores
  * nothing, and the database's one-result-per-job constraint stops whatever slips past. A result for a case that was
  * signed out meanwhile is kept, flagged as late and shown to the case's reviewers; it does not reopen the case.
+ * <p>
+ * A patch's occlusion explanation (81 occluded views, twice the work of the prediction itself) follows as a fourth
+ * step, after the result is stored and shown: the job is DONE with its explanation pending, and the same queue
+ * execution computes and attaches it. An execution revived after a crash in that step only computes the explanation.
  */
 @Component
 class PredictionJobExecutor {
@@ -48,7 +52,6 @@ class PredictionJobExecutor {
     private final InferenceService inference;
     private final PredictionService predictions;
     private final AuditService audit;
-    private final JobEvents events;
     private final ApplicationEventPublisher publisher;
     private final TransactionTemplate transaction;
 
@@ -56,7 +59,7 @@ class PredictionJobExecutor {
 
     PredictionJobExecutor(PredictionJobRepository jobs, CaseImageRepository images, PatientCaseRepository cases,
                           CaseService caseService, OriginalStore store, InferenceService inference,
-                          PredictionService predictions, AuditService audit, JobEvents events,
+                          PredictionService predictions, AuditService audit,
                           ApplicationEventPublisher publisher, PlatformTransactionManager txManager, Clock clock) {
         this.clock = clock;
         this.jobs = jobs;
@@ -67,7 +70,6 @@ class PredictionJobExecutor {
         this.inference = inference;
         this.predictions = predictions;
         this.audit = audit;
-        this.events = events;
         this.publisher = publisher;
         this.transaction = new TransactionTemplate(txManager);
         this.transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
@@ -77,6 +79,10 @@ class PredictionJobExecutor {
     void run(long jobId, String node) {
         Attempt attempt = transaction.execute(status -> start(jobId, node));
         if (attempt == null) {
+            return;
+        }
+        if (attempt.explanationOnly() != null) {
+            explain(attempt, attempt.explanationOnly());
             return;
         }
         PredictionOutcome outcome;
@@ -102,23 +108,72 @@ class PredictionJobExecutor {
             failIfCurrent(attempt, unexpected(e));
             return;
         }
+        PendingExplanation pending;
         try {
-            transaction.executeWithoutResult(status -> finish(attempt, outcome));
+            pending = transaction.execute(status -> finish(attempt, outcome));
         } catch (DataIntegrityViolationException e) {
             log.info("Prediction job {} (attempt {}) already has a result; this one is discarded", jobId, attempt.number());
+            return;
         } catch (RuntimeException e) {
             log.warn("Prediction job {} (attempt {}): storing the result failed", jobId, attempt.number(), e);
             failIfCurrent(attempt, unexpected(e));
+            return;
+        }
+        if (pending != null) {
+            explain(attempt, pending);
         }
     }
 
-    /** One execution of a job: the attempt number it got when it started is its claim on the job. */
-    private record Attempt(long jobId, int number, CaseImage image, Long modelId, String requestedBy, String node) {
+    /**
+     * One execution of a job: the attempt number it got when it started is its claim on the job.
+     *
+     * @param explanationOnly set when the job is DONE and only its explanation is left to compute
+     */
+    private record Attempt(long jobId, int number, CaseImage image, Long modelId, String requestedBy, String node,
+                           PendingExplanation explanationOnly) {
+    }
+
+    /** The stored result whose explanation is still to be computed, with the model and probability it had. */
+    private record PendingExplanation(long predictionId, long modelId, double probability) {
+    }
+
+    /**
+     * The explanation step: computed outside any transaction, attached in a short one if the job still waits for
+     * it. A failure here leaves the result as it is, without an explanation.
+     */
+    private void explain(Attempt attempt, PendingExplanation pending) {
+        byte[] png;
+        try {
+            png = inference.explainPatch(store.pathOf(attempt.image().getSha256()), pending.modelId(),
+                    pending.probability());
+        } catch (RuntimeException e) {
+            log.warn("Prediction job {}: the explanation of prediction {} could not be computed: {}", attempt.jobId(),
+                    pending.predictionId(), e.getMessage());
+            png = null;
+        }
+        byte[] computed = png;
+        transaction.executeWithoutResult(status -> jobs.lockById(attempt.jobId())
+                .filter(job -> job.getExplanationModelId() != null
+                        && Long.valueOf(pending.predictionId()).equals(job.getPredictionId()))
+                .ifPresent(job -> {
+                    if (computed != null) {
+                        predictions.attachExplanation(pending.predictionId(), computed);
+                    }
+                    job.explanationSettled();
+                    publisher.publishEvent(new JobChanged(job.toSummary(attempt.image().getOriginalFilename())));
+                }));
     }
 
     /** Marks the job running as a new attempt, or returns null when there is nothing (more) to do. */
     private Attempt start(long jobId, String node) {
         PredictionJob job = jobs.lockById(jobId).orElse(null);
+        if (job != null && job.getStatus() == JobStatus.DONE && job.getExplanationModelId() != null) {
+            // revived after the result was stored: only the explanation is left
+            CaseImage image = images.findById(job.getImageId()).orElseThrow();
+            double probability = predictions.find(job.getPredictionId()).orElseThrow().probability();
+            return new Attempt(jobId, job.getAttempts(), image, job.getModelId(), job.getRequestedBy(), node,
+                    new PendingExplanation(job.getPredictionId(), job.getExplanationModelId(), probability));
+        }
         if (job == null || job.getStatus() == JobStatus.DONE || job.getStatus() == JobStatus.FAILED) {
             return null;
         }
@@ -128,8 +183,8 @@ class PredictionJobExecutor {
         audit.recordForCase(CaseAuditAction.PREDICTION_STARTED, JOB, String.valueOf(jobId), job.getCaseId(),
                 Map.of("imageId", job.getImageId(), "attempt", job.getAttempts(), "afterInterruption", revived,
                         "node", node == null ? "" : node));
-        events.publishAfterCommit(job.toSummary(image.getOriginalFilename()));
-        return new Attempt(jobId, job.getAttempts(), image, job.getModelId(), job.getRequestedBy(), node);
+        publisher.publishEvent(new JobChanged(job.toSummary(image.getOriginalFilename())));
+        return new Attempt(jobId, job.getAttempts(), image, job.getModelId(), job.getRequestedBy(), node, null);
     }
 
     /** Locks the job; empty when another attempt took it over or it is no longer running. */
@@ -138,12 +193,13 @@ class PredictionJobExecutor {
                 .filter(job -> job.getStatus() == JobStatus.RUNNING && job.getAttempts() == attempt.number());
     }
 
-    private void finish(Attempt attempt, PredictionOutcome outcome) {
+    /** @return the explanation to compute next, or null when none follows */
+    private PendingExplanation finish(Attempt attempt, PredictionOutcome outcome) {
         PredictionJob job = lockIfCurrent(attempt).orElse(null);
         if (job == null) {
             log.info("Prediction job {} attempt {} was superseded; its result is discarded", attempt.jobId(),
                     attempt.number());
-            return;
+            return null;
         }
         CaseImage image = attempt.image();
         // sign-out locks the case too: it either sees this job running or this result stored
@@ -151,7 +207,8 @@ class PredictionJobExecutor {
         boolean late = owner.getStatus() == CaseStatus.SIGNED_OUT;
         StoredPrediction stored = predictions.store(image.getCaseId(), image.getId(), attempt.jobId(), outcome,
                 attempt.requestedBy());
-        job.succeed(stored.id(), clock.instant());
+        Long explainWith = outcome.explanationFollows() ? outcome.registeredModelId() : null;
+        job.succeed(stored.id(), clock.instant(), explainWith);
         if (!late) {
             caseService.moveToReviewIfOpen(image.getCaseId(), attempt.requestedBy());
         }
@@ -168,7 +225,8 @@ class PredictionJobExecutor {
                 image.getId(), image.getOriginalFilename(), stored.probability(), stored.threshold(),
                 stored.label(), stored.modelId(), stored.modelVersion(), stored.createdAt(), late,
                 stored.assessment().indeterminate(), stored.assessment().outOfDomain()));
-        events.publishAfterCommit(job.toSummary(image.getOriginalFilename()));
+        publisher.publishEvent(new JobChanged(job.toSummary(image.getOriginalFilename())));
+        return explainWith == null ? null : new PendingExplanation(stored.id(), explainWith, stored.probability());
     }
 
     private DepartmentPixelSizeService departmentPixelSize;
@@ -196,7 +254,7 @@ class PredictionJobExecutor {
             job.fail(reason, clock.instant());
             audit.recordForCase(CaseAuditAction.PREDICTION_FAILED, JOB, String.valueOf(attempt.jobId()),
                     job.getCaseId(), Map.of("reason", reason, "attempt", attempt.number()));
-            events.publishAfterCommit(job.toSummary(attempt.image().getOriginalFilename()));
+            publisher.publishEvent(new JobChanged(job.toSummary(attempt.image().getOriginalFilename())));
         }));
     }
 
@@ -224,7 +282,7 @@ class PredictionJobExecutor {
                     .filter(job -> job.getStatus() == JobStatus.RUNNING && job.getAttempts() == attempt.number())
                     .ifPresent(job -> {
                         job.progress(fraction);
-                        events.publishAfterCommit(job.toSummary(attempt.image().getOriginalFilename()));
+                        publisher.publishEvent(new JobChanged(job.toSummary(attempt.image().getOriginalFilename())));
                     }));
         }
     }

@@ -15,6 +15,7 @@ import org.histoscope.audit.AuditService;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -32,7 +33,7 @@ public class PredictionJobService {
     private final OneTimeTask<Long> predictionTask;
     private final AuditService audit;
     private final CurrentUser currentUser;
-    private final JobEvents events;
+    private final ApplicationEventPublisher events;
     private final CaseService cases;
     private final CaseAccessPolicy access;
     private final Duration staleHeartbeat;
@@ -40,7 +41,7 @@ public class PredictionJobService {
     private final Clock clock;
 
     PredictionJobService(CaseAccessPolicy access, PredictionJobRepository jobs, CaseImageRepository images,
-                         @Lazy SchedulerClient scheduler, OneTimeTask<Long> predictionTask, AuditService audit, CurrentUser currentUser, JobEvents events,
+                         @Lazy SchedulerClient scheduler, OneTimeTask<Long> predictionTask, AuditService audit, CurrentUser currentUser, ApplicationEventPublisher events,
                          CaseService cases, @Value("${db-scheduler.heartbeat-interval:5m}") Duration heartbeatInterval, Clock clock) {
         this.clock = clock;
         // db-scheduler heart-beats every interval; two missed beats mean the instance is gone or stuck
@@ -87,7 +88,7 @@ public class PredictionJobService {
         audit.recordForCase(CaseAuditAction.PREDICTION_RETRY_REQUESTED, JOB, String.valueOf(jobId), job.getCaseId(),
                 Map.of("attempt", job.getAttempts() + 1));
         JobSummary summary = summarize(job);
-        events.publishAfterCommit(summary);
+        events.publishEvent(new JobChanged(summary));
         return summary;
     }
 
@@ -141,7 +142,7 @@ public class PredictionJobService {
         audit.recordForCase(CaseAuditAction.PREDICTION_QUEUED, JOB, String.valueOf(job.getId()), image.getCaseId(),
                 Map.of("imageId", image.getId(), "image", image.getOriginalFilename(), "rerun", rerun));
         JobSummary summary = job.toSummary(image.getOriginalFilename());
-        events.publishAfterCommit(summary);
+        events.publishEvent(new JobChanged(summary));
         return summary;
     }
 

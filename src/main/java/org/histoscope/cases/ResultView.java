@@ -53,12 +53,18 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
     private final ModelRegistry models;
     private final CurrentUser currentUser;
     private final TileProbabilities tileProbabilities;
+    private final JobUpdates jobUpdates;
     private String title = "Result";
+    /** The shown patch prediction while its explanation is still being computed; null otherwise. */
+    private StoredPrediction awaitingExplanation;
+    private com.vaadin.flow.component.Component picture;
+    private com.vaadin.flow.shared.Registration jobSubscription;
 
     public ResultView(PredictionService predictions, CaseImageService images, CaseService cases,
                       PredictionJobService jobs, ModelRegistry models, CurrentUser currentUser,
-                      TileProbabilities tileProbabilities) {
+                      TileProbabilities tileProbabilities, JobUpdates jobUpdates) {
         this.tileProbabilities = tileProbabilities;
+        this.jobUpdates = jobUpdates;
         this.predictions = predictions;
         this.images = images;
         this.cases = cases;
@@ -86,7 +92,12 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
         back.setId("result-case-link");
         add(back, heading);
 
-        HorizontalLayout body = new HorizontalLayout(picture(prediction, image), numbers(prediction));
+        boolean explanationPending = !prediction.hasHeatmap() && !prediction.hasExplanation()
+                && jobs.jobsForCase(owner.id()).stream().anyMatch(job -> job.explanationPending()
+                        && Long.valueOf(prediction.id()).equals(job.predictionId()));
+        awaitingExplanation = explanationPending ? prediction : null;
+        picture = picture(prediction, image, explanationPending);
+        HorizontalLayout body = new HorizontalLayout(picture, numbers(prediction));
         body.setWidthFull();
         body.setWrap(true);
         body.addClassName("result-body");
@@ -110,11 +121,12 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
      * Whole-slide results open in the deep-zoom viewer with the heatmap in slide coordinates; patches keep the
      * picture with its occlusion explanation.
      */
-    private com.vaadin.flow.component.Component picture(StoredPrediction prediction, ImageSummary image) {
+    private com.vaadin.flow.component.Component picture(StoredPrediction prediction, ImageSummary image,
+                                                        boolean explanationPending) {
         // the slide viewer is for those who read slides; an administrator sees the preview with its heatmap
         boolean readsSlides = currentUser.hasRole(Roles.PATHOLOGIST) || currentUser.hasRole(Roles.REVIEWER);
         if (prediction.tileStatistics() == null || !readsSlides) {
-            return new PredictionImage(images, predictions, prediction, image);
+            return new PredictionImage(images, predictions, prediction, image, explanationPending);
         }
         ProbabilityGrid grid = tileProbabilities.of(prediction, image.width(), image.height()).orElse(null);
         ResultAssessment assessment = prediction.assessment();
@@ -130,6 +142,41 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
         }
         java.util.regex.Matcher number = java.util.regex.Pattern.compile("^\\s*([0-9.]+)\\s*µm/px").matcher(resolution);
         return number.find() ? Double.valueOf(number.group(1)) : null;
+    }
+
+    /** The explanation follows the result: swap the picture in when its job says it is settled. */
+    @Override
+    protected void onAttach(com.vaadin.flow.component.AttachEvent attachEvent) {
+        com.vaadin.flow.component.UI ui = attachEvent.getUI();
+        jobSubscription = jobUpdates.subscribe(job -> {
+            StoredPrediction waiting = awaitingExplanation;
+            if (waiting != null && !job.explanationPending() && Long.valueOf(waiting.id()).equals(job.predictionId())) {
+                ui.access(() -> showExplanation(waiting));
+            }
+        });
+    }
+
+    @Override
+    protected void onDetach(com.vaadin.flow.component.DetachEvent detachEvent) {
+        if (jobSubscription != null) {
+            jobSubscription.remove();
+            jobSubscription = null;
+        }
+    }
+
+    private void showExplanation(StoredPrediction waiting) {
+        if (awaitingExplanation != waiting || picture == null) {
+            return;
+        }
+        awaitingExplanation = null;
+        StoredPrediction fresh = predictions.find(waiting.id()).orElse(waiting);
+        ImageSummary image = images.findImage(fresh.imageId()).orElse(null);
+        if (image == null) {
+            return;
+        }
+        com.vaadin.flow.component.Component updated = picture(fresh, image, false);
+        picture.getParent().ifPresent(parent -> ((HorizontalLayout) parent).replace(picture, updated));
+        picture = updated;
     }
 
     @Override

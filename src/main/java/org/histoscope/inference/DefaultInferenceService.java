@@ -96,17 +96,37 @@ public class DefaultInferenceService implements InferenceService {
         return small && tileSide == card.input().width() ? PredictionMode.PATCH : PredictionMode.WHOLE_IMAGE;
     }
 
+    @Override
+    public byte[] explainPatch(Path image, long registeredModelId, double probability) {
+        ModelDescriptor descriptor = descriptor(new PredictionRequest(PredictionMode.PATCH, null, registeredModelId));
+        LoadedModel model = engine.load(descriptor.card(), descriptor.onnxFile(), descriptor.sha256());
+        try (RegionReader reader = inspector.open(image)) {
+            ImageInfo info = reader.info();
+            PatchCrop crop = PatchCrop.of(info, descriptor.card());
+            Preprocessor preprocessor = new Preprocessor(descriptor.card().input());
+            float[] input = new float[preprocessor.valuesPerPatch()];
+            preprocessor.patch(reader.readRegion(crop.region(), 1), 0, 0, input, 0);
+            return OcclusionExplainer.explain(model, input, (float) probability, whiteValues(preprocessor),
+                    info.width(), info.height(), crop.region().x, crop.region().y, engine.settings().batchSize());
+        }
+    }
+
+    /** Larger patches are centre-cropped, smaller ones padded with white: training's fit_to_size. */
+    private record PatchCrop(Rectangle region) {
+        static PatchCrop of(ImageInfo info, ModelCard card) {
+            int cropLeft = Math.max(0, (info.width() - card.input().width()) / 2);
+            int cropTop = Math.max(0, (info.height() - card.input().height()) / 2);
+            return new PatchCrop(new Rectangle(cropLeft, cropTop, Math.min(info.width(), card.input().width()),
+                    Math.min(info.height(), card.input().height())));
+        }
+    }
+
     private PredictionOutcome predictPatch(RegionReader reader, LoadedModel model, ModelDescriptor descriptor,
                                            PixelSize pixelSize) {
         ImageInfo info = reader.info();
         ModelCard card = descriptor.card();
         long started = System.nanoTime();
-        // Larger patches are centre-cropped, smaller ones padded with white: training's fit_to_size
-        int cropLeft = Math.max(0, (info.width() - card.input().width()) / 2);
-        int cropTop = Math.max(0, (info.height() - card.input().height()) / 2);
-        Rectangle region = new Rectangle(cropLeft, cropTop, Math.min(info.width(), card.input().width()),
-                Math.min(info.height(), card.input().height()));
-        BufferedImage patch = reader.readRegion(region, 1);
+        BufferedImage patch = reader.readRegion(PatchCrop.of(info, card).region(), 1);
         if (new TissueDetector(engine.settings().tissueMinFraction()).tissueFraction(patch) == 0) {
             throw new PredictionFailedException(PredictionFailedException.Reason.NO_TISSUE, String.format(
                     "No tissue found: no pixel of this %d x %d image looks like stained tissue (it is white, black or"
@@ -128,13 +148,10 @@ public class DefaultInferenceService implements InferenceService {
                 greyZone, null, oodScore, guard == null ? null : guard.threshold(),
                 guard != null && guard.flags(oodScore), card.micronsPerPixel(), pixelSize.note(card),
                 pixelSize.assumed(card));
-        byte[] explanation = null;
-        if (engine.settings().explainPatches()) {
-            explanation = OcclusionExplainer.explain(model, input, probability, whiteValues(preprocessor),
-                    info.width(), info.height(), cropLeft, cropTop, engine.settings().batchSize());
-        }
+        // the explanation (81 occluded views) would triple the wait for the result: it follows as its own step
         return outcome(descriptor, model, probability, descriptor.threshold(), PredictionMode.PATCH,
-                decoded - started, inferred - decoded, null, null, explanation, null, tta, assessment);
+                decoded - started, inferred - decoded, null, null, null, null, tta, assessment,
+                engine.settings().explainPatches());
     }
 
     private static float[] whiteValues(Preprocessor preprocessor) {
@@ -181,7 +198,7 @@ public class DefaultInferenceService implements InferenceService {
                 mostlyOutOfDomain, card.micronsPerPixel(), pixelSize.note(card), pixelSize.assumed(card));
         return outcome(descriptor, model, probability, slideThreshold, PredictionMode.WHOLE_IMAGE,
                 result.decodeNanos(), result.inferNanos(), statistics, heatmap, null, grid,
-                predictor.testTimeAugmentation(), assessment);
+                predictor.testTimeAugmentation(), assessment, false);
     }
 
     private static Double meanOverTissue(float[] scores) {
@@ -200,13 +217,15 @@ public class DefaultInferenceService implements InferenceService {
     private PredictionOutcome outcome(ModelDescriptor descriptor, LoadedModel model, double probability,
                                       double threshold, PredictionMode mode, long decodeNanos, long inferNanos,
                                       TileStatistics statistics, byte[] heatmap, byte[] explanation,
-                                      TileGrid grid, TestTimeAugmentation tta, ResultAssessment assessment) {
+                                      TileGrid grid, TestTimeAugmentation tta, ResultAssessment assessment,
+                                      boolean explanationFollows) {
         ModelCard card = descriptor.card();
         boolean positive = probability >= threshold;
         return new PredictionOutcome(probability,
                 Map.of(card.positiveClass(), probability, card.negativeClass(), 1 - probability),
                 threshold, positive ? card.positiveClass() : card.negativeClass(), positive, card.id(),
                 card.version(), model.device(), mode, TimeUnit.NANOSECONDS.toMillis(decodeNanos),
-                TimeUnit.NANOSECONDS.toMillis(inferNanos), statistics, heatmap, explanation, grid, tta, assessment);
+                TimeUnit.NANOSECONDS.toMillis(inferNanos), statistics, heatmap, explanation, grid, tta, assessment,
+                descriptor.registeredModelId(), explanationFollows);
     }
 }

@@ -27,6 +27,18 @@ public interface InferenceService {
     java.util.Optional<String> refusalIfSmallerThanOnePatch(org.histoscope.images.ImageInfo info,
                                                             Double statedMicronsPerPixel);
 
+    /**
+     * The occlusion-sensitivity overlay (RGBA PNG at the image's size) of a patch prediction, computed as a step of
+     * its own after the result was stored: the same crop and model as {@link #predict}, each occluded view compared
+     * with the probability the prediction found.
+     *
+     * @param registeredModelId the model that made the prediction ({@link PredictionOutcome#registeredModelId()})
+     * @param probability       the probability it found
+     * @throws org.histoscope.images.ImageRejectedException if the image can no longer be read
+     * @throws PredictionFailedException                     if the model is no longer usable
+     */
+    byte[] explainPatch(Path image, long registeredModelId, double probability);
+
     /** The device ONNX Runtime uses and why (for the admin system view and health). */
     InferenceDevice device();
 }

@@ -27,13 +27,16 @@ import java.util.Map;
  * @param tileGrid           whole images: every tile's probability exactly as computed, with its geometry; null for
  *                           patches
  * @param assessment         verdict (with the grey zone), domain guard and pixel size facts
+ * @param registeredModelId  the registered model that computed it (for the explanation that follows); null if unknown
+ * @param explanationFollows patches: an explanation is to be computed as a step of its own
+ *                           ({@link InferenceService#explainPatch}) once the result is stored
  */
 public record PredictionOutcome(double probability, Map<String, Double> classProbabilities, double threshold,
                                 String label, boolean positive, String modelId, String modelVersion,
                                 String device, PredictionMode mode, long decodeMillis, long inferMillis,
                                 TileStatistics tileStatistics, byte[] heatmapPng, byte[] explanationPng,
                                 TileGrid tileGrid, TestTimeAugmentation testTimeAugmentation,
-                                ResultAssessment assessment) {
+                                ResultAssessment assessment, Long registeredModelId, boolean explanationFollows) {
 
     public PredictionOutcome {
         classProbabilities = Map.copyOf(classProbabilities);
@@ -46,6 +49,7 @@ public record PredictionOutcome(double probability, Map<String, Double> classPro
                              PredictionMode mode, long decodeMillis, long inferMillis, TileStatistics tileStatistics,
                              byte[] heatmapPng, byte[] explanationPng) {
         this(probability, classProbabilities, threshold, label, positive, modelId, modelVersion, device, mode,
-                decodeMillis, inferMillis, tileStatistics, heatmapPng, explanationPng, null, TestTimeAugmentation.NONE, null);
+                decodeMillis, inferMillis, tileStatistics, heatmapPng, explanationPng, null, TestTimeAugmentation.NONE,
+                null, null, false);
     }
 }

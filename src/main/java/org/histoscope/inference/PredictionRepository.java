@@ -32,6 +32,11 @@ interface PredictionRepository extends JpaRepository<PredictionEntity, Long> {
     @Query("select p.heatmapPng from PredictionEntity p where p.id = :id")
     Optional<byte[]> heatmap(@Param("id") long id);
 
+    /** Sets the explanation only where none is stored yet: 1 when set, 0 otherwise. */
+    @org.springframework.data.jpa.repository.Modifying(flushAutomatically = true)
+    @Query("update PredictionEntity p set p.explanationPng = :png where p.id = :id and p.explanationPng is null")
+    int attachExplanation(@Param("id") long id, @Param("png") byte[] png);
+
     @Query("select p.explanationPng from PredictionEntity p where p.id = :id")
     Optional<byte[]> explanation(@Param("id") long id);
 

@@ -17,6 +17,13 @@ public interface PredictionService {
      */
     StoredPrediction store(long caseId, long imageId, long jobId, PredictionOutcome outcome, String requestedBy);
 
+    /**
+     * Adds the occlusion explanation of {@link InferenceService#explainPatch} to a stored patch prediction, inside the
+     * caller's transaction, with its audit event. A prediction's explanation is written once: false (and nothing
+     * changes) when it already has one.
+     */
+    boolean attachExplanation(long predictionId, byte[] explanationPng);
+
     /** All predictions of an image, newest first. */
     List<StoredPrediction> forImage(long imageId);
 

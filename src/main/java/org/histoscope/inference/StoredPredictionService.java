@@ -74,6 +74,19 @@ public class StoredPredictionService implements PredictionService {
         return predictions.row(entity.id).orElseThrow().toValue();
     }
 
+    @Override
+    @RolesAllowed(Roles.SYSTEM) // only the job runner, after it stored the prediction
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean attachExplanation(long predictionId, byte[] explanationPng) {
+        if (predictions.attachExplanation(predictionId, explanationPng) == 0) {
+            return false;
+        }
+        long caseId = predictions.row(predictionId).orElseThrow().caseId();
+        audit.recordForCase(InferenceAuditAction.PREDICTION_EXPLAINED, "prediction", String.valueOf(predictionId),
+                caseId, Map.of("bytes", explanationPng.length));
+        return true;
+    }
+
     private PredictionEntity toEntity(long caseId, long imageId, PredictionOutcome outcome, String requestedBy) {
         PredictionEntity entity = new PredictionEntity();
         entity.caseId = caseId;

@@ -62,7 +62,9 @@ class CaseImageAndJobTest {
     @Autowired
     OneTimeTask<Long> predictionTask;
     @Autowired
-    JobEvents jobEvents;
+    JobUpdates jobEvents;
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactions;
 
     long newCase(String accession) {
         return ActingAs.user("patty", () -> {
@@ -347,5 +349,64 @@ class CaseImageAndJobTest {
             out.writeObject(value);
         }
         return bytes.toByteArray();
+    }
+
+    /** Other nodes hear of a committed job through PostgreSQL's NOTIFY; a rolled-back one is never announced. */
+    @Test
+    void aCommittedJobIsAnnouncedToOtherNodesAndARolledBackOneIsNot() throws Exception {
+        long caseId = newCase("WAKE-N");
+        try (java.sql.Connection listener = jdbc.getDataSource().getConnection();
+             var statement = listener.createStatement()) {
+            statement.execute("LISTEN histoscope_job_queue");
+            try {
+                org.postgresql.PGConnection postgres = listener.unwrap(org.postgresql.PGConnection.class);
+                postgres.getNotifications(1); // nothing queued before counts
+
+                var template = new org.springframework.transaction.support.TransactionTemplate(transactions);
+                template.executeWithoutResult(status -> {
+                    scheduler.schedule(predictionTask.instance("wake-rolled-back", -1L),
+                            Instant.now().plusSeconds(3600));
+                    status.setRollbackOnly();
+                });
+                assertThat(postgres.getNotifications(300)).as("notifications after a rollback").isNullOrEmpty();
+
+                upload(caseId, "patch.png", resource(IDC));
+                org.postgresql.PGNotification[] heard = postgres.getNotifications(10_000);
+                assertThat(heard).isNotEmpty();
+                assertThat(heard[0].getName()).isEqualTo("histoscope_job_queue");
+            } finally {
+                statement.execute("UNLISTEN *"); // the connection goes back to the pool
+            }
+        }
+    }
+
+    /** A patch's result is DONE and shown before its explanation, which follows as its own step. */
+    @Test
+    void aPatchResultIsShownBeforeItsExplanationWhichFollows() throws Exception {
+        long caseId = newCase("EXPL-1");
+        List<JobSummary> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var subscription = jobEvents.subscribe(change -> {
+            if (change.caseId() == caseId) {
+                events.add(change);
+            }
+        });
+        try {
+            UploadOutcome outcome = upload(caseId, "patch.png", resource(IDC));
+            long jobId = outcome.job().id();
+            await("the explanation to follow", () -> events.stream()
+                    .anyMatch(e -> e.status() == JobStatus.DONE && !e.explanationPending()));
+            List<JobSummary> done = events.stream().filter(e -> e.status() == JobStatus.DONE).toList();
+            assertThat(done).extracting(JobSummary::explanationPending).containsExactly(true, false);
+            assertThat(done).extracting(JobSummary::predictionId).containsOnly(done.get(0).predictionId());
+            StoredPrediction prediction = ActingAs.user("patty", () -> predictions.find(done.get(0).predictionId()),
+                    Roles.PATHOLOGIST).orElseThrow();
+            assertThat(prediction.mode()).isEqualTo(PredictionMode.PATCH);
+            assertThat(prediction.hasExplanation()).isTrue();
+            assertThat(job(jobId, caseId).explanationPending()).isFalse();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM prediction WHERE job_id = ?", Long.class, jobId))
+                    .isOne();
+        } finally {
+            subscription.remove();
+        }
     }
 }

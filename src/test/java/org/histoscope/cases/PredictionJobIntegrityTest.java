@@ -224,4 +224,38 @@ class PredictionJobIntegrityTest extends SpiedJobContext {
             tx.setRollbackOnly();
         });
     }
+
+    /**
+     * The result is stored first, the explanation follows in the same execution. An execution revived after a crash
+     * between the two (the job DONE, its explanation pending) computes only the explanation: no second result.
+     */
+    @Test
+    void anExecutionRevivedBeforeTheExplanationStepAddsOnlyTheExplanation() throws Exception {
+        long caseId = newCase("JI-X");
+        UploadOutcome outcome = uploadAndWait(caseId, "journeys/idc-9290-class1.png");
+        long jobId = outcome.job().id();
+        await("the explanation to follow", () -> !job(jobId, caseId).explanationPending());
+        long predictionId = job(jobId, caseId).predictionId();
+        assertThat(count("SELECT count(*) FROM prediction WHERE id = ? AND explanation_png IS NOT NULL",
+                predictionId)).isOne();
+
+        // the state a crash right after the result's commit leaves behind
+        long model = jdbc.queryForObject("SELECT id FROM registered_model WHERE status = 'ACTIVE'", Long.class);
+        jdbc.update("UPDATE prediction SET explanation_png = NULL WHERE id = ?", predictionId);
+        jdbc.update("UPDATE prediction_job SET explanation_model_id = ? WHERE id = ?", model, jobId);
+        assertThat(job(jobId, caseId).explanationPending()).isTrue();
+
+        SystemIdentity.run(() -> executor.run(jobId, "reviving-node"));
+
+        JobSummary after = job(jobId, caseId);
+        assertThat(after.status()).isEqualTo(JobStatus.DONE);
+        assertThat(after.explanationPending()).isFalse();
+        assertThat(after.predictionId()).isEqualTo(predictionId);
+        assertThat(after.attempts()).isOne();
+        assertThat(count("SELECT count(*) FROM prediction WHERE job_id = ?", jobId)).isOne();
+        assertThat(count("SELECT count(*) FROM prediction WHERE id = ? AND explanation_png IS NOT NULL",
+                predictionId)).isOne();
+        assertThat(count("SELECT count(*) FROM audit_event WHERE action = 'PREDICTION_EXPLAINED' AND target_id = ?",
+                String.valueOf(predictionId))).isEqualTo(2);
+    }
 }

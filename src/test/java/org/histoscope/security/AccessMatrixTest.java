@@ -98,6 +98,8 @@ class AccessMatrixTest {
             Map.entry("StoredPredictionService.tileGrid", "PRAS"),
             Map.entry("StoredPredictionService.find", "PRAS"), Map.entry("StoredPredictionService.heatmapPng", "PRAS"),
             Map.entry("StoredPredictionService.explanationPng", "PRAS"),
+            Map.entry("StoredPredictionService.attachExplanation", "S"),
+            Map.entry("DefaultInferenceService.explainPatch", "S"),
             Map.entry("DefaultInferenceService.device", "PRAS"), Map.entry("DefaultInferenceService.predict", "S"),
             // the upload's door check of what its prediction job would refuse (too small, no tissue)
             Map.entry("UploadScreening.refusal", "P"),

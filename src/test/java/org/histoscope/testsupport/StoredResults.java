@@ -31,6 +31,12 @@ public final class StoredResults {
         StoredPrediction stored = transactions.execute(
                 tx -> predictions.store(caseId, imageId, jobId, outcome, "dr.who"));
         jdbc.update("UPDATE patient_case SET status = 'IN_REVIEW' WHERE id = ?", caseId);
+        if (outcome.explanationFollows()) {
+            // the job runner's explanation step
+            byte[] explanation = inference.explainPatch(file, outcome.registeredModelId(), stored.probability());
+            transactions.executeWithoutResult(tx -> predictions.attachExplanation(stored.id(), explanation));
+            return predictions.find(stored.id()).orElseThrow();
+        }
         return stored;
     }
 }
