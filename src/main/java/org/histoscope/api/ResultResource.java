@@ -3,6 +3,7 @@ package org.histoscope.api;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.histoscope.inference.InferenceDevice;
 import org.histoscope.inference.StoredPrediction;
 import org.histoscope.inference.TileScore;
 import org.histoscope.inference.TileStatistics;
@@ -32,7 +33,8 @@ record ResultResource(long id, long caseId, long imageId, double probability, do
 
     static ResultResource of(StoredPrediction p) {
         return new ResultResource(p.id(), p.caseId(), p.imageId(), p.probability(), p.threshold(), p.label(),
-                p.positive(), p.classProbabilities(), new Model(p.modelId(), p.modelVersion()), p.device(),
+                p.positive(), p.classProbabilities(), new Model(p.modelId(), p.modelVersion()),
+                InferenceDevice.forPeople(p.device()),
                 p.mode().name(), new Timings(p.decodeMillis(), p.inferMillis()), TileGrid.of(p.tileStatistics()),
                 p.hasHeatmap() ? "/api/v1/results/" + p.id() + "/heatmap" : null, p.createdBy(), p.createdAt());
     }
