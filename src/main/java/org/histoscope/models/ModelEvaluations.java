@@ -1,5 +1,7 @@
 package org.histoscope.models;
 
+import org.histoscope.platform.InputRejectedException;
+import org.histoscope.platform.RuleRefusedException;
 import com.vaadin.flow.component.Html;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -129,8 +131,8 @@ class ModelEvaluations extends VerticalLayout {
                 dialog.close();
                 Notifications.success("Evaluation started; press Refresh to see the result.");
                 refresh();
-            } catch (ModelPackageRejectedException | IllegalArgumentException | IllegalStateException ex) {
-                Notifications.error("Data set refused: " + ex.getMessage());
+            } catch (ModelPackageRejectedException | InputRejectedException | RuleRefusedException ex) {
+                Notifications.error("Data set refused: " + ex.userMessage());
             } catch (AccessDeniedException ex) {
                 Notifications.error("Only administrators may evaluate models.");
             }
