@@ -9,6 +9,9 @@ COPY frontend frontend
 RUN mvn -B -ntp -Pproduction -DskipTests -DskipPythonTests package
 
 FROM eclipse-temurin:17-jre
+# fonts for the evaluation charts drawn by JFreeChart (Java2D needs a system font to draw axis labels)
+RUN apt-get update && apt-get install -y --no-install-recommends fontconfig fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --home /app histoscope && mkdir -p /app/data && chown histoscope /app/data
 WORKDIR /app
 COPY --from=build /src/target/histoscope-*.jar /app/histoscope.jar
