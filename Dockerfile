@@ -9,6 +9,9 @@ COPY frontend frontend
 RUN mvn -B -ntp -Pproduction -DskipTests -DskipPythonTests package
 
 FROM eclipse-temurin:17-jre
+# fonts for the evaluation charts drawn by JFreeChart (Java2D needs a system font to draw axis labels)
+RUN apt-get update && apt-get install -y --no-install-recommends fontconfig fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 # /app/keys: the audit key's volume is created from this folder, so the application may write its key there
 RUN useradd --system --home /app histoscope && mkdir -p /app/data /app/keys && chown histoscope /app/data /app/keys
 WORKDIR /app

@@ -2,6 +2,7 @@ package org.histoscope;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import com.tngtech.archunit.core.domain.JavaMethod;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import java.util.List;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
@@ -49,6 +50,41 @@ class ArchitectureTest {
             return c.isAssignableTo(Component.class) || c.getSimpleName().endsWith("View");
         }
     };
+
+    /** Views, UI components, and the classes nested in them (anonymous listeners, inner dialogs). */
+    private static final DescribedPredicate<JavaClass> VIEWS_AND_THEIR_PARTS =
+            new DescribedPredicate<>("views, UI components and their nested classes") {
+                @Override
+                public boolean test(JavaClass c) {
+                    for (Optional<JavaClass> k = Optional.of(c); k.isPresent(); k = k.get().getEnclosingClass()) {
+                        if (VIEWS.test(k.get())) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }
+            };
+
+    private static final DescribedPredicate<JavaMethodCall> READS_AN_EXCEPTIONS_MESSAGE =
+            new DescribedPredicate<>("Throwable.getMessage() or getLocalizedMessage()") {
+                @Override
+                public boolean test(JavaMethodCall call) {
+                    return (call.getName().equals("getMessage") || call.getName().equals("getLocalizedMessage"))
+                            && call.getTargetOwner().isAssignableTo(Throwable.class);
+                }
+            };
+
+    /**
+     * An exception's text never reaches a Notification, a Span or any other component: a refusal written for people
+     * is shown through {@code WrittenForPeople.userMessage()}; anything else goes to the one error path (a plain
+     * message with a reference; the exception is in the log). Reading getMessage() at all in a view is refused,
+     * since a data flow from it to a component cannot be ruled out class by class.
+     */
+    @ArchTest
+    static final ArchRule viewsNeverShowAnExceptionsText = noClasses()
+            .that(VIEWS_AND_THEIR_PARTS)
+            .should().callMethodWhere(READS_AN_EXCEPTIONS_MESSAGE)
+            .because("people see a message written for them, or a reference; never an exception's text (issue #26)");
 
     @ArchTest
     static final ArchRule viewsDoNotUseRepositoriesOrRawPersistence = noClasses()

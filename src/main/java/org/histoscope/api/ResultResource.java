@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.histoscope.inference.ResultAssessment;
+import org.histoscope.inference.InferenceDevice;
 import org.histoscope.inference.StoredPrediction;
 import org.histoscope.inference.TileScore;
 import org.histoscope.inference.TileStatistics;
@@ -71,7 +72,7 @@ record ResultResource(long id, long caseId, long imageId, double probability, do
                         a.outOfDomain() ? ResultAssessment.OUT_OF_DOMAIN_WARNING : null),
                 a.pixelSizeNote() == null ? null : new PixelSize(a.analysedMicronsPerPixel(), a.pixelSizeNote(),
                         a.pixelSizeAssumed()),
-                p.classProbabilities(), new Model(p.modelId(), p.modelVersion()), p.device(),
+                p.classProbabilities(), new Model(p.modelId(), p.modelVersion()), InferenceDevice.forPeople(p.device()),
                 p.mode().name(), new Timings(p.decodeMillis(), p.inferMillis()), TileGrid.of(p.tileStatistics()),
                 p.hasHeatmap() ? "/api/v1/results/" + p.id() + "/heatmap" : null, p.createdBy(), p.createdAt());
     }

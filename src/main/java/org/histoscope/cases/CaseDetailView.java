@@ -31,6 +31,9 @@ import java.io.InputStream;
 import java.time.Clock;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.platform.DisplayFormats;
+import org.histoscope.platform.ErrorReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.histoscope.ui.Notifications;
@@ -40,6 +43,8 @@ import org.histoscope.users.UserDirectory;
 @Route("case")
 @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
 public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Long>, HasDynamicTitle {
+
+    private static final Logger log = LoggerFactory.getLogger(CaseDetailView.class);
 
     static final String ACCEPTED = ".tif,.tiff,.png,.jpg,.jpeg,.bmp";
 
@@ -221,7 +226,8 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
                     outcome = images.upload(caseId, event.getFileName(), in, pixelSize.stated());
                 } catch (IOException | RuntimeException e) {
                     outcome = UploadOutcome.rejected(CaseImageService.safeName(event.getFileName()),
-                            "the server could not store it; please try again.");
+                            "the server could not store it. Quote reference "
+                                    + ErrorReference.logged(log, "Storing an upload", e) + " to your administrator.");
                 }
                 UploadOutcome shown = outcome;
                 NOT_STORED.set(outcome.result() == UploadOutcome.Result.REJECTED);

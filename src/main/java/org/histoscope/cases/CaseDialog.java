@@ -90,10 +90,10 @@ class CaseDialog extends Dialog {
             } catch (ValidationException invalid) {
                 // fields are marked by the binder
             } catch (DuplicateKeyException taken) {
-                accessionNumber.setErrorMessage(taken.getMessage());
+                accessionNumber.setErrorMessage(taken.userMessage());
                 accessionNumber.setInvalid(true);
             } catch (CaseRuleException rule) {
-                Notifications.error(rule.getMessage());
+                Notifications.error(rule.userMessage());
             }
         });
         save.setId("case-save");

@@ -90,7 +90,7 @@ class CaseJobsGrid extends Grid<JobSummary> {
                     jobs.retry(job.id());
                     Notifications.info("Prediction for " + job.imageName() + " queued again.");
                 } catch (CaseRuleException rule) {
-                    Notifications.error(rule.getMessage());
+                    Notifications.error(rule.userMessage());
                 }
                 onRetry.run();
             });

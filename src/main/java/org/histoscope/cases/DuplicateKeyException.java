@@ -1,7 +1,9 @@
 package org.histoscope.cases;
 
+import org.histoscope.platform.WrittenForPeople;
+
 /** A unique business key (MRN, accession number) is already taken; the message is meant for the user. */
-public class DuplicateKeyException extends RuntimeException {
+public class DuplicateKeyException extends RuntimeException implements WrittenForPeople {
 
     private final String field;
 
@@ -13,5 +15,10 @@ public class DuplicateKeyException extends RuntimeException {
     /** The form field the message belongs to, e.g. "mrn". */
     public String field() {
         return field;
+    }
+
+    @Override
+    public String userMessage() {
+        return getMessage();
     }
 }

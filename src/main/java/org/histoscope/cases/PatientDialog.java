@@ -50,10 +50,10 @@ class PatientDialog extends Dialog {
             } catch (ValidationException invalid) {
                 // the binder already marks the fields
             } catch (DuplicateKeyException taken) {
-                mrn.setErrorMessage(taken.getMessage());
+                mrn.setErrorMessage(taken.userMessage());
                 mrn.setInvalid(true);
             } catch (CaseRuleException rule) {
-                Notifications.error(rule.getMessage());
+                Notifications.error(rule.userMessage());
             }
         });
         save.setId("patient-save");

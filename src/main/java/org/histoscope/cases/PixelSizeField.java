@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import org.histoscope.platform.InputRejectedException;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.select.Select;
@@ -60,9 +61,9 @@ class PixelSizeField extends HorizontalLayout {
         } else if (OTHER.equals(value) && microns.getValue() != null) {
             try {
                 stated = StatedPixelSize.micronsPerPixel(microns.getValue());
-            } catch (IllegalArgumentException e) {
+            } catch (InputRejectedException e) {
                 stated = null;
-                microns.setErrorMessage(e.getMessage());
+                microns.setErrorMessage(e.userMessage());
                 microns.setInvalid(true);
             }
         } else {

@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import org.histoscope.platform.ErrorReference;
 import java.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,11 +102,13 @@ class PredictionJobExecutor {
             } else {
                 log.warn("Prediction job {} (attempt {}) failed: {}", jobId, attempt.number(), e.getMessage());
             }
-            failIfCurrent(attempt, e.getMessage());
+            // a refusal that wraps a technical cause (ONNX Runtime's own text) keeps only a reference to it
+            failIfCurrent(attempt, e.getCause() == null ? e.getMessage()
+                    : ErrorReference.jobFailure(log, "Prediction job " + jobId, e));
             return;
         } catch (RuntimeException e) {
-            log.warn("Prediction job {} (attempt {}) failed unexpectedly", jobId, attempt.number(), e);
-            failIfCurrent(attempt, unexpected(e));
+            failIfCurrent(attempt, ErrorReference.jobFailure(log, "Prediction job " + jobId + " (attempt "
+                    + attempt.number() + ")", e));
             return;
         }
         PendingExplanation pending;
@@ -115,8 +118,8 @@ class PredictionJobExecutor {
             log.info("Prediction job {} (attempt {}) already has a result; this one is discarded", jobId, attempt.number());
             return;
         } catch (RuntimeException e) {
-            log.warn("Prediction job {} (attempt {}): storing the result failed", jobId, attempt.number(), e);
-            failIfCurrent(attempt, unexpected(e));
+            failIfCurrent(attempt, ErrorReference.jobFailure(log, "Storing the result of prediction job " + jobId
+                    + " (attempt " + attempt.number() + ")", e));
             return;
         }
         if (pending != null) {
@@ -256,11 +259,6 @@ class PredictionJobExecutor {
                     job.getCaseId(), Map.of("reason", reason, "attempt", attempt.number()));
             publisher.publishEvent(new JobChanged(job.toSummary(attempt.image().getOriginalFilename())));
         }));
-    }
-
-    private static String unexpected(RuntimeException e) {
-        String message = e.getMessage();
-        return "Unexpected error (" + e.getClass().getSimpleName() + (message == null ? "" : ": " + message) + ")";
     }
 
     /** Stores progress in its own short transactions, at most twice a second, for the views to show. */

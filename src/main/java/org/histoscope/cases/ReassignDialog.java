@@ -32,7 +32,7 @@ class ReassignDialog extends Dialog {
                         pathologist.getValue() == null ? null : pathologist.getValue().username(), reason.getValue()));
                 close();
             } catch (CaseRuleException ex) {
-                reason.setErrorMessage(ex.getMessage());
+                reason.setErrorMessage(ex.userMessage());
                 reason.setInvalid(true);
             }
         });

@@ -224,7 +224,7 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
                 row("Model", text(model.map(RegisteredModel::name).orElse(p.modelId()) + " · version "
                         + p.modelVersion(), "result-model")),
                 row("Device", text(currentUser.hasRole(Roles.ADMIN) ? p.device()
-                        : InferenceDevice.forNonAdministrators(p.device()), "result-device")),
+                        : InferenceDevice.forPeople(p.device()), "result-device")),
                 row("Mode", text(p.mode().name().toLowerCase(Locale.ROOT).replace('_', ' '), null)),
                 row("Test-time augmentation", text(p.testTimeAugmentation() == TestTimeAugmentation.NONE
                         ? "none" : "mean of " + p.testTimeAugmentation().views() + " flips/rotations", "result-tta")),
@@ -325,7 +325,7 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
                 Notifications.success("Re-run queued; the earlier result is kept.");
                 getUI().ifPresent(ui -> ui.navigate(CaseDetailView.class, image.caseId()));
             } catch (CaseRuleException rule) {
-                Notifications.error(rule.getMessage());
+                Notifications.error(rule.userMessage());
             }
         });
         run.addThemeVariants(ButtonVariant.LUMO_PRIMARY);

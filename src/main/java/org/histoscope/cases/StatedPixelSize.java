@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import org.histoscope.platform.InputRejectedException;
 import java.util.Locale;
 
 /**
@@ -15,13 +16,13 @@ public record StatedPixelSize(double micronsPerPixel, String label) {
 
     public StatedPixelSize {
         if (!(micronsPerPixel >= 0.05 && micronsPerPixel <= 50)) {
-            throw new IllegalArgumentException("A pixel size between 0.05 and 50 µm/px is needed.");
+            throw new InputRejectedException("micronsPerPixel", "out-of-range", "A pixel size between 0.05 and 50 µm/px is needed.");
         }
     }
 
     public static StatedPixelSize objective(double magnification) {
         if (!(magnification > 0 && magnification <= 100)) {
-            throw new IllegalArgumentException("An objective between 1x and 100x is needed.");
+            throw new InputRejectedException("objective", "out-of-range", "An objective between 1x and 100x is needed.");
         }
         return new StatedPixelSize(MICRONS_AT_40X * 40 / magnification,
                 String.format(Locale.ROOT, "%sx objective", trim(magnification)));

@@ -18,6 +18,18 @@ public record InferenceDevice(String name, boolean gpu, String reason, int intra
         return storedDevice.startsWith("CPU") ? "CPU (CUDA not available)" : storedDevice.replaceFirst(" \\(.*$", "");
     }
 
+    /**
+     * What a report, the API and a clinical user are told about a stored device line: "CPU" or "GPU (CUDA)", never
+     * the CUDA error text that explains a CPU fallback (that is the administrators', on the status page).
+     */
+    public static String forPeople(String storedDevice) {
+        if (storedDevice == null || storedDevice.isBlank()) {
+            return "";
+        }
+        String device = storedDevice.strip().toUpperCase(java.util.Locale.ROOT);
+        return device.startsWith("CUDA") || device.startsWith("GPU") ? "GPU (CUDA)" : "CPU";
+    }
+
     /** Short form for results: "CUDA:0" or "CPU (reason)". */
     public String describe() {
         return gpu ? name : name + " (" + reason + ")";

@@ -10,12 +10,16 @@ import java.util.List;
  * confusion matrix at a threshold (positive when probability >= threshold), the ROC curve, and the highest threshold
  * that still reaches a target sensitivity (the most specific such threshold).
  *
- * @param roc points (false-positive rate, true-positive rate, threshold), from (0, 0) to (1, 1)
+ * @param roc         points (false-positive rate, true-positive rate, threshold), from (0, 0) to (1, 1)
+ * @param calibration reliability bins of width 0.1 that hold images: (mean predicted probability, observed share of
+ *                    positives, images in the bin); null for evaluations stored before it was kept
  */
 public record EvaluationMetrics(int n, int positives, int negatives, double auc, double threshold, int truePositives,
                                 int falsePositives, int trueNegatives, int falseNegatives, double accuracy,
                                 double sensitivity, double specificity, double targetSensitivity,
-                                Double suggestedThreshold, List<double[]> roc) {
+                                Double suggestedThreshold, List<double[]> roc, List<double[]> calibration) {
+
+    static final int CALIBRATION_BINS = 10;
 
     public static EvaluationMetrics compute(double[] probabilities, boolean[] labels, double threshold,
                                             double targetSensitivity) {
@@ -73,30 +77,30 @@ public record EvaluationMetrics(int n, int positives, int negatives, double auc,
         double auc = positives == 0 || negatives == 0 ? Double.NaN : area;
         return new EvaluationMetrics(n, positives, negatives, auc, threshold, tp, fp, tn, fn,
                 n == 0 ? Double.NaN : (double) (tp + tn) / n, rate(tp, positives), rate(tn, negatives),
-                targetSensitivity, suggested, roc);
+                targetSensitivity, suggested, roc, calibration(probabilities, labels));
+    }
+
+    /** Equal-width reliability bins; empty bins are left out, the last bin includes probability 1. */
+    static List<double[]> calibration(double[] probabilities, boolean[] labels) {
+        double[] sum = new double[CALIBRATION_BINS];
+        int[] positive = new int[CALIBRATION_BINS];
+        int[] count = new int[CALIBRATION_BINS];
+        for (int i = 0; i < probabilities.length; i++) {
+            int bin = Math.min(CALIBRATION_BINS - 1, (int) Math.floor(probabilities[i] * CALIBRATION_BINS));
+            sum[bin] += probabilities[i];
+            positive[bin] += labels[i] ? 1 : 0;
+            count[bin]++;
+        }
+        List<double[]> bins = new ArrayList<>();
+        for (int b = 0; b < CALIBRATION_BINS; b++) {
+            if (count[b] > 0) {
+                bins.add(new double[] {sum[b] / count[b], (double) positive[b] / count[b], count[b]});
+            }
+        }
+        return bins;
     }
 
     private static double rate(int count, int total) {
         return total == 0 ? Double.NaN : (double) count / total;
-    }
-
-    /** The ROC curve as an inline SVG (square, diagonal for chance, the operating point marked). */
-    public String rocSvg(int size) {
-        StringBuilder points = new StringBuilder();
-        for (double[] point : roc) {
-            points.append(String.format(java.util.Locale.ROOT, "%.1f,%.1f ", point[0] * size, (1 - point[1]) * size));
-        }
-        double x = (1 - specificity) * size;
-        double y = (1 - sensitivity) * size;
-        return String.format(java.util.Locale.ROOT, """
-                <svg xmlns="http://www.w3.org/2000/svg" width="%1$d" height="%1$d" viewBox="-30 -10 %2$d %2$d" \
-                role="img" aria-label="ROC curve, AUC %3$.3f">\
-                <rect x="0" y="0" width="%1$d" height="%1$d" fill="none" stroke="#888"/>\
-                <line x1="0" y1="%1$d" x2="%1$d" y2="0" stroke="#bbb" stroke-dasharray="4"/>\
-                <polyline points="%4$s" fill="none" stroke="#1f6fa8" stroke-width="2"/>\
-                <circle cx="%5$.1f" cy="%6$.1f" r="4" fill="#c0392b"/>\
-                <text x="%7$d" y="%8$d" font-size="11">false-positive rate</text>\
-                <text x="-22" y="%7$d" font-size="11" transform="rotate(-90 -22 %7$d)">sensitivity</text>\
-                </svg>""", size, size + 40, auc, points.toString().strip(), x, y, size / 3, size + 22);
     }
 }

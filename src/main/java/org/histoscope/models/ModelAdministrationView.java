@@ -1,5 +1,7 @@
 package org.histoscope.models;
 
+import org.histoscope.platform.InputRejectedException;
+import org.histoscope.platform.RuleRefusedException;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.grid.Grid;
@@ -105,8 +107,8 @@ public class ModelAdministrationView extends VerticalLayout {
         try {
             action.run();
             Notifications.success(message);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            Notifications.error(e.getMessage());
+        } catch (InputRejectedException | RuleRefusedException e) {
+            Notifications.error(e.userMessage());
         } catch (AccessDeniedException e) {
             Notifications.error("Only administrators may change models.");
         }

@@ -1,5 +1,6 @@
 package org.histoscope.models;
 
+import org.histoscope.platform.ErrorReference;
 import java.time.Clock;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -106,12 +107,10 @@ class ModelEvaluationExecutor {
         } catch (IOException e) {
             finish(id, "FAILED", null, "The data set could not be unpacked.");
         } catch (ImageRejectedException | PredictionFailedException | ModelPackageRejectedException e) {
-            finish(id, "FAILED", null, e.getMessage());
+            finish(id, "FAILED", null, e.getCause() == null ? e.getMessage()
+                    : ErrorReference.jobFailure(log, "Evaluation " + id, e));
         } catch (RuntimeException e) {
-            log.error("Evaluation {} failed", id, e);
-            String message = e.getMessage();
-            finish(id, "FAILED", null, "Unexpected error (" + e.getClass().getSimpleName()
-                    + (message == null ? "" : ": " + message) + ")");
+            finish(id, "FAILED", null, ErrorReference.jobFailure(log, "Evaluation " + id, e));
         } finally {
             ModelRegistryService.deleteQuietly(folder);
         }

@@ -1,6 +1,8 @@
 package org.histoscope.models;
 
 import org.histoscope.platform.FreeText;
+import org.histoscope.platform.InputRejectedException;
+import org.histoscope.platform.RuleRefusedException;
 import java.time.Clock;
 import java.util.Map;
 import org.histoscope.audit.AuditService;
@@ -68,12 +70,13 @@ public class ModelEvaluationService {
     public ModelEvaluation start(long modelId, Path zip, String typedDatasetName, double targetSensitivity) {
         String datasetName = FreeText.clean(typedDatasetName);
         if (!(targetSensitivity > 0 && targetSensitivity <= 1)) {
-            throw new IllegalArgumentException("The target sensitivity must be between 0 and 1.");
+            throw new InputRejectedException("targetSensitivity", "out-of-range",
+                    "The target sensitivity must be between 0 and 1.");
         }
         RegisteredModel model = registry.find(modelId)
-                .orElseThrow(() -> new IllegalArgumentException("No model with registry id " + modelId + "."));
+                .orElseThrow(() -> new InputRejectedException("model", "unknown", "No model with registry id " + modelId + "."));
         if (model.status() == ModelStatus.RETIRED) {
-            throw new IllegalStateException("A retired model cannot be evaluated.");
+            throw new RuleRefusedException("retired", "A retired model cannot be evaluated.");
         }
         Path folder = null;
         try {

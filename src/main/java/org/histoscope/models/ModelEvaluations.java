@@ -1,6 +1,11 @@
 package org.histoscope.models;
 
+import org.histoscope.platform.InputRejectedException;
+import org.histoscope.platform.RuleRefusedException;
 import com.vaadin.flow.component.Html;
+import com.vaadin.flow.component.html.Image;
+import com.vaadin.flow.server.StreamResource;
+import java.io.ByteArrayInputStream;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -92,9 +97,24 @@ class ModelEvaluations extends VerticalLayout {
                 <tr><th>true non-cancer</th><td>%d</td><td>%d</td></tr>\
                 <tr><th>true cancer</th><td>%d</td><td>%d</td></tr></table>""",
                 m.threshold(), m.trueNegatives(), m.falsePositives(), m.falseNegatives(), m.truePositives());
-        HorizontalLayout row = new HorizontalLayout(new Html(m.rocSvg(220)), new Html(matrix));
+        HorizontalLayout row = new HorizontalLayout(
+                chart("evaluation-roc", "roc", "ROC curve", () -> EvaluationCharts.rocPng(m, 360, 320)),
+                chart("evaluation-calibration", "calibration", "Calibration plot",
+                        () -> EvaluationCharts.calibrationPng(m, 360, 320)),
+                new Html(matrix));
         row.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
         details.add(row);
+    }
+
+    /** A chart drawn on the server when the browser asks for it, shown as a plain image. */
+    private static Image chart(String id, String name, String description,
+                               java.util.function.Supplier<byte[]> png) {
+        Image image = new Image(new StreamResource(name + ".png", () -> new ByteArrayInputStream(png.get())),
+                description);
+        image.setId(id);
+        image.setWidth("360px");
+        image.setHeight("320px");
+        return image;
     }
 
     /** Asks for a labelled zip and starts an evaluation of the model in the background. */
@@ -129,8 +149,8 @@ class ModelEvaluations extends VerticalLayout {
                 dialog.close();
                 Notifications.success("Evaluation started; press Refresh to see the result.");
                 refresh();
-            } catch (ModelPackageRejectedException | IllegalArgumentException | IllegalStateException ex) {
-                Notifications.error("Data set refused: " + ex.getMessage());
+            } catch (ModelPackageRejectedException | InputRejectedException | RuleRefusedException ex) {
+                Notifications.error("Data set refused: " + ex.userMessage());
             } catch (AccessDeniedException ex) {
                 Notifications.error("Only administrators may evaluate models.");
             }

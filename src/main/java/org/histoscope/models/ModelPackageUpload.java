@@ -1,5 +1,7 @@
 package org.histoscope.models;
 
+import org.histoscope.platform.InputRejectedException;
+import org.histoscope.platform.RuleRefusedException;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.H3;
@@ -122,8 +124,8 @@ class ModelPackageUpload extends VerticalLayout {
             uploaded.setText("");
             register.setEnabled(false);
             onRegistered.run();
-        } catch (ModelPackageRejectedException | IllegalArgumentException | IllegalStateException e) {
-            Notifications.error("Package refused: " + e.getMessage());
+        } catch (ModelPackageRejectedException | InputRejectedException | RuleRefusedException e) {
+            Notifications.error("Package refused: " + e.userMessage());
         } catch (AccessDeniedException e) {
             Notifications.error("Only administrators may add models.");
         } catch (IOException e) {

@@ -1,6 +1,8 @@
 package org.histoscope.models;
 
 import org.histoscope.platform.FreeText;
+import org.histoscope.platform.InputRejectedException;
+import org.histoscope.platform.RuleRefusedException;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -127,10 +129,10 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
             return model.toValue();
         }
         if (model.status == ModelStatus.RETIRED) {
-            throw new IllegalStateException("A retired model cannot be activated.");
+            throw new RuleRefusedException("retired", "A retired model cannot be activated.");
         }
         if (!fileMatches(model)) {
-            throw new IllegalStateException("The model file of " + model.name + " " + model.version
+            throw new RuleRefusedException("file-changed", "The model file of " + model.name + " " + model.version
                     + " is missing or changed on disk; it cannot be activated.");
         }
         return makeActive(model).toValue();
@@ -161,7 +163,8 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     public RegisteredModel retire(long id) {
         RegisteredModelEntity model = get(id);
         if (model.status == ModelStatus.ACTIVE) {
-            throw new IllegalStateException("The active model cannot be retired; activate another model first.");
+            throw new RuleRefusedException("active",
+                    "The active model cannot be retired; activate another model first.");
         }
         if (model.status == ModelStatus.RETIRED) {
             return model.toValue();
@@ -178,14 +181,15 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     @Transactional
     public RegisteredModel changeThreshold(long id, double threshold, String reason) {
         if (!(threshold > 0 && threshold < 1)) {
-            throw new IllegalArgumentException("The threshold must be between 0 and 1 (exclusive).");
+            throw new InputRejectedException("threshold", "out-of-range",
+                    "The threshold must be between 0 and 1 (exclusive).");
         }
         String why = reason == null ? "" : FreeText.clean(reason).strip();
         if (why.isEmpty()) {
-            throw new IllegalArgumentException("A reason is required to change the threshold.");
+            throw new InputRejectedException("reason", "required", "A reason is required to change the threshold.");
         }
         if (why.length() > MAX_REASON) {
-            throw new IllegalArgumentException("The reason may be at most " + MAX_REASON + " characters.");
+            throw new InputRejectedException("reason", "too-long", "The reason may be at most " + MAX_REASON + " characters.");
         }
         RegisteredModelEntity model = get(id);
         double previous = model.threshold;
@@ -297,7 +301,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     }
 
     private RegisteredModelEntity get(long id) {
-        return models.findById(id).orElseThrow(() -> new IllegalArgumentException("No model with registry id " + id + "."));
+        return models.findById(id).orElseThrow(() -> new InputRejectedException("model", "unknown", "No model with registry id " + id + "."));
     }
 
     private String currentActor() {

@@ -1,5 +1,6 @@
 package org.histoscope.models;
 
+import org.histoscope.platform.InputRejectedException;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -44,12 +45,12 @@ class ThresholdDialog extends Dialog {
             close();
             Notifications.success("Threshold changed to " + value.getValue() + ".");
             onChanged.run();
-        } catch (IllegalArgumentException ex) {
-            boolean aboutReason = ex.getMessage().contains("reason");
+        } catch (InputRejectedException ex) {
+            boolean aboutReason = "reason".equals(ex.field());
             reason.setInvalid(aboutReason);
-            reason.setErrorMessage(ex.getMessage());
+            reason.setErrorMessage(ex.userMessage());
             value.setInvalid(!aboutReason);
-            value.setErrorMessage(ex.getMessage());
+            value.setErrorMessage(ex.userMessage());
         } catch (AccessDeniedException ex) {
             Notifications.error("Only administrators may change thresholds.");
         }

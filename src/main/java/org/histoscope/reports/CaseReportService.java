@@ -21,11 +21,13 @@ import org.histoscope.inference.ModelCatalog;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.models.ModelRegistry;
 import org.histoscope.models.RegisteredModel;
+import org.histoscope.review.NotAssessableMark;
 import org.histoscope.review.ReviewService;
 import org.histoscope.review.SignedReview;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.springframework.context.ApplicationEventPublisher;
+import org.histoscope.users.UserDirectory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -49,12 +51,15 @@ public class CaseReportService {
     private final ModelCatalog catalog;
     private final AuditService audit;
     private final CurrentUser currentUser;
+    private final UserDirectory users;
     private final Clock clock;
     private final ApplicationEventPublisher events;
 
     CaseReportService(CaseReportRepository reports, CaseService cases, CaseImageService images,
                       PredictionService predictions, ReviewService reviews, ModelRegistry models, ModelCatalog catalog,
-                      AuditService audit, CurrentUser currentUser, Clock clock, ApplicationEventPublisher events) {
+                      AuditService audit, CurrentUser currentUser, UserDirectory users, Clock clock,
+                      ApplicationEventPublisher events) {
+        this.users = users;
         this.reports = reports;
         this.cases = cases;
         this.images = images;
@@ -134,12 +139,14 @@ public class CaseReportService {
         CaseSummary summary = cases.findCase(caseId).orElseThrow();
         Map<Long, List<SignedReview>> reviewsByPrediction = reviews.reviewsOfCase(caseId).stream()
                 .collect(Collectors.groupingBy(SignedReview::predictionId));
+        Map<Long, List<NotAssessableMark>> marksByImage = reviews.notAssessableOfCase(caseId).stream()
+                .collect(Collectors.groupingBy(NotAssessableMark::imageId));
         List<ReportContent.ImageSection> sections = images.imagesOfCase(caseId).stream()
                 .map(image -> new ReportContent.ImageSection(image, thumbnail(image),
                         predictions.forImage(image.id()).stream()
                                 .map(p -> new ReportContent.PredictionSection(p, predictions.heatmapPng(p.id()).orElse(null),
                                         reviewsByPrediction.getOrDefault(p.id(), List.of())))
-                                .toList()))
+                                .toList(), marksByImage.getOrDefault(image.id(), List.of())))
                 .toList();
         List<ReportContent.ModelUse> used = sections.stream().flatMap(s -> s.predictions().stream())
                 .map(ReportContent.PredictionSection::prediction)
@@ -148,7 +155,17 @@ public class CaseReportService {
                 .toList();
         List<SignedReview> amendments = reviewsByPrediction.values().stream().flatMap(List::stream)
                 .filter(SignedReview::isAmendment).sorted(java.util.Comparator.comparing(SignedReview::signedAt)).toList();
-        return new ReportContent(version, reason, now, by, summary, sections, used, amendments);
+        java.util.Set<String> logins = new java.util.HashSet<>();
+        logins.add(by);
+        if (summary.assignedPathologist() != null) {
+            logins.add(summary.assignedPathologist());
+        }
+        sections.forEach(section -> logins.add(section.image().uploadedBy()));
+        Map<String, String> printedNames = new java.util.HashMap<>();
+        logins.forEach(login -> users.printedName(login).filter(name -> !name.isBlank())
+                .ifPresent(name -> printedNames.put(login, name)));
+        return new ReportContent(version, reason, now, by, summary,
+                reviews.signOutSegregationNote(caseId).orElse(null), sections, used, amendments, printedNames);
     }
 
     private byte[] thumbnail(ImageSummary image) {

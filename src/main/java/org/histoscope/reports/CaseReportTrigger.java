@@ -3,6 +3,7 @@ package org.histoscope.reports;
 import org.histoscope.cases.CaseSignedOut;
 import org.histoscope.review.ReviewSigned;
 import org.histoscope.review.SignedReview;
+import org.histoscope.users.UserDirectory;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -14,22 +15,24 @@ import org.springframework.stereotype.Component;
 class CaseReportTrigger {
 
     private final CaseReportService reports;
+    private final UserDirectory users;
 
-    CaseReportTrigger(CaseReportService reports) {
+    CaseReportTrigger(CaseReportService reports, UserDirectory users) {
         this.reports = reports;
+        this.users = users;
     }
 
     @EventListener
     void onSignOut(CaseSignedOut event) {
-        reports.generate(event.caseId(), "signed out by " + event.signedOutBy());
+        reports.generate(event.caseId(), "finalized by " + users.printedName(event.signedOutBy())
+                .filter(name -> !name.isBlank()).orElse(event.signedOutBy()));
     }
 
     @EventListener
     void onReviewSigned(ReviewSigned event) {
         SignedReview review = event.review();
         if (review.isAmendment() && reports.hasReport(review.caseId())) {
-            reports.generate(review.caseId(), "amendment: review " + review.id() + " amends review "
-                    + review.amendsReviewId());
+            reports.generate(review.caseId(), "amendment signed by " + review.signerName());
         }
     }
 }

@@ -81,6 +81,17 @@ final class PdfLayout implements AutoCloseable {
         y -= box + 18;
     }
 
+    /** A colour scale: the bar {@code width} points wide, the labels under its left and right ends. */
+    void scale(byte[] png, float width, String left, String right, String caption) throws IOException {
+        ensure(40);
+        PDImageXObject bar = PDImageXObject.createFromByteArray(document, png, "scale");
+        content.drawImage(bar, MARGIN, y - 10, width, 10);
+        write(left, regular, 8, MARGIN, y - 20);
+        write(right, regular, 8, MARGIN + width - regular.getStringWidth(printable(right)) / 1000 * 8, y - 20);
+        write(caption, regular, 8, MARGIN + width + 12, y - 8);
+        y -= 28;
+    }
+
     private void paragraph(String text, PDType0Font font, float size) throws IOException {
         for (String line : wrap(printable(text), font, size)) {
             ensure(size * 1.4f);

@@ -2,16 +2,29 @@ package org.histoscope.reports;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.histoscope.cases.CaseSummary;
 import org.histoscope.cases.ImageSummary;
 import org.histoscope.inference.StoredPrediction;
+import org.histoscope.review.NotAssessableMark;
 import org.histoscope.review.SignedReview;
 
-/** Everything a report version shows, gathered from the features' services before any page is drawn. */
+/**
+ * Everything a report version shows, gathered from the features' services before any page is drawn.
+ *
+ * @param printedNames the printed name of each login the report mentions (uploader, assigned pathologist, author)
+ */
 record ReportContent(int version, String reason, Instant generatedAt, String generatedBy, CaseSummary caseSummary,
-                     List<ImageSection> images, List<ModelUse> models, List<SignedReview> amendments) {
+                     String signOutSegregationNote, List<ImageSection> images, List<ModelUse> models,
+                     List<SignedReview> amendments, Map<String, String> printedNames) {
 
-    record ImageSection(ImageSummary image, byte[] thumbnailPng, List<PredictionSection> predictions) {
+    /** The printed name of a login, the login itself when the account has none. */
+    String printed(String login) {
+        return login == null ? null : printedNames.getOrDefault(login, login);
+    }
+
+    record ImageSection(ImageSummary image, byte[] thumbnailPng, List<PredictionSection> predictions,
+                        List<NotAssessableMark> notAssessable) {
     }
 
     record PredictionSection(StoredPrediction prediction, byte[] heatmapPng, List<SignedReview> reviews) {

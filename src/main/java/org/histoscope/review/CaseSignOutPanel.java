@@ -6,6 +6,7 @@ import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.ListItem;
 import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.html.UnorderedList;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.histoscope.cases.CaseRuleException;
 import org.histoscope.cases.CaseStatus;
 import org.histoscope.cases.CaseSummary;
 import org.histoscope.cases.ImageSummary;
+import org.histoscope.platform.DisplayFormats;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.ui.Notifications;
 import org.histoscope.users.UserDirectory;
@@ -27,6 +29,8 @@ class CaseSignOutPanel extends Div {
         setId("case-sign-out");
         if (owner.status() == CaseStatus.SIGNED_OUT) {
             add(new Paragraph("Case " + owner.accessionNumber() + " is signed out."));
+            reviews.signOutSegregationNote(owner.id()).ifPresent(note -> add(ReviewView.segregationNote(note)));
+            marks(reviews.notAssessableOfCase(owner.id()));
             List<QueueEntry> late = reviews.entriesOfCase(owner.id()).stream()
                     .filter(QueueEntry::arrivedAfterSignOut).toList();
             if (!late.isEmpty()) {
@@ -40,6 +44,7 @@ class CaseSignOutPanel extends Div {
             return;
         }
         SignOutCheck check = reviews.signOutCheck(owner.id());
+        marks(check.notAssessable());
         if (!check.ready()) {
             add(new Paragraph("The case can be signed out once every image of it has a signed result or is "
                     + "marked not assessable. Still open:"));
@@ -67,7 +72,7 @@ class CaseSignOutPanel extends Div {
                             Notifications.success("Case " + owner.accessionNumber() + " signed out.");
                             getUI().ifPresent(ui -> ui.getPage().reload());
                         } catch (ReviewRuleException | CaseRuleException rule) {
-                            Notifications.error(rule.getMessage());
+                            Notifications.error(rule.userMessage());
                         }
                     });
             confirm.setCancelable(true);
@@ -75,5 +80,20 @@ class CaseSignOutPanel extends Div {
         });
         signOut.setId("sign-out-case");
         add(signOut);
+    }
+
+    /** Each not-assessable mark with its signature, and the segregation-of-duties note where there is one. */
+    private void marks(List<NotAssessableMark> marks) {
+        for (NotAssessableMark mark : marks) {
+            Div box = new Div(new Div(new Span(mark.imageName() + " not assessable: " + mark.reason())),
+                    new Div(new Span("Electronically signed by " + mark.signerName() + " (" + mark.signedBy()
+                            + ") on " + DisplayFormats.utc(mark.signedAt()) + " — meaning: " + mark.meaning().label())));
+            box.addClassName("signature");
+            box.getElement().setAttribute("data-not-assessable-id", String.valueOf(mark.id()));
+            if (mark.signedByRequester()) {
+                box.add(ReviewView.segregationNote(mark.segregationNote()));
+            }
+            add(box);
+        }
     }
 }

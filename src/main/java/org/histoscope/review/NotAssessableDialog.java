@@ -35,14 +35,15 @@ class NotAssessableDialog extends Dialog {
                         password.getValue());
                 close();
                 Notifications.success(image.originalFilename() + " marked not assessable by " + mark.signerName()
-                        + " on " + DisplayFormats.utc(mark.signedAt()) + ".");
+                        + " on " + DisplayFormats.utc(mark.signedAt()) + "."
+                        + (mark.signedByRequester() ? " " + mark.segregationNote() + "." : ""));
                 afterSigning.run();
             } catch (SignatureRejectedException wrong) {
                 password.clear();
-                password.setErrorMessage(wrong.getMessage());
+                password.setErrorMessage(wrong.userMessage());
                 password.setInvalid(true);
             } catch (ReviewRuleException | CaseRuleException rule) {
-                Notifications.error(rule.getMessage());
+                Notifications.error(rule.userMessage());
             }
         });
         confirm.setId("not-assessable-confirm");

@@ -44,8 +44,17 @@ class NotAssessableImage {
         this.meaning = meaning;
     }
 
-    NotAssessableMark toMark() {
-        return new NotAssessableMark(id, caseId, imageId, reason, signedBy, signerName, signedAt, meaning);
+    NotAssessableMark toMark(String imageName, String segregationNote) {
+        return new NotAssessableMark(id, caseId, imageId, imageName, reason, signedBy, signerName, signedAt, meaning,
+                segregationNote);
+    }
+
+    Long getId() {
+        return id;
+    }
+
+    String getSignedBy() {
+        return signedBy;
     }
 
     long getImageId() {

@@ -221,7 +221,7 @@ public class ReviewService {
         List<JobSummary> caseJobs = jobs.jobsForCase(caseId);
         List<ReviewQueueItem> items = queue.findByCaseIdOrderByPredictedAtAsc(caseId);
         List<NotAssessableMark> marks = notAssessable.findByCaseIdOrderBySignedAtAscIdAsc(caseId).stream()
-                .map(NotAssessableImage::toMark).toList();
+                .map(this::withNote).toList();
         Set<Long> marked = marks.stream().map(NotAssessableMark::imageId).collect(Collectors.toSet());
         Set<Long> withResult = items.stream().map(ReviewQueueItem::getImageId).collect(Collectors.toSet());
         List<String> blockers = new ArrayList<>();
@@ -311,13 +311,45 @@ public class ReviewService {
         if (notAssessable.existsByImageId(imageId)) {
             throw new ReviewRuleException(image.originalFilename() + " is already marked not assessable.");
         }
+        Optional<SecuritySettingsService.Setting> exception = ownImageException(signer, image);
         String printedName = users.printedName(signer).filter(name -> !name.isBlank()).orElse(signer);
         NotAssessableImage mark = notAssessable.saveAndFlush(new NotAssessableImage(image.caseId(), imageId,
                 reason.trim(), signer, printedName, clock.instant(), meaning));
+        exception.ifPresent(setting -> exceptions.saveAndFlush(SegregationException.forMark(mark.getId(),
+                image.caseId(), signer, setting.changedBy(), setting.changedAt(), clock.instant())));
+        NotAssessableMark signed = withNote(mark);
         audit.recordForCase(ReviewAuditAction.IMAGE_MARKED_NOT_ASSESSABLE, "case_image", String.valueOf(imageId),
                 image.caseId(), Map.of("fileName", image.originalFilename(), "reason", reason.trim(),
-                        "signer", printedName, "meaning", meaning.label(), "signedAtUtc", mark.toMark().signedAt().toString()));
-        return mark.toMark();
+                        "signer", printedName, "meaning", meaning.label(), "signedAtUtc", signed.signedAt().toString(),
+                        "signedOwnRequest", exception.isPresent()));
+        return signed;
+    }
+
+    /**
+     * The note of a case signed out under the segregation-of-duties exception (every signature the requester's own),
+     * for the case page and the report; empty when someone else's signature is on the case.
+     */
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.REVIEWER, Roles.PATHOLOGIST})
+    public Optional<String> signOutSegregationNote(long caseId) {
+        caseAccess.requireRead(caseId);
+        return exceptions.findByCaseId(caseId).stream()
+                .filter(exception -> exception.getKind() == SegregationException.Kind.SIGNED_OUT_OWN_CASE)
+                .map(SegregationException::note).reduce((first, later) -> later);
+    }
+
+    /** The case's signed not-assessable marks, oldest first, each with its segregation-of-duties note if any. */
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.REVIEWER, Roles.PATHOLOGIST})
+    public List<NotAssessableMark> notAssessableOfCase(long caseId) {
+        caseAccess.requireRead(caseId);
+        return notAssessable.findByCaseIdOrderBySignedAtAscIdAsc(caseId).stream().map(this::withNote).toList();
+    }
+
+    private NotAssessableMark withNote(NotAssessableImage mark) {
+        String imageName = images.findImage(mark.getImageId()).map(ImageSummary::originalFilename).orElse("");
+        return mark.toMark(imageName,
+                exceptions.findByNotAssessableId(mark.getId()).map(SegregationException::note).orElse(null));
     }
 
     private static boolean inFlight(JobSummary job) {
@@ -341,19 +373,47 @@ public class ReviewService {
         return Optional.of(setting);
     }
 
-    /** A requester of one of the case's predictions does not sign the case out when every signature is their own. */
+    /**
+     * Marking an image not assessable counts toward sign-out like a review, so its uploader, or the requester of one
+     * of its predictions, does not sign the mark unless the department setting allows it.
+     */
+    private Optional<SecuritySettingsService.Setting> ownImageException(String signer, ImageSummary image) {
+        boolean requestedByMe = signer.equalsIgnoreCase(image.uploadedBy())
+                || jobs.jobsForCase(image.caseId()).stream()
+                .anyMatch(job -> job.imageId() == image.id() && signer.equalsIgnoreCase(job.requestedBy()));
+        if (!requestedByMe) {
+            return Optional.empty();
+        }
+        SecuritySettingsService.Setting setting = settings.requesterMaySign();
+        if (!setting.enabled()) {
+            throw new ReviewRuleException("You uploaded this image or requested its prediction, so another reviewer "
+                    + "must mark it not assessable (segregation of duties). An administrator can allow this for small "
+                    + "departments.");
+        }
+        return Optional.of(setting);
+    }
+
+    /**
+     * Whoever requested any of the case's work (created the case, uploaded an image, requested a prediction) does
+     * not sign the case out when every signature on it (reviews and not-assessable marks) is their own.
+     */
     private Optional<SecuritySettingsService.Setting> ownCaseException(String me, long caseId,
                                                                        List<ReviewQueueItem> items) {
-        boolean requestedByMe = items.stream().map(item -> predictions.find(item.getPredictionId()))
+        boolean requestedByMe = cases.findCase(caseId).map(CaseSummary::createdBy).filter(me::equalsIgnoreCase).isPresent()
+                || images.imagesOfCase(caseId).stream().anyMatch(image -> me.equalsIgnoreCase(image.uploadedBy()))
+                || jobs.jobsForCase(caseId).stream().anyMatch(job -> me.equalsIgnoreCase(job.requestedBy()))
+                || items.stream().map(item -> predictions.find(item.getPredictionId()))
                 .flatMap(Optional::stream).anyMatch(p -> me.equalsIgnoreCase(p.createdBy()));
         boolean onlyMySignatures = reviews.findByCaseIdOrderBySignedAtAscIdAsc(caseId).stream()
-                .allMatch(review -> me.equalsIgnoreCase(review.getSignedBy()));
+                .allMatch(review -> me.equalsIgnoreCase(review.getSignedBy()))
+                && notAssessable.findByCaseIdOrderBySignedAtAscIdAsc(caseId).stream()
+                .allMatch(mark -> me.equalsIgnoreCase(mark.getSignedBy()));
         if (!requestedByMe || !onlyMySignatures) {
             return Optional.empty();
         }
         SecuritySettingsService.Setting setting = settings.requesterMaySign();
         if (!setting.enabled()) {
-            throw new ReviewRuleException("Every signature on this case is yours and you requested its predictions; "
+            throw new ReviewRuleException("Every signature on this case is yours and you requested its work; "
                     + "another reviewer must sign it out (segregation of duties).");
         }
         return Optional.of(setting);

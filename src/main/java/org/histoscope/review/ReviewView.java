@@ -153,6 +153,9 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
                 + DisplayFormats.utc(review.signedAt()) + " — meaning: " + review.meaning().label());
         signature.addClassName("signature-line");
         box.add(new Div(signature));
+        if (review.signedByRequester()) {
+            box.add(segregationNote(review.segregationNote()));
+        }
         return box;
     }
 
@@ -245,12 +248,14 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
                 render(request.predictionId());
             } catch (SignatureRejectedException wrong) {
                 password.clear();
-                password.setErrorMessage(wrong.getMessage());
+                password.setErrorMessage(wrong.userMessage());
                 password.setInvalid(true);
-            } catch (ReviewRuleException | ConstraintViolationException rule) {
+            } catch (ReviewRuleException rule) {
                 dialog.close();
-                Notifications.error(rule instanceof ConstraintViolationException cve
-                        ? cve.getConstraintViolations().iterator().next().getMessage() : rule.getMessage());
+                Notifications.error(rule.userMessage());
+            } catch (ConstraintViolationException invalid) {
+                dialog.close();
+                Notifications.error(invalid.getConstraintViolations().iterator().next().getMessage());
             }
         });
         confirm.setId("signature-confirm");
@@ -276,5 +281,12 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
         Span label = new Span(name);
         label.addClassName("fact-label");
         return new Div(label, value);
+    }
+
+    /** The segregation-of-duties exception, stated with the signature it belongs to (21 CFR 11.10(g)). */
+    static Div segregationNote(String note) {
+        Div line = new Div(new Span(note + "."));
+        line.addClassName("segregation-note");
+        return line;
     }
 }

@@ -8,20 +8,29 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import org.hibernate.annotations.Immutable;
 
-/** A signature or sign-out by the requester of a prediction, allowed by the department setting at that time. */
+/**
+ * A signature that counts toward a case's sign-out (a review, a not-assessable mark, the sign-out itself) given by
+ * the person who requested the work it signs, allowed by the department setting at that time.
+ */
 @Entity
 @Immutable
 @Table(name = "segregation_exception")
 class SegregationException {
 
-    enum Kind { SIGNED_OWN_REQUEST, SIGNED_OUT_OWN_CASE }
+    enum Kind { SIGNED_OWN_REQUEST, SIGNED_OUT_OWN_CASE, MARKED_OWN_NOT_ASSESSABLE }
+
+    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     private Long id;
     private Long reviewId;
+    private Long notAssessableId;
     private long caseId;
     @Enumerated(EnumType.STRING)
     private Kind kind;
@@ -44,13 +53,35 @@ class SegregationException {
         this.recordedAt = recordedAt;
     }
 
+    /** Records the exception for a not-assessable mark signed by the image's uploader or requester. */
+    static SegregationException forMark(long markId, long caseId, String username, String settingChangedBy,
+                                        Instant settingChangedAt, Instant recordedAt) {
+        SegregationException exception = new SegregationException(null, caseId, Kind.MARKED_OWN_NOT_ASSESSABLE,
+                username, settingChangedBy, settingChangedAt, recordedAt);
+        exception.notAssessableId = markId;
+        return exception;
+    }
+
     Long getReviewId() {
         return reviewId;
     }
 
-    /** How the signature record states it, e.g. on the review page. */
+    Long getNotAssessableId() {
+        return notAssessableId;
+    }
+
+    Kind getKind() {
+        return kind;
+    }
+
+    /** How the signature record states it: on the review page, the case page and in the report. */
     String note() {
-        return "Signed by the requester of the prediction; allowed by the department setting changed by "
-                + settingChangedBy + " at " + settingChangedAt + " (UTC)";
+        String who = switch (kind) {
+            case SIGNED_OWN_REQUEST -> "Signed by the requester of the prediction";
+            case MARKED_OWN_NOT_ASSESSABLE -> "Signed by the person who uploaded the image or requested its prediction";
+            case SIGNED_OUT_OWN_CASE -> "Signed out by the requester of the case's work, every signature their own";
+        };
+        return who + "; allowed by the department setting changed by " + settingChangedBy + " at "
+                + UTC.format(settingChangedAt);
     }
 }

@@ -8,5 +8,7 @@ interface SegregationExceptionRepository extends JpaRepository<SegregationExcept
 
     Optional<SegregationException> findByReviewId(long reviewId);
 
+    Optional<SegregationException> findByNotAssessableId(long notAssessableId);
+
     List<SegregationException> findByCaseId(long caseId);
 }

@@ -96,7 +96,7 @@ public class ApiTokenAdministrationView extends VerticalLayout {
                 refresh();
                 showOnce(issued);
             } catch (ApiTokenRejectedException rejected) {
-                Notifications.error(rejected.getMessage());
+                Notifications.error(rejected.userMessage());
             } catch (ConstraintViolationException invalid) {
                 Notifications.error(invalid.getConstraintViolations().stream().map(ConstraintViolation::getMessage).sorted()
                         .collect(Collectors.joining("; ")));
@@ -132,7 +132,7 @@ public class ApiTokenAdministrationView extends VerticalLayout {
                 tokens.revoke(token.id());
                 refresh();
             } catch (ApiTokenRejectedException rejected) {
-                Notifications.error(rejected.getMessage());
+                Notifications.error(rejected.userMessage());
             }
         });
         confirm.setCancelable(true);

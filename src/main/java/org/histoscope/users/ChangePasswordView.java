@@ -76,8 +76,9 @@ public class ChangePasswordView extends VerticalLayout implements BeforeEnterObs
             replacement.setInvalid(true);
             return;
         } catch (UserAdministrationException e) {
-            (e.getMessage().contains("current") ? current : replacement).setErrorMessage(e.getMessage());
-            (e.getMessage().contains("current") ? current : replacement).setInvalid(true);
+            PasswordField about = e.field() == UserAdministrationException.Field.CURRENT_PASSWORD ? current : replacement;
+            about.setErrorMessage(e.userMessage());
+            about.setInvalid(true);
             return;
         }
         Notification.show("Your password has been changed.", 4000, Notification.Position.TOP_CENTER)

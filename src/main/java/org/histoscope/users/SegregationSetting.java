@@ -45,7 +45,7 @@ class SegregationSetting extends VerticalLayout {
             try {
                 show(settings.setRequesterMaySign(enable, reason.getValue()));
             } catch (UserAdministrationException ex) {
-                Notification.show(ex.getMessage(), 5000, Notification.Position.MIDDLE)
+                Notification.show(ex.userMessage(), 5000, Notification.Position.MIDDLE)
                         .addThemeVariants(NotificationVariant.LUMO_ERROR);
                 show(settings.requesterMaySign());
             }

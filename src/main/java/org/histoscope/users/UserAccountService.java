@@ -232,11 +232,13 @@ public class UserAccountService {
         }
         if (currentPassword == null || !passwordEncoder.matches(currentPassword, account.getPasswordHash())) {
             loginAttempts.failed(username, UserAuditAction.PASSWORD_VERIFICATION_FAILED, "wrong current password");
-            throw new UserAdministrationException("The current password is not correct.");
+            throw new UserAdministrationException(UserAdministrationException.Field.CURRENT_PASSWORD,
+                    "The current password is not correct.");
         }
         passwordPolicy.check(username, newPassword);
         if (newPassword.equals(currentPassword)) {
-            throw new UserAdministrationException("The new password must differ from the current one.");
+            throw new UserAdministrationException(UserAdministrationException.Field.NEW_PASSWORD,
+                    "The new password must differ from the current one.");
         }
         storeNewPassword(username, newPassword);
     }

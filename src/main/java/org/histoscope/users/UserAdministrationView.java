@@ -176,7 +176,7 @@ public class UserAdministrationView extends VerticalLayout {
         } catch (PasswordPolicyViolation e) {
             Notifications.error(String.join(" ", e.problems()));
         } catch (UserAdministrationException e) {
-            Notifications.error(e.getMessage());
+            Notifications.error(e.userMessage());
         }
         return false;
     }

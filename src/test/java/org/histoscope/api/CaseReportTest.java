@@ -85,11 +85,20 @@ class CaseReportTest extends ApiTestContext {
         assertThat(text).contains("Ελένη Παπαδοπούλου", "REP-" + key, "R26-" + key, "Sentinel lymph node",
                 "node-patch.png", "node-region.png",
                 "Metastatic ductal carcinoma in lymph node", "Carcinoma deposits, largest 1.2 mm",
-                "Dr Revvy (revvy)", "meaning: Reviewed", "UTC",
+                "Signed: Dr Revvy, ", "meaning: Reviewed", "All times in this report are in UTC.",
+                "computed on CPU", "Heatmap scale",
                 decimal(patchResult.get("probability").asDouble()), decimal(wholeResult.get("probability").asDouble()),
                 "threshold " + decimal(patchResult.get("threshold").asDouble()),
                 "xception-nasnetmobile-idc", "research / decision support demo; not a medical device");
         assertThat(text).contains("Amendments").contains("None.");
+        // the signed diagnoses come first, before the patient and the per-image details
+        assertThat(text.indexOf("Diagnoses")).isPositive().isLessThan(text.indexOf("Patient Name"));
+        assertThat(text).contains("node-patch.png: Metastatic ductal carcinoma in lymph node — final label "
+                + patchResult.get("label").asText());
+        // written for clinical readers: no raw ONNX Runtime error, no enum names, no logins, no card keys, no ids
+        assertThat(text).doesNotContain("CUDA unavailable", "ORT_", "SIGNED_OUT", "IN_REVIEW", "AGREE", "PATCH",
+                "WHOLE_IMAGE", "(revvy)", "calibration.prevalence", "Result " + patchResult.get("id").asLong(),
+                "Review " + first.id());
         try (PDDocument pdf = Loader.loadPDF(v1.body())) {
             int pictures = 0;
             for (var page : pdf.getPages()) {
@@ -97,8 +106,8 @@ class CaseReportTest extends ApiTestContext {
                     pictures++;
                 }
             }
-            // a thumbnail for each of the two images, and the whole-image result's heatmap
-            assertThat(pictures).isEqualTo(3);
+            // a thumbnail for each of the two images, the whole-image result's heatmap and its colour scale
+            assertThat(pictures).isEqualTo(4);
         }
 
         assertProblem(lis.postMultipart("/api/v1/cases/" + caseId + "/images", "late.png", distinctPatch(7)), 422);
@@ -113,7 +122,8 @@ class CaseReportTest extends ApiTestContext {
         ApiHttp.Response v2 = lis.get("/api/v1/cases/" + caseId + "/reports/2");
         assertThat(sha256(v2.body())).isEqualTo(afterAmendment.get(1).get("sha256").asText());
         assertThat(text(v2.body())).contains("Report version: 2", "Isolated tumour cells only (amended after levels)",
-                "amends review " + first.id(), "meaning: Approved", "Metastatic ductal carcinoma in lymph node");
+                "node-patch.png: final diagnosis amended to Isolated tumour cells only (amended after levels)",
+                "amendment signed by Dr Revvy", "meaning: Approved", "Metastatic ductal carcinoma in lymph node");
         assertThat(count("SELECT count(*) FROM audit_event WHERE case_id = ? AND action = 'REPORT_GENERATED'", caseId))
                 .isEqualTo(2);
         assertThat(count("SELECT count(*) FROM audit_event WHERE case_id = ? AND action = 'REPORT_DOWNLOADED'", caseId))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -108,6 +109,28 @@ class PredictionJobIntegrityTest extends SpiedJobContext {
                 String.valueOf(done.predictionId()))).isOne();
         assertThat(count("SELECT count(*) FROM audit_event WHERE action = 'PREDICTION_COMPLETED' AND target_id = ?",
                 String.valueOf(done.id()))).isOne();
+    }
+
+    /** Issue #26: a failed job kept "Unexpected error (Class: message)", which the job grid, the API and the audit showed. */
+    @Test
+    void anUnexpectedFailureKeepsAReasonForPeopleWithAReferenceAndNeverTheExceptionText() throws Exception {
+        long caseId = newCase("JI-9");
+        long imageId = uploadAndWait(caseId, "journeys/idc-9290-class0.png").image().id();
+        long jobId = RealRows.job(jdbc, caseId, imageId, "QUEUED");
+        // the stubbing call passes the spy's method-security proxy, which lets only the job runner infer
+        SystemIdentity.run(() -> doThrow(new IllegalStateException("native heap corrupted at 0x7f3a"))
+                .when(inference).predict(any(), any(), any()));
+
+        SystemIdentity.run(() -> executor.run(jobId, "fault-node"));
+
+        JobSummary failed = job(jobId, caseId);
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.errorMessage())
+                .matches("An internal error stopped this job\\. Quote reference [0-9a-f]{8} to your administrator\\.");
+        String audited = jdbc.queryForObject("SELECT details::text FROM audit_event WHERE action = 'PREDICTION_FAILED' "
+                + "AND target_id = ? ORDER BY id DESC LIMIT 1", String.class, String.valueOf(jobId));
+        assertThat(audited).contains(failed.errorMessage().replaceAll(".*reference ([0-9a-f]{8}).*", "$1"))
+                .doesNotContain("0x7f3a").doesNotContain("IllegalStateException");
     }
 
     @Test

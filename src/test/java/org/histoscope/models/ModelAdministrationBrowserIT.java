@@ -53,9 +53,11 @@ class ModelAdministrationBrowserIT {
     UserAccountService accounts;
     @Autowired
     ModelRegistry registry;
+    @Autowired
+    ModelEvaluationService evaluations;
 
     @Test
-    void administratorAddsAndActivatesAModel(@TempDir Path dir) {
+    void administratorAddsAndActivatesAModel(@TempDir Path dir) throws Exception {
         TestAccounts.createReadyUser(accounts, "modeladmin", "Model-Admin-Passphrase-1", Roles.ADMIN);
         TestAccounts.createReadyUser(accounts, "modelpath", "Model-Path-Passphrase-1", Roles.PATHOLOGIST);
         Path zip = ModelPackages.zip(ModelPackages.fixture("tiny-test-model-b"), dir.resolve("package.zip"));
@@ -87,6 +89,40 @@ class ModelAdministrationBrowserIT {
             assertThat(org.histoscope.security.SystemIdentity.call(() -> registry.active()).orElseThrow().modelId())
                     .isEqualTo("tiny-test-model-b");
             browser.screenshot(Path.of("target", "screenshots", "admin-models.png"));
+
+            // the ROC curve and calibration plot of an evaluation are drawn (issue #26: the SVG arrived as HTML)
+            long tiny = org.histoscope.security.SystemIdentity.call(() -> registry.all()).stream()
+                    .filter(m -> m.modelId().equals("tiny-test-model")).findFirst().orElseThrow().id();
+            Path reference = ModelPackages.fixture("tiny-test-model").resolve("reference");
+            Path set = ModelEvaluationTest.referenceZip(dir.resolve("set.zip"), reference,
+                    ModelEvaluationTest.referencePatches(reference));
+            ModelEvaluation done = TestAccounts.runAs("modeladmin", java.util.Set.of(Roles.ADMIN), () -> {
+                try {
+                    return ModelEvaluationTest.waitFor(evaluations,
+                            evaluations.start(tiny, set, "roc-check", 0.9).id());
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(done.status()).as(String.valueOf(done.error())).isEqualTo("DONE");
+            page.open("/admin/models");
+            page.waitFor(By.xpath("//vaadin-grid-cell-content[contains(., 'Tiny test model 0.0.1')]")).click();
+            page.waitForVaadin();
+            // the evaluations grid sits below the fold: bring the row up, then click it as a user would
+            WebElement evaluationRow = page.waitFor(By.xpath("//vaadin-grid-cell-content[contains(., 'roc-check')]"));
+            ((JavascriptExecutor) browser.driver()).executeScript(
+                    "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", evaluationRow);
+            page.waitForVaadin();
+            for (String chart : java.util.List.of("evaluation-roc", "evaluation-calibration")) {
+                WebElement image = page.byId(chart);
+                new org.openqa.selenium.support.ui.WebDriverWait(browser.driver(), VaadinPage.TIMEOUT).until(d ->
+                        ((Number) ((JavascriptExecutor) d).executeScript(
+                                "return arguments[0].complete ? arguments[0].naturalWidth : 0", image)).intValue() > 0);
+                assertThat(image.getSize().getWidth()).isPositive();
+                assertThat(image.getSize().getHeight()).isPositive();
+            }
+            browser.screenshot(Path.of(System.getProperty("histoscope.screenshot-dir", "target/screenshots"))
+                    .resolve("evaluation-charts.png"));
             page.logout();
 
             page.login("modelpath", "Model-Path-Passphrase-1");

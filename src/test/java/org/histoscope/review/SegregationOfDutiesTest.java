@@ -56,6 +56,8 @@ class SegregationOfDutiesTest {
     TransactionTemplate transactions;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    org.histoscope.reports.CaseReportService reports;
 
     @BeforeEach
     void accounts() {
@@ -130,6 +132,82 @@ class SegregationOfDutiesTest {
                 .isInstanceOf(ReviewRuleException.class).hasMessageContaining("segregation of duties");
         assertThat(ActingAs.user(OTHER, () -> reviews.signOutCase(caseId), Roles.REVIEWER).status())
                 .isEqualTo(CaseStatus.SIGNED_OUT);
+    }
+
+    /** An image the user uploaded whose prediction, requested by them too, failed: it has no result to review. */
+    long failedImageOf(long caseId, String uploader) {
+        Long imageId = jdbc.queryForObject("""
+                INSERT INTO case_image (case_id, original_filename, sha256, size_bytes, format, width, height,
+                                        uploaded_by, uploaded_at)
+                VALUES (?, 'no-tissue.png', ?, 1, 'PNG', 50, 50, ?, now()) RETURNING id""", Long.class, caseId,
+                (java.util.UUID.randomUUID().toString() + java.util.UUID.randomUUID()).replace("-", "").substring(0, 64),
+                uploader);
+        jdbc.update("""
+                INSERT INTO prediction_job (case_id, image_id, rerun, status, attempts, error_message, requested_by,
+                                            requested_at)
+                VALUES (?, ?, FALSE, 'FAILED', 1, 'No tissue found', ?, now())""", caseId, imageId, uploader);
+        // as after the case's other images were scored: reviewers work on cases in review
+        jdbc.update("UPDATE patient_case SET status = 'IN_REVIEW' WHERE id = ? AND status = 'OPEN'", caseId);
+        return imageId;
+    }
+
+    NotAssessableMark markAs(String user, String password, long imageId) {
+        return ActingAs.user(user, () -> reviews.markNotAssessable(imageId, "No tissue in the image",
+                SignatureMeaning.REVIEWED, password), Roles.PATHOLOGIST, Roles.REVIEWER);
+    }
+
+    /** Issue #24 item 1: "not assessable" counted toward sign-out without any requester check. */
+    @Test
+    void theUploaderMayNotMarkTheirOwnImageNotAssessableNorSignTheCaseOutAlone() {
+        long caseId = caseOf("SOD-3");
+        long image = failedImageOf(caseId, BOTH);
+
+        assertThatThrownBy(() -> markAs(BOTH, PASSWORD, image))
+                .isInstanceOf(ReviewRuleException.class).hasMessageContaining("segregation of duties");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM not_assessable_image WHERE image_id = ?", Long.class, image))
+                .isZero();
+
+        NotAssessableMark byAnother = markAs(OTHER, OTHER_PASSWORD, image);
+        assertThat(byAnother.signedByRequester()).isFalse();
+        assertThat(ActingAs.user(OTHER, () -> reviews.signOutCase(caseId), Roles.REVIEWER).status())
+                .isEqualTo(CaseStatus.SIGNED_OUT);
+    }
+
+    @Test
+    void anAllowedOwnMarkIsStatedWithItsSignatureButTheCaseStillNeedsASecondPerson() {
+        ActingAs.run("ada", () -> settings.setRequesterMaySign(true, "single-handed weekend cover"), Roles.ADMIN);
+        long caseId = caseOf("SOD-4");
+        long image = failedImageOf(caseId, BOTH);
+        NotAssessableMark own = markAs(BOTH, PASSWORD, image);
+        assertThat(own.segregationNote()).contains("uploaded the image", "changed by ada");
+        assertThat(ActingAs.user(OTHER, () -> reviews.notAssessableOfCase(caseId), Roles.REVIEWER))
+                .extracting(NotAssessableMark::segregationNote).containsExactly(own.segregationNote());
+
+        ActingAs.run("ada", () -> settings.setRequesterMaySign(false, "the second pathologist is back"), Roles.ADMIN);
+        // the only signature on the case is the requester's own mark: they may not sign it out alone
+        assertThatThrownBy(() -> ActingAs.user(BOTH, () -> reviews.signOutCase(caseId), Roles.PATHOLOGIST,
+                Roles.REVIEWER)).isInstanceOf(ReviewRuleException.class).hasMessageContaining("segregation of duties");
+    }
+
+    @Test
+    void anAllowedOwnSignOutIsStatedOnTheCaseAndInTheReport() throws Exception {
+        ActingAs.run("ada", () -> settings.setRequesterMaySign(true, "single-handed weekend cover"), Roles.ADMIN);
+        long caseId = caseOf("SOD-5");
+        long image = failedImageOf(caseId, BOTH);
+        markAs(BOTH, PASSWORD, image);
+        ActingAs.user(BOTH, () -> reviews.signOutCase(caseId), Roles.PATHOLOGIST, Roles.REVIEWER);
+        assertThat(ActingAs.user(OTHER, () -> reviews.signOutSegregationNote(caseId), Roles.REVIEWER))
+                .hasValueSatisfying(note -> assertThat(note).contains("Signed out by the requester"));
+
+        byte[] pdf = ActingAs.user(BOTH, () -> reports.downloadLatest(caseId), Roles.PATHOLOGIST, Roles.REVIEWER)
+                .orElseThrow().pdf();
+        try (var document = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            String text = new org.apache.pdfbox.text.PDFTextStripper().getText(document).replaceAll("\\s+", " ");
+            assertThat(text).contains("Not assessable: No tissue in the image",
+                    "Signed by the person who uploaded the image or requested its prediction; allowed by the "
+                            + "department setting changed by ada",
+                    "Signed out by the requester of the case's work");
+        }
     }
 
     @Test

@@ -121,7 +121,8 @@ class AccessMatrixTest {
             Map.entry("ReviewService.reviewsOf", "PR"), Map.entry("ReviewService.reviewsOfCase", "PR"),
             Map.entry("ReviewService.sign", "R"), Map.entry("ReviewService.readyForSignOut", "PR"),
             Map.entry("ReviewService.signOutCase", "R"), Map.entry("ReviewService.signOutCheck", "PR"),
-            Map.entry("ReviewService.markNotAssessable", "R"),
+            Map.entry("ReviewService.markNotAssessable", "R"), Map.entry("ReviewService.signOutSegregationNote", "PR"),
+            Map.entry("ReviewService.notAssessableOfCase", "PR"),
             // signed case reports (made at sign-out and at each amendment, both a reviewer's acts)
             Map.entry("CaseReportService.versions", "PR"), Map.entry("CaseReportService.download", "PR"),
             Map.entry("CaseReportService.downloadLatest", "PR"), Map.entry("CaseReportService.hasReport", "PR"),
