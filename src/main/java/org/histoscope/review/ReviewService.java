@@ -1,5 +1,7 @@
 package org.histoscope.review;
 
+import org.histoscope.platform.FreeText;
+
 import java.time.Clock;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.persistence.criteria.Predicate;
@@ -285,6 +287,7 @@ public class ReviewService {
     @Transactional(noRollbackFor = SignatureRejectedException.class)
     @RolesAllowed(Roles.REVIEWER)
     public NotAssessableMark markNotAssessable(long imageId, String reason, SignatureMeaning meaning, String password) {
+        reason = FreeText.clean(reason);
         String signer = currentUser.username().orElseThrow(() -> new ReviewRuleException("Sign in to sign."));
         ImageSummary image = images.findImage(imageId)
                 .orElseThrow(() -> new ReviewRuleException("The image no longer exists."));
