@@ -47,7 +47,7 @@ public class DepartmentPixelSizeView extends VerticalLayout {
                 reason.clear();
                 show();
             } catch (CaseRuleException rule) {
-                Notifications.error(rule.getMessage());
+                Notifications.error(rule.userMessage());
             }
         });
         save.setId("pixel-size-save");

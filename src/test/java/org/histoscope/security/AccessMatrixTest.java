@@ -53,7 +53,9 @@ class AccessMatrixTest {
             Map.entry("admin/models", "A"), Map.entry("admin/status", "A"),
             Map.entry("review/case/:___url_parameter", "R"), Map.entry("case-reports/:___url_parameter", "PR"),
             Map.entry("admin/api-tokens", "A"), Map.entry("admin/lis-messages", "A"),
-            Map.entry("admin/pixel-size", "A"));
+            Map.entry("admin/pixel-size", "A"),
+            // test-only (src/test): the error path's browser test opens a page that fails on purpose
+            Map.entry("test-fault/:___url_parameter", "PRA"));
 
     static final Map<String, String> SERVICES = Map.ofEntries(
             // cases
