@@ -17,6 +17,21 @@ KEPT = ("config.json", "log.csv", "history.json", "eval/metrics.json", "eval/roc
 COMPRESSED = ("eval/predictions_val.csv", "eval/predictions_test.csv")  # ~200 kB each as text
 
 
+TRUST_FILES = ("eval/magnification.json", "eval/operating_points.json", "guard/guard.json")  # report_trust reads them
+
+
+def keep_files(run_dir: str, archive_dir: str, names) -> int:
+    """Copy those of ``names`` that the run folder has into ``archive_dir``; returns how many were copied."""
+    n = 0
+    for name in names:
+        source = os.path.join(run_dir, name)
+        if os.path.exists(source) and os.path.abspath(source) != os.path.abspath(os.path.join(archive_dir, name)):
+            os.makedirs(os.path.dirname(os.path.join(archive_dir, name)), exist_ok=True)
+            shutil.copyfile(source, os.path.join(archive_dir, name))
+            n += 1
+    return n
+
+
 def finished(path: str | None) -> bool:
     return bool(path) and os.path.exists(os.path.join(path, "eval", "metrics.json"))
 

@@ -43,6 +43,7 @@ from .models import ARCH_NAMES, count_parameters
 
 INPUT_NAME = "input"
 OUTPUT_NAME = "probability"
+OOD_OUTPUT_NAME = "ood_score"
 
 
 def convert_initializers_to_fp16(model_proto: onnx.ModelProto) -> int:
@@ -85,25 +86,51 @@ class CalibratedProbability(torch.nn.Module):
         return torch.sigmoid(logits)
 
 
-def export_onnx(model, path: str, native_size: int, fp16: bool, opset: int = 17, a: float = 1.0,
-                b: float = 0.0) -> dict:
-    """Export ``model`` (already weight-rounded if fp16) with calibrated sigmoid output and dynamic batch."""
+class GuardedProbability(torch.nn.Module):
+    """The shipped outputs of a model with a domain guard: the calibrated probability and the guard's
+    ood_score, both from one pass through the backbones (the guard reads the pooled features)."""
+
+    def __init__(self, model, guard, a: float = 1.0, b: float = 0.0):
+        super().__init__()
+        self.model, self.guard = model, guard
+        self.a, self.b = float(a), float(b)
+
+    def forward(self, x):
+        f = self.model.features(x)
+        logits = self.model.head(f)
+        if self.a != 1.0 or self.b != 0.0:
+            logits = logits * self.a + self.b
+        return torch.sigmoid(logits), self.guard(f)
+
+
+def shipped_module(model, a: float = 1.0, b: float = 0.0, guard=None) -> torch.nn.Module:
     inner = copy.deepcopy(model).cpu().eval()
     inner.output_probability = False
-    m = CalibratedProbability(inner, a, b).eval()
+    if guard is None:
+        return CalibratedProbability(inner, a, b).eval()
+    return GuardedProbability(inner, copy.deepcopy(guard).cpu().eval(), a, b).eval()
+
+
+def export_onnx(model, path: str, native_size: int, fp16: bool, opset: int = 17, a: float = 1.0,
+                b: float = 0.0, guard=None) -> dict:
+    """Export ``model`` (already weight-rounded if fp16) with calibrated sigmoid output and dynamic batch;
+    with a ``guard`` (domain_guard.DomainGuard, rounded too) a second output ood_score [N,1]."""
+    m = shipped_module(model, a, b, guard)
+    outputs = [OUTPUT_NAME] + ([OOD_OUTPUT_NAME] if guard is not None else [])
     dummy = torch.zeros(2, 3, native_size, native_size)
     tmp = path + ".tmp"
     # TrainingMode.PRESERVE on an eval() model keeps BatchNormalization nodes as they are (no
     # Conv+BN folding), so float16-rounded weights stay exactly the rounded PyTorch values.
-    torch.onnx.export(m, dummy, tmp, opset_version=opset, input_names=[INPUT_NAME], output_names=[OUTPUT_NAME],
-                      dynamic_axes={INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}},
+    torch.onnx.export(m, dummy, tmp, opset_version=opset, input_names=[INPUT_NAME], output_names=outputs,
+                      dynamic_axes={INPUT_NAME: {0: "batch"}, **{o: {0: "batch"} for o in outputs}},
                       training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=True)
     proto = onnx.load(tmp)
     n_conv = convert_initializers_to_fp16(proto) if fp16 else 0
     proto.producer_name = "histoscope_train"
     proto.producer_version = pkg_version
     proto.doc_string = ("Histoscope patch classifier. Input: NCHW float32 RGB, (x/255-mean)/std (see model-card.json). "
-                        "Output: cancer probability [N,1].")
+                        "Output: cancer probability [N,1]" + ("; ood_score [N,1], distance from the training domain "
+                                                               "(higher = further)." if guard is not None else "."))
     onnx.checker.check_model(proto)
     inferred = onnx.shape_inference.infer_shapes(proto)
     onnx.checker.check_model(inferred)
@@ -173,7 +200,12 @@ def main(argv=None):
     ap.add_argument("--fp16", default="auto", choices=["auto", "yes", "no"])
     ap.add_argument("--n-reference", type=int, default=16)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--microns-per-pixel", type=float, default=None)
+    ap.add_argument("--microns-per-pixel", type=float, default=None,
+                    help="default: the value of RUN/eval/magnification.json (magnification check) if present")
+    ap.add_argument("--guard-dir", default=None,
+                    help="domain guard from guard_fit (guard.pt + guard.json); default RUN/guard if it has guard.pt")
+    ap.add_argument("--operating-points", default=None,
+                    help="operating_points.json from histoscope_train.operating_points; default RUN/eval/ if present")
     ap.add_argument("--notes", default="")
     ap.add_argument("--extra-json", default=None, help="JSON file merged into the card's 'training' section")
     args = ap.parse_args(argv)
@@ -199,7 +231,23 @@ def main(argv=None):
     calib = metrics.get("calibration") or {"method": "none", "a": 1.0, "b": 0.0}
     tta = metrics.get("tta", "none")
     onnx_path = os.path.join(args.out, "model.onnx")
-    info = export_onnx(model, onnx_path, native, fp16, a=calib["a"], b=calib["b"])
+    guard_dir = args.guard_dir or os.path.join(args.run, "guard")
+    guard, guard_info = None, None
+    if os.path.exists(os.path.join(guard_dir, "guard.pt")):
+        from .guard_fit import load_guard
+        guard = load_guard(guard_dir)
+        with open(os.path.join(guard_dir, "guard.json")) as f:
+            guard_info = json.load(f)
+    ops_path = args.operating_points or os.path.join(eval_dir, "operating_points.json")
+    operating = None
+    if os.path.exists(ops_path):
+        with open(ops_path) as f:
+            operating = json.load(f)
+    magnification = None
+    if os.path.exists(os.path.join(eval_dir, "magnification.json")):
+        with open(os.path.join(eval_dir, "magnification.json")) as f:
+            magnification = json.load(f)
+    info = export_onnx(model, onnx_path, native, fp16, a=calib["a"], b=calib["b"], guard=guard)
     if info["bytes"] >= MAX_ONNX_BYTES:
         raise SystemExit(f"model.onnx is {info['bytes']} bytes >= {MAX_ONNX_BYTES}")
 
@@ -224,8 +272,17 @@ def main(argv=None):
         p_torch = shipped(x).numpy().reshape(-1)
         p_orig = CalibratedProbability(original.eval(), calib["a"], calib["b"]).eval()(x).numpy().reshape(-1)
         p_tta = torch.stack([shipped(D.dihedral(x, k)).view(-1) for k in range(8)]).double().mean(0).numpy()
-    p_onnx = onnx_runner.run(onnx_path, {INPUT_NAME: x})[0].reshape(-1)
+        if guard is not None:
+            both = shipped_module(model, calib["a"], calib["b"], guard)
+            o_torch = both(x)[1].numpy().reshape(-1)
+            o_tta = torch.stack([both(D.dihedral(x, k))[1].view(-1) for k in range(8)]).double().mean(0).numpy()
+    onnx_out = onnx_runner.run(onnx_path, {INPUT_NAME: x})
+    p_onnx = onnx_out[0].reshape(-1)
     diff_onnx = float(np.max(np.abs(p_onnx - p_torch)))
+    if guard is not None:
+        diff_ood = float(np.max(np.abs(onnx_out[1].reshape(-1) - o_torch)))
+        print(f"[check] ood_score ONNX (interpreted) vs PyTorch: max |d| = {diff_ood:.3g}", flush=True)
+        diff_onnx = max(diff_onnx, diff_ood)
     diff_fp16 = float(np.max(np.abs(p_torch - p_orig)))
     print(f"[check] ONNX (interpreted from file) vs PyTorch (deployed weights): max |dp| = {diff_onnx:.3g}; "
           f"fp16-rounded vs original fp32 PyTorch: max |dp| = {diff_fp16:.3g}", flush=True)
@@ -233,9 +290,11 @@ def main(argv=None):
         raise SystemExit("ONNX check failed")
     with open(os.path.join(ref_dir, "probabilities.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["file", "probability", "probability_dihedral8"])
-        for n, pr, pa in zip(names, p_torch, p_tta):
-            w.writerow([n, f"{float(pr):.9g}", f"{float(pa):.9g}"])
+        w.writerow(["file", "probability", "probability_dihedral8"]
+                   + (["ood_score", "ood_score_dihedral8"] if guard is not None else []))
+        for i, (n, pr, pa) in enumerate(zip(names, p_torch, p_tta)):
+            w.writerow([n, f"{float(pr):.9g}", f"{float(pa):.9g}"]
+                       + ([f"{float(o_torch[i]):.9g}", f"{float(o_tta[i]):.9g}"] if guard is not None else []))
     with open(os.path.join(ref_dir, "labels.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["file", "label", "patient_id"])
@@ -308,11 +367,7 @@ def main(argv=None):
                         "test_ece_10_bins_before": metrics.get("test_ece_before")},
         "threshold": threshold,
         "threshold_method": metrics.get("threshold_method", "default 0.5 (no evaluation run)"),
-        "microns_per_pixel": args.microns_per_pixel,
-        "microns_per_pixel_note": ("not known exactly: the data README only says the slides were scanned at 40x and "
-                                   "the patches were cut from a downsampled version of each slide; the "
-                                   "downsampling factor is not given with the data, so no value is claimed "
-                                   "(null) unless --microns-per-pixel is passed."),
+        **_magnification_fields(args.microns_per_pixel, magnification),
         "onnx": {"opset": 17, "file": "model.onnx", "bytes": info["bytes"], "sha256": sha256_file(onnx_path),
                  "weights_storage": "float16 initializers + Cast to float32 in the graph" if fp16 else "float32",
                  "fp32_would_be_bytes": fp32_bytes(model), "dynamic_batch": True, "ops": info["ops"],
@@ -321,10 +376,16 @@ def main(argv=None):
                            "max_abs_diff_fp16_vs_fp32_pytorch": diff_fp16,
                            "method": "onnx graph executed op by op from the file (histoscope_train.onnx_runner) "
                                      "vs PyTorch on the reference PNGs"}},
+        **({"outputs": [OUTPUT_NAME, OOD_OUTPUT_NAME],
+            "operating_points": _operating_points(operating, threshold)} if operating else {}),
+        **({"domain_guard": _domain_guard(guard, guard_info)} if guard is not None else {}),
         "reference": {"dir": "reference", "probabilities": "reference/probabilities.csv",
                       "labels": "reference/labels.csv", "count": len(names),
                       "tolerance": 1e-4,
                       "probability_dihedral8": "mean over the 8 dihedral views, as the card's tta prescribes",
+                      **({"ood_score": "the graph's ood_score of the patch as it is (view 0)",
+                          "ood_score_dihedral8": "mean of ood_score over the 8 dihedral views, as the domain "
+                                                 "guard's aggregation prescribes"} if guard is not None else {}),
                       "how": "PNG bytes decoded to RGB uint8, float/255, (x-mean)/std, NCHW, no resize, PyTorch with the shipped (rounded) weights"},
         "training": {
             "dataset": "IDC breast histopathology patches (Janowczyk & Madabhushi 2016; Cruz-Roa et al. 2014)"
@@ -364,6 +425,50 @@ def main(argv=None):
     write_json(os.path.join(args.out, "model-card.json"), card)
     print(f"[export] {onnx_path} {info['bytes']/1e6:.1f} MB fp16={fp16} sha256={card['onnx']['sha256']}", flush=True)
     return card
+
+
+def _magnification_fields(mpp_arg, magnification) -> dict:
+    """The model's resolution: from --microns-per-pixel, else from the magnification check (magnification.json)."""
+    if mpp_arg is None and magnification is None:
+        return {"microns_per_pixel": None,
+                "microns_per_pixel_note": "not known: no --microns-per-pixel and no magnification check in the run"}
+    mpp = mpp_arg if mpp_arg is not None else magnification["microns_per_pixel"]
+    return {"microns_per_pixel": mpp,
+            "microns_per_pixel_source": (magnification or {}).get("source", "--microns-per-pixel"),
+            "microns_per_pixel_check": (magnification or {}).get("check", "none")}
+
+
+def _operating_points(op: dict, patch_threshold: float) -> dict:
+    """The card's operating_points from operating_points.json (chosen on validation patients)."""
+    p, t, s = op["patch"], op["tile"], op["slide"]
+    return {
+        "patch": {"threshold": patch_threshold, "grey_zone": p["grey_zone"],
+                  "method": "Youden's J on the validation patients' patches (calibrated, dihedral8)",
+                  "grey_zone_rule": p["rule"]},
+        "tile": {"threshold": t["threshold"], "smoothing_sigma_tiles": t["smoothing_sigma_tiles"],
+                 "method": t["method"]},
+        "slide": {"threshold": s["threshold"], "score": s["score"], "score_parameters": s["score_parameters"],
+                  "grey_zone": s["grey_zone"], "method": s["method"], "grey_zone_rule": s["rule"]},
+    }
+
+
+def _domain_guard(guard, info: dict) -> dict:
+    fit = info["fit"]
+    return {"output": OOD_OUTPUT_NAME, "threshold": info["threshold"], "aggregation": "mean over TTA views",
+            "direction": "higher is further from the training domain",
+            "flagged_when": "ood_score (mean over the TTA views) > threshold",
+            "validation_flagged_share": round(info["validation_flagged_share_single_view"], 4),
+            "validation_flagged_share_tta_mean": info.get("validation_flagged_share_tta_mean"),
+            "method": (f"Mahalanobis distance of the pooled features ({guard.describe()['feature_dim']}-dim concat of "
+                       f"the global-average-pooled Xception and NASNet features) to the nearer of the two "
+                       f"class-conditional Gaussians, in the first {fit['components']} principal components "
+                       f"({100 * fit['explained_variance']:.1f} % of the variance) of {fit['fit_patches']} training-"
+                       f"patient patches, shared Ledoit-Wolf covariance (shrinkage {fit['shrinkage']:.3f}), divided "
+                       f"by sqrt({fit['components']}); chosen over other component counts and the max-logit and energy "
+                       f"scores on validation patients and out-of-domain sets built from them ("
+                       f"{info['selection_rule']}); threshold = the score above which 5 % of the validation patients' "
+                       f"patches lie (view 0, the shipped float16 function)"),
+            "test": info.get("test")}
 
 
 def _prevalence_clause(calib) -> str:

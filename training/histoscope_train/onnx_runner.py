@@ -114,6 +114,21 @@ def run(model_path_or_proto, inputs: dict, capture: dict | None = None) -> list:
         elif op == "ReduceMean":
             axes = a.get("axes")
             out = ins[0].mean(dim=tuple(axes), keepdim=bool(a.get("keepdims", 1)))
+        elif op in ("ReduceSum", "ReduceMin"):  # axes: an input from opset 13 (ReduceSum) / 18 (ReduceMin), else an attribute
+            axes = ins[1].tolist() if len(ins) > 1 and ins[1] is not None else a.get("axes")
+            keep = bool(a.get("keepdims", 1))
+            x = ins[0]
+            for ax in sorted([int(v) % x.dim() for v in axes], reverse=True):
+                x = x.sum(dim=ax, keepdim=keep) if op == "ReduceSum" else x.amin(dim=ax, keepdim=keep)
+            out = x
+        elif op == "Sqrt":
+            out = torch.sqrt(ins[0])
+        elif op == "Pow":
+            out = torch.pow(ins[0], ins[1])
+        elif op == "Min":
+            out = ins[0]
+            for other in ins[1:]:
+                out = torch.minimum(out, other)
         elif op == "Flatten":
             ax = a.get("axis", 1)
             out = ins[0].reshape(int(np.prod(ins[0].shape[:ax])), -1)

@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 
-from . import archive, cv, ensemble_check, lineage
+from . import archive, cv, ensemble_check, lineage, report_trust
 from . import report_comparison as comparison
 from .models import ARCH_NAMES
 from .report_comparison import ORDER
@@ -74,6 +74,10 @@ def main(argv=None):
     ap.add_argument("--models-dir", default="../models")
     ap.add_argument("--model-id", default="xception-nasnetmobile-idc")
     ap.add_argument("--notes", default="report_notes.md")
+    ap.add_argument("--trust-run", default=None,
+                    help="run folder with eval/magnification.json, eval/operating_points.json and guard/guard.json "
+                         "(default: the default run); they are kept in <models-dir>/runs/<--trust-name>")
+    ap.add_argument("--trust-name", default=None, help="default: the trust run's folder name")
     args = ap.parse_args(argv)
 
     import matplotlib
@@ -155,6 +159,12 @@ def main(argv=None):
     L.extend(comparison.section(runs, default, baseline))
 
     L.extend(_calibration_section(default, args.models_dir, plt))
+    trust_run = args.trust_run or (default or {}).get("path")
+    if trust_run:
+        target = os.path.join(kept, args.trust_name or os.path.basename(os.path.normpath(trust_run)))
+        if archive.keep_files(trust_run, target, archive.TRUST_FILES) == 0:
+            target = target if os.path.isdir(target) else trust_run
+        L.extend(report_trust.sections(target))
     L.extend(_throughput_section(args.runs_dir, logs_dir))
     L.extend(_ablation_section(args.runs_dir, kept))
     L.extend(cv.report_section(os.path.join(kept, "cv")))

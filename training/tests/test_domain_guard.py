@@ -1,0 +1,136 @@
+"""Domain guard: out-of-domain set builders, the folded Mahalanobis score, its place in the ONNX graph, and the
+shipped package's guard on fixtures (natural photographs must be flagged, its reference ood_score reproduced)."""
+import csv
+import glob
+import json
+import os
+
+import numpy as np
+import onnx
+import pytest
+import torch
+
+from histoscope_train import data as D
+from histoscope_train import domain_guard as G
+from histoscope_train import export as E
+from histoscope_train import onnx_runner
+from histoscope_train.common import round_weights_fp16
+from histoscope_train.guard_features import read_photos
+from histoscope_train.models import build_model
+
+SHIPPED = os.path.join(os.path.dirname(__file__), "..", "..", "models", "xception-nasnetmobile-idc")
+
+
+def _idc(fixtures_dir):
+    paths = sorted(glob.glob(os.path.join(fixtures_dir, "idc", "patches", "*", "*.png")))
+    return np.stack([D.fit_to_size(D.read_rgb(p), 50) for p in paths])
+
+
+def test_out_of_domain_sets_are_what_they_say(fixtures_dir):
+    x = _idc(fixtures_dir)
+    g = G.greyscale(x)
+    assert g.shape == x.shape and (g[..., 0] == g[..., 1]).all() and (g[..., 1] == g[..., 2]).all()
+    ihc = G.ihc_like(x).astype(float)
+    # eosin pink (red > green) becomes DAB brown: in H&E red exceeds blue on average, IHC-like adds brown, no pink
+    od = -np.log((ihc + 1) / 256)
+    hed = od @ G.HED_FROM_RGB
+    assert hed[..., 1].mean() < 0.5 * (-np.log((x.astype(float) + 1) / 256) @ G.HED_FROM_RGB)[..., 1].mean()
+    assert hed[..., 2].mean() > 0.05  # DAB present
+    b = G.blur(x)
+    assert np.abs(np.diff(b.astype(float), axis=2)).mean() < 0.5 * np.abs(np.diff(x.astype(float), axis=2)).mean()
+    e = G.enlarged(x)
+    assert e.shape == x.shape
+    assert np.abs(np.diff(e.astype(float), axis=2)).mean() < np.abs(np.diff(x.astype(float), axis=2)).mean()
+    photos = read_photos(os.path.join(fixtures_dir, "photos"))
+    assert len(photos) >= 4
+    crops = G.photo_crops(photos, 12, seed=1)
+    assert crops.shape == (12, 50, 50, 3) and crops.dtype == np.uint8
+
+
+def test_folded_guard_is_the_mahalanobis_distance_to_the_nearer_class():
+    rng = np.random.default_rng(0)
+    d, n = 40, 600
+    y = rng.integers(0, 2, n)
+    mix = rng.normal(size=(d, d)) / np.sqrt(d)
+    f = rng.normal(size=(n, d)) @ mix + y[:, None] * 2.0
+    guard, info = G.fit_guard(f, y, components=10)
+    # explicit computation, float64: PCA space, class means, Ledoit-Wolf covariance
+    from sklearn.covariance import LedoitWolf
+    mean = f.mean(0)
+    _, _, vt = np.linalg.svd(f - mean, full_matrices=False)
+    z = (f - mean) @ vt[:10].T
+    mus = [z[y == c].mean(0) for c in (0, 1)]
+    cov = LedoitWolf(assume_centered=True).fit(np.concatenate([z[y == c] - mus[c] for c in (0, 1)])).covariance_
+    prec = np.linalg.inv(cov)
+    q = rng.normal(size=(5, d)) * 3
+    zq = (q - mean) @ vt[:10].T
+    expected = np.sqrt(np.min([np.einsum("ij,jk,ik->i", zq - m, prec, zq - m) for m in mus], axis=0) / 10)
+    got = guard(torch.as_tensor(q, dtype=torch.float32)).numpy()[:, 0]
+    assert np.allclose(got, expected, rtol=1e-3)
+    # in-domain scores about 1, far points far above
+    inside = guard(torch.as_tensor(f, dtype=torch.float32)).numpy()
+    assert 0.5 < np.median(inside) < 1.5
+    far = guard(torch.as_tensor(f[:20] + 10 * rng.normal(size=(20, d)), dtype=torch.float32)).numpy()
+    assert far.min() > np.quantile(inside, 0.99)
+    assert G.threshold_for_share(inside[:, 0], 0.05) == pytest.approx(np.quantile(inside, 0.95))
+
+
+def test_guard_is_a_second_output_of_the_graph_and_matches_pytorch(tmp_path):
+    torch.manual_seed(0)
+    model = build_model("smallcnn").eval()
+    x = torch.randn(64, 3, 50, 50)
+    with torch.no_grad():
+        feats = model.features(x).numpy()
+    guard, _ = G.fit_guard(feats, (feats[:, 0] > np.median(feats[:, 0])).astype(int), components=8)
+    round_weights_fp16(model)
+    round_weights_fp16(guard)
+    path = str(tmp_path / "m.onnx")
+    info = E.export_onnx(model, path, 50, fp16=True, guard=guard)
+    proto = onnx.load(path)
+    assert [o.name for o in proto.graph.output] == ["probability", "ood_score"]
+    assert info["bytes"] > 0
+    q = torch.randn(3, 3, 50, 50)
+    p, o = onnx_runner.run(path, {"input": q})
+    with torch.no_grad():
+        p_ref, o_ref = E.shipped_module(model, guard=guard)(q)
+    assert o.shape == (3, 1) and p.shape == (3, 1)
+    assert np.max(np.abs(o - o_ref.numpy())) < 1e-4
+    assert np.max(np.abs(p - p_ref.numpy())) < 1e-5
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    with open(os.path.join(SHIPPED, "model-card.json")) as f:
+        card = json.load(f)
+    if "domain_guard" not in card:
+        pytest.skip("the shipped package has no domain guard")
+    return card
+
+
+def test_shipped_card_states_the_guard_the_resolution_and_the_operating_points(shipped):
+    g = shipped["domain_guard"]
+    assert g["output"] == "ood_score" and g["aggregation"] == "mean over TTA views"
+    assert g["threshold"] > 0 and g["validation_flagged_share"] == pytest.approx(0.05, abs=0.005)
+    assert shipped["microns_per_pixel"] == 4.0 and shipped["microns_per_pixel_source"]
+    assert shipped["microns_per_pixel_check"]
+    ops = shipped["operating_points"]
+    assert ops["patch"]["threshold"] == shipped["threshold"]
+    for k in ("patch", "slide"):
+        assert ops[k]["grey_zone"]["low"] <= ops[k]["threshold"] <= ops[k]["grey_zone"]["high"]
+    assert ops["tile"]["smoothing_sigma_tiles"] == 2.0 and 0 < ops["tile"]["threshold"] < 1
+    assert ops["slide"]["score"] and isinstance(ops["slide"]["score_parameters"], dict)
+
+
+def test_shipped_guard_reproduces_its_reference_and_flags_photographs_not_tissue(shipped, fixtures_dir):
+    ref = os.path.join(SHIPPED, "reference")
+    with open(os.path.join(ref, "probabilities.csv")) as f:
+        rows = list(csv.DictReader(f))[:2]
+    photos = G.photo_crops(read_photos(os.path.join(fixtures_dir, "photos")), 4, seed=3)
+    ref_images = np.stack([D.read_rgb(os.path.join(ref, r["file"])) for r in rows])
+    x = D.to_input(np.concatenate([ref_images, photos]), shipped["input"]["mean"], shipped["input"]["std"])
+    p, o = onnx_runner.run(os.path.join(SHIPPED, "model.onnx"), {"input": x})
+    assert np.max(np.abs(o[:2, 0] - np.array([float(r["ood_score"]) for r in rows]))) < 1e-4
+    assert np.max(np.abs(p[:2, 0] - np.array([float(r["probability"]) for r in rows]))) < 1e-4
+    t = shipped["domain_guard"]["threshold"]
+    assert (o[2:, 0] > t).all(), o[2:, 0]
+    assert (o[:2, 0] <= t).all()
