@@ -121,15 +121,16 @@ public class CaseImageService {
             } catch (ImageRejectedException e) {
                 return reject(caseId, name, e.userMessage());
             }
-            if (unanalysable.isPresent()) {
-                return reject(caseId, name, unanalysable.get());
-            }
             Double known = stated != null ? Double.valueOf(stated.micronsPerPixel()) : departmentPixelSize.current()
                     .map(DepartmentPixelSizeService.DefaultPixelSize::micronsPerPixel).orElse(null);
-            // the file's own pixel size, when it has one, wins inside the check
+            // size first: an image smaller than one patch at the model's resolution has no tile to look for tissue
+            // in (the file's own pixel size, when it has one, wins inside the check)
             Optional<String> tooSmall = inference.refusalIfSmallerThanOnePatch(inspected, known);
             if (tooSmall.isPresent()) {
                 return reject(caseId, name, tooSmall.get());
+            }
+            if (unanalysable.isPresent()) {
+                return reject(caseId, name, unanalysable.get());
             }
             return store(caseId, name, received, inspected, stated);
         } finally {

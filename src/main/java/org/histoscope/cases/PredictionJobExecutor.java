@@ -102,8 +102,10 @@ class PredictionJobExecutor {
             } else {
                 log.warn("Prediction job {} (attempt {}) failed: {}", jobId, attempt.number(), e.getMessage());
             }
-            // a refusal that wraps a technical cause (ONNX Runtime's own text) keeps only a reference to it
-            failIfCurrent(attempt, e.getCause() == null ? e.getMessage()
+            // an image refusal is written for people even when it wraps the decoder's cause; a prediction failure
+            // that wraps a technical cause (ONNX Runtime's own text) keeps only a reference to it
+            failIfCurrent(attempt, e instanceof ImageRejectedException rejected ? rejected.userMessage()
+                    : e.getCause() == null ? e.getMessage()
                     : ErrorReference.jobFailure(log, "Prediction job " + jobId, e));
             return;
         } catch (RuntimeException e) {

@@ -4,7 +4,6 @@ import jakarta.annotation.security.RolesAllowed;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 import org.histoscope.images.ImageInfo;
 import org.histoscope.images.ImageInspector;
@@ -13,8 +12,9 @@ import org.histoscope.security.Roles;
 import org.springframework.stereotype.Service;
 
 /**
- * At the door of an upload, the refusals a prediction job would otherwise reach after the file was stored: an image
- * smaller than the model can read, and an image without tissue. It asks the same questions the job asks, with the
+ * At the door of an upload, the refusal a prediction job would otherwise reach after the file was stored: an image
+ * without tissue (an image smaller than one model patch is refused before, by
+ * {@link InferenceService#refusalIfSmallerThanOnePatch}). It asks the same questions the job asks, with the
  * active model: the tile side at the model's resolution ({@link DefaultInferenceService#tileSide}), patch or
  * whole-image mode, and the tissue rules ({@link TissueDetector}, {@link TissueScreen}). Where it cannot answer
  * cheaply (no active model; a huge image without pyramid levels) it lets the file in and the job decides.
@@ -22,12 +22,6 @@ import org.springframework.stereotype.Service;
 @Service
 @RolesAllowed(Roles.PATHOLOGIST)
 public class UploadScreening {
-
-    /**
-     * An image must cover at least this share of one model patch on each side: the model reads patches (a smaller
-     * image is padded with white), and one mostly made of padding is not a patch it was trained on.
-     */
-    static final double MIN_SHARE_OF_PATCH_SIDE = 0.5;
 
     private final ImageInspector inspector;
     private final ModelCatalog catalog;
@@ -55,24 +49,12 @@ public class UploadScreening {
         try (RegionReader reader = inspector.open(image)) {
             ImageInfo info = reader.info();
             int tileSide = DefaultInferenceService.tileSide(card, info, request);
-            int minimum = minimumSide(tileSide);
-            if (info.width() < minimum || info.height() < minimum) {
-                return Optional.of(String.format(Locale.ROOT, "the image is %d x %d pixels, smaller than the model "
-                        + "can analyse: it reads patches of %d x %d pixels%s, and an image must be at least %d x %d.",
-                        info.width(), info.height(), tileSide, tileSide,
-                        tileSide == card.input().width() ? "" : " at this image's resolution", minimum, minimum));
-            }
             boolean tissue = DefaultInferenceService.chooseMode(PredictionMode.AUTO, info, card, tileSide)
                     == PredictionMode.PATCH ? patchHasTissue(reader, card) : anyTissueTile(reader, tileSide);
             return tissue ? Optional.empty() : Optional.of("no tissue found: nothing in this image looks like "
                     + "stained tissue (it is white glass, black or one ink colour), so it cannot be analysed. Check "
                     + "that the right image was chosen.");
         }
-    }
-
-    /** The one place that says how small an image may be, from the side of one model patch at its resolution. */
-    static int minimumSide(int tileSide) {
-        return Math.max(1, (int) Math.ceil(tileSide * MIN_SHARE_OF_PATCH_SIDE));
     }
 
     /** As the patch prediction: the centred crop of one model input must hold a tissue pixel. */

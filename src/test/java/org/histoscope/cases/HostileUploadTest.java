@@ -127,7 +127,7 @@ class HostileUploadTest extends TinyModelsContext {
         long caseId = newCase("TINY-1");
         BufferedImage pixel = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
         pixel.setRGB(0, 0, 0xB97CA7); // an H&E pink: tissue colour, but one pixel of it
-        assertRefusedLeavingNothing(caseId, "one-pixel.png", png(pixel), "smaller than the model can analyse");
+        assertRefusedLeavingNothing(caseId, "one-pixel.png", png(pixel), "too small to analyse");
         BufferedImage strip = new BufferedImage(50, 3, BufferedImage.TYPE_INT_RGB);
         assertRefusedLeavingNothing(caseId, "strip.png", png(strip), "50 x 3 pixels");
     }
