@@ -121,7 +121,7 @@ public final class LoadBenchmark {
             String base = "http://127.0.0.1:" + port;
             String token = TestAccounts.runAs("admin", Set.of(Roles.ADMIN), () -> app.getBean(ApiTokenService.class)
                     .create(new NewApiToken("load-benchmark", Set.of(Roles.PATHOLOGIST),
-                            Instant.now().plus(Duration.ofDays(1)), 10_000_000))).secret();
+                            Instant.now().plus(Duration.ofDays(1)), 100_000))).secret();
             UserAccountService accounts = app.getBean(UserAccountService.class);
             for (int b = 0; b < browsers; b++) {
                 TestAccounts.createReadyUser(accounts, "loadbrowser" + b, PASSWORD, Roles.PATHOLOGIST);
