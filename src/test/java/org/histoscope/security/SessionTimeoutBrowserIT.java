@@ -30,7 +30,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "histoscope.security.session.idle-timeout=20s", "histoscope.security.session.idle-warning=10s",
         "histoscope.security.session.absolute-lifetime=45s", "vaadin.heartbeatInterval=5",
-        "server.forward-headers-strategy=native"})
+        "server.forward-headers-strategy=native",
+        // the TLS proxy of the cookie test is this machine, named as trusted (no proxy is trusted by default)
+        "server.tomcat.remoteip.internal-proxies=127\\.0\\.0\\.1|0:0:0:0:0:0:0:1"})
 class SessionTimeoutBrowserIT {
 
     @LocalServerPort
