@@ -146,3 +146,128 @@ def energy_score(logits: np.ndarray) -> np.ndarray:
 def threshold_for_share(scores: np.ndarray, share: float = 0.05) -> float:
     """The score above which ``share`` of ``scores`` lie (flagged = score > threshold)."""
     return float(np.quantile(np.asarray(scores, dtype=np.float64), 1.0 - share))
+
+
+# ----------------------------------------------------------------------------------------------
+# the colour term: statistics of the INPUT's stain densities and texture (computed in the graph too)
+# ----------------------------------------------------------------------------------------------
+def _h(x: float) -> float:
+    """A constant as float16 stores it: the graph's initializers are float16, so PyTorch must use the same value."""
+    return float(np.float16(x))
+
+
+COLOUR_STATS = ("od_h_mean", "od_e_mean", "od_d_mean", "od_h_std", "od_e_std", "od_d_std",
+                "chroma_mean", "grey_fraction", "od_total_mean", "e_share", "d_share", "dab_over_eosin",
+                "od_gradient", "od_sharpness", "od_gradient_lag2", "od_gradient_lag4", "h_gradient")
+# a pixel is near-grey when max-min of its 0..1 RGB is below GREY_SPREAD (between 10/255 and 11/255) and it is
+# not background (brightest channel below BACKGROUND, about 221/255); both as smooth steps of width SOFT
+GREY_SPREAD = _h(42 / 1024)
+BACKGROUND = _h(886 / 1024)
+SOFT = _h(1 / 128)
+DAB_SOFT = _h(1 / 16)
+SHARE_EPS = _h(1 / 16)
+SHARP_EPS = _h(1 / 64)
+LOG_EPS = _h(1 / 128)
+
+
+def lag(img, k: int):
+    """mean |img(p) - img(p + k)| over both axes of [N,H,W] (the same under the 8 dihedral views) -> [N,1]"""
+    return 0.5 * ((img[:, :, k:] - img[:, :, :-k]).abs().mean((1, 2))
+                  + (img[:, k:, :] - img[:, :-k, :]).abs().mean((1, 2))).unsqueeze(1)
+
+
+class ColourStats(torch.nn.Module):
+    """Per-patch statistics of the input (the 17 of COLOUR_STATS): mean and std of the haematoxylin, eosin
+    and DAB optical densities (Ruifrok & Johnston colour deconvolution of OD = -ln((v+1)/256)), mean chroma
+    (max-min of RGB), the share of near-grey tissue pixels, the mean total OD, the eosin and DAB shares of
+    the mean density, the share of pixels browner than pink (DAB > eosin), and the texture of the total OD
+    (mean |difference| of pixels 1, 2 and 4 apart, the first also relative to the OD's spread) and of H.
+    Input: the model's normalised NCHW tensor; ``mean``/``std`` undo the normalisation. Returns [N,17].
+    All of them are the same for the 8 dihedral views of a patch; all steps are smooth, so the graph and
+    PyTorch agree to float precision (no pixel can sit on a hard edge)."""
+
+    def __init__(self, mean, std):
+        super().__init__()
+        self.register_buffer("mean", torch.as_tensor(mean, dtype=torch.float32).view(1, 3, 1, 1))
+        self.register_buffer("std", torch.as_tensor(std, dtype=torch.float32).view(1, 3, 1, 1))
+        self.register_buffer("hed_from_rgb", torch.as_tensor(HED_FROM_RGB, dtype=torch.float32))
+
+    def forward(self, x):
+        v = (x * self.std + self.mean).clamp(0.0, 1.0)                       # [N,3,H,W] in 0..1
+        n, _, hgt, wid = v.shape
+        od = -torch.log((v * 255.0 + 1.0) / 256.0)
+        odp = od.reshape(n, 3, -1).transpose(1, 2)                           # [N,P,3]
+        hed = (odp @ self.hed_from_rgb).clamp(min=0.0)                       # [N,P,3]
+        hm = hed.mean(1)
+        hs = ((hed - hm.unsqueeze(1)) ** 2).mean(1).sqrt()
+        vmax = v.amax(1)
+        spread = vmax - v.amin(1)                                            # [N,H,W]
+        grey = torch.sigmoid((GREY_SPREAD - spread) / SOFT) * torch.sigmoid((BACKGROUND - vmax) / SOFT)
+        tot = od.sum(1)                                                      # [N,H,W] total OD
+        grad = lag(tot, 1)
+        share = hm / (hm.sum(1, keepdim=True) + SHARE_EPS)
+        dab = torch.sigmoid((hed[..., 2] - hed[..., 1]) / DAB_SOFT).mean(1, keepdim=True)
+        return torch.cat([hm, hs, spread.mean((1, 2)).unsqueeze(1), grey.mean((1, 2)).unsqueeze(1),
+                          tot.mean((1, 2)).unsqueeze(1), share[:, 1:3], dab,
+                          grad, grad / (tot.std((1, 2)).unsqueeze(1) + SHARP_EPS),
+                          lag(tot, 2), lag(tot, 4), lag(hed[..., 0].reshape(n, hgt, wid), 1)], 1)
+
+
+def colour_transform(stats, log: bool):
+    """The space a colour term's Gaussian is fitted in: the statistics as they are, or their logarithms."""
+    if not log:
+        return stats
+    if isinstance(stats, np.ndarray):
+        return np.log(np.abs(stats) + np.float32(LOG_EPS))
+    return torch.log(stats.abs() + LOG_EPS)
+
+
+class ColourTerm(torch.nn.Module):
+    """weight * (Mahalanobis distance of the chosen colour statistics, optionally in log, to the training
+    patches' Gaussian (Ledoit-Wolf covariance)) / its median on the training patches: the weight, the scale
+    and the 1/sqrt(S) are folded into the whitening matrix, so the term is ||(t(s) - centre) @ W||. [N,1]."""
+
+    def __init__(self, columns, log: bool, centre: np.ndarray, whitening: np.ndarray):
+        super().__init__()
+        self.columns, self.log = [int(c) for c in columns], bool(log)
+        self.register_buffer("centre", torch.as_tensor(centre, dtype=torch.float32))
+        self.register_buffer("whitening", torch.as_tensor(whitening, dtype=torch.float32))
+
+    def forward(self, stats):
+        u = (colour_transform(stats[:, self.columns], self.log) - self.centre) @ self.whitening
+        return torch.sqrt((u ** 2).sum(1, keepdim=True))
+
+    def describe(self) -> dict:
+        return {"statistics": [COLOUR_STATS[c] for c in self.columns], "log": self.log}
+
+
+def fit_colour_term(stats: np.ndarray, columns, log: bool, weight: float = 1.0) -> ColourTerm:
+    from sklearn.covariance import LedoitWolf
+    s = colour_transform(stats[:, list(columns)].astype(np.float64), log)
+    mu = s.mean(0)
+    w = np.linalg.cholesky(np.linalg.inv(LedoitWolf().fit(s).covariance_))
+    d = np.sqrt((((s - mu) @ w) ** 2).sum(1))
+    return ColourTerm(columns, log, mu, w * (weight / np.median(d)))
+
+
+class CombinedGuard(torch.nn.Module):
+    """ood_score = max(feature_weight * feature score, colour term 1, colour term 2, ...): the feature
+    Mahalanobis distance (DomainGuard, in units of its training median via feature_weight) and colour terms
+    of the input, each in units of its own in-domain scale times its weight, so that any one can flag a patch.
+    Reads the model's input and its pooled features. [N,1]."""
+
+    def __init__(self, feature_guard: DomainGuard, feature_weight: float, colour_stats: ColourStats, terms):
+        super().__init__()
+        self.feature_guard, self.colour_stats = feature_guard, colour_stats
+        self.terms = torch.nn.ModuleList(terms)
+        self.register_buffer("feature_weight", torch.tensor([float(feature_weight)], dtype=torch.float32))
+
+    def forward(self, x, features):
+        s = self.colour_stats(x)
+        out = self.feature_guard(features) * self.feature_weight
+        for t in self.terms:
+            out = torch.maximum(out, t(s))
+        return out
+
+    def describe(self) -> dict:
+        return {**self.feature_guard.describe(), "colour_terms": [t.describe() for t in self.terms]}

@@ -40,6 +40,7 @@ from . import lineage, onnx_runner, package_weights
 from .common import (MAX_ONNX_BYTES, load_model, needs_fp16, round_weights_fp16, sha256_file, write_json,
                      fp32_bytes)
 from .models import ARCH_NAMES, count_parameters
+from . import domain_guard as G
 
 INPUT_NAME = "input"
 OUTPUT_NAME = "probability"
@@ -100,6 +101,8 @@ class GuardedProbability(torch.nn.Module):
         logits = self.model.head(f)
         if self.a != 1.0 or self.b != 0.0:
             logits = logits * self.a + self.b
+        if isinstance(self.guard, G.CombinedGuard):  # feature term + colour terms of the input
+            return torch.sigmoid(logits), self.guard(x, f)
         return torch.sigmoid(logits), self.guard(f)
 
 
@@ -459,16 +462,39 @@ def _domain_guard(guard, info: dict) -> dict:
             "flagged_when": "ood_score (mean over the TTA views) > threshold",
             "validation_flagged_share": round(info["validation_flagged_share_single_view"], 4),
             "validation_flagged_share_tta_mean": info.get("validation_flagged_share_tta_mean"),
-            "method": (f"Mahalanobis distance of the pooled features ({guard.describe()['feature_dim']}-dim concat of "
-                       f"the global-average-pooled Xception and NASNet features) to the nearer of the two "
-                       f"class-conditional Gaussians, in the first {fit['components']} principal components "
-                       f"({100 * fit['explained_variance']:.1f} % of the variance) of {fit['fit_patches']} training-"
-                       f"patient patches, shared Ledoit-Wolf covariance (shrinkage {fit['shrinkage']:.3f}), divided "
-                       f"by sqrt({fit['components']}); chosen over other component counts and the max-logit and energy "
-                       f"scores on validation patients and out-of-domain sets built from them ("
-                       f"{info['selection_rule']}); threshold = the score above which 5 % of the validation patients' "
-                       f"patches lie (view 0, the shipped float16 function)"),
+            "method": _guard_method(guard, info),
+            **({"validation_built_ood_flagged": info["ood_val_flagged"]} if "ood_val_flagged" in info else {}),
             "test": info.get("test")}
+
+
+def _guard_method(guard, info: dict) -> str:
+    fit = info["fit"]
+    feature = (f"the Mahalanobis distance of the pooled features ({guard.describe()['feature_dim']}-dim concat of "
+               f"the global-average-pooled Xception and NASNet features) to the nearer of the two "
+               f"class-conditional Gaussians, in the first {fit['components']} principal components "
+               f"({100 * fit['explained_variance']:.1f} % of the variance) of {fit['fit_patches']} training-"
+               f"patient patches, shared Ledoit-Wolf covariance (shrinkage {fit['shrinkage']:.3f}), divided "
+               f"by sqrt({fit['components']})")
+    rule = ("threshold = the score above which 5 % of the validation patients' patches lie (view 0, the shipped "
+            "float16 function)")
+    if not isinstance(guard, G.CombinedGuard):
+        return (feature[0].upper() + feature[1:] + "; chosen over other component counts and the max-logit and "
+                f"energy scores on validation patients and out-of-domain sets built from them ({info['selection_rule']}); "
+                + rule)
+    c = info["colour_choice"]
+    terms = "; ".join(f"{'log of ' if t.log else ''}{', '.join(t.describe()['statistics'])} (weight "
+                      f"{c['log_weight'] if t.log else c['raw_weight']})" for t in guard.terms)
+    return ("The largest of: (1) " + feature + ", in units of its median on the training patches; (2) colour and "
+            "texture terms of the INPUT patch: the Mahalanobis distance (Ledoit-Wolf covariance) of per-patch "
+            "statistics to their distribution over the same training patches, in units of its median there, times "
+            "a weight: " + terms + ". The statistics (domain_guard.ColourStats, computed inside the graph): mean and "
+            "std of the haematoxylin, eosin and DAB optical densities (Ruifrok-Johnston colour deconvolution of "
+            "OD = -ln((v+1)/256)), the share of near-grey tissue pixels, the eosin and DAB shares of the mean density, "
+            "and the mean |difference| of the total OD between pixels 1, 2 and 4 apart, its ratio to the OD's "
+            "spread and the haematoxylin gradient (all the same for the 8 dihedral views). Feature term chosen over "
+            "other component counts and the max-logit and energy scores, colour terms over a grid of statistics "
+            "subsets, raw or log, and weights, on validation patients and out-of-domain sets built from them ("
+            + info["selection_rule"] + "); " + rule)
 
 
 def _prevalence_clause(calib) -> str:

@@ -9,6 +9,9 @@ each: what the Gaussians are fitted on), ``val`` and ``test`` (view 0 of every p
 (a sample with all 8 dihedral views, for the TTA-mean score), and the out-of-domain sets built from
 validation (``ood_val_*``, used to choose the method) and from test patients (``ood_test_*``, reported).
 A set already cached is skipped, so the command can be interrupted and run again.
+Last, the colour statistics of the INPUT (domain_guard.ColourStats, with its float16-rounded constants as
+the graph has them) of every cached set are written to RUN/guard/colour_<set>.npy [N,17] (the in-domain sets'
+patches are decoded again by their ids; the statistics are the same for all dihedral views).
 """
 from __future__ import annotations
 
@@ -145,6 +148,31 @@ def main(argv=None):
             f, l = features_of(model, x, mean, std, views)
         np.savez(path, features=f, logits=l, labels=y, patients=g, ids=ids)
         print(f"[guard] {name}: {len(x)} patches x {f.shape[1]} views, {time.time() - t:.0f}s", flush=True)
+
+
+    colour_cache(args.run, args.data_root, cfg, recs)
+
+
+@torch.no_grad()
+def colour_stats_of(images: np.ndarray, mean, std, batch: int = 256) -> np.ndarray:
+    from .common import round_weights_fp16
+    cs = round_weights_fp16(G.ColourStats(mean, std)).eval()
+    return np.concatenate([cs(D.to_input(images[i:i + batch], mean, std)).numpy()
+                           for i in range(0, len(images), batch)])
+
+
+def colour_cache(run: str, data_root: str, cfg: dict, recs: dict):
+    folder = os.path.join(run, "guard")
+    by_id = {os.path.splitext(os.path.basename(r.path))[0]: r for split in recs.values() for r in split}
+    for path in sorted(glob.glob(os.path.join(folder, "*.npz"))):
+        name = os.path.basename(path)[:-4]
+        out = os.path.join(folder, f"colour_{name}.npy")
+        if os.path.exists(out):
+            continue
+        z = np.load(path)
+        x = z["images"] if "images" in z.files else D.load_images([by_id[i] for i in z["ids"]], G.SIZE)
+        np.save(out, colour_stats_of(x, cfg["mean"], cfg["std"]))
+        print(f"[guard] colour statistics of {name}: {len(x)} patches", flush=True)
 
 
 if __name__ == "__main__":

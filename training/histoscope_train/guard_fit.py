@@ -15,6 +15,7 @@ Writes RUN/guard/guard.pt (the DomainGuard state) and RUN/guard/guard.json (choi
 from __future__ import annotations
 
 import argparse
+import copy
 import glob
 import json
 import os
@@ -34,10 +35,10 @@ def load(folder, name):
     return {k: z[k] for k in z.files}
 
 
-def ood_sets(folder, split):
+def ood_sets(folder, split, colour: bool = False):
     out = {}
     for p in sorted(glob.glob(os.path.join(folder, f"ood_{split}_*.npz"))):
-        out[os.path.basename(p)[len(f"ood_{split}_"):-4]] = load(folder, os.path.basename(p)[:-4])
+        out[os.path.basename(p)[len(f"ood_{split}_"):-4]] = (load_set if colour else load)(folder, os.path.basename(p)[:-4])
     return out
 
 
@@ -54,8 +55,8 @@ def main(argv=None):
     ap.add_argument("--components", default="64,128,256")
     args = ap.parse_args(argv)
     folder = os.path.join(args.run, "guard")
-    train, val = load(folder, "train"), load(folder, "val")
-    ood_val = ood_sets(folder, "val")
+    train, val = load(folder, "train"), load_set(folder, "val")
+    ood_val = ood_sets(folder, "val", colour=True)
     candidates = {}
     for k in [int(c) for c in args.components.split(",")]:
         guard, info = G.fit_guard(train["features"][:, 0], train["labels"], k)
@@ -86,35 +87,140 @@ def main(argv=None):
     round_weights_fp16(guard)  # as shipped: float16 initializers in the graph
     sv = guard_scores(guard, val["features"])[:, 0]
     threshold = G.threshold_for_share(sv, SHARE)
-    result = {"chosen": chosen, "fit": candidates[chosen][2], "threshold": threshold,
-              "selection_rule": ("largest flagged share of the worst of the validation-built out-of-domain sets "
-                                 f"{list(TARGET_SETS)} at the threshold flagging {SHARE:.0%} of validation patches"),
-              "candidates": table, "validation_flagged_share_single_view": float((sv > threshold).mean()),
-              "validation_patches": int(len(sv))}
+    feature_name, feature_guard = chosen, guard
+    colour = colour_choice(folder, feature_guard, val, ood_val, train)
+    guard = colour["guard"]
+    result = {"chosen": f"{feature_name} + colour terms" if guard is not feature_guard else feature_name,
+              "feature_term": feature_name, "fit": candidates[chosen][2], "feature_only": {
+                  "threshold": threshold, "validation_flagged_share_single_view": float((sv > threshold).mean())},
+              "selection_rule": ("feature term: largest flagged share of the worst of the validation-built "
+                                 f"out-of-domain sets {list(TARGET_SETS)} at the threshold flagging {SHARE:.0%} of "
+                                 "validation patches; colour terms: the same rule over a grid of statistics subsets, "
+                                 "raw or log, and weights, ties broken by the blur and 4x-enlarged sets"),
+              "candidates": table, "colour_candidates": colour["table"], "colour_choice": colour["choice"]}
+    sv = combined_scores(guard, val)[:, 0]
+    threshold = G.threshold_for_share(sv, SHARE)
+    result.update({"threshold": threshold, "validation_flagged_share_single_view": float((sv > threshold).mean()),
+                   "validation_patches": int(len(sv))})
+    result["ood_val_flagged"] = {k: float((combined_scores(guard, s).mean(1) > threshold).mean())
+                                 for k, s in ood_val.items()}
     if os.path.exists(os.path.join(folder, "val8.npz")):
-        v8 = guard_scores(guard, load(folder, "val8")["features"]).mean(1)
+        v8 = combined_scores(guard, load_set(folder, "val8")).mean(1)
         result["validation_flagged_share_tta_mean"] = float((v8 > threshold).mean())
         result["validation_tta_patches"] = int(len(v8))
+    # ---- reported once: test patients and the out-of-domain sets built from them
     test = {}
     if os.path.exists(os.path.join(folder, "test.npz")):
-        st = guard_scores(guard, load(folder, "test")["features"])[:, 0]
+        st = combined_scores(guard, load_set(folder, "test"))[:, 0]
         test["test_patients_single_view"] = {"n": int(len(st)), "flagged": float((st > threshold).mean())}
     if os.path.exists(os.path.join(folder, "test8.npz")):
-        s8 = guard_scores(guard, load(folder, "test8")["features"]).mean(1)
+        s8 = combined_scores(guard, load_set(folder, "test8")).mean(1)
         test["test_patients_tta_mean"] = {"n": int(len(s8)), "flagged": float((s8 > threshold).mean())}
-    for k, s in ood_sets(folder, "test").items():
-        sc = guard_scores(guard, s["features"]).mean(1)
+    for k, s in ood_sets(folder, "test", colour=True).items():
+        sc = combined_scores(guard, s).mean(1)
         test[k] = {"n": int(len(sc)), "flagged": float((sc > threshold).mean()),
                    "median_score": float(np.median(sc))}
     result["test"] = test
     torch.save(guard.state_dict(), os.path.join(folder, "guard.pt"))
     write_json(os.path.join(folder, "guard.json"), result)
-    print(json.dumps({k: v for k, v in result.items() if k != "candidates"}, indent=1))
+    print(json.dumps({k: v for k, v in result.items() if k not in ("candidates", "colour_candidates")}, indent=1))
 
 
-def load_guard(folder: str) -> G.DomainGuard:
+# ----------------------------------------------------------------------------------------------
+# the colour terms (chosen on validation only)
+# ----------------------------------------------------------------------------------------------
+HED_GREY = [0, 1, 2, 3, 4, 5, 7, 9, 10]          # H/E/D mean+std, near-grey share, E and D shares
+TEXTURE = [12, 13, 14, 15, 16]                   # OD gradient at lags 1/2/4, sharpness, H gradient
+COLOUR_SUBSETS = {"hed_grey": HED_GREY, "hed_grey_texture": HED_GREY + TEXTURE,
+                  "hed_grey_texture_dab": HED_GREY + TEXTURE + [11], "all": list(range(len(G.COLOUR_STATS)))}
+RAW_CHOICES = (None, "hed_grey", "hed_grey_texture", "hed_grey_texture_dab", "all")
+LOG_CHOICES = (None, "hed_grey_texture", "all")
+WEIGHTS = (1.0, 1.5, 2.0)
+
+
+def load_set(folder, name):
+    s = load(folder, name)
+    s["colour"] = np.load(os.path.join(folder, f"colour_{name}.npy"))
+    return s
+
+
+@torch.no_grad()
+def combined_scores(guard, s) -> np.ndarray:
+    """[N,V] scores of a cached set: the colour statistics are the same for every dihedral view."""
+    n, v, d = s["features"].shape
+    if isinstance(guard, G.DomainGuard):
+        return guard_scores(guard, s["features"])
+    f = guard.feature_guard(torch.as_tensor(s["features"].reshape(n * v, d))).reshape(n, v) * guard.feature_weight
+    c = torch.as_tensor(s["colour"], dtype=torch.float32)
+    for t in guard.terms:
+        f = torch.maximum(f, t(c).reshape(n, 1))
+    return f.numpy()
+
+
+def colour_choice(folder, feature_guard, val, ood_val, train):
+    """Grid over colour terms on the validation patients and validation-built sets; returns the chosen
+    CombinedGuard (float16-rounded, as shipped) with its table."""
+    from .common import round_weights_fp16
+    from .guard_features import colour_stats_of  # noqa: F401 (the cache is written by guard_features)
+    tr = np.load(os.path.join(folder, "colour_train.npy"))
+    val = {**val, "colour": np.load(os.path.join(folder, "colour_val.npy"))}
+    ood = {k: {**s, "colour": np.load(os.path.join(folder, f"colour_ood_val_{k}.npy"))} for k, s in ood_val.items()}
+    ftr = guard_scores(feature_guard, train["features"][:, :1])[:, 0]
+    feature_weight = 1.0 / float(np.median(ftr))
+    cfg = json.load(open(os.path.join(os.path.dirname(folder.rstrip("/")), "config.json")))
+    stats_module = G.ColourStats(cfg["mean"], cfg["std"])
+    fw = np.float32(np.float16(feature_weight))
+    fval = guard_scores(feature_guard, val["features"][:, :1])[:, 0] * fw
+    fo = {k: guard_scores(feature_guard, s["features"][:, :1])[:, 0] * fw for k, s in ood.items()}
+
+    @torch.no_grad()
+    def with_colour(g, f, colour):
+        c = torch.as_tensor(colour, dtype=torch.float32)
+        return np.maximum.reduce([f] + [t(c).numpy()[:, 0] for t in g.terms])
+
+    table, best = [], None
+    for raw in RAW_CHOICES:
+        for lg in LOG_CHOICES:
+            if raw is None and lg is None:
+                continue
+            for wr in (WEIGHTS if raw else (0.0,)):
+                for wl in (WEIGHTS if lg else (0.0,)):
+                    terms = ([G.fit_colour_term(tr, COLOUR_SUBSETS[raw], False, wr)] if raw else []) + \
+                            ([G.fit_colour_term(tr, COLOUR_SUBSETS[lg], True, wl)] if lg else [])
+                    g = round_weights_fp16(G.CombinedGuard(copy.deepcopy(feature_guard), feature_weight,
+                                                           copy.deepcopy(stats_module), terms)).eval()
+                    sv = with_colour(g, fval, val["colour"])
+                    t = G.threshold_for_share(sv, SHARE)
+                    rates = {k: float((with_colour(g, fo[k], s["colour"]) > t).mean()) for k, s in ood.items()}
+                    worst = min(rates[k] for k in TARGET_SETS if k in rates)
+                    key = (round(worst, 6), round(rates.get("blur", 0) + rates.get("enlarged_4x", 0), 6),
+                           round(sum(rates.values()), 6))
+                    row = {"raw": raw, "log": lg, "raw_weight": wr, "log_weight": wl, "ood_val_flagged": rates,
+                           "worst_target": worst}
+                    table.append(row)
+                    if best is None or key > best[0]:
+                        best = (key, row, g)
+    print("[guard] colour choice:", json.dumps(best[1]), flush=True)
+    return {"guard": best[2], "choice": best[1], "table": table}
+
+
+def load_guard(folder: str):
+    """The shipped guard of RUN/guard: a CombinedGuard (feature + colour terms) or, for older runs, a DomainGuard."""
     sd = torch.load(os.path.join(folder, "guard.pt"), map_location="cpu")
-    return G.DomainGuard(sd["projection"].numpy(), sd["offset"].numpy(), sd["class_means"].numpy())
+    if "projection" in sd:
+        return G.DomainGuard(sd["projection"].numpy(), sd["offset"].numpy(), sd["class_means"].numpy())
+    with open(os.path.join(folder, "guard.json")) as f:
+        choice = json.load(f)["colour_choice"]
+    fg = G.DomainGuard(sd["feature_guard.projection"].numpy(), sd["feature_guard.offset"].numpy(),
+                       sd["feature_guard.class_means"].numpy())
+    terms = []
+    specs = ([(COLOUR_SUBSETS[choice["raw"]], False)] if choice["raw"] else []) + \
+            ([(COLOUR_SUBSETS[choice["log"]], True)] if choice["log"] else [])
+    for i, (cols, log) in enumerate(specs):
+        terms.append(G.ColourTerm(cols, log, sd[f"terms.{i}.centre"].numpy(), sd[f"terms.{i}.whitening"].numpy()))
+    cs = G.ColourStats(sd["colour_stats.mean"].view(-1).numpy(), sd["colour_stats.std"].view(-1).numpy())
+    cs.hed_from_rgb.copy_(sd["colour_stats.hed_from_rgb"])
+    return G.CombinedGuard(fg, float(sd["feature_weight"][0]), cs, terms).eval()
 
 
 if __name__ == "__main__":

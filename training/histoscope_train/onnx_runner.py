@@ -121,6 +121,32 @@ def run(model_path_or_proto, inputs: dict, capture: dict | None = None) -> list:
             for ax in sorted([int(v) % x.dim() for v in axes], reverse=True):
                 x = x.sum(dim=ax, keepdim=keep) if op == "ReduceSum" else x.amin(dim=ax, keepdim=keep)
             out = x
+        elif op in ("ReduceMax", "ReduceProd"):  # axes: an attribute up to opset 17 (an input from 18)
+            axes = ins[1].tolist() if len(ins) > 1 and ins[1] is not None else a.get("axes")
+            keep = bool(a.get("keepdims", 1))
+            x = ins[0]
+            axes = range(x.dim()) if axes is None else axes
+            for ax in sorted([int(v) % x.dim() for v in axes], reverse=True):
+                x = x.amax(dim=ax, keepdim=keep) if op == "ReduceMax" else x.prod(dim=ax, keepdim=keep)
+            out = x
+        elif op == "Clip":  # min, max: optional inputs (opset >= 11)
+            lo = ins[1] if len(ins) > 1 and ins[1] is not None else None
+            hi = ins[2] if len(ins) > 2 and ins[2] is not None else None
+            out = ins[0]
+            if lo is not None:
+                out = torch.maximum(out, lo.to(out.dtype))
+            if hi is not None:
+                out = torch.minimum(out, hi.to(out.dtype))
+        elif op == "Abs":
+            out = ins[0].abs()
+        elif op == "Neg":
+            out = -ins[0]
+        elif op == "Log":
+            out = torch.log(ins[0])
+        elif op == "Max":
+            out = ins[0]
+            for other in ins[1:]:
+                out = torch.maximum(out, other)
         elif op == "Sqrt":
             out = torch.sqrt(ins[0])
         elif op == "Pow":

@@ -98,10 +98,10 @@ def operating_points_section(op: dict) -> list[str]:
 
 def guard_section(g: dict) -> list[str]:
     L = ["## Domain guard (second output `ood_score`)\n",
-         f"Chosen: `{g['chosen']}` ({g['fit']['components']} principal components, "
+         f"Feature term: `{g.get('feature_term', g['chosen'])}` ({g['fit']['components']} principal components, "
          f"{100 * g['fit']['explained_variance']:.3f} % of the feature variance, Ledoit-Wolf shrinkage "
          f"{g['fit']['shrinkage']:.3f}, fitted on {g['fit']['fit_patches']} training-patient patches). Rule: "
-         f"{g['selection_rule']}. Threshold {g['threshold']:.4f}: {_pct(g['validation_flagged_share_single_view'])} "
+         f"{g['selection_rule']}. Threshold of the shipped score {g['threshold']:.4f}: {_pct(g['validation_flagged_share_single_view'])} "
          f"of the {g['validation_patches']} validation patches flagged (single view), "
          f"{_pct(g.get('validation_flagged_share_tta_mean'))} of {g.get('validation_tta_patches', 0)} with the "
          f"score averaged over the 8 TTA views as the app does.\n",
@@ -111,8 +111,30 @@ def guard_section(g: dict) -> list[str]:
     L.append("| candidate | " + " | ".join(OOD_NAMES.get(k, k).split(" (")[0] for k in sets) + " |")
     L.append("|---|" + "---|" * len(sets))
     for name, c in g["candidates"].items():
-        mark = " **(chosen)**" if name == g["chosen"] else ""
+        mark = " **(chosen)**" if name == g.get("feature_term", g["chosen"]) else ""
         L.append(f"| {name}{mark} | " + " | ".join(_pct(c["ood_val_flagged"].get(k)) for k in sets) + " |")
+    if g.get("colour_choice"):
+        c = g["colour_choice"]
+        fo = g.get("feature_only", {})
+        L.append(f"\nThe feature term alone (threshold {fo.get('threshold', float('nan')):.4f}) misses most greyscale, "
+                 "IHC-like and PCam patches, so the shipped `ood_score` is the largest of the feature term (in units of "
+                 "its training median) and colour/texture terms of the input patch (`domain_guard.ColourStats`, inside "
+                 "the graph): Mahalanobis distances of per-patch stain-density, near-grey share and texture statistics "
+                 "to the training patches' Gaussian, each in units of its training median times a weight. Chosen "
+                 f"(`{g['chosen']}`): raw statistics `{c['raw']}` (weight {c['raw_weight']}), log statistics "
+                 f"`{c['log']}` (weight {c['log_weight']}). Threshold {g['threshold']:.4f}. The best colour "
+                 "candidates on the validation-built sets (of "
+                 f"{len(g.get('colour_candidates', []))}; each at its own threshold flagging 5 % of validation "
+                 "patches):\n")
+        L.append("| raw statistics (weight) | log statistics (weight) | " +
+                 " | ".join(OOD_NAMES.get(k, k).split(" (")[0] for k in sets) + " |")
+        L.append("|---|---|" + "---|" * len(sets))
+        rows = sorted(g.get("colour_candidates", []), key=lambda r: (-r["worst_target"],
+                      -(r["ood_val_flagged"].get("blur", 0) + r["ood_val_flagged"].get("enlarged_4x", 0))))[:8]
+        for r in rows:
+            mark = " **(chosen)**" if r == c else ""
+            L.append(f"| {r['raw'] or '–'} ({r['raw_weight']}){mark} | {r['log'] or '–'} ({r['log_weight']}) | "
+                     + " | ".join(_pct(r["ood_val_flagged"].get(k)) for k in sets) + " |")
     L.append("\nOut-of-domain table: the chosen guard on sets built from the test patients (and the second half of "
              "the PCam samples), and on the test patients' own patches:\n")
     L.append("| set | patches | flagged | target | median ood_score |")

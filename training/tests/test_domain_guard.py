@@ -98,6 +98,63 @@ def test_guard_is_a_second_output_of_the_graph_and_matches_pytorch(tmp_path):
     assert np.max(np.abs(p - p_ref.numpy())) < 1e-5
 
 
+def test_colour_statistics_are_what_they_say_and_the_same_for_every_dihedral_view(fixtures_dir):
+    x = _idc(fixtures_dir)
+    mean, std = [0.8, 0.6, 0.7], [0.1, 0.15, 0.1]
+    cs = G.ColourStats(mean, std).eval()
+    names = list(G.COLOUR_STATS)
+    with torch.no_grad():
+        s = cs(D.to_input(x, mean, std)).numpy()
+        grey = cs(D.to_input(G.greyscale(x), mean, std)).numpy()
+        ihc = cs(D.to_input(G.ihc_like(x), mean, std)).numpy()
+        views = [cs(D.dihedral(D.to_input(x, mean, std), k)).numpy() for k in range(8)]
+    assert s.shape == (len(x), len(names))
+    # the H/E/D means against an explicit numpy colour deconvolution
+    od = -np.log((x.astype(np.float64) + 1) / 256)
+    hed = np.clip(od @ G.HED_FROM_RGB, 0, None).reshape(len(x), -1, 3)
+    assert np.allclose(s[:, :3], hed.mean(1), atol=2e-3)
+    assert np.allclose(s[:, 3:6], hed.std(1), atol=2e-3)
+    # greyscale: nearly all tissue pixels near-grey, no chroma; H&E: few; IHC-like: eosin share gone, DAB share up
+    g, c = names.index("grey_fraction"), names.index("chroma_mean")
+    assert (grey[:, g] > 0.2).all() and (s[:, g] < 0.05).all() and (grey[:, c] < 0.01).all()
+    e, d = names.index("e_share"), names.index("d_share")
+    assert (ihc[:, e] < 0.02).all() and s[:, e].mean() > 0.1
+    assert ihc[:, d].mean() > s[:, d].mean() + 0.05
+    for v in views:  # the app averages ood_score over the 8 views: the colour terms must not depend on the view
+        assert np.allclose(v, s, rtol=1e-4, atol=1e-5)
+
+
+def _combined_guard(model, mean, std, rng):
+    x = torch.randn(64, 3, 50, 50)
+    with torch.no_grad():
+        feats = model.features(x).numpy()
+        stats = G.ColourStats(mean, std)(x).numpy()
+    fg, _ = G.fit_guard(feats, (feats[:, 0] > np.median(feats[:, 0])).astype(int), components=8)
+    terms = [G.fit_colour_term(stats, [0, 1, 2, 3, 4, 5, 7, 9, 10], False, 2.0),
+             G.fit_colour_term(stats, [0, 1, 2, 3, 12, 13, 14], True, 1.5)]
+    return G.CombinedGuard(fg, 0.7, G.ColourStats(mean, std), terms)
+
+
+def test_combined_guard_with_colour_terms_is_the_graph_output_and_matches_pytorch(tmp_path):
+    torch.manual_seed(1)
+    model = build_model("smallcnn").eval()
+    guard = _combined_guard(model, [0.8, 0.6, 0.7], [0.1, 0.15, 0.1], np.random.default_rng(0))
+    round_weights_fp16(model)
+    round_weights_fp16(guard)
+    path = str(tmp_path / "m.onnx")
+    E.export_onnx(model, path, 50, fp16=True, guard=guard)
+    assert [o.name for o in onnx.load(path).graph.output] == ["probability", "ood_score"]
+    q = torch.randn(4, 3, 50, 50)
+    p, o = onnx_runner.run(path, {"input": q})
+    with torch.no_grad():
+        p_ref, o_ref = E.shipped_module(model, guard=guard)(q)
+        parts = [guard.feature_guard(model.features(q)) * guard.feature_weight] + \
+                [t(guard.colour_stats(q)) for t in guard.terms]
+    assert np.max(np.abs(o - o_ref.numpy())) < 1e-4 and np.max(np.abs(p - p_ref.numpy())) < 1e-5
+    # the score is the largest of its terms
+    assert np.allclose(o_ref.numpy(), torch.stack(parts).amax(0).numpy())
+
+
 @pytest.fixture(scope="module")
 def shipped():
     with open(os.path.join(SHIPPED, "model-card.json")) as f:
@@ -134,3 +191,17 @@ def test_shipped_guard_reproduces_its_reference_and_flags_photographs_not_tissue
     t = shipped["domain_guard"]["threshold"]
     assert (o[2:, 0] > t).all(), o[2:, 0]
     assert (o[:2, 0] <= t).all()
+
+
+def test_shipped_guard_flags_greyscale_and_ihc_like_versions_of_tissue_it_accepts(shipped, fixtures_dir):
+    """The colour terms (2.3.1): greyscale and haematoxylin + DAB recolourings of in-domain patches are flagged."""
+    x = _idc(fixtures_dir)
+    mean, std = shipped["input"]["mean"], shipped["input"]["std"]
+    model = os.path.join(SHIPPED, "model.onnx")
+    t = shipped["domain_guard"]["threshold"]
+    _, o = onnx_runner.run(model, {"input": D.to_input(x, mean, std)})
+    kept = o[:, 0] <= t
+    assert kept.mean() >= 0.75, o[:, 0]
+    for fn in (G.greyscale, G.ihc_like):
+        _, oo = onnx_runner.run(model, {"input": D.to_input(fn(x[kept]), mean, std)})
+        assert (oo[:, 0] > t).all(), (fn.__name__, oo[:, 0])

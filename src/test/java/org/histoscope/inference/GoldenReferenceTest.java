@@ -101,4 +101,43 @@ class GoldenReferenceTest {
                 card.id(), worst, moved);
     }
 
+    /**
+     * The domain guard: ONNX Runtime's ood_score of each reference patch (view 0, and averaged over the 8 views as the
+     * app does) equals what PyTorch computed (columns ood_score, ood_score_dihedral8), so the card's threshold, set
+     * in Python, means the same in Java. The score reads the input's colour (2.3.1), not only the pooled features.
+     */
+    @ParameterizedTest
+    @MethodSource("packages")
+    void referencePatchesReproducePyTorchOodScores(Path modelPackage) throws IOException {
+        ModelCard card = ModelCards.read(modelPackage.resolve(ModelCards.CARD_FILE));
+        List<String> lines = Files.readAllLines(modelPackage.resolve("reference/probabilities.csv"));
+        List<String> header = List.of(lines.get(0).split(","));
+        org.junit.jupiter.api.Assumptions.assumeTrue(card.domainGuard() != null, card.id() + " has no domain guard");
+        int single = header.indexOf("ood_score");
+        int dihedral = header.indexOf("ood_score_dihedral8");
+        assertThat(single).as(card.id() + " has a guard, so its reference needs ood_score").isPositive();
+        assertThat(dihedral).as(card.id() + " has a guard, so its reference needs ood_score_dihedral8").isPositive();
+        LoadedModel model = engine.load(card, modelPackage.resolve(ModelCards.MODEL_FILE), card.sha256());
+        Preprocessor preprocessor = new Preprocessor(card.input());
+        List<String[]> rows = lines.stream().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(",")).toList();
+        float[] batch = new float[rows.size() * preprocessor.valuesPerPatch()];
+        for (int i = 0; i < rows.size(); i++) {
+            preprocessor.patch(inspector.readWhole(modelPackage.resolve("reference").resolve(rows.get(i)[0])), 0, 0, batch, i);
+        }
+        float[] once = model.score(batch, rows.size(), TestTimeAugmentation.NONE).oodScores();
+        float[] averaged = model.score(batch, rows.size(), TestTimeAugmentation.DIHEDRAL8).oodScores();
+        double worst = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            double expectedOnce = Double.parseDouble(rows.get(i)[single]);
+            double expectedAveraged = Double.parseDouble(rows.get(i)[dihedral]);
+            // relative: the score is a distance (about 1-30), its float error scales with it
+            double tolerance = card.referenceTolerance() * Math.max(1.0, Math.abs(expectedOnce));
+            assertThat((double) once[i]).as(rows.get(i)[0]).isCloseTo(expectedOnce, within(tolerance));
+            assertThat((double) averaged[i]).as(rows.get(i)[0] + " over 8 views").isCloseTo(expectedAveraged, within(tolerance));
+            worst = Math.max(worst, Math.abs(averaged[i] - expectedAveraged));
+        }
+        System.out.printf("golden ood_score %s %s: max |Java - PyTorch| = %.2e (threshold %.4f)%n",
+                card.id(), card.version(), worst, card.domainGuard().threshold());
+    }
+
 }
