@@ -45,7 +45,8 @@ public final class RemagnifiedSlideCheck {
         List<List<double[]>> scoredPerVariant = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         List<List<double[]>> smoothedPerVariant = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         List<List<Double>> differences = List.of(new ArrayList<>(), new ArrayList<>());
-        try (OnnxRuntimeEngine engine = new OnnxRuntimeEngine(InferenceSettings.DEFAULT)) {
+        OnnxRuntimeEngine engine = new OnnxRuntimeEngine(InferenceSettings.DEFAULT);
+        try {
             LoadedModel model = engine.load(card, TestModels.defaultPackage().resolve(ModelCards.MODEL_FILE),
                     card.sha256());
             SafeImageInspector inspector = new SafeImageInspector();
@@ -74,6 +75,8 @@ public final class RemagnifiedSlideCheck {
                 }
                 collect(stitched, grids, scoredPerVariant, smoothedPerVariant, differences);
             }
+        } finally {
+            engine.close();
         }
         report(scoredPerVariant, smoothedPerVariant, differences);
     }
@@ -117,7 +120,7 @@ public final class RemagnifiedSlideCheck {
 
     private static List<Variant> makeVariants(Path work, String patient, BufferedImage slide) throws Exception {
         Path png = work.resolve(patient + "-stitched.png");
-        ImageIO.write(slide, "png", png);
+        ImageIO.write(slide, "png", png.toFile());
         Path nativeTif = work.resolve(patient + "-native-4um.tif");
         Path x4 = work.resolve(patient + "-x4-1um.tif");
         Path x16 = work.resolve(patient + "-x16-0.25um-jpeg-pyramid.tif");
@@ -126,12 +129,12 @@ public final class RemagnifiedSlideCheck {
         Path x4v = work.resolve(patient + "-x4.v");
         vips("resize", png.toString(), x4v.toString(), "4", "--kernel", "cubic");
         vips("tiffsave", x4v.toString(), x4.toString(), "--tile", "--compression", "deflate", "--xres", "1000",
-                "--yres", "1000", "--bigtiff");
+                "--yres", "1000");
         Files.delete(x4v);
         Path x16v = work.resolve(patient + "-x16.v");
         vips("resize", png.toString(), x16v.toString(), "16", "--kernel", "cubic");
         vips("tiffsave", x16v.toString(), x16.toString(), "--tile", "--pyramid", "--compression", "jpeg", "--Q", "85",
-                "--xres", "4000", "--yres", "4000", "--bigtiff");
+                "--xres", "4000", "--yres", "4000");
         Files.delete(x16v);
         return List.of(new Variant("native 4 µm/px", 4, 1, nativeTif, PATCH),
                 new Variant("4x, 1 µm/px tags", 1, 4, x4, PATCH * 4),
