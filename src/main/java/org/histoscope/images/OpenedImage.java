@@ -38,6 +38,8 @@ final class OpenedImage implements RegionReader {
     private final Jpeg2000Tiles[] jpeg2000;
     /** Per level, tiled TIFF only: reads many-block subsampled regions decoding each repeated block once. */
     private final RepeatedBlocks[] repeated;
+    /** Per level, tiled TIFF pages TwelveMonkeys reads only: regions cut from full-width bands, else null. */
+    private final TiledBands[] bands;
     /** Per level: what decoding its regions costs, from how that page stores its pixels. */
     private final DecodeCost[] costs;
     /** Per level, TIFF only: compression and sample layout, named in messages about pixels that do not decode. */
@@ -49,7 +51,7 @@ final class OpenedImage implements RegionReader {
 
     private OpenedImage(ImageInputStream stream, ImageReader reader, ImageInfo info, ImageLimits limits,
                         List<SlideLevel> levels, int[] levelPages, Jpeg2000Tiles[] jpeg2000,
-                        RepeatedBlocks[] repeated, DecodeCost[] costs, String[] layouts) {
+                        RepeatedBlocks[] repeated, TiledBands[] bands, DecodeCost[] costs, String[] layouts) {
         this.stream = stream;
         this.reader = reader;
         this.info = info;
@@ -58,6 +60,7 @@ final class OpenedImage implements RegionReader {
         this.levelPages = levelPages;
         this.jpeg2000 = jpeg2000;
         this.repeated = repeated;
+        this.bands = bands;
         this.costs = costs;
         this.layouts = layouts;
     }
@@ -105,6 +108,7 @@ final class OpenedImage implements RegionReader {
             OptionalDouble microns = OptionalDouble.empty();
             Jpeg2000Tiles[] jpeg2000 = new Jpeg2000Tiles[pyramid.size()];
             RepeatedBlocks[] repeated = new RepeatedBlocks[pyramid.size()];
+            TiledBands[] bands = new TiledBands[pyramid.size()];
             if (format == ImageFormat.TIFF) {
                 // every page is checked, not only the used one: a forged level would be read by the viewer
                 for (TiffHeaderFacts pageFacts : facts) {
@@ -123,6 +127,10 @@ final class OpenedImage implements RegionReader {
                     } else {
                         repeated[level] = RepeatedBlocks.forPage(file, reader.getWidth(levelPage),
                                 reader.getHeight(levelPage), facts[levelPage]);
+                    }
+                    if (TiledBands.needed(reader, facts[levelPage])) {
+                        bands[level] = new TiledBands(reader, levelPage, reader.getWidth(levelPage),
+                                reader.getHeight(levelPage), facts[levelPage].tileLength(), limits.maxFullDecodePixels());
                     }
                 }
             }
@@ -144,7 +152,7 @@ final class OpenedImage implements RegionReader {
                 layouts[level] = facts[levelPage] == null ? null : facts[levelPage].describeLayout();
             }
             OpenedImage opened = new OpenedImage(stream, reader, info, limits, levels, levelPages, jpeg2000,
-                    repeated, costs, layouts);
+                    repeated, bands, costs, layouts);
             reader.addIIOReadWarningListener((source, warning) -> {
                 if (!isAboutColourConversionOnly(warning)) {
                     opened.decodeWarnings++;
@@ -383,6 +391,9 @@ final class OpenedImage implements RegionReader {
     }
 
     private BufferedImage decode(int level, Rectangle region, int subsampling) throws IOException {
+        if (bands[level] != null) {
+            return bands[level].read(region, subsampling);
+        }
         ImageReadParam param = reader.getDefaultReadParam();
         param.setSourceRegion(region);
         param.setSourceSubsampling(subsampling, subsampling, 0, 0);
