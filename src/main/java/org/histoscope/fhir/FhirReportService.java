@@ -57,10 +57,12 @@ public class FhirReportService {
     private final CaseReportService reports;
     private final ModelRegistryService models;
     private final FhirResourceMapper mapper;
+    private final ReportVersionReader reader;
     private final Clock clock;
 
     FhirReportService(CaseService cases, CaseImageService images, PredictionService predictions, ReviewService reviews,
-                      CaseReportService reports, ModelRegistryService models, FhirSettings settings, Clock clock) {
+                      CaseReportService reports, ModelRegistryService models, FhirSettings settings,
+                      ReportVersionReader reader, Clock clock) {
         this.cases = cases;
         this.images = images;
         this.predictions = predictions;
@@ -68,6 +70,7 @@ public class FhirReportService {
         this.reports = reports;
         this.models = models;
         this.mapper = new FhirResourceMapper(settings);
+        this.reader = reader;
         this.clock = clock;
     }
 
@@ -183,30 +186,7 @@ public class FhirReportService {
     }
 
     private Optional<ReportVersionContent> content(long caseId, int version) {
-        Optional<CaseSummary> found = cases.findCase(caseId);
-        if (found.isEmpty()) {
-            return Optional.empty();
-        }
-        List<CaseReportVersion> versions = reports.versions(caseId);
-        Optional<CaseReportVersion> wanted = versions.stream().filter(v -> v.version() == version).findFirst();
-        if (wanted.isEmpty()) {
-            return Optional.empty();
-        }
-        CaseReportVersion made = wanted.get();
-        // the review that stood when this version was made: the latest signed by then (an amendment replaces it)
-        Map<Long, SignedReview> standing = reviews.reviewsOfCase(caseId).stream()
-                .filter(r -> !r.signedAt().isAfter(made.createdAt()))
-                .collect(Collectors.toMap(SignedReview::predictionId, Function.identity(),
-                        (a, b) -> Comparator.comparing(SignedReview::signedAt).thenComparing(SignedReview::id)
-                                .compare(a, b) >= 0 ? a : b));
-        List<ReportVersionContent.Result> results = images.imagesOfCase(caseId).stream()
-                .flatMap(image -> predictions.forImage(image.id()).stream()
-                        .filter(p -> !p.createdAt().isAfter(made.createdAt()))
-                        .sorted(Comparator.comparing(StoredPrediction::id))
-                        .map(p -> new ReportVersionContent.Result(p, image.originalFilename(), standing.get(p.id()))))
-                .toList();
-        boolean newest = versions.stream().mapToInt(CaseReportVersion::version).max().orElse(0) == version;
-        return Optional.of(new ReportVersionContent(found.get(), made, newest, results));
+        return reader.content(caseId, version);
     }
 
     private String imageName(StoredPrediction p) {

@@ -70,6 +70,7 @@ final class FhirResourceMapper {
         return "model-" + registeredModelId;
     }
 
+    /** @param apiBase Histoscope's address with a trailing slash, for the PDF's URL; null leaves the URL out */
     DiagnosticReport diagnosticReport(ReportVersionContent content, String apiBase) {
         CaseSummary summary = content.caseSummary();
         CaseReportVersion version = content.version();
@@ -97,11 +98,13 @@ final class FhirResourceMapper {
         }
         String conclusion = conclusion(content);
         report.setConclusion(conclusion);
-        report.addPresentedForm(new Attachment().setContentType("application/pdf").setLanguage("en")
-                .setUrl(apiBase + "api/v1/cases/" + summary.id() + "/reports/" + version.version())
-                .setSize((int) version.sizeBytes())
+        Attachment presented = report.addPresentedForm().setContentType("application/pdf").setLanguage("en");
+        if (apiBase != null) {
+            presented.setUrl(apiBase + "api/v1/cases/" + summary.id() + "/reports/" + version.version());
+        }
+        presented.setSize((int) version.sizeBytes())
                 .setTitle("Signed case report " + summary.accessionNumber() + ", version " + version.version())
-                .setCreationElement(new DateTimeType(Date.from(version.createdAt()))));
+                .setCreationElement(new DateTimeType(Date.from(version.createdAt())));
         narrative(report, "Pathology report " + summary.accessionNumber() + ", version " + version.version()
                 + " (" + report.getStatus().toCode() + "): " + conclusion);
         return report;

@@ -29,8 +29,10 @@ import org.histoscope.review.ReviewService;
 import org.histoscope.review.SignatureMeaning;
 import org.histoscope.review.SignedReview;
 import org.histoscope.security.Roles;
+import org.histoscope.testsupport.FhirServerStub;
 import org.histoscope.testsupport.TestAccounts;
 import org.histoscope.users.UserAccountService;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -59,6 +61,8 @@ class FhirR4Test extends ApiTestContext {
     ReviewService reviews;
 
     private FhirValidator validator;
+    private FhirServerStub fhirServer;
+    private SignedOut pushed;
     private ApiHttp api;
     private final List<String> validated = new ArrayList<>();
 
@@ -76,6 +80,16 @@ class FhirR4Test extends ApiTestContext {
         validator.setValidateAgainstStandardSchematron(false);
         validator.registerValidatorModule(new FhirInstanceValidator(support));
         api = client(Roles.PATHOLOGIST);
+        try {
+            fhirServer = new FhirServerStub(FHIR_PORT).start();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @AfterAll
+    void stopTheFhirServer() {
+        fhirServer.close();
     }
 
     @Test
@@ -92,6 +106,7 @@ class FhirR4Test extends ApiTestContext {
     @Order(2)
     void everyResourceOfAReportVersionAndItsAmendmentIsValidR4() throws Exception {
         SignedOut signedOut = signOutNewCase();
+        pushed = signedOut;
         JsonNode result = signedOut.result();
         long resultId = result.get("id").asLong();
 
@@ -223,6 +238,48 @@ class FhirR4Test extends ApiTestContext {
                 Long.class, caseId)).isEqualTo(1);
     }
 
+    @Test
+    @Order(4)
+    void eachReportVersionIsPushedToTheFhirServerOnceThroughTheOutboxAndRetried() throws Exception {
+        assertThat(pushed).as("the sign-out of the second test").isNotNull();
+        long caseId = pushed.caseId();
+        await("both report versions delivered to the FHIR server", Duration.ofSeconds(60), () -> jdbc.queryForObject(
+                "SELECT count(*) FROM fhir_message WHERE case_id = ? AND state = 'DELIVERED'", Long.class, caseId) == 2);
+        // version 1 was answered 503 once (the server was asked to), then retried and delivered
+        assertThat(jdbc.queryForList("SELECT attempts FROM fhir_message WHERE case_id = ? ORDER BY report_version",
+                Integer.class, caseId)).containsExactly(2, 1);
+        List<FhirServerStub.Received> v1 = fhirServer.received(pushed.accession() + "-v1\"");
+        assertThat(v1).hasSize(2);
+        assertThat(v1.get(0).body()).isEqualTo(v1.get(1).body());
+        for (int version = 1; version <= 2; version++) {
+            List<FhirServerStub.Received> posts = fhirServer.received(pushed.accession() + "-v" + version + "\"");
+            FhirServerStub.Received post = posts.get(posts.size() - 1);
+            assertThat(post.path()).isEqualTo("/fhir");
+            assertThat(post.authorization()).isEqualTo("Bearer fhir-server-secret");
+            assertThat(post.contentType()).startsWith("application/fhir+json");
+            assertThat(errors(post.body())).as("validation errors of the Bundle of version " + version).isEmpty();
+            JsonNode bundle = ApiHttp.JSON.readTree(post.body());
+            assertThat(bundle.get("type").asText()).isEqualTo("transaction");
+            List<String> urls = new ArrayList<>();
+            bundle.get("entry").forEach(entry -> {
+                assertThat(entry.get("request").get("method").asText()).isEqualTo("PUT");
+                urls.add(entry.get("request").get("url").asText());
+            });
+            assertThat(urls).contains("DiagnosticReport/" + caseId + "-" + version,
+                    "Observation/ai-" + pushed.result().get("id").asLong(),
+                    "DocumentReference/" + caseId + "-" + version).anyMatch(url -> url.startsWith("Device/model-"));
+            JsonNode report = bundle.get("entry").get(0).get("resource");
+            assertThat(report.get("presentedForm").get(0).get("url").asText()).isEqualTo(
+                    "https://histoscope.example.org/api/v1/cases/" + caseId + "/reports/" + version);
+            JsonNode document = bundle.get("entry").get(bundle.get("entry").size() - 1).get("resource");
+            assertThat(sha256(Base64.getDecoder().decode(document.get("content").get(0).get("attachment").get("data")
+                    .asText()))).isEqualTo(storedSha256(caseId, version));
+        }
+        assertThat(jdbc.queryForList("SELECT action FROM audit_event WHERE case_id = ? AND action LIKE 'FHIR_BUNDLE_%' "
+                + "ORDER BY id", String.class, caseId)).containsSubsequence("FHIR_BUNDLE_QUEUED",
+                "FHIR_BUNDLE_ATTEMPT_FAILED", "FHIR_BUNDLE_DELIVERED").doesNotContain("FHIR_BUNDLE_REJECTED", "FHIR_BUNDLE_FAILED");
+    }
+
     private JsonNode fhir(String path) {
         ApiHttp.Response response = api.get(path);
         assertThat(response.status()).as(path + " → " + response).isEqualTo(200);
@@ -263,6 +320,7 @@ class FhirR4Test extends ApiTestContext {
         long patientId = api.postJson("/api/v1/patients", Map.of("mrn", mrn, "fullName", "Zoë Ångström",
                 "dateOfBirth", "1961-04-12", "sex", "FEMALE")).json().get("id").asLong();
         String accession = "F26-" + key;
+        fhirServer.failOnceFor(accession + "-v1\"");
         long caseId = api.postJson("/api/v1/cases", Map.of("accessionNumber", accession, "patientId", patientId,
                 "specimen", "Breast core biopsy")).json().get("id").asLong();
         long job = api.postMultipart("/api/v1/cases/" + caseId + "/images", "core <1>.png",
