@@ -36,7 +36,7 @@ class ApiErrorResolver implements HandlerExceptionResolver {
     @Override
     public ModelAndView resolveException(HttpServletRequest request, HttpServletResponse response, Object handler,
                                          Exception e) {
-        if (!request.getRequestURI().startsWith("/api/")) {
+        if (!request.getRequestURI().startsWith("/api/") && !request.getRequestURI().startsWith("/fhir/")) {
             return null;
         }
         ProblemDetail problem;

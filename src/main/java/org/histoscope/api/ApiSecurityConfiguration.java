@@ -22,12 +22,14 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
 class ApiSecurityConfiguration {
 
     static final String API_PATHS = "/api/**";
+    /** FHIR R4 (read-only) goes through the same chain: the same tokens, rate limit and audit of every use. */
+    static final String FHIR_PATHS = "/fhir/**";
 
     @Bean
     @Order(1)
     SecurityFilterChain apiFilterChain(HttpSecurity http, ApiTokenService tokens, ApiRateLimiter rateLimiter,
                                        ApiProblems problems) throws Exception {
-        http.securityMatcher(API_PATHS)
+        http.securityMatcher(API_PATHS, FHIR_PATHS)
                 .authorizeHttpRequests(auth -> auth.anyRequest().authenticated())
                 .csrf(AbstractHttpConfigurer::disable)
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

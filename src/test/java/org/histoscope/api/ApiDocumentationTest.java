@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Runs the curl commands of docs/api.md, exactly as written, with bash against the running app. While the script
- * waits for the report, a reviewer signs the result and signs the case out, as one would in the UI.
+ * Runs the curl commands of docs/api.md, and then the FHIR examples of docs/integration.md, exactly as written, with
+ * bash against the running app. While the script waits for the report, a reviewer signs the result and signs the case
+ * out, as one would in the UI.
  */
 class ApiDocumentationTest extends ApiTestContext {
 
@@ -45,6 +46,15 @@ class ApiDocumentationTest extends ApiTestContext {
             count++;
         }
         assertThat(count).isGreaterThanOrEqualTo(4);
+        // then the FHIR examples of docs/integration.md, on the case the flow signed out
+        String integration = Files.readString(Path.of("docs", "integration.md"));
+        Matcher fhirBlocks = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL)
+                .matcher(integration.substring(integration.indexOf("## FHIR R4")));
+        while (fhirBlocks.find()) {
+            script.append(fhirBlocks.group(1)).append('\n');
+            count++;
+        }
+        assertThat(script).contains("/fhir/r4", "DiagnosticReport?identifier=", "DocumentReference/");
         assertThat(script).contains("curl", "/api/v1/patients", "/api/v1/cases", "/images", "/api/v1/jobs/",
                 "/api/v1/results/", "/report");
 
@@ -66,7 +76,8 @@ class ApiDocumentationTest extends ApiTestContext {
             TestAccounts.runAs(REVIEWER, Set.of(Roles.REVIEWER), () -> {
                 reviews.entriesOfCase(caseId).forEach(entry -> reviews.sign(new ReviewRequest(entry.predictionId(),
                         ReviewDecision.AGREE, entry.predictedLabel(), "Documented diagnosis", null,
-                        SignatureMeaning.REVIEWED, null), PASSWORD));
+                        // the reviewer acknowledges the out-of-domain warning where there is one, as in the UI
+                        SignatureMeaning.REVIEWED, null, true), PASSWORD));
                 return reviews.signOutCase(caseId);
             });
             assertThat(flow.waitFor(3, TimeUnit.MINUTES)).as(output(work)).isTrue();
@@ -76,7 +87,9 @@ class ApiDocumentationTest extends ApiTestContext {
         String output = output(work);
         assertThat(flow.exitValue()).as(output).isZero();
         List<String> lines = output.lines().toList();
-        assertThat(lines).contains("DUPLICATE", "report.pdf: OK");
+        assertThat(lines).contains("DUPLICATE", "report.pdf: OK", "report-v1.pdf: OK");
+        assertThat(output).contains("\"fhirVersion\": \"4.0.1\"", "\"status\": \"final\"", "Observation/ai-",
+                "\"device\": \"Device/model-");
         assertThat(output).contains("\"probability\"", "\"threshold\"", "xception-nasnetmobile-idc", "Documented diagnosis");
     }
 

@@ -35,16 +35,26 @@ import org.springframework.test.context.DynamicPropertySource;
         "histoscope.lis.hl7.ack-timeout=2s",
         "histoscope.lis.hl7.first-retry-after=1s",
         "histoscope.lis.hl7.longest-retry-after=2s",
-        "histoscope.lis.hl7.max-attempts=6"})
+        "histoscope.lis.hl7.max-attempts=6",
+        "histoscope.fhir.push.enabled=true",
+        "histoscope.fhir.push.first-retry-after=1s",
+        "histoscope.fhir.push.longest-retry-after=2s",
+        "histoscope.fhir.push.max-attempts=6",
+        "histoscope.fhir.push.timeout=5s",
+        "histoscope.fhir.push.bearer-token=fhir-server-secret",
+        "histoscope.fhir.push.public-url=https://histoscope.example.org"})
 abstract class ApiTestContext {
 
     /** Where the test LIS listens (LisDeliveryTest starts and stops it); chosen once per JVM, loopback only. */
     static final int LIS_PORT = Hl7Listener.freePort();
+    /** Where the test FHIR server listens (FhirR4Test starts it). */
+    static final int FHIR_PORT = Hl7Listener.freePort();
 
     @DynamicPropertySource
     static void lisEndpoint(DynamicPropertyRegistry registry) {
         registry.add("histoscope.lis.hl7.host", () -> "127.0.0.1");
         registry.add("histoscope.lis.hl7.port", () -> LIS_PORT);
+        registry.add("histoscope.fhir.push.url", () -> "http://127.0.0.1:" + FHIR_PORT + "/fhir");
     }
 
     static final String PATCH = "journeys/idc-9290-class1.png";

@@ -135,6 +135,11 @@ class AccessMatrixTest {
             Map.entry("ApiTokenService.recordUse", "PRA"),
             Map.entry("LisMessageService.recent", "A"), Map.entry("LisMessageService.ofCase", "A"),
             Map.entry("LisMessageService.resend", "A"),
+            // FHIR R4 resources of report versions (read-only; the case read rule decides within)
+            Map.entry("FhirReportService.diagnosticReport", "PR"),
+            Map.entry("FhirReportService.diagnosticReportsByAccession", "PR"),
+            Map.entry("FhirReportService.observation", "PR"), Map.entry("FhirReportService.device", "PR"),
+            Map.entry("FhirReportService.documentReference", "PR"), Map.entry("FhirReportService.capabilities", "PR"),
             // audit
             Map.entry("HashChainedAuditService.record", "NPRAS"), Map.entry("HashChainedAuditService.recordForCase", "NPRAS"),
             Map.entry("HashChainedAuditService.recordAs", "NPRAS"), Map.entry("HashChainedAuditService.caseTimeline", "PRA"),
