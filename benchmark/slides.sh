@@ -2,7 +2,7 @@
 # Whole-slide throughput (not part of `mvn verify`), from the repository root:
 #   benchmark/slides.sh [-Drounds=3] [-Dthreads=N] [-Dslides=svs|tif]
 # Generates target/benchmark-30000.tif (single-level Deflate TIFF, four copies of the committed IDC region on glass)
-# and target/benchmark-30000.svs (the same as a JPEG pyramid SVS, made with libvips: apt-get install libvips-tools
+# and target/benchmark-30000-4um.svs (the same as a JPEG pyramid SVS at 4 um per pixel, made with libvips: apt-get install libvips-tools
 # libtiff-tools), then prints the table of benchmark/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -51,13 +51,15 @@ final class BenchmarkSlides {
     /**
      * The same slide as an Aperio-like pyramid SVS: JPEG tiles of 240 pixels and halving levels written by libvips
      * (Debian's {@code libvips-tools}), with an Aperio description carrying the pixel size ({@code tiffset}, from
-     * {@code libtiff-tools}).
+     * {@code libtiff-tools}). The pixel size is the model's (4 um, apparent magnification 2.5x), as the slide is made
+     * of IDC patches at that resolution: with a 40x pixel size the prediction would cut 794-pixel tiles from the
+     * 1/16 level and classify a sixteenth of the tiles of the single-level TIFF, not the same work.
      */
     static void writePyramidSvs(Path flat, Path svs) throws IOException, InterruptedException {
         run("vips", "tiffsave", flat.toString(), svs.toString(), "--tile", "--tile-width", "240", "--tile-height", "240",
                 "--pyramid", "--compression", "jpeg", "--Q", "90");
         run("tiffset", "-s", "270", "Aperio Image Library v12.0.15 \r\n" + SIZE + "x" + SIZE + " [0,0 " + SIZE + "x"
-                + SIZE + "] (240x240) JPEG/RGB Q=90|AppMag = 40|MPP = 0.2520", svs.toString());
+                + SIZE + "] (240x240) JPEG/RGB Q=90|AppMag = 2.5|MPP = 4.0000", svs.toString());
     }
 
     private static void run(String... command) throws IOException, InterruptedException {

@@ -41,7 +41,7 @@ public final class SlideThroughputBenchmark {
         ModelCard card = ModelCards.read(modelPackage.resolve(ModelCards.CARD_FILE));
         SafeImageInspector inspector = new SafeImageInspector();
         Path flat = Path.of("target", "benchmark-30000.tif");
-        Path svs = Path.of("target", "benchmark-30000.svs");
+        Path svs = Path.of("target", "benchmark-30000-4um.svs");
         if (!Files.exists(flat)) {
             BenchmarkSlides.writeFlatTiff(flat, inspector.readWhole(
                     Path.of("src/test/resources/images/slide/idc-8984-region.png")));

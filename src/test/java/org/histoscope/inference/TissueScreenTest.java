@@ -87,17 +87,86 @@ class TissueScreenTest {
         for (Path file : new Path[] {pyramid, singleLevel}) {
             WholeImagePredictor.Result screened = predict(model, file, 4_000_000);
             assertThat(screened.screen()).isNotEqualTo("every tile decoded");
-            float[] expected = everyTile.grid();
-            float[] actual = screened.grid();
+            assertSameGrid(screened.grid(), everyTile.grid());
             int tissue = 0;
-            for (int i = 0; i < expected.length; i++) {
-                assertThat(Float.isNaN(actual[i])).as("tile %d is tissue", i).isEqualTo(Float.isNaN(expected[i]));
-                if (!Float.isNaN(expected[i])) {
-                    tissue++;
-                    assertThat(actual[i]).as("tile %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
-                }
+            for (float p : everyTile.grid()) {
+                tissue += Float.isNaN(p) ? 0 : 1;
             }
             assertThat(tissue).isGreaterThan(500);
+        }
+    }
+
+    /**
+     * The smallest tissue a tile can hold: a 28 x 28 island of real tissue (784 pixels, the detector needs 625 of a
+     * 50 x 50 tile) alone on empty glass, placed so that it lies inside one tile but off the level's pixel grid and
+     * between the thumbnail pass's sample lines at its edges. Both screens must still send that tile to the model.
+     */
+    @Test
+    void aSmallTissueIslandOnEmptyGlassIsStillScored() throws IOException {
+        BufferedImage region = new SafeImageInspector().readWhole(StoredPredictionTest.image("slide/idc-8984-region.png"));
+        BufferedImage island = densestSquare(region, ISLAND);
+        BufferedImage slide = new BufferedImage(4000, 3000, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = slide.createGraphics();
+        g.setColor(new Color(0xF2F1F0));
+        g.fillRect(0, 0, 4000, 3000);
+        int[][] places = {{2011, 1511}, {3005, 1021}};
+        for (int[] place : places) {
+            g.drawImage(island, place[0], place[1], null);
+        }
+        g.dispose();
+        Path islandPyramid = folder.resolve("island.svs");
+        Path islandSingleLevel = folder.resolve("island-single-level.svs");
+        SlideFixtures.writeJpegPyramid(islandPyramid, slide, 4, 16);
+        SlideFixtures.writeJpegPyramid(islandSingleLevel, slide);
+        Path modelPackage = TestModels.defaultPackage();
+        ModelCard card = ModelCards.read(modelPackage.resolve(ModelCards.CARD_FILE));
+        LoadedModel model = engine.load(card, modelPackage.resolve(ModelCards.MODEL_FILE), card.sha256());
+        for (Path file : new Path[] {islandPyramid, islandSingleLevel}) {
+            WholeImagePredictor.Result everyTile = predict(model, file, Long.MAX_VALUE);
+            WholeImagePredictor.Result screened = predict(model, file, 4_000_000);
+            assertThat(screened.screen()).isNotEqualTo("every tile decoded");
+            for (int[] place : places) {
+                int tile = (place[1] / TILE) * everyTile.columns() + place[0] / TILE;
+                assertThat(everyTile.grid()[tile]).as("island at %d,%d is tissue", place[0], place[1]).isNotNaN();
+            }
+            assertSameGrid(screened.grid(), everyTile.grid());
+        }
+    }
+
+    private static final int ISLAND = 28;
+
+    /** The square of the region with the most tissue pixels, so that the island is tissue through and through. */
+    private static BufferedImage densestSquare(BufferedImage region, int side) {
+        int bestX = 0;
+        int bestY = 0;
+        int best = -1;
+        for (int y = 0; y + side <= region.getHeight(); y += side / 2) {
+            for (int x = 0; x + side <= region.getWidth(); x += side / 2) {
+                int tissue = 0;
+                for (int dy = 0; dy < side; dy++) {
+                    for (int dx = 0; dx < side; dx++) {
+                        tissue += TissueDetector.isTissuePixel(region.getRGB(x + dx, y + dy)) ? 1 : 0;
+                    }
+                }
+                if (tissue > best) {
+                    best = tissue;
+                    bestX = x;
+                    bestY = y;
+                }
+            }
+        }
+        BufferedImage square = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        square.getGraphics().drawImage(region.getSubimage(bestX, bestY, side, side), 0, 0, null);
+        return square;
+    }
+
+    private static void assertSameGrid(float[] actual, float[] expected) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(Float.isNaN(actual[i])).as("tile %d is tissue", i).isEqualTo(Float.isNaN(expected[i]));
+            if (!Float.isNaN(expected[i])) {
+                assertThat(actual[i]).as("tile %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
+            }
         }
     }
 
