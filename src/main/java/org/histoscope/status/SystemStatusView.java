@@ -14,14 +14,13 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.Map;
-import org.histoscope.cases.CaseBadges;
 import org.histoscope.cases.CaseImageService;
 import org.histoscope.cases.JobSummary;
 import org.histoscope.cases.PredictionJobService;
 import org.histoscope.inference.InferenceDevice;
 import org.histoscope.inference.InferenceService;
 import org.histoscope.models.ModelRegistry;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.Roles;
 import org.springframework.boot.actuate.health.CompositeHealth;
 import org.springframework.boot.actuate.health.Health;
@@ -29,6 +28,8 @@ import org.springframework.boot.actuate.health.HealthComponent;
 import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.util.unit.DataSize;
+import org.histoscope.ui.Badges;
+import org.histoscope.cases.ui.CaseBadges;
 
 /** For administrators: where inference runs, which model is active, the job queue, the database and the disk. */
 @Route("admin/status")
@@ -98,7 +99,7 @@ public class SystemStatusView extends VerticalLayout {
             return fact("Status", "not reported", id);
         }
         Status status = result.getStatus();
-        Span badge = CaseBadges.badge(status.getCode(), Status.UP.equals(status) ? "success" : "error");
+        Span badge = Badges.badge(status.getCode(), Status.UP.equals(status) ? "success" : "error");
         badge.setId(id);
         Div line = new Div(badge);
         if (result instanceof Health detailed) {

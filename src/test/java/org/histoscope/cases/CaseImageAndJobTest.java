@@ -31,6 +31,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.AccessDeniedException;
+import org.histoscope.cases.ui.JobUpdates;
 
 /**
  * Uploads and prediction jobs end to end on a real PostgreSQL and the real db-scheduler: storing, duplicates,

@@ -27,6 +27,7 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.histoscope.cases.ui.CaseBadges;
 
 /**
  * The record of a prediction job on a real PostgreSQL with the real model: inference outside any transaction, one
