@@ -73,7 +73,7 @@ class AccessMatrixTest {
             Map.entry("PredictionJobService.jobsForCase", "PRA"), Map.entry("PredictionJobService.findJob", "PR"),
             Map.entry("PredictionJobService.queueStatus", "A"),
             Map.entry("CaseImageService.upload", "P"), Map.entry("CaseImageService.imagesOfCase", "PRA"),
-            Map.entry("CaseImageService.findImage", "PRA"), Map.entry("CaseImageService.openOriginal", "PRA"),
+            Map.entry("CaseImageService.findImage", "PRA"),
             Map.entry("CaseImageService.previewPng", "PRA"), Map.entry("CaseImageService.storageStatus", "A"),
             // deep-zoom viewer
             Map.entry("CaseSlideService.openViewer", "PR"), Map.entry("CaseSlideService.tile", "PR"),
