@@ -1,12 +1,11 @@
 package org.histoscope.models;
 
 import org.histoscope.platform.ErrorReference;
+import org.histoscope.platform.ProgressThrottle;
 import java.time.Clock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +32,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 class ModelEvaluationExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(ModelEvaluationExecutor.class);
-    private static final Duration PROGRESS_INTERVAL = Duration.ofMillis(500);
 
     private final ModelEvaluationRepository evaluations;
     private final ModelRegistry registry;
@@ -79,7 +77,7 @@ class ModelEvaluationExecutor {
             folder = Files.createTempDirectory("evaluation");
             ModelArchive.unpackInto(zip, folder);
             List<LabelledImage> images = ModelEvaluationService.labelledImages(folder, model);
-            ProgressReporter progress = new ProgressReporter(id);
+            ProgressThrottle progress = progressOf(id);
             double[] probabilities = new double[images.size()];
             boolean[] labels = new boolean[images.size()];
             int scored = 0;
@@ -107,8 +105,7 @@ class ModelEvaluationExecutor {
         } catch (IOException e) {
             finish(id, "FAILED", null, "The data set could not be unpacked.");
         } catch (ImageRejectedException | PredictionFailedException | ModelPackageRejectedException e) {
-            finish(id, "FAILED", null, e.getCause() == null ? e.getMessage()
-                    : ErrorReference.jobFailure(log, "Evaluation " + id, e));
+            finish(id, "FAILED", null, ErrorReference.jobRefusal(log, "Evaluation " + id, e));
         } catch (RuntimeException e) {
             finish(id, "FAILED", null, ErrorReference.jobFailure(log, "Evaluation " + id, e));
         } finally {
@@ -138,23 +135,16 @@ class ModelEvaluationExecutor {
         }
     }
 
-    /** Stores progress in its own short transactions, at most twice a second, for the view to show. */
-    private final class ProgressReporter {
-        private final long id;
-        private Instant lastReport = Instant.EPOCH;
-
-        ProgressReporter(long id) {
-            this.id = id;
-        }
-
-        void report(double fraction) {
-            Instant now = clock.instant();
-            if (Duration.between(lastReport, now).compareTo(PROGRESS_INTERVAL) < 0 || fraction >= 1) {
-                return;
+    /**
+     * Stores progress in its own short transactions, at most twice a second, for the view to show; the end (1.0) is
+     * left to {@link #finish}, which stores it with the result.
+     */
+    private ProgressThrottle progressOf(long id) {
+        return new ProgressThrottle(clock, fraction -> {
+            if (fraction < 1) {
+                transaction.executeWithoutResult(status -> evaluations.findById(id)
+                        .filter(e -> e.status.equals("RUNNING")).ifPresent(e -> e.progress = fraction));
             }
-            lastReport = now;
-            transaction.executeWithoutResult(status -> evaluations.findById(id)
-                    .filter(e -> e.status.equals("RUNNING")).ifPresent(e -> e.progress = fraction));
-        }
+        });
     }
 }
