@@ -61,7 +61,7 @@ class ModelEvaluationExecutor {
 
     void run(long id) {
         Boolean pending = transaction.execute(status -> evaluations.findById(id)
-                .map(e -> e.status.equals("RUNNING")).orElse(false));
+                .map(e -> e.status == EvaluationStatus.RUNNING).orElse(false));
         if (!Boolean.TRUE.equals(pending)) {
             return;
         }
@@ -100,23 +100,23 @@ class ModelEvaluationExecutor {
             }
             EvaluationMetrics metrics = EvaluationMetrics.compute(java.util.Arrays.copyOf(probabilities, scored),
                     java.util.Arrays.copyOf(labels, scored), evaluation.threshold, evaluation.targetSensitivity);
-            finish(id, "DONE", metrics, withoutTissue == 0 ? null
+            finish(id, EvaluationStatus.DONE, metrics, withoutTissue == 0 ? null
                     : withoutTissue + " of " + images.size() + " images show no tissue and were left out.");
         } catch (IOException e) {
-            finish(id, "FAILED", null, "The data set could not be unpacked.");
+            finish(id, EvaluationStatus.FAILED, null, "The data set could not be unpacked.");
         } catch (ImageRejectedException | PredictionFailedException | ModelPackageRejectedException e) {
-            finish(id, "FAILED", null, ErrorReference.jobRefusal(log, "Evaluation " + id, e));
+            finish(id, EvaluationStatus.FAILED, null, ErrorReference.jobRefusal(log, "Evaluation " + id, e));
         } catch (RuntimeException e) {
-            finish(id, "FAILED", null, ErrorReference.jobFailure(log, "Evaluation " + id, e));
+            finish(id, EvaluationStatus.FAILED, null, ErrorReference.jobFailure(log, "Evaluation " + id, e));
         } finally {
             ModelRegistryService.deleteQuietly(folder);
         }
     }
 
-    private void finish(long id, String status, EvaluationMetrics metrics, String error) {
+    private void finish(long id, EvaluationStatus status, EvaluationMetrics metrics, String error) {
         boolean finished = Boolean.TRUE.equals(transaction.execute(tx -> {
             ModelEvaluationEntity entity = evaluations.lockById(id).orElse(null);
-            if (entity == null || !entity.status.equals("RUNNING")) {
+            if (entity == null || entity.status != EvaluationStatus.RUNNING) {
                 return false;
             }
             entity.status = status;
@@ -125,8 +125,8 @@ class ModelEvaluationExecutor {
             entity.progress = metrics == null ? entity.progress : 1;
             entity.finishedAt = clock.instant();
             audit.recordAs(entity.createdBy, ModelAuditAction.MODEL_EVALUATED, ModelRegistryService.TARGET_TYPE,
-                    String.valueOf(entity.modelId), metrics == null ? Map.of("evaluation", id, "status", status)
-                            : Map.of("evaluation", id, "status", status, "n", metrics.n(),
+                    String.valueOf(entity.modelId), metrics == null ? Map.of("evaluation", id, "status", status.name())
+                            : Map.of("evaluation", id, "status", status.name(), "n", metrics.n(),
                             "auc", String.format(Locale.ROOT, "%.4f", metrics.auc())));
             return true;
         }));
@@ -143,7 +143,7 @@ class ModelEvaluationExecutor {
         return new ProgressThrottle(clock, fraction -> {
             if (fraction < 1) {
                 transaction.executeWithoutResult(status -> evaluations.findById(id)
-                        .filter(e -> e.status.equals("RUNNING")).ifPresent(e -> e.progress = fraction));
+                        .filter(e -> e.status == EvaluationStatus.RUNNING).ifPresent(e -> e.progress = fraction));
             }
         });
     }
