@@ -130,6 +130,7 @@ class AccessMatrixTest {
             Map.entry("CaseReportService.downloadLatest", "PR"), Map.entry("CaseReportService.hasReport", "PR"),
             Map.entry("CaseReportService.generate", "R"),
             // API tokens (authenticate: before anyone is signed in; recordUse: as the token's caller)
+            Map.entry("SystemStatusService.current", "A"),
             Map.entry("ApiTokenService.create", "A"), Map.entry("ApiTokenService.list", "A"),
             Map.entry("ApiTokenService.revoke", "A"), Map.entry("ApiTokenService.authenticate", "NPRAS"),
             Map.entry("ApiTokenService.recordUse", "PRA"),
