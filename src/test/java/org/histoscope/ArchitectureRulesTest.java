@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
-import org.histoscope.archfixtures.ClockDodger;
-import org.histoscope.archfixtures.ClockUser;
-import org.histoscope.archfixtures.OpenedComponent;
-import org.histoscope.archfixtures.UnguardedComponent;
-import org.histoscope.archfixtures.UnguardedService;
-import org.histoscope.archfixtures.VaadinInAService;
+import archfixtures.ClockDodger;
+import archfixtures.ClockUser;
+import archfixtures.OpenedComponent;
+import archfixtures.UnguardedComponent;
+import archfixtures.UnguardedService;
+import archfixtures.VaadinInAService;
 import org.histoscope.cases.ui.JobUpdates;
 import org.histoscope.ui.Badges;
 import org.junit.jupiter.api.Test;
@@ -75,7 +75,7 @@ class ArchitectureRulesTest {
 
     @Test
     void aModuleThatUsesAnotherModulesInternalsFailsVerification() {
-        ApplicationModules fixture = ApplicationModules.of("org.histoscope.archfixtures.modulith",
+        ApplicationModules fixture = ApplicationModules.of("archfixtures.modulith",
                 location -> true); // the fixture lives in test sources, which the default import leaves out
         assertThatThrownBy(fixture::verify).isInstanceOf(Violations.class)
                 .hasMessageContaining("beta").hasMessageContaining("AlphaSecret");

@@ -1,6 +1,6 @@
-package org.histoscope.archfixtures.modulith.beta;
+package archfixtures.modulith.beta;
 
-import org.histoscope.archfixtures.modulith.alpha.internal.AlphaSecret;
+import archfixtures.modulith.alpha.internal.AlphaSecret;
 
 /** Breaks ApplicationModules.verify(): module "beta" reaches into module "alpha"'s internal package. */
 public class BetaService {

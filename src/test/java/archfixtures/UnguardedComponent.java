@@ -1,4 +1,4 @@
-package org.histoscope.archfixtures;
+package archfixtures;
 
 import org.springframework.stereotype.Component;
 

@@ -1,4 +1,4 @@
-package org.histoscope.archfixtures;
+package archfixtures;
 
 import java.time.Clock;
 import java.time.Instant;

@@ -1,6 +1,6 @@
-package org.histoscope.archfixtures.modulith.alpha;
+package archfixtures.modulith.alpha;
 
-import org.histoscope.archfixtures.modulith.alpha.internal.AlphaSecret;
+import archfixtures.modulith.alpha.internal.AlphaSecret;
 
 /** Module "alpha"'s API. */
 public class AlphaService {

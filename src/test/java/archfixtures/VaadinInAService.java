@@ -1,4 +1,4 @@
-package org.histoscope.archfixtures;
+package archfixtures;
 
 import com.vaadin.flow.component.notification.Notification;
 import jakarta.annotation.security.PermitAll;

@@ -1,4 +1,4 @@
-package org.histoscope.archfixtures.modulith.alpha.internal;
+package archfixtures.modulith.alpha.internal;
 
 /** Internal to module "alpha": no other module may use it. */
 public class AlphaSecret {

@@ -1,4 +1,4 @@
-package org.histoscope.archfixtures;
+package archfixtures;
 
 import java.time.LocalTime;
 import java.time.ZoneOffset;

@@ -1,4 +1,4 @@
-package org.histoscope.archfixtures;
+package archfixtures;
 
 import jakarta.annotation.security.RolesAllowed;
 import org.histoscope.platform.Unguarded;
