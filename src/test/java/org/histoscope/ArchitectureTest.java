@@ -96,6 +96,21 @@ class ArchitectureTest {
             .because("views call services; services own transactions, security and audit");
 
     /**
+     * A call of any {@code java.time} type's {@code now(...)} that does not pass a Clock: {@code now()} and
+     * {@code now(ZoneId)} read the system clock; {@code now(clock)} is how the Clock bean is used.
+     */
+    static final DescribedPredicate<JavaMethodCall> NOW_WITHOUT_A_CLOCK =
+            new DescribedPredicate<>("java.time now(...) without a Clock") {
+                @Override
+                public boolean test(JavaMethodCall call) {
+                    return call.getName().equals("now")
+                            && call.getTargetOwner().getPackageName().equals("java.time")
+                            && !call.getTarget().getRawParameterTypes().stream()
+                                    .anyMatch(type -> type.isAssignableTo(java.time.Clock.class));
+                }
+            };
+
+    /**
      * Every time stamp comes from the one {@code Clock} bean (platform.ClockConfiguration), so that tests control
      * time and a record never mixes two clocks. The tile cache is exempt: its eviction compares file-system times.
      */
@@ -103,15 +118,56 @@ class ArchitectureTest {
     static final ArchRule timeComesFromTheClockBean = noClasses()
             .that().resideOutsideOfPackage("org.histoscope.platform")
             .and().doNotHaveFullyQualifiedName("org.histoscope.viewer.TileDiskCache")
-            .should().callMethod(java.time.Instant.class, "now")
-            .orShould().callMethod(java.time.LocalDate.class, "now")
-            .orShould().callMethod(java.time.LocalDateTime.class, "now")
-            .orShould().callMethod(java.time.OffsetDateTime.class, "now")
-            .orShould().callMethod(java.time.ZonedDateTime.class, "now")
+            .should().callMethodWhere(NOW_WITHOUT_A_CLOCK)
             .orShould().callMethod(java.time.Clock.class, "systemUTC")
             .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
             .orShould().callMethod(System.class, "currentTimeMillis")
             .because("one Clock bean stamps time (tests replace it)");
+
+    /** Classes in a {@code ui} package: org.histoscope.ui and any feature's {@code <feature>.ui}. */
+    private static final DescribedPredicate<JavaClass> IN_A_UI_PACKAGE = new DescribedPredicate<>("in a ui package") {
+        @Override
+        public boolean test(JavaClass c) {
+            String pkg = c.getPackageName();
+            return pkg.equals(ROOT + "ui") || pkg.startsWith(ROOT + "ui.") || pkg.endsWith(".ui") || pkg.contains(".ui.");
+        }
+    };
+
+    /** Vaadin's extension points (VaadinWebSecurity, VaadinServiceInitListener, AppShellConfigurator, ...). */
+    private static final DescribedPredicate<JavaClass> PLUGGED_INTO_VAADIN =
+            new DescribedPredicate<>("subtypes of a Vaadin type") {
+                @Override
+                public boolean test(JavaClass c) {
+                    return c.getAllRawSuperclasses().stream().anyMatch(t -> t.getPackageName().startsWith("com.vaadin"))
+                            || c.getAllRawInterfaces().stream().anyMatch(t -> t.getPackageName().startsWith("com.vaadin"));
+                }
+            };
+
+    static final DescribedPredicate<JavaClass> UI_SIDE = new DescribedPredicate<>(
+            "the UI side (ui packages, views and components with their nested classes, Vaadin extension points)") {
+        @Override
+        public boolean test(JavaClass c) {
+            for (Optional<JavaClass> k = Optional.of(c); k.isPresent(); k = k.get().getEnclosingClass()) {
+                JavaClass candidate = k.get();
+                if (IN_A_UI_PACKAGE.test(candidate) || VIEWS.test(candidate) || PLUGGED_INTO_VAADIN.test(candidate)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    };
+
+    /**
+     * Services, domain and jobs know nothing of Vaadin: the same services serve the REST API and background jobs.
+     * SessionLifetime (security filter) is the one exception: to a Vaadin request whose session ended it answers in
+     * Vaadin's own "session expired" message, so the tab reloads to the sign-in page.
+     */
+    @ArchTest
+    static final ArchRule onlyTheUiSideDependsOnVaadin = noClasses()
+            .that(DescribedPredicate.not(UI_SIDE))
+            .and().doNotHaveFullyQualifiedName("org.histoscope.security.SessionLifetime")
+            .should().dependOnClassesThat().resideInAPackage("com.vaadin..")
+            .because("services know nothing of Vaadin (DEVELOPERS.md); UI code lives in ui packages or views");
 
     @ArchTest
     static final ArchRule featuresAreFreeOfCycles = slices()
@@ -131,13 +187,15 @@ class ArchitectureTest {
             .because("other features see value types (records), never another feature's entities");
 
     /**
-     * Method security by default: every public method of a service class carries a rule, its own or the class's
-     * ({@code @RolesAllowed}, {@code @PermitAll}, {@code @DenyAll}, {@code @PreAuthorize}), so a new method is never
-     * open by accident.
+     * Method security by default: every public method of a {@code @Service} or {@code @Component} class carries a
+     * rule, its own or the class's ({@code @RolesAllowed}, {@code @PermitAll}, {@code @DenyAll},
+     * {@code @PreAuthorize}), or an explicit opening with its reason ({@code platform.Unguarded}), so a new method is
+     * never open by accident.
      */
     @ArchTest
-    static final ArchRule everyPublicServiceMethodIsGuarded = methods()
+    static final ArchRule everyPublicServiceOrComponentMethodIsGuarded = methods()
             .that().areDeclaredInClassesThat().areAnnotatedWith(org.springframework.stereotype.Service.class)
+            .or().areDeclaredInClassesThat().areAnnotatedWith(org.springframework.stereotype.Component.class)
             .and().arePublic()
             .should(beGuardedByMethodSecurity())
             .because("services enforce the role rules for the views and the API alike (DEVELOPERS.md)");
@@ -145,10 +203,11 @@ class ArchitectureTest {
     private static final List<Class<? extends java.lang.annotation.Annotation>> GUARDS = List.of(
             jakarta.annotation.security.RolesAllowed.class, jakarta.annotation.security.PermitAll.class,
             jakarta.annotation.security.DenyAll.class,
-            org.springframework.security.access.prepost.PreAuthorize.class);
+            org.springframework.security.access.prepost.PreAuthorize.class,
+            org.histoscope.platform.Unguarded.class);
 
     static ArchCondition<JavaMethod> beGuardedByMethodSecurity() {
-        return new ArchCondition<>("be guarded by method security (its own annotation or its class's)") {
+        return new ArchCondition<>("be guarded by method security or opened explicitly (its own annotation or its class's)") {
             @Override
             public void check(JavaMethod method, ConditionEvents events) {
                 boolean guarded = GUARDS.stream().anyMatch(guard -> method.isAnnotatedWith(guard)

@@ -18,12 +18,14 @@ import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import org.histoscope.platform.Unguarded;
 
 /**
  * Errors under /api that arise before any API controller is chosen (no such path, wrong method or media type, an
  * oversize or broken multipart body): answered as problem documents too, not as the servlet container's error page.
  */
 @Component
+@Unguarded("called by Spring MVC for a failed API request; it only writes the problem document")
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class ApiErrorResolver implements HandlerExceptionResolver {
 

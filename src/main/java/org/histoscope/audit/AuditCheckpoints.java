@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.histoscope.platform.Unguarded;
 
 /**
  * The heads of the audit chain (number of events, last id, last MAC), recorded outside the database as an
@@ -37,6 +38,7 @@ import org.springframework.stereotype.Component;
  * chain is keyed (as does the key file), so rows rewritten in the old unkeyed format are forgeries.
  */
 @Component
+@Unguarded("lifecycle and the audit service's own after-commit hook; writes only the chain's signed head")
 class AuditCheckpoints implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(AuditCheckpoints.class);

@@ -1,5 +1,6 @@
 package org.histoscope.audit;
 
+import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,7 +13,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 class AuditConfiguration {
 
     @Bean
-    AuditKeys auditKeys(AuditProperties properties) {
-        return AuditKeys.load(properties.keys(), properties.keyFile().toAbsolutePath().normalize());
+    AuditKeys auditKeys(AuditProperties properties, Clock clock) {
+        return AuditKeys.load(properties.keys(), properties.keyFile().toAbsolutePath().normalize(), clock);
     }
 }

@@ -132,11 +132,6 @@ class AuditEventRepository {
                 .findFirst();
     }
 
-    long countUpTo(long id) {
-        Long count = jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE id <= ?", Long.class, id);
-        return count == null ? 0 : count;
-    }
-
     /** The id after the last row in the unkeyed format of before V1_3, or 0 when there is none. */
     long firstIdAfterUnkeyedRows() {
         Long last = jdbc.queryForObject("SELECT max(id) FROM audit_event WHERE key_id IS NULL", Long.class);

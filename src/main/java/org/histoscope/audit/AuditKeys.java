@@ -81,13 +81,13 @@ final class AuditKeys {
     }
 
     /** From the configured keys, else from the key file, creating the file with a random key when it is absent. */
-    static AuditKeys load(String configuredKeys, Path keyFile) {
+    static AuditKeys load(String configuredKeys, Path keyFile, java.time.Clock clock) {
         if (configuredKeys != null && !configuredKeys.isBlank()) {
             return parse(configuredKeys, "HISTOSCOPE_AUDIT_KEYS");
         }
         try {
             if (!Files.exists(keyFile)) {
-                create(keyFile);
+                create(keyFile, clock);
             }
             List<String> lines = Files.readAllLines(keyFile, StandardCharsets.UTF_8).stream()
                     .map(String::strip).filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
@@ -101,11 +101,11 @@ final class AuditKeys {
         }
     }
 
-    private static void create(Path keyFile) throws IOException {
+    private static void create(Path keyFile, java.time.Clock clock) throws IOException {
         Files.createDirectories(keyFile.toAbsolutePath().getParent());
         byte[] key = new byte[MIN_KEY_BYTES];
         new SecureRandom().nextBytes(key);
-        String id = "k" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString().replace("-", "");
+        String id = "k" + java.time.LocalDate.now(clock.withZone(java.time.ZoneOffset.UTC)).toString().replace("-", "");
         Files.writeString(keyFile, "# Histoscope audit HMAC keys: id=base64key, newest last. Keep a copy apart from "
                 + "the database backups.\n" + id + "=" + Base64.getEncoder().encodeToString(key) + "\n");
         try {

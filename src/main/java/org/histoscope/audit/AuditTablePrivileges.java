@@ -11,6 +11,7 @@ import org.histoscope.platform.BeforeServing;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.histoscope.platform.Unguarded;
 
 /**
  * Refuses to run when the application's own database role could rewrite history: a superuser, the owner of
@@ -19,6 +20,7 @@ import org.springframework.stereotype.Component;
  * histoscope.audit.allow-privileged-database-role=true only for a throw-away development database.
  */
 @Component
+@Unguarded("start-up check of the database role's rights on the audit table")
 class AuditTablePrivileges implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(AuditTablePrivileges.class);

@@ -25,6 +25,7 @@ import jakarta.annotation.security.RolesAllowed;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -54,8 +55,11 @@ public class AuditView extends VerticalLayout {
     /** Read by the CSV download, which runs outside the UI lock. */
     private volatile AuditFilter currentFilter = AuditFilter.none();
 
-    public AuditView(AuditSearch search, AuditService audit) {
+    private final Clock clock;
+
+    public AuditView(AuditSearch search, AuditService audit, Clock clock) {
         this.search = search;
+        this.clock = clock;
         this.audit = audit;
         setSizeFull();
 
@@ -124,7 +128,7 @@ public class AuditView extends VerticalLayout {
     private DownloadHandler csvDownload() {
         return event -> {
             AuditFilter filter = currentFilter;
-            event.setFileName("histoscope-audit-" + LocalDate.now(ZoneOffset.UTC) + ".csv");
+            event.setFileName("histoscope-audit-" + LocalDate.now(clock.withZone(ZoneOffset.UTC)) + ".csv");
             event.setContentType("text/csv; charset=UTF-8");
             Writer writer = new OutputStreamWriter(event.getOutputStream(), StandardCharsets.UTF_8);
             search.exportCsv(filter, writer);

@@ -6,6 +6,7 @@ import org.histoscope.security.Roles;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.histoscope.platform.Unguarded;
 
 /**
  * Who may read and who may change a case (the access model of docs/security-and-audit.md):
@@ -15,6 +16,7 @@ import org.springframework.transaction.annotation.Transactional;
  * case and is the one who reassigns it. Background jobs act as the system and read everything.
  */
 @Component
+@Unguarded("the object rule itself, asked by the guarded services after their role rule")
 class CaseAccessPolicy implements CaseReadAccess {
 
     private final PatientCaseRepository cases;

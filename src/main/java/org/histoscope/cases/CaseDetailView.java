@@ -30,7 +30,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import org.histoscope.inference.PredictionService;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.platform.ErrorReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +38,9 @@ import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.histoscope.ui.Notifications;
 import org.histoscope.users.UserDirectory;
+import org.histoscope.ui.Badges;
+import org.histoscope.cases.ui.CaseBadges;
+import org.histoscope.cases.ui.JobUpdates;
 
 /** One case: its details, uploads, prediction jobs with live progress, results and the timeline of events. */
 @Route("case")
@@ -258,7 +261,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
     }
 
     private void showOutcome(UploadOutcome outcome) {
-        Div line = new Div(CaseBadges.badge(switch (outcome.result()) {
+        Div line = new Div(Badges.badge(switch (outcome.result()) {
             case STORED -> "Stored";
             case DUPLICATE -> "Duplicate";
             case REJECTED -> "Rejected";

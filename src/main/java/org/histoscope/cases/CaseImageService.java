@@ -4,10 +4,8 @@ import java.time.Clock;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -179,19 +177,6 @@ public class CaseImageService {
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public Optional<ImageSummary> findImage(long imageId) {
         return images.findById(imageId).filter(image -> access.mayRead(image.getCaseId())).map(CaseImage::toSummary);
-    }
-
-    /** The stored original, unchanged, for viewing or download; each opening is recorded in the audit log. */
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
-    public InputStream openOriginal(long imageId) {
-        CaseImage image = readableImage(imageId);
-        transaction.executeWithoutResult(tx -> audit.recordForCase(CaseAuditAction.ORIGINAL_OPENED, IMAGE,
-                String.valueOf(imageId), image.getCaseId(), Map.of("fileName", image.getOriginalFilename())));
-        try {
-            return Files.newInputStream(store.pathOf(image.getSha256()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A PNG preview of the original whose longer side is at most {@code maxSide}, decoded with subsampling. */

@@ -1,7 +1,7 @@
 package org.histoscope.cases;
 
 import com.vaadin.flow.component.grid.Grid;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 
 /** The images stored with a case: what was uploaded, its format and size, its fingerprint, by whom and when. */
 class CaseImagesGrid extends Grid<ImageSummary> {

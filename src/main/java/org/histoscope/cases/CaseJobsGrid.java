@@ -13,8 +13,9 @@ import com.vaadin.flow.component.progressbar.ProgressBar;
 import java.util.List;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.StoredPrediction;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.ui.Notifications;
+import org.histoscope.cases.ui.CaseBadges;
 
 /** The prediction jobs of a case with their live status, a retry for failed ones and a link to each result. */
 class CaseJobsGrid extends Grid<JobSummary> {

@@ -2,7 +2,7 @@ package org.histoscope.cases;
 
 import com.vaadin.flow.component.grid.Grid;
 import org.histoscope.audit.AuditEntry;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 
 /** Every audited event of a case, oldest first: who did what to which record, and when. */
 class CaseTimeline extends Grid<AuditEntry> {

@@ -18,11 +18,12 @@ import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.data.VaadinSpringDataHelpers;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.Clock;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.histoscope.ui.Notifications;
 import org.histoscope.users.UserDirectory;
+import org.histoscope.cases.ui.CaseBadges;
 
 @Route("cases")
 @PageTitle("Cases | Histoscope")

@@ -1,24 +1,19 @@
 package org.histoscope.cases;
 
-import org.histoscope.platform.WrittenForPeople;
+import org.histoscope.platform.RuleRefusedException;
 
 /** A unique business key (MRN, accession number) is already taken; the message is meant for the user. */
-public class DuplicateKeyException extends RuntimeException implements WrittenForPeople {
+public class DuplicateKeyException extends RuleRefusedException {
 
     private final String field;
 
     public DuplicateKeyException(String field, String message) {
-        super(message);
+        super("duplicate-" + field, message);
         this.field = field;
     }
 
     /** The form field the message belongs to, e.g. "mrn". */
     public String field() {
         return field;
-    }
-
-    @Override
-    public String userMessage() {
-        return getMessage();
     }
 }

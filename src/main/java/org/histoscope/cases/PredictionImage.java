@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import org.histoscope.images.ImageRejectedException;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.StoredPrediction;
+import org.histoscope.ui.OpacityInput;
 
 /**
  * The image of a prediction with its heatmap (whole images) or explanation (patches) laid over it: the overlay
@@ -69,7 +70,7 @@ public class PredictionImage extends Div {
         opacity.setValue("50");
         opacity.setId("overlay-opacity");
         opacity.setAriaLabel("Overlay opacity");
-        opacity.addValueChangeListener(e -> overlay.getStyle().set("opacity", String.valueOf(percent(e.getValue()) / 100.0)));
+        opacity.addValueChangeListener(e -> overlay.getStyle().set("opacity", String.valueOf(OpacityInput.percent(e.getValue()) / 100.0)));
         NativeLabel opacityLabel = new NativeLabel("Opacity");
         opacityLabel.setFor(opacity);
         HorizontalLayout controls = new HorizontalLayout(show, opacityLabel, opacity);
@@ -79,14 +80,6 @@ public class PredictionImage extends Div {
                 : "Explanation: the regions whose occlusion changes the probability most are highlighted.");
         legend.addClassName("hint");
         add(controls, legend);
-    }
-
-    private static int percent(String value) {
-        try {
-            return Math.max(0, Math.min(100, Integer.parseInt(value.trim())));
-        } catch (RuntimeException e) {
-            return 50;
-        }
     }
 
     private static DownloadHandler png(Supplier<byte[]> bytes, String name) {

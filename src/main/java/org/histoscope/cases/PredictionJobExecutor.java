@@ -1,10 +1,9 @@
 package org.histoscope.cases;
 
 import org.histoscope.platform.ErrorReference;
+import org.histoscope.platform.ProgressThrottle;
 import java.time.Clock;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.histoscope.audit.AuditService;
@@ -43,7 +42,6 @@ class PredictionJobExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(PredictionJobExecutor.class);
     private static final String JOB = "prediction_job";
-    private static final Duration PROGRESS_INTERVAL = Duration.ofMillis(500);
 
     private final PredictionJobRepository jobs;
     private final CaseImageRepository images;
@@ -91,7 +89,7 @@ class PredictionJobExecutor {
             Path original = store.pathOf(attempt.image().getSha256());
             PredictionRequest request = withDepartmentDefault(new PredictionRequest(PredictionMode.AUTO,
                     statedMagnification(attempt.image()), attempt.modelId()));
-            outcome = inference.predict(original, request, new ProgressReporter(attempt)::report);
+            outcome = inference.predict(original, request, progressOf(attempt)::report);
         } catch (ImageRejectedException | PredictionFailedException e) {
             // expected refusals carry messages written for users; no stack trace needed. A refused image or one
             // without tissue is an answer about the input; model problems are the administrators' to fix.
@@ -104,9 +102,7 @@ class PredictionJobExecutor {
             }
             // an image refusal is written for people even when it wraps the decoder's cause; a prediction failure
             // that wraps a technical cause (ONNX Runtime's own text) keeps only a reference to it
-            failIfCurrent(attempt, e instanceof ImageRejectedException rejected ? rejected.userMessage()
-                    : e.getCause() == null ? e.getMessage()
-                    : ErrorReference.jobFailure(log, "Prediction job " + jobId, e));
+            failIfCurrent(attempt, ErrorReference.jobRefusal(log, "Prediction job " + jobId, e));
             return;
         } catch (RuntimeException e) {
             failIfCurrent(attempt, ErrorReference.jobFailure(log, "Prediction job " + jobId + " (attempt "
@@ -264,26 +260,13 @@ class PredictionJobExecutor {
     }
 
     /** Stores progress in its own short transactions, at most twice a second, for the views to show. */
-    private final class ProgressReporter {
-        private final Attempt attempt;
-        private Instant lastReport = Instant.EPOCH;
-
-        ProgressReporter(Attempt attempt) {
-            this.attempt = attempt;
-        }
-
-        void report(double fraction) {
-            Instant now = clock.instant();
-            if (Duration.between(lastReport, now).compareTo(PROGRESS_INTERVAL) < 0 && fraction < 1) {
-                return;
-            }
-            lastReport = now;
-            transaction.executeWithoutResult(status -> jobs.findById(attempt.jobId())
-                    .filter(job -> job.getStatus() == JobStatus.RUNNING && job.getAttempts() == attempt.number())
-                    .ifPresent(job -> {
-                        job.progress(fraction);
-                        publisher.publishEvent(new JobChanged(job.toSummary(attempt.image().getOriginalFilename())));
-                    }));
-        }
+    private ProgressThrottle progressOf(Attempt attempt) {
+        return new ProgressThrottle(clock, fraction -> transaction.executeWithoutResult(status -> jobs
+                .findById(attempt.jobId())
+                .filter(job -> job.getStatus() == JobStatus.RUNNING && job.getAttempts() == attempt.number())
+                .ifPresent(job -> {
+                    job.progress(fraction);
+                    publisher.publishEvent(new JobChanged(job.toSummary(attempt.image().getOriginalFilename())));
+                })));
     }
 }

@@ -34,12 +34,14 @@ import org.histoscope.inference.TileStatistics;
 import org.histoscope.models.ModelRegistry;
 import org.histoscope.models.ModelStatus;
 import org.histoscope.models.RegisteredModel;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.histoscope.ui.Notifications;
 import org.histoscope.viewer.ProbabilityGrid;
 import org.histoscope.viewer.SlideViewer;
+import org.histoscope.ui.Badges;
+import org.histoscope.cases.ui.JobUpdates;
 
 /** One stored prediction: numbers, model and device, the image with its heatmap or explanation, and re-runs. */
 @Route("result")
@@ -186,10 +188,10 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
 
     private Div numbers(StoredPrediction p) {
         Optional<RegisteredModel> model = models.findVersion(p.modelId(), p.modelVersion());
-        Span label = CaseBadges.verdict(p);
+        Span label = Badges.verdict(p);
         label.setId("result-label");
         Div labelAndWarning = new Div(label);
-        CaseBadges.outOfDomainWarning(p).ifPresent(warning -> {
+        Badges.outOfDomainWarning(p).ifPresent(warning -> {
             warning.setId("result-ood-warning");
             labelAndWarning.add(warning);
         });
@@ -276,7 +278,7 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
                 stats.blurredTiles(), stats.penInkTiles(), stats.darkOrBrightTiles(), stats.usableShare() * 100));
         quality.setId("tile-quality");
         if (stats.notAssessable()) {
-            Span notAssessable = CaseBadges.badge("Proposed as not assessable: too little usable tissue", "error");
+            Span notAssessable = Badges.badge("Proposed as not assessable: too little usable tissue", "error");
             notAssessable.setId("tile-not-assessable");
             quality.add(new Span(" "), notAssessable);
         }

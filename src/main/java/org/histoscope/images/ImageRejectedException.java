@@ -1,11 +1,13 @@
 package org.histoscope.images;
 
+import org.histoscope.platform.WrittenForPeople;
+
 /**
  * An image file Histoscope refuses to process. The message is written for the user (no stack trace, no
  * internals) and the {@link Reason} lets callers react by type. Unchecked so that transactional callers
  * roll back automatically; callers that show messages should catch it explicitly.
  */
-public class ImageRejectedException extends RuntimeException {
+public class ImageRejectedException extends RuntimeException implements WrittenForPeople {
 
     public enum Reason {
         /** Not a TIFF, PNG, JPEG or BMP by its magic bytes (or an unsupported variant of one). */

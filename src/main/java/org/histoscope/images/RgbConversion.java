@@ -40,17 +40,6 @@ final class RgbConversion {
         return byDrawing(source);
     }
 
-    /** As {@link #toRgb}, but never returns the source itself (so that a sub-image does not pin its parent). */
-    static BufferedImage copyToRgb(BufferedImage source) {
-        BufferedImage rgb = toRgb(source);
-        if (rgb != source) {
-            return rgb;
-        }
-        BufferedImage copy = new BufferedImage(source.getWidth(), source.getHeight(), BufferedImage.TYPE_INT_RGB);
-        copy.setData(source.getRaster().createTranslatedChild(0, 0));
-        return copy;
-    }
-
     private static BufferedImage fromPalette(BufferedImage source, IndexColorModel palette) {
         int w = source.getWidth();
         int h = source.getHeight();

@@ -12,7 +12,6 @@ import org.w3c.dom.Node;
 /** Facts from a TIFF page's tags, read from the native metadata tree without decoding pixels. */
 final class TiffHeaderFacts {
 
-    private static final int NEW_SUBFILE_TYPE = 254;
     private static final int IMAGE_WIDTH = 256;
     private static final int IMAGE_LENGTH = 257;
     private static final int COMPRESSION = 259;
@@ -176,10 +175,6 @@ final class TiffHeaderFacts {
             collectText(field, text);
         }
         return text.toString();
-    }
-
-    long newSubfileType() {
-        return first(NEW_SUBFILE_TYPE, 0);
     }
 
     /**

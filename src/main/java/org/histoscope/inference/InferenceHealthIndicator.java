@@ -4,12 +4,14 @@ import org.histoscope.security.SystemIdentity;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
+import org.histoscope.platform.Unguarded;
 
 /**
  * Health contributor "inference": the ONNX Runtime device and why, and the active model. Always UP so that a missing
  * model does not take the whole application out of the load balancer; the details say what is wrong.
  */
 @Component
+@Unguarded("read by the actuator, whose endpoint security decides who sees the details")
 class InferenceHealthIndicator implements HealthIndicator {
 
     private final OnnxRuntimeEngine engine;

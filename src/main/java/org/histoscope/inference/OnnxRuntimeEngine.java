@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
+import org.histoscope.platform.Unguarded;
 
 /**
  * Owns the ONNX Runtime environment and one session per model file, shared by all threads (OrtSession.run is
@@ -18,6 +19,7 @@ import org.springframework.stereotype.Component;
  * the CPU, with the reason kept for health and the admin view.
  */
 @Component
+@Unguarded("the model runtime, used only by the guarded inference and model services")
 @EnableConfigurationProperties(InferenceSettings.class)
 public class OnnxRuntimeEngine {
 

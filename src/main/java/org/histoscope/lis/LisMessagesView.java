@@ -11,7 +11,7 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.Roles;
 import org.histoscope.ui.Notifications;
 

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.histoscope.inference.InferenceDevice;
 import org.histoscope.inference.InferenceService;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.Roles;
 import org.histoscope.ui.Notifications;
 import org.springframework.security.access.AccessDeniedException;

@@ -16,6 +16,7 @@ import org.histoscope.platform.BeforeServing;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.histoscope.platform.Unguarded;
 
 /**
  * At start-up, registers the packages in the models directory that are not registered yet (after full validation;
@@ -24,6 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * newest package of the same model id when the active one's file was replaced in place.
  */
 @Component
+@Unguarded("start-up registration of the model packages, run as the system identity")
 class ModelDirectoryScanner implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ModelDirectoryScanner.class);

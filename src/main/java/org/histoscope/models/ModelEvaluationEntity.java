@@ -2,6 +2,8 @@ package org.histoscope.models;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
@@ -21,8 +23,9 @@ class ModelEvaluationEntity {
     long modelId;
     @Column(name = "dataset_name", nullable = false)
     String datasetName;
+    @Enumerated(EnumType.STRING)
     @Column(nullable = false)
-    String status;
+    EvaluationStatus status;
     @Column(name = "target_sensitivity", nullable = false)
     double targetSensitivity;
     @Column(nullable = false)
@@ -40,7 +43,7 @@ class ModelEvaluationEntity {
     Instant finishedAt;
 
     ModelEvaluation toValue() {
-        return new ModelEvaluation(id, modelId, datasetName, status, targetSensitivity, threshold, result, error,
+        return new ModelEvaluation(id, modelId, datasetName, status.name(), targetSensitivity, threshold, result, error,
                 createdBy, createdAt, finishedAt, progress);
     }
 }

@@ -1,12 +1,11 @@
 package org.histoscope.models;
 
 import org.histoscope.platform.ErrorReference;
+import org.histoscope.platform.ProgressThrottle;
 import java.time.Clock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +32,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 class ModelEvaluationExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(ModelEvaluationExecutor.class);
-    private static final Duration PROGRESS_INTERVAL = Duration.ofMillis(500);
 
     private final ModelEvaluationRepository evaluations;
     private final ModelRegistry registry;
@@ -63,7 +61,7 @@ class ModelEvaluationExecutor {
 
     void run(long id) {
         Boolean pending = transaction.execute(status -> evaluations.findById(id)
-                .map(e -> e.status.equals("RUNNING")).orElse(false));
+                .map(e -> e.status == EvaluationStatus.RUNNING).orElse(false));
         if (!Boolean.TRUE.equals(pending)) {
             return;
         }
@@ -79,7 +77,7 @@ class ModelEvaluationExecutor {
             folder = Files.createTempDirectory("evaluation");
             ModelArchive.unpackInto(zip, folder);
             List<LabelledImage> images = ModelEvaluationService.labelledImages(folder, model);
-            ProgressReporter progress = new ProgressReporter(id);
+            ProgressThrottle progress = progressOf(id);
             double[] probabilities = new double[images.size()];
             boolean[] labels = new boolean[images.size()];
             int scored = 0;
@@ -102,24 +100,23 @@ class ModelEvaluationExecutor {
             }
             EvaluationMetrics metrics = EvaluationMetrics.compute(java.util.Arrays.copyOf(probabilities, scored),
                     java.util.Arrays.copyOf(labels, scored), evaluation.threshold, evaluation.targetSensitivity);
-            finish(id, "DONE", metrics, withoutTissue == 0 ? null
+            finish(id, EvaluationStatus.DONE, metrics, withoutTissue == 0 ? null
                     : withoutTissue + " of " + images.size() + " images show no tissue and were left out.");
         } catch (IOException e) {
-            finish(id, "FAILED", null, "The data set could not be unpacked.");
+            finish(id, EvaluationStatus.FAILED, null, "The data set could not be unpacked.");
         } catch (ImageRejectedException | PredictionFailedException | ModelPackageRejectedException e) {
-            finish(id, "FAILED", null, e.getCause() == null ? e.getMessage()
-                    : ErrorReference.jobFailure(log, "Evaluation " + id, e));
+            finish(id, EvaluationStatus.FAILED, null, ErrorReference.jobRefusal(log, "Evaluation " + id, e));
         } catch (RuntimeException e) {
-            finish(id, "FAILED", null, ErrorReference.jobFailure(log, "Evaluation " + id, e));
+            finish(id, EvaluationStatus.FAILED, null, ErrorReference.jobFailure(log, "Evaluation " + id, e));
         } finally {
             ModelRegistryService.deleteQuietly(folder);
         }
     }
 
-    private void finish(long id, String status, EvaluationMetrics metrics, String error) {
+    private void finish(long id, EvaluationStatus status, EvaluationMetrics metrics, String error) {
         boolean finished = Boolean.TRUE.equals(transaction.execute(tx -> {
             ModelEvaluationEntity entity = evaluations.lockById(id).orElse(null);
-            if (entity == null || !entity.status.equals("RUNNING")) {
+            if (entity == null || entity.status != EvaluationStatus.RUNNING) {
                 return false;
             }
             entity.status = status;
@@ -128,8 +125,8 @@ class ModelEvaluationExecutor {
             entity.progress = metrics == null ? entity.progress : 1;
             entity.finishedAt = clock.instant();
             audit.recordAs(entity.createdBy, ModelAuditAction.MODEL_EVALUATED, ModelRegistryService.TARGET_TYPE,
-                    String.valueOf(entity.modelId), metrics == null ? Map.of("evaluation", id, "status", status)
-                            : Map.of("evaluation", id, "status", status, "n", metrics.n(),
+                    String.valueOf(entity.modelId), metrics == null ? Map.of("evaluation", id, "status", status.name())
+                            : Map.of("evaluation", id, "status", status.name(), "n", metrics.n(),
                             "auc", String.format(Locale.ROOT, "%.4f", metrics.auc())));
             return true;
         }));
@@ -138,23 +135,16 @@ class ModelEvaluationExecutor {
         }
     }
 
-    /** Stores progress in its own short transactions, at most twice a second, for the view to show. */
-    private final class ProgressReporter {
-        private final long id;
-        private Instant lastReport = Instant.EPOCH;
-
-        ProgressReporter(long id) {
-            this.id = id;
-        }
-
-        void report(double fraction) {
-            Instant now = clock.instant();
-            if (Duration.between(lastReport, now).compareTo(PROGRESS_INTERVAL) < 0 || fraction >= 1) {
-                return;
+    /**
+     * Stores progress in its own short transactions, at most twice a second, for the view to show; the end (1.0) is
+     * left to {@link #finish}, which stores it with the result.
+     */
+    private ProgressThrottle progressOf(long id) {
+        return new ProgressThrottle(clock, fraction -> {
+            if (fraction < 1) {
+                transaction.executeWithoutResult(status -> evaluations.findById(id)
+                        .filter(e -> e.status == EvaluationStatus.RUNNING).ifPresent(e -> e.progress = fraction));
             }
-            lastReport = now;
-            transaction.executeWithoutResult(status -> evaluations.findById(id)
-                    .filter(e -> e.status.equals("RUNNING")).ifPresent(e -> e.progress = fraction));
-        }
+        });
     }
 }

@@ -99,7 +99,7 @@ public class ModelEvaluationService {
                 ModelEvaluationEntity e = new ModelEvaluationEntity();
                 e.modelId = modelId;
                 e.datasetName = datasetName == null || datasetName.isBlank() ? "upload" : datasetName.strip();
-                e.status = "RUNNING";
+                e.status = EvaluationStatus.RUNNING;
                 e.targetSensitivity = targetSensitivity;
                 e.threshold = model.threshold();
                 e.createdBy = actor;

@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.ui.Notifications;
 import org.springframework.security.access.AccessDeniedException;
 

@@ -26,6 +26,18 @@ public final class ErrorReference {
                 + " to your administrator.";
     }
 
+    /**
+     * The reason a job keeps when its input or a rule refused it: a refusal written for people
+     * ({@link WrittenForPeople}) keeps its sentence even when it wraps a decoder's cause; any other refusal keeps its
+     * message only when it has no cause, else a reference to the logged technical cause (ONNX Runtime's own text).
+     */
+    public static String jobRefusal(Logger log, String whatFailed, RuntimeException refusal) {
+        if (refusal instanceof WrittenForPeople people) {
+            return people.userMessage();
+        }
+        return refusal.getCause() == null ? refusal.getMessage() : jobFailure(log, whatFailed, refusal);
+    }
+
     /** The sentence people see for an unexpected failure of what they just did. */
     public static String forPeople(String reference) {
         return "Something went wrong and this step was not completed. Quote reference " + reference

@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
  * meanwhile the queue's polling still finds every job.
  */
 @Component
+@Unguarded("lifecycle of the job queue's LISTEN connection")
 class JobQueueListener implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(JobQueueListener.class);

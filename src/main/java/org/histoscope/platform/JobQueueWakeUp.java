@@ -20,6 +20,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * ({@link JobQueueListener} hears it there). Nothing happens on rollback. Polling stays as the safety net.
  */
 @Component
+@Unguarded("db-scheduler's callback when a job is scheduled; it only wakes the queue")
 class JobQueueWakeUp extends AbstractSchedulerListener {
 
     /** The PostgreSQL notification channel; the payload is the process that queued the job. */

@@ -16,7 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.util.List;
 import org.histoscope.cases.CaseService;
 import org.histoscope.cases.CaseSummary;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.Roles;
 
 /** The signed report versions of a case, each downloadable; reached from the case view. */

@@ -14,7 +14,7 @@ import org.histoscope.cases.CaseRuleException;
 import org.histoscope.cases.CaseStatus;
 import org.histoscope.cases.CaseSummary;
 import org.histoscope.cases.ImageSummary;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.ui.Notifications;
 import org.histoscope.users.UserDirectory;

@@ -9,7 +9,7 @@ import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextArea;
 import org.histoscope.cases.CaseRuleException;
 import org.histoscope.cases.ImageSummary;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.ui.Notifications;
 
 /** Asks a reviewer why an image cannot be assessed and for their password, then signs the mark. */

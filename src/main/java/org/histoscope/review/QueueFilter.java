@@ -20,10 +20,6 @@ public record QueueFilter(Boolean reviewed, String modelName, Instant from, Inst
         UNCERTAIN
     }
 
-    public static QueueFilter unreviewed() {
-        return new QueueFilter(false, null, null, null, null, false, QueueOrder.NEWEST);
-    }
-
     public static QueueFilter all() {
         return new QueueFilter(null, null, null, null, null, false, QueueOrder.NEWEST);
     }

@@ -17,9 +17,10 @@ import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.Instant;
 import java.time.LocalDate;
-import org.histoscope.cases.CaseBadges;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.Roles;
+import org.histoscope.ui.Badges;
+import org.histoscope.cases.ui.CaseBadges;
 
 /** Results waiting for review, unreviewed first; filters by model, date, label and disagreement. */
 @Route("review")
@@ -67,17 +68,17 @@ public class ReviewQueueView extends VerticalLayout {
         }
 
         grid.addComponentColumn(e -> {
-            Span state = e.reviewed() ? CaseBadges.badge(e.disagreement() ? "Overridden" : "Signed",
-                    e.disagreement() ? "error" : "success") : CaseBadges.badge("To review", "contrast");
+            Span state = e.reviewed() ? Badges.badge(e.disagreement() ? "Overridden" : "Signed",
+                    e.disagreement() ? "error" : "success") : Badges.badge("To review", "contrast");
             return e.arrivedAfterSignOut()
-                    ? new HorizontalLayout(state, CaseBadges.badge("Arrived after sign-out", "error")) : state;
+                    ? new HorizontalLayout(state, Badges.badge("Arrived after sign-out", "error")) : state;
         }).setHeader("Review").setAutoWidth(true);
         grid.addColumn(QueueEntry::accessionNumber).setHeader("Case").setAutoWidth(true);
         grid.addColumn(QueueEntry::imageName).setHeader("Image").setAutoWidth(true);
         grid.addComponentColumn(e -> {
-            Span label = e.indeterminate() ? CaseBadges.badge("indeterminate", "contrast")
+            Span label = e.indeterminate() ? Badges.badge("indeterminate", "contrast")
                     : new Span(e.predictedLabel());
-            return e.outOfDomain() ? new HorizontalLayout(label, CaseBadges.badge("Outside training domain", "error"))
+            return e.outOfDomain() ? new HorizontalLayout(label, Badges.badge("Outside training domain", "error"))
                     : label;
         }).setHeader("Model label").setAutoWidth(true);
         grid.addColumn(e -> String.format(DisplayFormats.locale(), "%.3f (t = %.2f)", e.probability(), e.threshold()))

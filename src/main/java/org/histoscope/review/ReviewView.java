@@ -26,7 +26,6 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.ConstraintViolationException;
 import java.util.ArrayList;
 import java.util.List;
-import org.histoscope.cases.CaseBadges;
 import org.histoscope.cases.CaseImageService;
 import org.histoscope.cases.CaseService;
 import org.histoscope.cases.CaseSummary;
@@ -34,11 +33,13 @@ import org.histoscope.cases.ImageSummary;
 import org.histoscope.cases.PredictionImage;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.StoredPrediction;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.histoscope.ui.Notifications;
 import org.histoscope.users.UserDirectory;
+import org.histoscope.ui.Badges;
+import org.histoscope.cases.ui.CaseBadges;
 
 /**
  * Review of one result: agree or override, final diagnosis and comment, then an electronic signature with the
@@ -267,10 +268,10 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
     }
 
     private static Div labelWithWarning(StoredPrediction prediction) {
-        Span badge = CaseBadges.verdict(prediction);
+        Span badge = Badges.verdict(prediction);
         badge.setId("review-label");
         Div label = new Div(badge);
-        CaseBadges.outOfDomainWarning(prediction).ifPresent(warning -> {
+        Badges.outOfDomainWarning(prediction).ifPresent(warning -> {
             warning.setId("review-ood-warning");
             label.add(warning);
         });

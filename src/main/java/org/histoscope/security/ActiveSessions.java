@@ -6,12 +6,14 @@ import org.springframework.security.core.session.SessionInformation;
 import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.stereotype.Component;
+import org.histoscope.platform.Unguarded;
 
 /**
  * The signed-in sessions per user, so that disabling an account, resetting its password or changing its roles
  * takes effect at the user's next request instead of when their session happens to end.
  */
 @Component
+@Unguarded("called by the guarded user services to end sessions after a change they have authorised")
 public class ActiveSessions {
 
     private final SessionRegistry registry;

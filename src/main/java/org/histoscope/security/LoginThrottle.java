@@ -18,6 +18,7 @@ import org.springframework.security.authentication.event.AuthenticationSuccessEv
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
 import org.springframework.stereotype.Component;
+import org.histoscope.platform.Unguarded;
 
 /**
  * Slows password guessing without ever locking an account's owner out (NIST SP 800-63B 5.2.2, ASVS 5.0 V6.3).
@@ -37,6 +38,7 @@ import org.springframework.stereotype.Component;
  * form ({@link Usernames}). Kept in memory per instance.
  */
 @Component
+@Unguarded("asked during sign-in, before anyone is signed in")
 public class LoginThrottle {
 
     private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);

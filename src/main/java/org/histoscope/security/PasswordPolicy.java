@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.springframework.stereotype.Component;
+import org.histoscope.platform.Unguarded;
 
 /**
  * Password rules after OWASP ASVS 5.0 V6.2 and NIST SP 800-63B 3.1.1.2: at least 12 characters, up to 128 allowed,
@@ -20,6 +21,7 @@ import org.springframework.stereotype.Component;
  * separators, and not a short pattern repeated ({@link GuessableParts}).
  */
 @Component
+@Unguarded("a pure check of a proposed password, asked by the guarded user services and the sign-up forms")
 public class PasswordPolicy {
 
     public static final int MIN_LENGTH = 12;

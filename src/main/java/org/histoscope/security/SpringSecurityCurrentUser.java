@@ -5,9 +5,11 @@ import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
+import org.histoscope.platform.Unguarded;
 
 /** The user of the current request, from Spring Security's context (also set for Vaadin UI requests and push). */
 @Component
+@Unguarded("tells who is signed in; the rules are applied by its callers")
 class SpringSecurityCurrentUser implements CurrentUser {
 
     @Override

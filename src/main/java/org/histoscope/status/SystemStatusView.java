@@ -13,22 +13,14 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
-import java.util.Map;
-import org.histoscope.cases.CaseBadges;
 import org.histoscope.cases.CaseImageService;
 import org.histoscope.cases.JobSummary;
 import org.histoscope.cases.PredictionJobService;
 import org.histoscope.inference.InferenceDevice;
-import org.histoscope.inference.InferenceService;
-import org.histoscope.models.ModelRegistry;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.Roles;
-import org.springframework.boot.actuate.health.CompositeHealth;
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.HealthComponent;
-import org.springframework.boot.actuate.health.HealthEndpoint;
-import org.springframework.boot.actuate.health.Status;
 import org.springframework.util.unit.DataSize;
+import org.histoscope.ui.Badges;
 
 /** For administrators: where inference runs, which model is active, the job queue, the database and the disk. */
 @Route("admin/status")
@@ -37,20 +29,11 @@ import org.springframework.util.unit.DataSize;
 @RolesAllowed(Roles.ADMIN)
 public class SystemStatusView extends VerticalLayout {
 
-    private final InferenceService inference;
-    private final ModelRegistry models;
-    private final PredictionJobService jobs;
-    private final HealthEndpoint health;
-    private final CaseImageService images;
+    private final SystemStatusService status;
     private final Div content = new Div();
 
-    public SystemStatusView(InferenceService inference, ModelRegistry models, PredictionJobService jobs,
-                            HealthEndpoint health, CaseImageService images) {
-        this.images = images;
-        this.inference = inference;
-        this.models = models;
-        this.jobs = jobs;
-        this.health = health;
+    public SystemStatusView(SystemStatusService status) {
+        this.status = status;
         Button refresh = new Button("Refresh", VaadinIcon.REFRESH.create(), e -> render());
         refresh.setId("status-refresh");
         add(new H2("System status"), refresh, content);
@@ -59,16 +42,17 @@ public class SystemStatusView extends VerticalLayout {
 
     private void render() {
         content.removeAll();
-        InferenceDevice device = inference.device();
+        SystemStatusService.SystemStatus now = status.current();
+        InferenceDevice device = now.device();
         content.add(section("Inference device", fact("Device", device.name(), "status-device"),
                 fact("Why", device.reason(), null),
                 fact("Intra-op threads", device.intraOpThreads() == 0 ? "ONNX Runtime default" : String.valueOf(device.intraOpThreads()), null)));
-        content.add(section("Active model", models.active()
+        content.add(section("Active model", now.activeModel()
                 .map(m -> fact("Model", m.name() + " " + m.version() + " (" + m.modelId() + "), threshold "
                         + m.threshold() + ", added " + DisplayFormats.dateTime(m.addedAt()), "status-model"))
                 .orElse(fact("Model", "No active model: predictions will fail until an administrator activates one.", "status-model"))));
 
-        PredictionJobService.QueueStatus queue = jobs.queueStatus();
+        PredictionJobService.QueueStatus queue = now.queue();
         Grid<JobSummary> failures = new Grid<>();
         failures.addColumn(JobSummary::id).setHeader("Job").setAutoWidth(true);
         failures.addColumn(JobSummary::imageName).setHeader("Image").setAutoWidth(true);
@@ -83,34 +67,24 @@ public class SystemStatusView extends VerticalLayout {
                 fact("Done", String.valueOf(queue.done()), null),
                 fact("Failed", String.valueOf(queue.failed()), "status-failed"), failures));
 
-        content.add(section("Database", healthOf("db", "status-db")));
-        CaseImageService.StorageStatus storage = images.storageStatus();
-        content.add(section("Disk", healthOf("diskSpace", "status-disk"),
+        content.add(section("Database", healthOf(now.database(), "status-db")));
+        CaseImageService.StorageStatus storage = now.storage();
+        content.add(section("Disk", healthOf(now.disk(), "status-disk"),
                 fact("Image store", storage.directory() + " — " + (storage.freeBytes() < 0 ? "free space unknown"
                         : DataSize.ofBytes(storage.freeBytes()).toGigabytes() + " GB free of "
                         + DataSize.ofBytes(storage.totalBytes()).toGigabytes() + " GB") + ", "
                         + storage.storedImages() + " uploaded images", "status-storage")));
     }
 
-    private Component healthOf(String component, String id) {
-        HealthComponent result = health.healthForPath(component);
-        if (result == null) {
+    private static Component healthOf(SystemStatusService.ComponentHealth health, String id) {
+        if (health.code().isEmpty()) {
             return fact("Status", "not reported", id);
         }
-        Status status = result.getStatus();
-        Span badge = CaseBadges.badge(status.getCode(), Status.UP.equals(status) ? "success" : "error");
+        Span badge = Badges.badge(health.code().get(), health.up() ? "success" : "error");
         badge.setId(id);
         Div line = new Div(badge);
-        if (result instanceof Health detailed) {
-            Map<String, Object> details = detailed.getDetails();
-            if (details.get("free") instanceof Number free && details.get("total") instanceof Number total) {
-                line.add(new Span(" " + DataSize.ofBytes(free.longValue()).toGigabytes() + " GB free of "
-                        + DataSize.ofBytes(total.longValue()).toGigabytes() + " GB (" + details.getOrDefault("path", "") + ")"));
-            } else if (details.containsKey("database")) {
-                line.add(new Span(" " + details.get("database") + " " + details.getOrDefault("validationQuery", "")));
-            }
-        } else if (result instanceof CompositeHealth composite) {
-            line.add(new Span(" " + composite.getComponents().keySet()));
+        if (!health.details().isEmpty()) {
+            line.add(new Span(" " + health.details()));
         }
         return line;
     }

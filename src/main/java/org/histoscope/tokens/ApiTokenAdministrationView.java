@@ -19,11 +19,12 @@ import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.Roles;
 import org.histoscope.ui.Notifications;
 
@@ -37,8 +38,11 @@ public class ApiTokenAdministrationView extends VerticalLayout {
     private final ApiTokenService tokens;
     private final Grid<ApiTokenSummary> grid = new Grid<>(ApiTokenSummary.class, false);
 
-    public ApiTokenAdministrationView(ApiTokenService tokens) {
+    private final Clock clock;
+
+    public ApiTokenAdministrationView(ApiTokenService tokens, Clock clock) {
         this.tokens = tokens;
+        this.clock = clock;
         setSizeFull();
         Button create = new Button("New token", VaadinIcon.PLUS.create(), e -> openCreate());
         create.setId("new-api-token");
@@ -80,9 +84,9 @@ public class ApiTokenAdministrationView extends VerticalLayout {
         roles.setId("api-token-roles");
         roles.setItems(Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN);
         roles.setValue(Set.of(Roles.PATHOLOGIST));
-        DatePicker expires = new DatePicker("Expires on (UTC)", LocalDate.now(ZoneOffset.UTC).plusDays(90));
+        DatePicker expires = new DatePicker("Expires on (UTC)", LocalDate.now(clock.withZone(ZoneOffset.UTC)).plusDays(90));
         expires.setId("api-token-expires");
-        expires.setMin(LocalDate.now(ZoneOffset.UTC).plusDays(1));
+        expires.setMin(LocalDate.now(clock.withZone(ZoneOffset.UTC)).plusDays(1));
         IntegerField perMinute = new IntegerField("Requests per minute");
         perMinute.setId("api-token-rate");
         perMinute.setValue(120);

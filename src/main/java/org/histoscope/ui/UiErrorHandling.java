@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Component;
+import org.histoscope.platform.Unguarded;
 
 /**
  * Every session's error handler: an exception thrown in a listener (a click, a value change, an upload) is logged
@@ -17,6 +18,7 @@ import org.springframework.stereotype.Component;
  * Vaadin only logs the exception and the user sees nothing happen.
  */
 @Component
+@Unguarded("Vaadin's service-init callback that installs the one error path")
 class UiErrorHandling implements VaadinServiceInitListener {
 
     private static final Logger log = LoggerFactory.getLogger(UiErrorHandling.class);

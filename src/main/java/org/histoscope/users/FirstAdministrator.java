@@ -16,6 +16,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
+import org.histoscope.platform.Unguarded;
 
 /**
  * On a start with no accounts at all, creates the administrator "admin" so that someone can sign in. The password
@@ -23,6 +24,7 @@ import org.springframework.stereotype.Component;
  * once to the log; either way it must be changed at the first login.
  */
 @Component
+@Unguarded("start-up creation of the first administrator, before anyone can sign in")
 class FirstAdministrator implements SmartLifecycle {
 
     static final String USERNAME = "admin";

@@ -6,12 +6,14 @@ import com.vaadin.flow.server.VaadinServiceInitListener;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.LoginView;
 import org.springframework.stereotype.Component;
+import org.histoscope.platform.Unguarded;
 
 /**
  * While a signed-in user must change their password (first administrator, new account, after a reset), every
  * navigation leads to {@link ChangePasswordView}.
  */
 @Component
+@Unguarded("Vaadin's service-init callback that sends a user who must change the password to that view")
 class PasswordChangeGuard implements VaadinServiceInitListener {
 
     private final UserAccountService accounts;

@@ -14,6 +14,7 @@ import elemental.json.JsonArray;
 import elemental.json.JsonObject;
 import java.util.Locale;
 import org.histoscope.inference.WholeSlideScoring;
+import org.histoscope.ui.OpacityInput;
 
 /**
  * The deep-zoom slide viewer: OpenSeadragon 6.1.1 (a static resource under META-INF/resources, loaded with
@@ -92,7 +93,7 @@ public class SlideViewer extends Div {
         opacity.setId("heatmap-opacity");
         opacity.setAriaLabel("Heatmap opacity");
         opacity.addValueChangeListener(e -> getElement().executeJs(
-                "window.histoscopeSlideViewer.setOpacity(this, $0)", percent(e.getValue()) / 100.0));
+                "window.histoscopeSlideViewer.setOpacity(this, $0)", OpacityInput.percent(e.getValue()) / 100.0));
         NativeLabel label = new NativeLabel("Opacity");
         label.setFor(opacity);
         Checkbox mask = new Checkbox("Show tissue mask", false);
@@ -207,13 +208,5 @@ public class SlideViewer extends Div {
         }
         json.put("smoothed", smoothedValues);
         return json;
-    }
-
-    private static int percent(String value) {
-        try {
-            return Math.max(0, Math.min(100, Integer.parseInt(value.trim())));
-        } catch (RuntimeException e) {
-            return 50;
-        }
     }
 }

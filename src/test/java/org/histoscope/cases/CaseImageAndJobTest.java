@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -31,6 +30,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.AccessDeniedException;
+import org.histoscope.cases.ui.JobUpdates;
+import org.histoscope.testsupport.TestCases;
 
 /**
  * Uploads and prediction jobs end to end on a real PostgreSQL and the real db-scheduler: storing, duplicates,
@@ -67,11 +68,7 @@ class CaseImageAndJobTest {
     org.springframework.transaction.PlatformTransactionManager transactions;
 
     long newCase(String accession) {
-        return ActingAs.user("patty", () -> {
-            PatientSummary patient = cases.createPatient(new PatientForm("MRN-" + accession, "Test Patient",
-                    LocalDate.of(1955, 3, 3), Sex.MALE));
-            return cases.createCase(new CaseForm(accession, patient.id(), "Lymph node", null, null, null)).id();
-        }, Roles.PATHOLOGIST);
+        return TestCases.newCase(cases, accession);
     }
 
     UploadOutcome upload(long caseId, String name, byte[] content) {

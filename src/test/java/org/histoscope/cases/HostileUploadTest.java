@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +25,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.histoscope.testsupport.TestCases;
 
 /**
  * The generated hostile corpus ({@link HostileCorpus}: bombs, forged headers, broken pixels, loops and valid but
@@ -225,11 +225,7 @@ class HostileUploadTest extends TinyModelsContext {
     }
 
     private long newCase(String accession) {
-        return ActingAs.user("patty", () -> {
-            PatientSummary patient = cases.createPatient(new PatientForm("MRN-" + accession, "Test Patient",
-                    LocalDate.of(1960, 1, 1), Sex.FEMALE));
-            return cases.createCase(new CaseForm(accession, patient.id(), "Breast", null, null, null)).id();
-        }, Roles.PATHOLOGIST);
+        return TestCases.newCase(cases, accession);
     }
 
     private UploadOutcome upload(long caseId, String name, byte[] content) {

@@ -10,7 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +26,8 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.histoscope.cases.ui.CaseBadges;
+import org.histoscope.testsupport.TestCases;
 
 /**
  * The record of a prediction job on a real PostgreSQL with the real model: inference outside any transaction, one
@@ -51,11 +52,7 @@ class PredictionJobIntegrityTest extends SpiedJobContext {
     TransactionTemplate transactions;
 
     long newCase(String accession) {
-        return ActingAs.user("patty", () -> {
-            PatientSummary patient = cases.createPatient(new PatientForm("MRN-" + accession, "Integrity Patient",
-                    LocalDate.of(1950, 1, 1), Sex.FEMALE));
-            return cases.createCase(new CaseForm(accession, patient.id(), "Breast core", null, null, null)).id();
-        }, Roles.PATHOLOGIST);
+        return TestCases.newCase(cases, accession);
     }
 
     /** A real upload whose first job has run to its result. */

@@ -7,7 +7,6 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.StoredPrediction;
 import org.histoscope.security.Roles;
@@ -15,6 +14,7 @@ import org.histoscope.testsupport.ActingAs;
 import org.histoscope.testsupport.TinyModelsContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.histoscope.testsupport.TestCases;
 
 /**
  * The pixel size stated at upload reaches the prediction job when the file has none, and the file's own wins
@@ -137,11 +137,7 @@ class StatedPixelSizeTest extends TinyModelsContext {
     }
 
     private long newCase(String accession) {
-        return ActingAs.user("patty", () -> {
-            PatientSummary patient = cases.createPatient(new PatientForm("MRN-" + accession, "Test Patient",
-                    LocalDate.of(1960, 1, 1), Sex.FEMALE));
-            return cases.createCase(new CaseForm(accession, patient.id(), "Breast", null, null, null)).id();
-        }, Roles.PATHOLOGIST);
+        return TestCases.newCase(cases, accession);
     }
 
     private UploadOutcome upload(long caseId, String name, byte[] content, StatedPixelSize stated) {

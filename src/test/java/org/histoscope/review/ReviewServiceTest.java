@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import org.histoscope.audit.AuditEntry;
 import org.histoscope.audit.AuditService;
-import org.histoscope.cases.CaseForm;
 import org.histoscope.cases.CaseService;
 import org.histoscope.cases.CaseStatus;
-import org.histoscope.cases.PatientForm;
-import org.histoscope.cases.PatientSummary;
 import org.histoscope.cases.PredictionCompleted;
-import org.histoscope.cases.Sex;
 import org.histoscope.security.Roles;
 import org.histoscope.testsupport.ActingAs;
 import org.histoscope.testsupport.RealRows;
@@ -31,6 +26,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.histoscope.testsupport.TestCases;
 
 /**
  * Reviews on a real PostgreSQL: electronic signatures with password re-entry, immutability of signed reviews in
@@ -67,11 +63,7 @@ class ReviewServiceTest {
     }
 
     long newCase(String accession) {
-        return ActingAs.user("patty", () -> {
-            PatientSummary patient = cases.createPatient(new PatientForm("MRN-" + accession, "Review Patient",
-                    LocalDate.of(1966, 6, 6), Sex.FEMALE));
-            return cases.createCase(new CaseForm(accession, patient.id(), "Colon biopsy", null, null, null)).id();
-        }, Roles.PATHOLOGIST);
+        return TestCases.newCase(cases, accession);
     }
 
     /** A stored result (real image, job and prediction rows), announced as the job runner announces it. */

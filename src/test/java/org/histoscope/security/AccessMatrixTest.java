@@ -73,7 +73,7 @@ class AccessMatrixTest {
             Map.entry("PredictionJobService.jobsForCase", "PRA"), Map.entry("PredictionJobService.findJob", "PR"),
             Map.entry("PredictionJobService.queueStatus", "A"),
             Map.entry("CaseImageService.upload", "P"), Map.entry("CaseImageService.imagesOfCase", "PRA"),
-            Map.entry("CaseImageService.findImage", "PRA"), Map.entry("CaseImageService.openOriginal", "PRA"),
+            Map.entry("CaseImageService.findImage", "PRA"),
             Map.entry("CaseImageService.previewPng", "PRA"), Map.entry("CaseImageService.storageStatus", "A"),
             // deep-zoom viewer
             Map.entry("CaseSlideService.openViewer", "PR"), Map.entry("CaseSlideService.tile", "PR"),
@@ -130,6 +130,7 @@ class AccessMatrixTest {
             Map.entry("CaseReportService.downloadLatest", "PR"), Map.entry("CaseReportService.hasReport", "PR"),
             Map.entry("CaseReportService.generate", "R"),
             // API tokens (authenticate: before anyone is signed in; recordUse: as the token's caller)
+            Map.entry("SystemStatusService.current", "A"),
             Map.entry("ApiTokenService.create", "A"), Map.entry("ApiTokenService.list", "A"),
             Map.entry("ApiTokenService.revoke", "A"), Map.entry("ApiTokenService.authenticate", "NPRAS"),
             Map.entry("ApiTokenService.recordUse", "PRA"),

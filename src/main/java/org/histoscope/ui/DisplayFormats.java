@@ -1,4 +1,4 @@
-package org.histoscope.platform;
+package org.histoscope.ui;
 
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.page.ExtendedClientDetails;

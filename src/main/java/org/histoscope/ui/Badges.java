@@ -1,40 +1,15 @@
-package org.histoscope.cases;
+package org.histoscope.ui;
 
 import com.vaadin.flow.component.html.Span;
 import java.util.Optional;
 import org.histoscope.inference.ResultAssessment;
 import org.histoscope.inference.StoredPrediction;
+import org.histoscope.inference.Verdict;
 
-/** Lumo badges for case and job states, so colour is never the only cue: the text always says the state. */
-public final class CaseBadges {
+/** Lumo badges, so colour is never the only cue: the text always says the state. */
+public final class Badges {
 
-    private CaseBadges() {
-    }
-
-    public static String statusText(CaseStatus status) {
-        return switch (status) {
-            case OPEN -> "Open";
-            case IN_REVIEW -> "In review";
-            case SIGNED_OUT -> "Signed out";
-        };
-    }
-
-    public static Span status(CaseStatus status) {
-        return badge(statusText(status), switch (status) {
-            case OPEN -> "";
-            case IN_REVIEW -> "contrast";
-            case SIGNED_OUT -> "success";
-        });
-    }
-
-    public static Span job(JobSummary job) {
-        return switch (job.status()) {
-            case QUEUED -> badge("Queued", "contrast");
-            case RUNNING -> job.interrupted() ? badge("Interrupted, will be retried", "contrast")
-                    : badge("Running " + Math.round(job.progress() * 100) + " %", "");
-            case DONE -> badge("Done", "success");
-            case FAILED -> badge("Failed", "error");
-        };
+    private Badges() {
     }
 
     /**
@@ -48,7 +23,7 @@ public final class CaseBadges {
             case NEGATIVE -> badge(prediction.label(), "success");
         };
         badge.getElement().setAttribute("data-verdict", prediction.verdict().apiName());
-        badge.getElement().setAttribute("title", prediction.verdict() == org.histoscope.inference.Verdict.INDETERMINATE
+        badge.getElement().setAttribute("title", prediction.verdict() == Verdict.INDETERMINATE
                 ? "The probability lies inside the model's grey zone: neither call is reliable, read the slide" : "");
         return badge;
     }

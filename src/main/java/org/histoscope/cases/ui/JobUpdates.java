@@ -1,4 +1,4 @@
-package org.histoscope.cases;
+package org.histoscope.cases.ui;
 
 import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.PreDestroy;
@@ -7,6 +7,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import org.histoscope.cases.JobChanged;
+import org.histoscope.cases.JobSummary;
+import org.histoscope.platform.Unguarded;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -19,6 +22,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * that another node ran.
  */
 @Component
+@Unguarded("every view may hear of job changes; what it then shows is read through the guarded services")
 public class JobUpdates {
 
     private static final Logger log = LoggerFactory.getLogger(JobUpdates.class);

@@ -1,4 +1,4 @@
-package org.histoscope.cases;
+package org.histoscope.cases.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.histoscope.cases.JobChanged;
+import org.histoscope.cases.JobStatus;
+import org.histoscope.cases.JobSummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
