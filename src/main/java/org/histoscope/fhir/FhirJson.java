@@ -1,6 +1,7 @@
 package org.histoscope.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
+import org.histoscope.platform.Unguarded;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.springframework.stereotype.Component;
 
@@ -9,6 +10,7 @@ import org.springframework.stereotype.Component;
  * FHIR request, not at start-up, and shared after that.
  */
 @Component
+@Unguarded("serialises resources the guarded FhirReportService already read; holds no data of its own")
 public class FhirJson {
 
     public static final String MEDIA_TYPE = "application/fhir+json";
