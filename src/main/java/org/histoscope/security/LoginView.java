@@ -12,9 +12,6 @@ import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import java.util.List;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import java.util.Map;
 
 @Route(value = "login", autoLayout = false)
@@ -25,7 +22,7 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     private final LoginForm login = new LoginForm();
     private final Paragraph sessionEnded = new Paragraph();
 
-    public LoginView(ObjectProvider<ClientRegistrationRepository> oidcProviders) {
+    public LoginView(OidcSignInLinks oidcLinks) {
         addClassName("login-view");
         setSizeFull();
         setAlignItems(Alignment.CENTER);
@@ -35,17 +32,12 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
         sessionEnded.setId("session-ended");
         sessionEnded.setVisible(false);
         add(new H1("Histoscope"), new Paragraph("Histopathology image classification and review"), sessionEnded, login);
-        if (oidcProviders.getIfAvailable() instanceof Iterable<?> registrations) {
-            for (Object registration : registrations) {
-                if (registration instanceof ClientRegistration oidc) {
-                    // a plain link: the authorization request is a full-page redirect to the provider
-                    Anchor link = new Anchor("oauth2/authorization/" + oidc.getRegistrationId(),
-                            "Sign in with " + oidc.getClientName());
-                    link.setRouterIgnore(true);
-                    link.addClassName("oidc-sign-in");
-                    add(link);
-                }
-            }
+        for (OidcSignInLinks.Link oidc : oidcLinks.links()) {
+            // a plain link: the authorization request is a full-page redirect to the provider
+            Anchor link = new Anchor(oidc.path(), oidc.label());
+            link.setRouterIgnore(true);
+            link.addClassName("oidc-sign-in");
+            add(link);
         }
     }
 
