@@ -1,5 +1,6 @@
 package org.histoscope.security;
 
+import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.H1;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.login.LoginForm;
@@ -21,7 +22,7 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     private final LoginForm login = new LoginForm();
     private final Paragraph sessionEnded = new Paragraph();
 
-    public LoginView() {
+    public LoginView(OidcSignInLinks oidcLinks) {
         addClassName("login-view");
         setSizeFull();
         setAlignItems(Alignment.CENTER);
@@ -31,6 +32,13 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
         sessionEnded.setId("session-ended");
         sessionEnded.setVisible(false);
         add(new H1("Histoscope"), new Paragraph("Histopathology image classification and review"), sessionEnded, login);
+        for (OidcSignInLinks.Link oidc : oidcLinks.links()) {
+            // a plain link: the authorization request is a full-page redirect to the provider
+            Anchor link = new Anchor(oidc.path(), oidc.label());
+            link.setRouterIgnore(true);
+            link.addClassName("oidc-sign-in");
+            add(link);
+        }
     }
 
     /**

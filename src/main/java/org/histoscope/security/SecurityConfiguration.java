@@ -3,6 +3,7 @@ package org.histoscope.security;
 import com.vaadin.flow.spring.security.VaadinWebSecurity;
 import java.time.Clock;
 import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,6 +13,7 @@ import org.springframework.security.config.annotation.method.configuration.Enabl
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.core.session.SessionRegistry;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -57,9 +59,14 @@ public class SecurityConfiguration extends VaadinWebSecurity {
     private final LoginThrottle throttle;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final ObjectProvider<DirectorySignInProvider> directories;
+    private final ObjectProvider<ClientRegistrationRepository> oidcProviders;
 
     SecurityConfiguration(SecurityProperties properties, LoginThrottle throttle, ApplicationEventPublisher events,
-                          Clock clock) {
+                          Clock clock, ObjectProvider<DirectorySignInProvider> directories,
+                          ObjectProvider<ClientRegistrationRepository> oidcProviders) {
+        this.directories = directories;
+        this.oidcProviders = oidcProviders;
         this.properties = properties;
         this.throttle = throttle;
         this.events = events;
@@ -76,6 +83,14 @@ public class SecurityConfiguration extends VaadinWebSecurity {
         super.configure(http);
         setLoginView(http, LoginView.class);
         http.formLogin(form -> form.failureHandler(new SimpleUrlAuthenticationFailureHandler(LOGIN_ERROR_URL)));
+        // LDAP first; names it does not know (and local accounts' names) go on to the local accounts' provider
+        directories.orderedStream().forEach(directory -> http.authenticationProvider(directory.provider()));
+        if (oidcProviders.getIfAvailable() != null) {
+            // The same session rules, audit and failure answer as the form login (the provider's page asks for
+            // the password, so the login throttle is the provider's)
+            http.oauth2Login(oidc -> oidc.loginPage(LOGIN_PATH)
+                    .failureHandler(new SimpleUrlAuthenticationFailureHandler(LOGIN_ERROR_URL)));
+        }
         http.addFilterBefore(new LoginRequestFilter(passwordEncoder(), throttle, events, LOGIN_PATH, LOGIN_ERROR_URL),
                 UsernamePasswordAuthenticationFilter.class);
         http.addFilterAfter(new SessionLifetime(properties.session(), clock), SecurityContextHolderFilter.class);

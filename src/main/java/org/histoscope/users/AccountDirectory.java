@@ -7,6 +7,7 @@ import jakarta.annotation.security.RolesAllowed;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -21,9 +22,11 @@ class AccountDirectory implements UserDirectory {
     private final LoginAttempts loginAttempts;
     private final CurrentUser currentUser;
     private final Clock clock;
+    private final ObjectProvider<LdapSignInConfiguration.LdapDirectory> ldap;
 
     AccountDirectory(UserAccountRepository accounts, PasswordEncoder passwordEncoder, LoginAttempts loginAttempts,
-                     CurrentUser currentUser, Clock clock) {
+                     CurrentUser currentUser, Clock clock, ObjectProvider<LdapSignInConfiguration.LdapDirectory> ldap) {
+        this.ldap = ldap;
         this.currentUser = currentUser;
         this.accounts = accounts;
         this.passwordEncoder = passwordEncoder;
@@ -40,7 +43,9 @@ class AccountDirectory implements UserDirectory {
     /**
      * Not transactional on purpose: a failure is recorded by {@link LoginAttempts} in its own transaction, so the
      * count stays even when the caller's transaction rolls back because of the refusal. A locked or disabled
-     * account never verifies.
+     * account never verifies. The password is checked where the account comes from: a local (or OpenID Connect
+     * account's local signature) password against its hash here, an LDAP account's by a bind against the directory
+     * now, so that a person disabled or removed there, or left without a role, can no longer sign.
      */
     @Override
     public boolean verifyPassword(String username, String rawPassword) {
@@ -53,11 +58,21 @@ class AccountDirectory implements UserDirectory {
                 && found.get().isEnabled()
                 && !found.get().isLockedAt(clock.instant())
                 && rawPassword != null
-                && passwordEncoder.matches(rawPassword, found.get().getPasswordHash());
+                && passwordMatches(found.get(), rawPassword);
         if (!ok) {
             loginAttempts.failed(username, UserAuditAction.PASSWORD_VERIFICATION_FAILED, "wrong password");
         }
         return ok;
+    }
+
+    private boolean passwordMatches(UserAccount account, String rawPassword) {
+        if (account.getSource() != AccountSource.LDAP) {
+            return passwordEncoder.matches(rawPassword, account.getPasswordHash());
+        }
+        LdapSignInConfiguration.LdapDirectory directory = ldap.getIfAvailable();
+        return directory != null && directory.bind(account.getUsername(), rawPassword)
+                .filter(identity -> !identity.roles().isEmpty())
+                .isPresent();
     }
 
     @Override

@@ -11,7 +11,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Accounts for Spring Security's form login. A locked account is reported as locked, so the provider refuses it
- * before checking the password (LockedException) and the login page can say so.
+ * before checking the password (LockedException) and the login page can say so. Directory accounts are not found
+ * here: they sign in through their directory only (an OpenID Connect account's local password is for signatures).
  */
 @Service
 @PermitAll // the login itself: nobody is signed in yet
@@ -29,7 +30,8 @@ class AccountUserDetailsService implements UserDetailsService {
     @Transactional(readOnly = true)
     public UserDetails loadUserByUsername(String username) {
         UserAccount account = accounts.findByUsernameIgnoreCase(username == null ? "" : username.trim())
-                .orElseThrow(() -> new UsernameNotFoundException("No such user"));
+                .filter(a -> a.getSource() == AccountSource.LOCAL)
+                .orElseThrow(() -> new UsernameNotFoundException("No such local user"));
         return User.withUsername(account.getUsername())
                 .password(account.getPasswordHash())
                 .roles(account.getRoles().toArray(String[]::new))

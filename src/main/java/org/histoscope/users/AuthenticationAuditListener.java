@@ -13,6 +13,8 @@ import org.springframework.security.authentication.event.AuthenticationFailureDi
 import org.springframework.security.authentication.event.AuthenticationFailureLockedEvent;
 import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 import org.springframework.security.authentication.event.LogoutSuccessEvent;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,15 +27,19 @@ class AuthenticationAuditListener {
 
     private final LoginAttempts attempts;
     private final AuditService audit;
+    private final boolean directoryConfigured;
 
-    AuthenticationAuditListener(LoginAttempts attempts, AuditService audit) {
+    AuthenticationAuditListener(LoginAttempts attempts, AuditService audit,
+                                ObjectProvider<LdapSignInConfiguration.LdapDirectory> ldap,
+                                ObjectProvider<ClientRegistrationRepository> oidc) {
         this.attempts = attempts;
         this.audit = audit;
+        this.directoryConfigured = ldap.getIfAvailable() != null || oidc.getIfAvailable() != null;
     }
 
     @EventListener
     void onSuccess(AuthenticationSuccessEvent event) {
-        attempts.succeeded(event.getAuthentication().getName());
+        attempts.succeeded(event.getAuthentication().getName(), directoryConfigured);
     }
 
     /**

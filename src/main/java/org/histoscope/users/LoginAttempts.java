@@ -93,13 +93,23 @@ class LoginAttempts {
         }
     }
 
+    /**
+     * A sign-in, by whichever source. While a directory is configured, a local account's sign-in is the emergency
+     * (break-glass) access and is recorded as such too.
+     */
     @Transactional
-    public void succeeded(String username) {
+    public void succeeded(String username, boolean directoryConfigured) {
         accounts.findForUpdate(username).ifPresent(account -> {
             account.setFailedAttempts(0);
             account.setLockedUntil(null);
             audit.recordAs(account.getUsername(), UserAuditAction.LOGIN_SUCCEEDED, "USER", account.getUsername(),
-                    Map.of());
+                    Map.of("source", account.getSource().name()));
+            if (directoryConfigured && account.getSource() == AccountSource.LOCAL) {
+                log.warn("Local account '{}' signed in while directory sign-in is configured (break-glass)",
+                        account.getUsername());
+                audit.recordAs(account.getUsername(), UserAuditAction.BREAK_GLASS_LOGIN, "USER",
+                        account.getUsername(), Map.of("roles", java.util.List.copyOf(account.getRoles())));
+            }
         });
     }
 

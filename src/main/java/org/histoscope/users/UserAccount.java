@@ -4,6 +4,8 @@ import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
@@ -36,6 +38,10 @@ class UserAccount {
     private String passwordHash;
 
     private boolean enabled = true;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, updatable = false)
+    private AccountSource source = AccountSource.LOCAL;
 
     @Column(name = "must_change_password")
     private boolean mustChangePassword = true;
@@ -92,7 +98,16 @@ class UserAccount {
 
     UserAccountSummary summary(Instant now) {
         return new UserAccountSummary(username, fullName, email, Set.copyOf(roles), enabled, mustChangePassword,
-                isLockedAt(now) ? lockedUntil : null, failedAttempts, createdAt, updatedAt, updatedBy);
+                isLockedAt(now) ? lockedUntil : null, failedAttempts, createdAt, updatedAt, updatedBy, source);
+    }
+
+    AccountSource getSource() {
+        return source;
+    }
+
+    /** Only at provisioning: an account never changes its source. */
+    void setSource(AccountSource source) {
+        this.source = source;
     }
 
     Long getId() {

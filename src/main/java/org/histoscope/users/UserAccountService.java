@@ -132,6 +132,10 @@ public class UserAccountService {
     @RolesAllowed(Roles.ADMIN)
     public UserAccountSummary update(String username, UserChanges changes) {
         UserAccount account = existing(username);
+        if (account.getSource() != AccountSource.LOCAL) {
+            throw new UserAdministrationException("This account's name and roles come from the directory ("
+                    + account.getSource() + ") and are read again at every sign-in; change them there.");
+        }
         String fullName = requireFullName(changes.fullName());
         String email = normaliseEmail(changes.email());
         Set<String> roles = requireRoles(changes.roles());
@@ -189,6 +193,9 @@ public class UserAccountService {
     @RolesAllowed(Roles.ADMIN)
     public UserAccountSummary resetPassword(String username, String temporaryPassword) {
         UserAccount account = existing(username);
+        if (account.getSource() == AccountSource.LDAP) {
+            throw new UserAdministrationException("This account's password is kept by the directory (LDAP).");
+        }
         passwordPolicy.check(account.getUsername(), temporaryPassword);
         account.setPasswordHash(passwordEncoder.encode(temporaryPassword));
         account.setMustChangePassword(true);
@@ -225,6 +232,9 @@ public class UserAccountService {
                 .orElseThrow(() -> new UserAdministrationException("Sign in to change your password."));
         UserAccount account = accounts.findByUsernameIgnoreCase(username)
                 .orElseThrow(() -> new UserAdministrationException("Your account no longer exists."));
+        if (account.getSource() == AccountSource.LDAP) {
+            throw new UserAdministrationException("Your password is kept by the directory; change it there.");
+        }
         if (account.isLockedAt(clock.instant())) {
             // Otherwise the lock after failed signatures could be sidestepped by guessing here instead
             throw new UserAdministrationException("Your account is locked after repeated failed password checks; "

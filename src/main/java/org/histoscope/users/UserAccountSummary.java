@@ -6,7 +6,8 @@ import java.util.Set;
 /** A read-only view of an account for screens and other features. {@code lockedUntil} is null when not locked. */
 public record UserAccountSummary(String username, String fullName, String email, Set<String> roles,
                                  boolean enabled, boolean mustChangePassword, Instant lockedUntil,
-                                 int failedAttempts, Instant createdAt, Instant updatedAt, String updatedBy) {
+                                 int failedAttempts, Instant createdAt, Instant updatedAt, String updatedBy,
+                                 AccountSource source) {
 
     public boolean locked() {
         return lockedUntil != null;

@@ -76,6 +76,9 @@ public class UserAdministrationView extends VerticalLayout {
         grid.addColumn(UserAccountSummary::username).setHeader("User name").setAutoWidth(true);
         grid.addColumn(UserAccountSummary::fullName).setHeader("Full name").setAutoWidth(true);
         grid.addColumn(u -> u.email() == null ? "" : u.email()).setHeader("E-mail").setAutoWidth(true);
+        // LDAP / OIDC accounts take their name and roles from the directory at every sign-in
+        grid.addColumn(u -> u.source() == AccountSource.LOCAL ? "local" : u.source().name()).setHeader("Source")
+                .setAutoWidth(true);
         grid.addColumn(u -> String.join(", ", new java.util.TreeSet<>(u.roles()))).setHeader("Roles")
                 .setAutoWidth(true);
         grid.addComponentColumn(this::statusBadges).setHeader("Status").setWidth("20em").setFlexGrow(0);

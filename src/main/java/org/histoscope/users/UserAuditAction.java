@@ -19,7 +19,15 @@ public enum UserAuditAction implements AuditAction {
     PASSWORD_VERIFICATION_FAILED,
     SECURITY_SETTING_CHANGED,
     /** A signed-in session ended without a logout: idle timeout or the absolute session lifetime. */
-    SESSION_ENDED;
+    SESSION_ENDED,
+    /** A directory (LDAP, OIDC) account signed in for the first time and got its local row. */
+    DIRECTORY_USER_PROVISIONED,
+    /** A directory sign-in brought a changed printed name, e-mail or roles into the local row. */
+    DIRECTORY_USER_UPDATED,
+    /** The directory accepted the person, Histoscope did not (no mapped role, disabled here, name taken locally). */
+    DIRECTORY_SIGN_IN_REFUSED,
+    /** A local account signed in with its password while directory sign-in is configured (emergency access). */
+    BREAK_GLASS_LOGIN;
 
     @Override
     public String code() {

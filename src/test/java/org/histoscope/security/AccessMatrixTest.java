@@ -84,6 +84,8 @@ class AccessMatrixTest {
             Map.entry("SecuritySettingsService.requesterMaySign", "PRA"),
             Map.entry("SecuritySettingsService.setRequesterMaySign", "A"),
             Map.entry("LoginAttempts.failed", "NPRAS"), Map.entry("LoginAttempts.succeeded", "NPRAS"),
+            // directory sign-in (LDAP, OIDC) provisions the local row before anyone is signed in
+            Map.entry("DirectoryAccounts.signIn", "NPRAS"),
             Map.entry("AccountUserDetailsService.loadUserByUsername", "NPRAS"),
             Map.entry("UserAccountService.search", "A"), Map.entry("UserAccountService.count", "A"),
             Map.entry("UserAccountService.find", "A"), Map.entry("UserAccountService.create", "A"),
