@@ -11,6 +11,7 @@ import org.springframework.security.oauth2.client.oidc.userinfo.OidcUserService;
 import org.springframework.security.oauth2.client.userinfo.OAuth2UserService;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
+import org.histoscope.platform.Unguarded;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,6 +21,7 @@ import org.springframework.stereotype.Component;
  * Security's OAuth2 login picks this bean up by its type.
  */
 @Component
+@Unguarded("Spring Security's OIDC sign-in callback, before anyone is signed in; the provider's signed ID token is its credential")
 class DirectoryOidcUserService implements OAuth2UserService<OidcUserRequest, OidcUser> {
 
     private final OidcUserService standard = new OidcUserService();
