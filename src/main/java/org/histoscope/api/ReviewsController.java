@@ -4,7 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.histoscope.cases.CaseService;
-import org.histoscope.review.ReviewService;
+import org.histoscope.review.ReviewQueueService;
 import org.histoscope.review.SignedReview;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -15,10 +15,10 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Reviews")
 class ReviewsController {
 
-    private final ReviewService reviews;
+    private final ReviewQueueService reviews;
     private final CaseService cases;
 
-    ReviewsController(ReviewService reviews, CaseService cases) {
+    ReviewsController(ReviewQueueService reviews, CaseService cases) {
         this.reviews = reviews;
         this.cases = cases;
     }

@@ -57,6 +57,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
     private final JobUpdates jobEvents;
     private final CurrentUser currentUser;
     private final StorageProperties storage;
+    private final CaseOutcomes outcomes;
 
     private CaseSummary current;
     private final Div header = new Div();
@@ -73,15 +74,16 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
 
     public CaseDetailView(CaseService cases, CaseImageService images, PredictionJobService jobs,
                           PredictionService predictions, UserDirectory users, JobUpdates jobEvents,
-                          CurrentUser currentUser, StorageProperties storage, Clock clock) {
+                          CurrentUser currentUser, StorageProperties storage, CaseOutcomes outcomes, Clock clock) {
         this.clock = clock;
+        this.outcomes = outcomes;
         this.cases = cases;
         this.images = images;
         this.users = users;
         this.jobEvents = jobEvents;
         this.currentUser = currentUser;
         this.storage = storage;
-        this.jobGrid = new CaseJobsGrid(cases, jobs, predictions, this::refreshJobs);
+        this.jobGrid = new CaseJobsGrid(cases, jobs, predictions, outcomes, this::refreshJobs);
         setWidthFull();
         uploadLog.setId("upload-log");
         uploadLog.addClassName("upload-log");
@@ -147,11 +149,12 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
             edit.setId("edit-case");
             titleRow.add(edit);
         }
-        if (currentUser.hasRole(Roles.REVIEWER)) {
+        if (currentUser.hasRole(Roles.REVIEWER) || currentUser.hasRole(Roles.PATHOLOGIST)) {
             // the review feature's page (a link, not a dependency: review builds on cases)
-            Anchor signOut = new Anchor("review/case/" + current.id(), "Sign-out checklist");
-            signOut.setId("case-sign-out-link");
-            titleRow.add(signOut);
+            Anchor finalization = new Anchor("finalize/" + current.id(), current.status() == CaseStatus.SIGNED_OUT
+                    ? "Final diagnosis" : rights.modify() ? "Finalize case" : "Finalization checklist");
+            finalization.setId("case-finalize-link");
+            titleRow.add(finalization);
         }
         if (current.status() == CaseStatus.SIGNED_OUT) {
             // by URL: the reports feature depends on cases, not the other way round
@@ -168,6 +171,11 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
                 fact("Created", DisplayFormats.dateTime(current.createdAt()) + " by " + current.createdBy()));
         facts.addClassName("case-facts");
         header.add(titleRow, facts);
+        outcomes.finalDiagnosisLine(current.id()).ifPresent(line -> {
+            Div finalDiagnosis = fact("Final diagnosis", line);
+            finalDiagnosis.setId("case-final-diagnosis");
+            header.add(finalDiagnosis);
+        });
         if (current.clinicalNotes() != null) {
             header.add(fact("Clinical notes", current.clinicalNotes()));
         }
@@ -185,7 +193,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
             return;
         }
         if (current.status() == CaseStatus.SIGNED_OUT) {
-            uploadArea.add(new Paragraph("This case is signed out; no more images can be added."));
+            uploadArea.add(new Paragraph("This case is finalized; no more images can be added."));
             return;
         }
         long caseId = current.id();

@@ -93,7 +93,7 @@ public class CaseImageService {
         String name = safeName(fileName);
         CaseStatus status = transaction.execute(tx -> access.requireModifiable(caseId).getStatus());
         if (status == CaseStatus.SIGNED_OUT) {
-            return reject(caseId, name, "the case is signed out; no more images can be added.");
+            return reject(caseId, name, "the case is finalized; no more images can be added.");
         }
         OriginalStore.Received received;
         try {

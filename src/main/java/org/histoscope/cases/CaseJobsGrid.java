@@ -11,6 +11,7 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.progressbar.ProgressBar;
 import java.util.List;
+import java.util.Map;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.StoredPrediction;
 import org.histoscope.ui.DisplayFormats;
@@ -23,11 +24,15 @@ class CaseJobsGrid extends Grid<JobSummary> {
     private final CaseService cases;
     private final PredictionJobService jobs;
     private final PredictionService predictions;
+    private final CaseOutcomes outcomes;
     private final Runnable onRetry;
     private CaseSummary current;
+    private Map<Long, String> finalLabels = Map.of();
 
-    CaseJobsGrid(CaseService cases, PredictionJobService jobs, PredictionService predictions, Runnable onRetry) {
+    CaseJobsGrid(CaseService cases, PredictionJobService jobs, PredictionService predictions, CaseOutcomes outcomes,
+                 Runnable onRetry) {
         this.cases = cases;
+        this.outcomes = outcomes;
         this.jobs = jobs;
         this.predictions = predictions;
         this.onRetry = onRetry;
@@ -47,6 +52,7 @@ class CaseJobsGrid extends Grid<JobSummary> {
     boolean show(CaseSummary shown) {
         current = shown;
         List<JobSummary> list = jobs.jobsForCase(shown.id());
+        finalLabels = outcomes.finalLabelsByPrediction(shown.id());
         setItems(list);
         return list.stream().anyMatch(j -> j.status() == JobStatus.QUEUED || j.status() == JobStatus.RUNNING);
     }
@@ -74,10 +80,17 @@ class CaseJobsGrid extends Grid<JobSummary> {
         if (prediction == null) {
             return new Span("result missing");
         }
-        Anchor link = new Anchor("result/" + prediction.id(), prediction.displayLabel() + " · p = "
+        Anchor link = new Anchor("result/" + prediction.id(), "model: " + prediction.displayLabel() + " · p = "
                 + String.format(DisplayFormats.locale(), "%.3f", prediction.probability()));
         link.addClassName("result-link");
-        return link;
+        // the reviewer's signed label beside the model's: after an override the two differ
+        String finalLabel = finalLabels.get(prediction.id());
+        Span signed = new Span(finalLabel == null ? "final: not reviewed yet" : "final: " + finalLabel);
+        signed.addClassName("final-label");
+        signed.getElement().setAttribute("data-reviewed", String.valueOf(finalLabel != null));
+        HorizontalLayout cell = new HorizontalLayout(link, signed);
+        cell.setSpacing(true);
+        return cell;
     }
 
     private Component failureCell(JobSummary job) {

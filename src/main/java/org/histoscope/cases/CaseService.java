@@ -13,7 +13,6 @@ import java.util.Optional;
 import org.histoscope.audit.AuditService;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.PageRequest;
@@ -38,15 +37,13 @@ public class CaseService {
     private final AuditService audit;
     private final CurrentUser currentUser;
     private final CaseAccessPolicy access;
-    private final ApplicationEventPublisher events;
 
     private final Clock clock;
 
     CaseService(PatientRepository patients, PatientCaseRepository cases, AuditService audit, CurrentUser currentUser,
-                CaseAccessPolicy access, ApplicationEventPublisher events, Clock clock) {
+                CaseAccessPolicy access, Clock clock) {
         this.clock = clock;
         this.access = access;
-        this.events = events;
         this.patients = patients;
         this.cases = cases;
         this.audit = audit;
@@ -121,7 +118,7 @@ public class CaseService {
     public CaseSummary updateCase(long caseId, @Valid CaseForm form) {
         PatientCase patientCase = access.requireModifiable(caseId);
         if (patientCase.getStatus() == CaseStatus.SIGNED_OUT) {
-            throw new CaseRuleException("A signed-out case cannot be edited.");
+            throw new CaseRuleException("A finalized case cannot be edited.");
         }
         if (!sameUser(patientCase.getAssignedPathologist(), form.assignedPathologist())) {
             throw new CaseRuleException("Only an administrator reassigns a case to another pathologist.");
@@ -188,7 +185,7 @@ public class CaseService {
         }
         PatientCase patientCase = load(caseId);
         if (patientCase.getStatus() == CaseStatus.SIGNED_OUT) {
-            throw new CaseRuleException("A signed-out case cannot be reassigned.");
+            throw new CaseRuleException("A finalized case cannot be reassigned.");
         }
         String previous = patientCase.getAssignedPathologist();
         String next = blankToNull(pathologist);
@@ -231,30 +228,54 @@ public class CaseService {
     }
 
     /**
-     * First step of a sign-out, inside the caller's transaction: locks the case, so that no job adds a result and no
-     * upload or re-run adds work until the caller has checked every image and signed the case out (or given up).
+     * First step of a finalization (or of a not-assessable mark, which counts toward it), inside the caller's
+     * transaction: locks the case, so that no job adds a result and no upload or re-run adds work until the caller
+     * has checked every image and finalized the case (or given up).
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    @RolesAllowed(Roles.REVIEWER)
-    public CaseSummary lockForSignOut(long caseId) {
+    @RolesAllowed({Roles.REVIEWER, Roles.PATHOLOGIST})
+    public CaseSummary lockForFinalization(long caseId) {
         PatientCase patientCase = cases.lockById(caseId).orElseThrow(() -> new CaseRuleException("The case no longer exists."));
         if (patientCase.getStatus() == CaseStatus.SIGNED_OUT) {
-            throw new CaseRuleException("The case is already signed out.");
+            throw new CaseRuleException("The case is already finalized.");
         }
         return patientCase.toSummary();
     }
 
-    /** Final step of the review: only a reviewer signs a case out, and the review feature checks every result is signed. */
-    @Transactional
-    @RolesAllowed(Roles.REVIEWER)
-    public CaseSummary markSignedOut(long caseId) {
+    /**
+     * Final step of a finalization, inside the review feature's transaction (which has checked every result is
+     * signed and stored the signed final diagnosis): only the case's responsible pathologist closes it.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    @RolesAllowed(Roles.PATHOLOGIST)
+    public CaseSummary markFinalized(long caseId) {
         PatientCase patientCase = cases.lockById(caseId).orElseThrow(() -> new CaseRuleException("The case no longer exists."));
+        if (!access.mayModify(patientCase)) {
+            throw new CaseRuleException("Only the pathologist responsible for case " + patientCase.getAccessionNumber()
+                    + " finalizes it.");
+        }
         if (patientCase.getStatus() == CaseStatus.SIGNED_OUT) {
-            throw new CaseRuleException("The case is already signed out.");
+            throw new CaseRuleException("The case is already finalized.");
         }
         changeStatus(patientCase, CaseStatus.SIGNED_OUT, currentUser.usernameOrSystem());
-        // listeners (the signed report) run in this transaction: the case is signed out with its report or not at all
-        events.publishEvent(new CaseSignedOut(caseId, currentUser.usernameOrSystem()));
+        return patientCase.toSummary();
+    }
+
+    /**
+     * First step of an amendment of a finalized case's final diagnosis, inside the caller's transaction: locks the
+     * case, so that two amendments do not cross, and checks that the caller is its responsible pathologist.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    @RolesAllowed(Roles.PATHOLOGIST)
+    public CaseSummary lockFinalized(long caseId) {
+        PatientCase patientCase = cases.lockById(caseId).orElseThrow(() -> new CaseRuleException("The case no longer exists."));
+        if (!access.mayModify(patientCase)) {
+            throw new CaseRuleException("Only the pathologist responsible for case " + patientCase.getAccessionNumber()
+                    + " amends its final diagnosis.");
+        }
+        if (patientCase.getStatus() != CaseStatus.SIGNED_OUT) {
+            throw new CaseRuleException("The case is not finalized yet; finalize it first.");
+        }
         return patientCase.toSummary();
     }
 

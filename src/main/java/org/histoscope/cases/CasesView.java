@@ -36,7 +36,8 @@ public class CasesView extends VerticalLayout {
     private final Grid<CaseSummary> grid = new Grid<>();
     private CaseSummary focused;
 
-    public CasesView(CaseService service, UserDirectory users, CurrentUser currentUser, Clock clock) {
+    public CasesView(CaseService service, CaseOutcomes outcomes, UserDirectory users, CurrentUser currentUser,
+                     Clock clock) {
         setSizeFull();
         DisplayFormats.learnTimeZone(com.vaadin.flow.component.UI.getCurrent());
         search.setPlaceholder("Search accession, MRN or patient");
@@ -70,6 +71,8 @@ public class CasesView extends VerticalLayout {
         grid.addComponentColumn(c -> CaseBadges.status(c.status())).setHeader("Status").setSortProperty("status")
                 .setAutoWidth(true);
         grid.addColumn(c -> c.assignedPathologist() == null ? "" : c.assignedPathologist()).setHeader("Pathologist");
+        grid.addColumn(c -> c.status() == CaseStatus.SIGNED_OUT ? outcomes.finalDiagnosisLine(c.id()).orElse("") : "")
+                .setHeader("Final diagnosis").setFlexGrow(1);
         grid.addColumn(c -> DisplayFormats.dateTime(c.updatedAt())).setHeader("Updated").setSortProperty("updatedAt")
                 .setAutoWidth(true);
         grid.setItems(query -> service.searchCases(filter(), VaadinSpringDataHelpers.toSpringPageRequest(query)).stream(),

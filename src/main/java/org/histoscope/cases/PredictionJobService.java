@@ -148,7 +148,7 @@ public class PredictionJobService {
 
     private void requireNotSignedOut(long caseId) {
         if (cases.lockedStatusOf(caseId) == CaseStatus.SIGNED_OUT) {
-            throw new CaseRuleException("The case is signed out; no new predictions can be made for it.");
+            throw new CaseRuleException("The case is finalized; no new predictions can be made for it.");
         }
     }
 

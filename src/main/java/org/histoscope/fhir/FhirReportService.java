@@ -22,7 +22,7 @@ import org.histoscope.models.ModelRegistryService;
 import org.histoscope.reports.CaseReportFile;
 import org.histoscope.reports.CaseReportService;
 import org.histoscope.reports.CaseReportVersion;
-import org.histoscope.review.ReviewService;
+import org.histoscope.review.ReviewQueueService;
 import org.histoscope.review.SignedReview;
 import org.histoscope.security.Roles;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -53,14 +53,14 @@ public class FhirReportService {
     private final CaseService cases;
     private final CaseImageService images;
     private final PredictionService predictions;
-    private final ReviewService reviews;
+    private final ReviewQueueService reviews;
     private final CaseReportService reports;
     private final ModelRegistryService models;
     private final FhirResourceMapper mapper;
     private final ReportVersionReader reader;
     private final Clock clock;
 
-    FhirReportService(CaseService cases, CaseImageService images, PredictionService predictions, ReviewService reviews,
+    FhirReportService(CaseService cases, CaseImageService images, PredictionService predictions, ReviewQueueService reviews,
                       CaseReportService reports, ModelRegistryService models, FhirSettings settings,
                       ReportVersionReader reader, Clock clock) {
         this.cases = cases;

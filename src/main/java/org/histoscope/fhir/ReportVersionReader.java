@@ -13,7 +13,7 @@ import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.StoredPrediction;
 import org.histoscope.reports.CaseReportService;
 import org.histoscope.reports.CaseReportVersion;
-import org.histoscope.review.ReviewService;
+import org.histoscope.review.ReviewQueueService;
 import org.histoscope.review.SignedReview;
 import org.springframework.stereotype.Component;
 
@@ -24,11 +24,11 @@ class ReportVersionReader {
     private final CaseService cases;
     private final CaseImageService images;
     private final PredictionService predictions;
-    private final ReviewService reviews;
+    private final ReviewQueueService reviews;
     private final CaseReportService reports;
 
     ReportVersionReader(CaseService cases, CaseImageService images, PredictionService predictions,
-                        ReviewService reviews, CaseReportService reports) {
+                        ReviewQueueService reviews, CaseReportService reports) {
         this.cases = cases;
         this.images = images;
         this.predictions = predictions;

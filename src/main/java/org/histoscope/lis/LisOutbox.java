@@ -18,7 +18,7 @@ import org.histoscope.cases.ImageSummary;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.reports.CaseReportCreated;
 import org.histoscope.reports.CaseReportVersion;
-import org.histoscope.review.ReviewService;
+import org.histoscope.review.ReviewQueueService;
 import org.histoscope.review.SignedReview;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Lazy;
@@ -40,7 +40,7 @@ class LisOutbox {
     private final CaseService cases;
     private final CaseImageService images;
     private final PredictionService predictions;
-    private final ReviewService reviews;
+    private final ReviewQueueService reviews;
     private final OruMessageBuilder builder;
     private final SchedulerClient scheduler;
     private final OneTimeTask<Long> task;
@@ -49,7 +49,7 @@ class LisOutbox {
     private final ObjectProvider<Scheduler> runningScheduler;
 
     LisOutbox(LisSettings settings, LisMessageRepository messages, CaseService cases, CaseImageService images,
-              PredictionService predictions, ReviewService reviews, ca.uhn.hl7v2.HapiContext hl7,
+              PredictionService predictions, ReviewQueueService reviews, ca.uhn.hl7v2.HapiContext hl7,
               @Lazy SchedulerClient scheduler, OneTimeTask<Long> lisMessageTask, AuditService audit, Clock clock,
               ObjectProvider<Scheduler> runningScheduler) {
         this.settings = settings;

@@ -18,6 +18,7 @@ import org.histoscope.inference.HeatmapScale;
 import org.histoscope.inference.InferenceDevice;
 import org.histoscope.inference.PredictionMode;
 import org.histoscope.inference.StoredPrediction;
+import org.histoscope.review.FinalDiagnosis;
 import org.histoscope.review.NotAssessableMark;
 import org.histoscope.review.ReviewDecision;
 import org.histoscope.review.SignedReview;
@@ -48,6 +49,7 @@ final class CaseReportPdf {
             try (PdfLayout page = new PdfLayout(document, FOOTER + " Case " + c.accessionNumber() + ", report version "
                     + report.version() + ".")) {
                 header(page, report);
+                finalDiagnosis(page, report);
                 diagnoses(page, report);
                 patientAndCase(page, report);
                 for (ReportContent.ImageSection image : report.images()) {
@@ -69,8 +71,28 @@ final class CaseReportPdf {
         page.field("Report version", report.version() + " (" + report.reason() + ")");
         page.field("Generated", time(report.generatedAt()) + " by " + report.printed(report.generatedBy()));
         page.text("All times in this report are in UTC.");
-        if (report.signOutSegregationNote() != null) {
-            page.text(report.signOutSegregationNote() + ".");
+    }
+
+    /**
+     * The case-level final diagnosis and the responsible pathologist's signature come first (issue 26): the
+     * structured fields, the free text, the signature (printed name, UTC time, meaning), and what each amendment said.
+     */
+    private static void finalDiagnosis(PdfLayout page, ReportContent report) throws IOException {
+        page.heading("Final diagnosis", 14);
+        if (report.finalDiagnoses().isEmpty()) {
+            page.text("Not finalized.");
+            return;
+        }
+        FinalDiagnosis current = report.finalDiagnoses().get(report.finalDiagnoses().size() - 1);
+        page.text(current.structured() + ".");
+        page.text(current.diagnosis());
+        page.text((current.isAmendment() ? "Amended and signed: " : "Finalized and signed: ") + current.signerName()
+                + ", " + time(current.signedAt()) + ", meaning: " + current.meaning().label());
+        if (current.isAmendment()) {
+            page.text("Reason for the amendment: " + current.amendmentReason());
+        }
+        if (report.finalizationSegregationNote() != null) {
+            page.text(report.finalizationSegregationNote() + ".");
         }
     }
 
@@ -79,7 +101,7 @@ final class CaseReportPdf {
      * beside the model's label, or its not-assessable mark; the details follow per image.
      */
     private static void diagnoses(PdfLayout page, ReportContent report) throws IOException {
-        page.heading("Diagnoses", 13);
+        page.heading("Diagnoses per image", 13);
         for (ReportContent.ImageSection section : report.images()) {
             String name = section.image().originalFilename();
             if (!section.notAssessable().isEmpty()) {
@@ -163,6 +185,9 @@ final class CaseReportPdf {
         if (assessment.indeterminate() && assessment.greyZone() != null) {
             page.field("Indeterminate", "the probability lies in the model's grey zone " + decimal(assessment.greyZone()
                     .low()) + " to " + decimal(assessment.greyZone().high()) + ": neither call is reliable.");
+        } else if (assessment.greyZone() != null) {
+            page.field("Grey zone", "outside the model's grey zone " + decimal(assessment.greyZone().low()) + " to "
+                    + decimal(assessment.greyZone().high()));
         }
         if (assessment.outOfDomain()) {
             page.field("WARNING", org.histoscope.inference.ResultAssessment.OUT_OF_DOMAIN_WARNING);
@@ -208,8 +233,18 @@ final class CaseReportPdf {
 
     private static void amendments(PdfLayout page, ReportContent report) throws IOException {
         page.heading("Amendments", 13);
-        if (report.amendments().isEmpty()) {
+        List<FinalDiagnosis> versions = report.finalDiagnoses();
+        if (report.amendments().isEmpty() && versions.size() <= 1) {
             page.text("None.");
+        }
+        for (int i = 1; i < versions.size(); i++) {
+            FinalDiagnosis previous = versions.get(i - 1);
+            FinalDiagnosis amended = versions.get(i);
+            page.text("Final diagnosis amended from \"" + previous.structured() + ". " + previous.diagnosis()
+                    + "\" (signed " + previous.signerName() + ", " + time(previous.signedAt()) + ") to \""
+                    + amended.structured() + ". " + amended.diagnosis() + "\"; reason: " + amended.amendmentReason()
+                    + "; signed " + amended.signerName() + ", " + time(amended.signedAt()) + ", meaning: "
+                    + amended.meaning().label());
         }
         for (SignedReview a : report.amendments()) {
             page.text(imageOf(report, a) + ": final diagnosis amended to " + a.finalDiagnosis() + "; signed "

@@ -22,7 +22,9 @@ import org.histoscope.inference.PredictionService;
 import org.histoscope.models.ModelRegistry;
 import org.histoscope.models.RegisteredModel;
 import org.histoscope.review.NotAssessableMark;
-import org.histoscope.review.ReviewService;
+import org.histoscope.review.CaseFinalizationService;
+import org.histoscope.review.NotAssessableService;
+import org.histoscope.review.ReviewQueueService;
 import org.histoscope.review.SignedReview;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
@@ -32,7 +34,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Signed case reports: made when a case is signed out (version 1) and again for each later amendment (next
+ * Signed case reports: made when a case is finalized (version 1) and again for each later amendment (next
  * version; earlier versions stay). Each is stored with its SHA-256 and audited; downloads are audited too.
  */
 @Service
@@ -46,7 +48,9 @@ public class CaseReportService {
     private final CaseService cases;
     private final CaseImageService images;
     private final PredictionService predictions;
-    private final ReviewService reviews;
+    private final ReviewQueueService reviews;
+    private final NotAssessableService notAssessable;
+    private final CaseFinalizationService finalization;
     private final ModelRegistry models;
     private final ModelCatalog catalog;
     private final AuditService audit;
@@ -56,7 +60,8 @@ public class CaseReportService {
     private final ApplicationEventPublisher events;
 
     CaseReportService(CaseReportRepository reports, CaseService cases, CaseImageService images,
-                      PredictionService predictions, ReviewService reviews, ModelRegistry models, ModelCatalog catalog,
+                      PredictionService predictions, ReviewQueueService reviews, NotAssessableService notAssessable,
+                      CaseFinalizationService finalization, ModelRegistry models, ModelCatalog catalog,
                       AuditService audit, CurrentUser currentUser, UserDirectory users, Clock clock,
                       ApplicationEventPublisher events) {
         this.users = users;
@@ -65,6 +70,8 @@ public class CaseReportService {
         this.images = images;
         this.predictions = predictions;
         this.reviews = reviews;
+        this.notAssessable = notAssessable;
+        this.finalization = finalization;
         this.models = models;
         this.catalog = catalog;
         this.audit = audit;
@@ -73,7 +80,7 @@ public class CaseReportService {
         this.events = events;
     }
 
-    /** Every report version of the case, oldest first (empty until the case is signed out). */
+    /** Every report version of the case, oldest first (empty until the case is finalized). */
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
     public List<CaseReportVersion> versions(long caseId) {
@@ -99,9 +106,12 @@ public class CaseReportService {
         return latest == 0 ? Optional.empty() : download(caseId, latest);
     }
 
-    /** Called inside the sign-out or amendment transaction, as the user who did it (both are a reviewer's acts). */
+    /**
+     * Called inside the finalization's or an amendment's transaction, as the user who did it: the responsible
+     * pathologist finalizes and amends the final diagnosis, a reviewer amends a review.
+     */
     @Transactional
-    @RolesAllowed(Roles.REVIEWER)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
     public CaseReportVersion generate(long caseId, String reason) {
         int version = reports.latestVersion(caseId) + 1;
         Instant now = clock.instant();
@@ -128,7 +138,7 @@ public class CaseReportService {
         return made;
     }
 
-    /** True when the case already has a report, i.e. it was signed out. */
+    /** True when the case already has a report, i.e. it was finalized. */
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
     public boolean hasReport(long caseId) {
@@ -139,7 +149,7 @@ public class CaseReportService {
         CaseSummary summary = cases.findCase(caseId).orElseThrow();
         Map<Long, List<SignedReview>> reviewsByPrediction = reviews.reviewsOfCase(caseId).stream()
                 .collect(Collectors.groupingBy(SignedReview::predictionId));
-        Map<Long, List<NotAssessableMark>> marksByImage = reviews.notAssessableOfCase(caseId).stream()
+        Map<Long, List<NotAssessableMark>> marksByImage = notAssessable.notAssessableOfCase(caseId).stream()
                 .collect(Collectors.groupingBy(NotAssessableMark::imageId));
         List<ReportContent.ImageSection> sections = images.imagesOfCase(caseId).stream()
                 .map(image -> new ReportContent.ImageSection(image, thumbnail(image),
@@ -164,8 +174,8 @@ public class CaseReportService {
         Map<String, String> printedNames = new java.util.HashMap<>();
         logins.forEach(login -> users.printedName(login).filter(name -> !name.isBlank())
                 .ifPresent(name -> printedNames.put(login, name)));
-        return new ReportContent(version, reason, now, by, summary,
-                reviews.signOutSegregationNote(caseId).orElse(null), sections, used, amendments, printedNames);
+        return new ReportContent(version, reason, now, by, summary, finalization.finalDiagnoses(caseId),
+                finalization.finalizationSegregationNote(caseId).orElse(null), sections, used, amendments, printedNames);
     }
 
     private byte[] thumbnail(ImageSummary image) {

@@ -1,31 +1,32 @@
 package org.histoscope.reports;
 
-import org.histoscope.cases.CaseSignedOut;
+import org.histoscope.review.CaseFinalized;
+import org.histoscope.review.FinalDiagnosis;
 import org.histoscope.review.ReviewSigned;
 import org.histoscope.review.SignedReview;
-import org.histoscope.users.UserDirectory;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Makes a report version when a case is signed out, and a new one when a review of a signed-out case is
- * amended. Runs synchronously in the publisher's transaction, so sign-out and report commit together.
+ * Makes a report version when a case is finalized, and a new one when its final diagnosis or a review of it is
+ * amended afterwards. Runs synchronously in the publisher's transaction, so the signature and its report (and the
+ * report's LIS message) commit together.
  */
 @Component
 class CaseReportTrigger {
 
     private final CaseReportService reports;
-    private final UserDirectory users;
 
-    CaseReportTrigger(CaseReportService reports, UserDirectory users) {
+    CaseReportTrigger(CaseReportService reports) {
         this.reports = reports;
-        this.users = users;
     }
 
     @EventListener
-    void onSignOut(CaseSignedOut event) {
-        reports.generate(event.caseId(), "finalized by " + users.printedName(event.signedOutBy())
-                .filter(name -> !name.isBlank()).orElse(event.signedOutBy()));
+    void onFinalized(CaseFinalized event) {
+        FinalDiagnosis signed = event.finalDiagnosis();
+        reports.generate(signed.caseId(), signed.isAmendment()
+                ? "final diagnosis amended by " + signed.signerName()
+                : "finalized by " + signed.signerName());
     }
 
     @EventListener

@@ -15,7 +15,7 @@ import org.histoscope.ui.Notifications;
 /** Asks a reviewer why an image cannot be assessed and for their password, then signs the mark. */
 class NotAssessableDialog extends Dialog {
 
-    NotAssessableDialog(ReviewService reviews, ImageSummary image, String signerLine, Runnable afterSigning) {
+    NotAssessableDialog(NotAssessableService reviews, ImageSummary image, String signerLine, Runnable afterSigning) {
         setHeaderTitle("Mark " + image.originalFilename() + " not assessable");
         TextArea reason = new TextArea("Why can this image not be assessed?");
         reason.setId("not-assessable-reason");
@@ -27,7 +27,7 @@ class NotAssessableDialog extends Dialog {
         PasswordField password = new PasswordField("Password");
         password.setId("not-assessable-password");
         password.setWidthFull();
-        add(new Paragraph(signerLine + " The case can then be signed out without a result for this image."),
+        add(new Paragraph(signerLine + " The case can then be finalized without a result for this image."),
                 reason, meaning, password);
         Button confirm = new Button("Sign", e -> {
             try {

@@ -78,6 +78,10 @@ class Review {
                 signedBy, signerName, signedAt, meaning, amendsReviewId, segregationNote);
     }
 
+    long getPredictionId() {
+        return predictionId;
+    }
+
     String getSignedBy() {
         return signedBy;
     }

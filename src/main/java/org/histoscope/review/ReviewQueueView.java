@@ -39,7 +39,7 @@ public class ReviewQueueView extends VerticalLayout {
     private final Grid<QueueEntry> grid = new Grid<>();
     private QueueEntry focused;
 
-    public ReviewQueueView(ReviewService reviews) {
+    public ReviewQueueView(ReviewQueueService reviews) {
         setSizeFull();
         DisplayFormats.learnTimeZone(com.vaadin.flow.component.UI.getCurrent());
         show.setLabel("Show");

@@ -1,10 +1,8 @@
 package org.histoscope.review;
 
-import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
-import com.vaadin.flow.component.dialog.Dialog;
 import com.vaadin.flow.component.formlayout.FormLayout;
 import com.vaadin.flow.component.html.Anchor;
 import com.vaadin.flow.component.html.Div;
@@ -16,14 +14,12 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
-import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.component.textfield.TextArea;
 import com.vaadin.flow.router.BeforeEvent;
 import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.HasUrlParameter;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.ConstraintViolationException;
 import java.util.ArrayList;
 import java.util.List;
 import org.histoscope.cases.CaseImageService;
@@ -36,7 +32,6 @@ import org.histoscope.inference.StoredPrediction;
 import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
-import org.histoscope.ui.Notifications;
 import org.histoscope.users.UserDirectory;
 import org.histoscope.ui.Badges;
 import org.histoscope.cases.ui.CaseBadges;
@@ -49,7 +44,8 @@ import org.histoscope.cases.ui.CaseBadges;
 @RolesAllowed(Roles.REVIEWER)
 public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>, HasDynamicTitle {
 
-    private final ReviewService reviews;
+    private final ReviewQueueService reviews;
+    private final ReviewSigningService signing;
     private final PredictionService predictions;
     private final CaseImageService images;
     private final CaseService cases;
@@ -57,9 +53,10 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
     private final CurrentUser currentUser;
     private String title = "Review";
 
-    public ReviewView(ReviewService reviews, PredictionService predictions, CaseImageService images, CaseService cases,
+    public ReviewView(ReviewQueueService reviews, ReviewSigningService signing, PredictionService predictions, CaseImageService images, CaseService cases,
                       UserDirectory users, CurrentUser currentUser) {
         this.reviews = reviews;
+        this.signing = signing;
         this.predictions = predictions;
         this.images = images;
         this.cases = cases;
@@ -95,7 +92,7 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
                 "Case " + owner.accessionNumber()), new Anchor("result/" + prediction.id(), "Full result")), heading);
         if (entry.arrivedAfterSignOut()) {
             Paragraph late = new Paragraph("This result arrived after case " + owner.accessionNumber()
-                    + " had been signed out. It is not part of the signed-out report; review it and amend the case's "
+                    + " had been finalized. It is not part of the finalized report; review it and amend the case's "
                     + "reviews if it changes the diagnosis.");
             late.setId("late-result-warning");
             late.getElement().getThemeList().add("badge error");
@@ -135,7 +132,11 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
             });
             add(amendArea);
         }
-        add(new CaseSignOutPanel(reviews, currentUser, users, owner));
+        // the case's responsible pathologist finalizes it; reviewers see there what is still open in the case
+        Anchor finalization = new Anchor("finalize/" + owner.id(), "Case " + owner.accessionNumber()
+                + ": every image and what is still open before its pathologist finalizes it");
+        finalization.setId("review-finalize-link");
+        add(finalization);
     }
 
     private Div manifestation(SignedReview review) {
@@ -232,39 +233,10 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
     }
 
     private void openSignatureDialog(ReviewRequest request) {
-        String username = currentUser.username().orElse("");
-        String printedName = users.printedName(username).orElse(username);
-        Dialog dialog = new Dialog();
-        dialog.setHeaderTitle("Electronic signature");
-        PasswordField password = new PasswordField("Password");
-        password.setId("signature-password");
-        password.setWidthFull();
-        dialog.add(new Paragraph("I, " + printedName + " (" + username + "), sign this review. Meaning of the signature: "
-                + request.meaning().label() + ". Enter your password to sign."), password);
-        Button confirm = new Button("Sign", e -> {
-            try {
-                SignedReview signed = reviews.sign(request, password.getValue());
-                dialog.close();
-                Notifications.success("Signed by " + signed.signerName() + " on " + DisplayFormats.utc(signed.signedAt()) + ".");
-                render(request.predictionId());
-            } catch (SignatureRejectedException wrong) {
-                password.clear();
-                password.setErrorMessage(wrong.userMessage());
-                password.setInvalid(true);
-            } catch (ReviewRuleException rule) {
-                dialog.close();
-                Notifications.error(rule.userMessage());
-            } catch (ConstraintViolationException invalid) {
-                dialog.close();
-                Notifications.error(invalid.getConstraintViolations().iterator().next().getMessage());
-            }
-        });
-        confirm.setId("signature-confirm");
-        confirm.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        confirm.addClickShortcut(Key.ENTER);
-        dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), confirm);
-        dialog.open();
-        password.focus();
+        new SignatureDialog(currentUser, users, "this review", request.meaning(), "Sign", password -> {
+            SignedReview signed = signing.sign(request, password);
+            return "Signed by " + signed.signerName() + " on " + DisplayFormats.utc(signed.signedAt()) + ".";
+        }, () -> render(request.predictionId())).open();
     }
 
     private static Div labelWithWarning(StoredPrediction prediction) {

@@ -79,7 +79,7 @@ class SegregationException {
         String who = switch (kind) {
             case SIGNED_OWN_REQUEST -> "Signed by the requester of the prediction";
             case MARKED_OWN_NOT_ASSESSABLE -> "Signed by the person who uploaded the image or requested its prediction";
-            case SIGNED_OUT_OWN_CASE -> "Signed out by the requester of the case's work, every signature their own";
+            case SIGNED_OUT_OWN_CASE -> "Finalized by the requester of the case's work, every signature their own";
         };
         return who + "; allowed by the department setting changed by " + settingChangedBy + " at "
                 + UTC.format(settingChangedAt);

@@ -12,7 +12,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.histoscope.review.ReviewDecision;
 import org.histoscope.review.ReviewRequest;
-import org.histoscope.review.ReviewService;
+import org.histoscope.cases.CaseService;
+import org.histoscope.review.CaseFinalizationService;
+import org.histoscope.review.FinalDiagnosisForm;
+import org.histoscope.review.ReviewQueueService;
+import org.histoscope.review.ReviewSigningService;
 import org.histoscope.review.SignatureMeaning;
 import org.histoscope.security.Roles;
 import org.histoscope.testsupport.TestAccounts;
@@ -22,16 +26,24 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Runs the curl commands of docs/api.md, and then the FHIR examples of docs/integration.md, exactly as written, with
- * bash against the running app. While the script waits for the report, a reviewer signs the result and signs the case
- * out, as one would in the UI.
+ * bash against the running app. While the script waits for the report, a reviewer signs the result, an administrator
+ * assigns the case and its pathologist finalizes it, as one would in the UI.
  */
 class ApiDocumentationTest extends ApiTestContext {
 
     private static final String REVIEWER = "docrev";
     private static final String PASSWORD = "Documentation-Test-2026";
 
+    private static final String PATHOLOGIST = "docpath";
+
     @Autowired
-    ReviewService reviews;
+    ReviewQueueService reviews;
+    @Autowired
+    ReviewSigningService signing;
+    @Autowired
+    CaseFinalizationService finalization;
+    @Autowired
+    CaseService cases;
     @Autowired
     UserAccountService accounts;
 
@@ -62,6 +74,7 @@ class ApiDocumentationTest extends ApiTestContext {
         Files.write(work.resolve("slide.png"), distinctPatch(0x2468ac));
         Files.writeString(work.resolve("flow.sh"), script);
         TestAccounts.createReadyUser(accounts, REVIEWER, PASSWORD, Roles.REVIEWER);
+        TestAccounts.createReadyUser(accounts, PATHOLOGIST, PASSWORD, Roles.PATHOLOGIST);
         ProcessBuilder bash = new ProcessBuilder("bash", "flow.sh").directory(work.toFile())
                 .redirectErrorStream(true).redirectOutput(work.resolve("output.txt").toFile());
         bash.environment().put("HISTOSCOPE_URL", "http://localhost:" + port);
@@ -74,12 +87,17 @@ class ApiDocumentationTest extends ApiTestContext {
             assertThat(flow.isAlive()).as(output(work)).isTrue();
             long caseId = count("SELECT id FROM patient_case WHERE accession_number = 'S26-004711'");
             TestAccounts.runAs(REVIEWER, Set.of(Roles.REVIEWER), () -> {
-                reviews.entriesOfCase(caseId).forEach(entry -> reviews.sign(new ReviewRequest(entry.predictionId(),
+                reviews.entriesOfCase(caseId).forEach(entry -> signing.sign(new ReviewRequest(entry.predictionId(),
                         ReviewDecision.AGREE, entry.predictedLabel(), "Documented diagnosis", null,
-                        // the reviewer acknowledges the out-of-domain warning where there is one, as in the UI
-                        SignatureMeaning.REVIEWED, null, true), PASSWORD));
-                return reviews.signOutCase(caseId);
+                        SignatureMeaning.REVIEWED, null, entry.outOfDomain()), PASSWORD));
+                return null;
             });
+            // the case came from the LIS without a pathologist: an administrator assigns one, who finalizes it
+            TestAccounts.runAs("docadmin", Set.of(Roles.ADMIN), () -> cases.reassign(caseId, PATHOLOGIST,
+                    "responsible pathologist for the documented flow"));
+            TestAccounts.runAs(PATHOLOGIST, Set.of(Roles.PATHOLOGIST), () -> finalization.finalizeCase(caseId,
+                    new FinalDiagnosisForm(false, null, null, "Benign breast tissue", SignatureMeaning.APPROVED, null),
+                    PASSWORD));
             assertThat(flow.waitFor(3, TimeUnit.MINUTES)).as(output(work)).isTrue();
         } finally {
             flow.destroyForcibly();

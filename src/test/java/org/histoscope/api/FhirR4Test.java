@@ -25,7 +25,10 @@ import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.histoscope.review.ReviewDecision;
 import org.histoscope.review.ReviewRequest;
-import org.histoscope.review.ReviewService;
+import org.histoscope.cases.CaseService;
+import org.histoscope.review.CaseFinalizationService;
+import org.histoscope.review.FinalDiagnosisForm;
+import org.histoscope.review.ReviewSigningService;
 import org.histoscope.review.SignatureMeaning;
 import org.histoscope.review.SignedReview;
 import org.histoscope.security.Roles;
@@ -54,11 +57,16 @@ class FhirR4Test extends ApiTestContext {
 
     private static final String REVIEWER = "fhirrev";
     private static final String PASSWORD = "Fhir-R4-Test-2026";
+    private static final String PATHOLOGIST = "fhirpath";
 
     @Autowired
     UserAccountService accounts;
     @Autowired
-    ReviewService reviews;
+    ReviewSigningService reviews;
+    @Autowired
+    CaseService cases;
+    @Autowired
+    CaseFinalizationService finalization;
 
     private FhirValidator validator;
     private FhirServerStub fhirServer;
@@ -69,6 +77,7 @@ class FhirR4Test extends ApiTestContext {
     @BeforeAll
     void setUp() {
         TestAccounts.createReadyUser(accounts, REVIEWER, PASSWORD, Roles.REVIEWER);
+        TestAccounts.createReadyUser(accounts, PATHOLOGIST, PASSWORD, Roles.PATHOLOGIST);
         FhirContext r4 = FhirContext.forR4Cached();
         ValidationSupportChain support = new ValidationSupportChain(
                 new DefaultProfileValidationSupport(r4),
@@ -333,9 +342,14 @@ class FhirR4Test extends ApiTestContext {
             SignedReview signed = reviews.sign(new ReviewRequest(result.get("id").asLong(), ReviewDecision.AGREE,
                     result.get("label").asText(), "Invasive ductal carcinoma & <DCIS>", null, SignatureMeaning.REVIEWED,
                     null, result.path("domain").path("outOfDomain").asBoolean(false)), PASSWORD);
-            reviews.signOutCase(caseId);
             return signed;
         });
+        // the case came through the API without a pathologist: an administrator assigns one, who finalizes it
+        TestAccounts.runAs("fhiradmin", Set.of(Roles.ADMIN), () -> cases.reassign(caseId, PATHOLOGIST,
+                "responsible pathologist"));
+        TestAccounts.runAs(PATHOLOGIST, Set.of(Roles.PATHOLOGIST), () -> finalization.finalizeCase(caseId,
+                new FinalDiagnosisForm(true, null, null, "Invasive ductal carcinoma", SignatureMeaning.APPROVED, null),
+                PASSWORD));
         return new SignedOut(caseId, mrn, accession, result, review);
     }
 

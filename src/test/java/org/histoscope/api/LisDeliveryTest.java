@@ -22,7 +22,9 @@ import org.histoscope.lis.LisMessageService;
 import org.histoscope.lis.LisMessageState;
 import org.histoscope.review.ReviewDecision;
 import org.histoscope.review.ReviewRequest;
-import org.histoscope.review.ReviewService;
+import org.histoscope.review.CaseFinalizationService;
+import org.histoscope.review.FinalDiagnosisForm;
+import org.histoscope.review.ReviewSigningService;
 import org.histoscope.review.SignatureMeaning;
 import org.histoscope.review.SignedReview;
 import org.histoscope.security.Roles;
@@ -53,13 +55,18 @@ import org.springframework.dao.DataIntegrityViolationException;
 class LisDeliveryTest extends ApiTestContext {
 
     private static final String REVIEWER = "lisrev";
+    private static final String PATHOLOGIST = "lispath";
     private static final String PASSWORD = "Lis-Delivery-Test-2026";
     private static final Duration DELIVERY = Duration.ofSeconds(60);
 
     @Autowired
     UserAccountService accounts;
     @Autowired
-    ReviewService reviews;
+    ReviewSigningService reviews;
+    @Autowired
+    CaseFinalizationService finalization;
+    @Autowired
+    org.histoscope.cases.CaseService cases;
     @Autowired
     LisMessageService outbox;
     @Autowired
@@ -74,6 +81,7 @@ class LisDeliveryTest extends ApiTestContext {
     @BeforeAll
     void startTheLis() throws Exception {
         TestAccounts.createReadyUser(accounts, REVIEWER, PASSWORD, Roles.REVIEWER);
+        TestAccounts.createReadyUser(accounts, PATHOLOGIST, PASSWORD, Roles.PATHOLOGIST);
         lis.start();
     }
 
@@ -129,7 +137,7 @@ class LisDeliveryTest extends ApiTestContext {
         // the amendment makes report version 2 and its own message, a correction (C)
         TestAccounts.runAs(REVIEWER, Set.of(Roles.REVIEWER), () -> reviews.sign(new ReviewRequest(
                 signedOut.result.get("id").asLong(), ReviewDecision.AGREE, signedOut.review.finalLabel(),
-                "Amended after levels", "levels cut", SignatureMeaning.APPROVED, signedOut.review.id()), PASSWORD));
+                "Amended after levels", "levels cut", SignatureMeaning.APPROVED, signedOut.review.id(), true), PASSWORD));
         LisMessage v2 = awaitState(signedOut.caseId, 2, LisMessageState.ACKNOWLEDGED);
         Terser amended = new Terser(lis.received(v2.controlId()).get(0).message());
         assertThat(amended.get("/.OBR-25")).isEqualTo("C");
@@ -143,6 +151,15 @@ class LisDeliveryTest extends ApiTestContext {
         }
         assertThat(count("SELECT count(*) FROM audit_event WHERE case_id = ? AND action = 'LIS_MESSAGE_ACKNOWLEDGED'",
                 signedOut.caseId)).isEqualTo(2);
+
+        // an amendment of the case's final diagnosis is a report version of its own, delivered as a correction too
+        TestAccounts.runAs(PATHOLOGIST, Set.of(Roles.PATHOLOGIST), () -> finalization.amendFinalDiagnosis(
+                signedOut.caseId, new FinalDiagnosisForm(true, null, new java.math.BigDecimal("15"),
+                        "Invasive ductal carcinoma, amended after levels", SignatureMeaning.APPROVED, "levels cut"),
+                PASSWORD));
+        LisMessage v3 = awaitState(signedOut.caseId, 3, LisMessageState.ACKNOWLEDGED);
+        assertThat(new Terser(lis.received(v3.controlId()).get(0).message()).get("/.OBR-25")).isEqualTo("C");
+        assertThat(asAdmin(() -> outbox.ofCase(signedOut.caseId))).hasSize(3);
     }
 
     @Test
@@ -234,13 +251,17 @@ class LisDeliveryTest extends ApiTestContext {
                 () -> api.get("/api/v1/jobs/" + job).json().get("status").asText().equals("DONE"));
         JsonNode result = api.get("/api/v1/results/" + api.get("/api/v1/jobs/" + job).json().get("predictionId")
                 .asLong()).json();
-        SignedReview review = TestAccounts.runAs(REVIEWER, Set.of(Roles.REVIEWER), () -> {
-            SignedReview signed = reviews.sign(new ReviewRequest(result.get("id").asLong(), ReviewDecision.AGREE,
-                    result.get("label").asText(), "Invasive ductal carcinoma", null, SignatureMeaning.REVIEWED, null),
-                    PASSWORD);
-            reviews.signOutCase(caseId);
-            return signed;
-        });
+        // true: the reviewer read the warning if the synthetic patch lies outside the guard's domain (not stored
+        // for a result inside it)
+        SignedReview review = TestAccounts.runAs(REVIEWER, Set.of(Roles.REVIEWER), () -> reviews.sign(
+                new ReviewRequest(result.get("id").asLong(), ReviewDecision.AGREE, result.get("label").asText(),
+                        "Invasive ductal carcinoma", null, SignatureMeaning.REVIEWED, null, true), PASSWORD));
+        // the LIS created the case: an administrator assigns its pathologist of record, who finalizes it
+        TestAccounts.runAs("lis-admin", Set.of(Roles.ADMIN), () -> cases.reassign(caseId, PATHOLOGIST,
+                "pathologist of record"));
+        TestAccounts.runAs(PATHOLOGIST, Set.of(Roles.PATHOLOGIST), () -> finalization.finalizeCase(caseId,
+                new FinalDiagnosisForm(true, new java.math.BigDecimal("6"), null, "Invasive ductal carcinoma, grade 2",
+                        SignatureMeaning.APPROVED, null), PASSWORD));
         return new SignedOut(caseId, mrn, accession, result, review);
     }
 

@@ -136,10 +136,10 @@ class CaseServiceTest {
     }
 
     @Test
-    void onlyAReviewerSignsACaseOut() {
+    void aReviewerDoesNotFinalizeACase() {
         PatientSummary patient = createPatient("MRN-3101");
         CaseSummary created = createCase("S26-3101", patient.id());
-        assertThatThrownBy(() -> ActingAs.user("patty", () -> service.markSignedOut(created.id()), Roles.PATHOLOGIST))
+        assertThatThrownBy(() -> ActingAs.user("rita", () -> service.markFinalized(created.id()), Roles.REVIEWER))
                 .isInstanceOf(AccessDeniedException.class);
     }
 

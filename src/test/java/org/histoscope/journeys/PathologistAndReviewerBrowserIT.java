@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import java.util.List;
+import org.histoscope.reports.CaseReportService;
 import org.histoscope.security.Roles;
 import org.histoscope.testsupport.BrowserSession;
 import org.histoscope.testsupport.TestAccounts;
@@ -30,8 +31,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /**
  * The pathologist's and the reviewer's day in Chromium, with the real model: a pathologist creates a patient and
  * a case, uploads a PCam TIFF and an IDC PNG at once, watches both predictions finish, opens a result with its
- * overlay; a reviewer signs one off with their password; an administrator checks the system status and reads
- * the case's audit trail. Saves the screenshots of these views (target/screenshots, or
+ * overlay; a reviewer signs both (agreeing with one, overriding the other) with their password; the pathologist
+ * finalizes the case with the signed final diagnosis; an administrator checks the system status and reads the
+ * case's audit trail. Saves the screenshots of these views (target/screenshots, or
  * -Dhistoscope.screenshot-dir=docs/screenshots to refresh the documentation).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -47,22 +49,25 @@ class PathologistAndReviewerBrowserIT {
     int port;
     @Autowired
     UserAccountService accounts;
+    @Autowired
+    CaseReportService reports;
 
     @Test
-    void pathologistUploadsAndReviewerSignsOff() {
+    void pathologistUploadsReviewerReviewsAndPathologistFinalizes() {
         TestAccounts.createReadyUser(accounts, "paula", PASSWORD, Roles.PATHOLOGIST);
         TestAccounts.createReadyUser(accounts, "rita", PASSWORD, Roles.REVIEWER);
         TestAccounts.createReadyUser(accounts, "adele", PASSWORD, Roles.ADMIN);
 
         try (BrowserSession browser = new BrowserSession()) {
             VaadinPage page = new VaadinPage(browser.driver(), port);
-            String resultPath = pathologistDay(browser, page);
-            String caseId = reviewerDay(browser, page, resultPath);
+            List<String> resultPaths = pathologistDay(browser, page);
+            String caseId = reviewerDay(browser, page, resultPaths);
+            pathologistFinalizes(browser, page, caseId);
             administratorChecks(browser, page, caseId);
         }
     }
 
-    private String pathologistDay(BrowserSession browser, VaadinPage page) {
+    private List<String> pathologistDay(BrowserSession browser, VaadinPage page) {
         page.login("paula", PASSWORD);
         page.open("/cases");
         page.click("new-case");
@@ -90,10 +95,16 @@ class PathologistAndReviewerBrowserIT {
                 .hasSize(2);
         new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).ignoring(StaleElementReferenceException.class)
                 .until(d -> d.findElement(By.id("case-status")).getText().equals("In review"));
-        List<WebElement> results = page.driver().findElements(By.cssSelector("#job-grid a.result-link"));
-        assertThat(results).hasSize(2);
-        String resultPath = results.stream().map(a -> a.getAttribute("href"))
-                .filter(href -> href != null).findFirst().orElseThrow().replaceFirst("^https?://[^/]+", "");
+        // the grid re-renders as results and their review state arrive: read the links once they hold still
+        List<String> resultPaths = new WebDriverWait(page.driver(), VaadinPage.TIMEOUT)
+                .ignoring(StaleElementReferenceException.class).until(d -> {
+                    List<String> hrefs = d.findElements(By.cssSelector("#job-grid a.result-link")).stream()
+                            .map(a -> a.getAttribute("href")).filter(href -> href != null)
+                            .map(href -> href.replaceFirst("^https?://[^/]+", "")).toList();
+                    return hrefs.size() == 2 ? hrefs : null;
+                });
+        assertThat(resultPaths).hasSize(2);
+        String resultPath = resultPaths.get(0);
         browser.screenshot(SCREENSHOTS.resolve("case-detail.png"));
 
         // the same file again is flagged, not stored
@@ -131,10 +142,11 @@ class PathologistAndReviewerBrowserIT {
         page.waitForText("S26-7001");
         browser.screenshot(SCREENSHOTS.resolve("cases.png"));
         page.logout();
-        return resultPath;
+        return resultPaths;
     }
 
-    private String reviewerDay(BrowserSession browser, VaadinPage page, String resultPath) {
+    private String reviewerDay(BrowserSession browser, VaadinPage page, List<String> resultPaths) {
+        String resultPath = resultPaths.get(0);
         page.login("rita", PASSWORD);
         page.open("/review");
         page.waitForText("S26-7001");
@@ -148,6 +160,7 @@ class PathologistAndReviewerBrowserIT {
         diagnosis.sendKeys("Invasive ductal carcinoma, grade 2");
         diagnosis.sendKeys(Keys.TAB);
         page.waitForVaadin();
+        acknowledgeIfOutOfDomain(page);
         page.click("review-sign");
         page.type("signature-password", "wrong-password");
         page.click("signature-confirm");
@@ -158,8 +171,115 @@ class PathologistAndReviewerBrowserIT {
         page.waitForText("Electronically signed by Dr Rita (rita)");
         assertThat(page.bodyText()).contains("meaning: Reviewed").contains("UTC");
         String caseHref = page.driver().findElement(By.cssSelector("a[href^='case/']")).getAttribute("href");
+
+        // the second result: the reviewer overrides the model's label
+        String second = resultPaths.get(1);
+        page.open("/review/sign/" + second.substring(second.lastIndexOf('/') + 1));
+        page.byId("review-title");
+        page.driver().findElements(By.cssSelector("#review-decision vaadin-radio-button")).stream()
+                .filter(radio -> radio.getText().trim().equals("Override")).findFirst().orElseThrow()
+                .findElement(By.cssSelector("input")).sendKeys(Keys.SPACE);
+        page.waitForVaadin();
+        WebElement secondDiagnosis = page.waitFor(By.cssSelector("#review-diagnosis textarea"));
+        secondDiagnosis.sendKeys("Benign breast tissue, no invasion");
+        secondDiagnosis.sendKeys(Keys.TAB);
+        page.waitForVaadin();
+        acknowledgeIfOutOfDomain(page);
+        page.click("review-sign");
+        page.type("signature-password", PASSWORD);
+        page.click("signature-confirm");
+        page.waitForText("Overrode the model's");
         page.logout();
         return caseHref.substring(caseHref.lastIndexOf('/') + 1);
+    }
+
+    /**
+     * Issue 26: the case's pathologist (paula created it; nobody is assigned) sees every image with its model result
+     * and signed review, enters the structured final diagnosis and signs it with her password; the case page, the
+     * cases list and the report then show it, the report's text (PDFBox) with the final diagnosis first.
+     */
+    private void pathologistFinalizes(BrowserSession browser, VaadinPage page, String caseId) {
+        page.login("paula", PASSWORD);
+        page.open("/case/" + caseId);
+        assertThat(page.byId("case-finalize-link").getText()).isEqualTo("Finalize case");
+        page.click("case-finalize-link");
+        page.waitForPath("/finalize/" + caseId);
+        String images = page.byId("finalize-images").getText();
+        assertThat(images).contains("pcam-1996c210-tumor.tif", "idc-9290-class1.png", "Model: ", "threshold",
+                "Review: final label", "Invasive ductal carcinoma, grade 2", "Benign breast tissue, no invasion",
+                "Dr Rita", "meaning: Reviewed");
+        assertThat(images).doesNotContain("Exception", "SIGNED_OUT", "IN_REVIEW", "CUDA unavailable");
+        page.driver().findElements(By.cssSelector("#final-idc vaadin-radio-button")).stream()
+                .filter(radio -> radio.getText().trim().equals("Present")).findFirst().orElseThrow()
+                .findElement(By.cssSelector("input")).sendKeys(Keys.SPACE);
+        page.waitForVaadin();
+        page.type("final-focus", "4.5");
+        WebElement diagnosis = page.waitFor(By.cssSelector("#final-diagnosis-text textarea"));
+        diagnosis.sendKeys("Invasive ductal carcinoma, Nottingham grade 2, in one of two cores");
+        diagnosis.sendKeys(Keys.TAB);
+        page.waitForVaadin();
+        browser.screenshot(SCREENSHOTS.resolve("finalize.png"));
+        page.click("finalize-case");
+        assertThat(page.byId("signature-statement").getText()).contains("I, Dr Paula (paula), sign the final "
+                + "diagnosis of case S26-7001").contains("Meaning of the signature: Approved");
+        page.type("signature-password", "wrong-password");
+        page.click("signature-confirm");
+        page.waitForText("The password is not correct");
+        page.type("signature-password", PASSWORD);
+        browser.screenshot(SCREENSHOTS.resolve("finalize-sign.png"));
+        page.click("signature-confirm");
+        new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).ignoring(StaleElementReferenceException.class)
+                .until(d -> !d.findElements(By.id("final-diagnosis")).isEmpty());
+        assertThat(page.byId("final-diagnosis").getText()).contains(
+                "Invasive ductal carcinoma present, largest focus 4.5 mm.",
+                "Invasive ductal carcinoma, Nottingham grade 2, in one of two cores",
+                "Electronically signed by Dr Paula (paula)", "meaning: Approved");
+
+        page.open("/case/" + caseId);
+        new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.id("case-status")).getText().equals("Finalized"));
+        assertThat(page.byId("case-final-diagnosis").getText())
+                .contains("Invasive ductal carcinoma present, largest focus 4.5 mm.");
+        // per image, the model's label beside the reviewer's signed one
+        List<String> finalLabels = page.driver().findElements(By.cssSelector("#job-grid .final-label")).stream()
+                .map(WebElement::getText).toList();
+        assertThat(finalLabels).hasSize(2).allMatch(text -> text.startsWith("final: ") && !text.contains("not reviewed"));
+        assertThat(page.driver().findElements(By.cssSelector("#job-grid a.result-link")))
+                .allMatch(link -> link.getText().startsWith("model: "));
+        browser.screenshot(SCREENSHOTS.resolve("case-finalized.png"));
+        page.open("/cases");
+        page.waitForText("Invasive ductal carcinoma present, largest focus 4.5 mm.");
+
+        byte[] pdf = TestAccounts.runAs("paula", java.util.Set.of(Roles.PATHOLOGIST),
+                () -> reports.downloadLatest(Long.parseLong(caseId))).orElseThrow().pdf();
+        String text = pdfText(pdf);
+        int finalDiagnosis = text.indexOf("Final diagnosis Invasive ductal carcinoma present, largest focus 4.5 mm. "
+                + "Invasive ductal carcinoma, Nottingham grade 2, in one of two cores Finalized and signed: Dr Paula, ");
+        assertThat(finalDiagnosis).as(text).isPositive().isLessThan(text.indexOf("Diagnoses per image"));
+        assertThat(text.indexOf("Diagnoses per image")).isLessThan(text.indexOf("Patient Name"));
+        assertThat(text).contains("meaning: Approved", "Benign breast tissue, no invasion", "computed on CPU",
+                "Heatmap scale");
+        assertThat(text).doesNotContain("Exception", "ORT_", "CUDA unavailable", "SIGNED_OUT", "IN_REVIEW", "AGREE",
+                "OVERRIDE", "(paula)", "(rita)");
+        page.logout();
+    }
+
+    /** The domain guard (model 2.3.1) may flag a test image: the reviewer then ticks that they read the warning. */
+    private static void acknowledgeIfOutOfDomain(VaadinPage page) {
+        List<WebElement> shown = page.driver().findElements(By.id("review-ood-acknowledge")).stream()
+                .filter(WebElement::isDisplayed).toList();
+        if (!shown.isEmpty()) {
+            shown.get(0).findElement(By.cssSelector("input")).sendKeys(Keys.SPACE);
+            page.waitForVaadin();
+        }
+    }
+
+    private static String pdfText(byte[] pdf) {
+        try (org.apache.pdfbox.pdmodel.PDDocument document = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            return new org.apache.pdfbox.text.PDFTextStripper().getText(document).replaceAll("\\s+", " ");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void administratorChecks(BrowserSession browser, VaadinPage page, String caseId) {
@@ -176,7 +296,8 @@ class PathologistAndReviewerBrowserIT {
         page.type("audit-case", caseId);
         // only the case's events remain once the filter applies (the logins have no case)
         new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).until(d -> !page.bodyText().contains("LOGIN_SUCCEEDED"));
-        assertThat(page.bodyText()).contains("REVIEW_SIGNED").contains("SIGNATURE_REJECTED").contains("PREDICTION_COMPLETED");
+        assertThat(page.bodyText()).contains("REVIEW_SIGNED").contains("SIGNATURE_REJECTED").contains("PREDICTION_COMPLETED")
+                .contains("CASE_FINALIZED").contains("REPORT_GENERATED");
         ((JavascriptExecutor) page.driver()).executeScript("document.getElementById('audit-grid').scrollToIndex(100000);");
         page.waitForText("CASE_CREATED");
         assertThat(page.bodyText()).contains("IMAGE_UPLOADED");

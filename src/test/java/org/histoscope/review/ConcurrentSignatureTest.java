@@ -34,7 +34,7 @@ class ConcurrentSignatureTest extends SpiedJobContext {
     static final String PASSWORD = "Correct-Horse-Battery-42";
 
     @Autowired
-    ReviewService reviews;
+    ReviewSigningService reviews;
     @Autowired
     UserAccountService users;
     @Autowired

@@ -28,7 +28,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 class ReviewOfUntrustedResultsTest {
 
     @Autowired
-    ReviewService reviews;
+    ReviewQueueService reviews;
     @Autowired
     AuditService audit;
     @Autowired

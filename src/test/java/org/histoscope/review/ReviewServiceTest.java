@@ -30,7 +30,7 @@ import org.histoscope.testsupport.TestCases;
 
 /**
  * Reviews on a real PostgreSQL: electronic signatures with password re-entry, immutability of signed reviews in
- * the service and in the database, amendments, roles, the queue's filters and ordering, and case sign-out.
+ * the service and in the database, amendments, roles, the queue's filters and ordering, and case finalization (more in CaseFinalizationTest).
  * Queue entries are created through the same event the prediction jobs publish.
  */
 @SpringBootTest
@@ -39,8 +39,18 @@ class ReviewServiceTest {
     static final String REVIEWER = "rita";
     static final String PASSWORD = "Correct-Horse-Battery-42";
 
+    static final String PATHOLOGIST = "patty";
+    static final FinalDiagnosisForm FINAL = new FinalDiagnosisForm(true, new java.math.BigDecimal("4.5"), null,
+            "Invasive ductal carcinoma, grade 2", SignatureMeaning.APPROVED, null);
+
     @Autowired
-    ReviewService reviews;
+    ReviewQueueService reviews;
+    @Autowired
+    ReviewSigningService signing;
+    @Autowired
+    NotAssessableService marks;
+    @Autowired
+    CaseFinalizationService finalization;
     @Autowired
     CaseService cases;
     @Autowired
@@ -60,6 +70,9 @@ class ReviewServiceTest {
         if (!exists) {
             TestAccounts.createReadyUser(users, REVIEWER, PASSWORD, Roles.REVIEWER);
         }
+        if (!TestAccounts.runAs("test-admin", Set.of(Roles.ADMIN), () -> users.find(PATHOLOGIST).isPresent())) {
+            TestAccounts.createReadyUser(users, PATHOLOGIST, PASSWORD, Roles.PATHOLOGIST);
+        }
     }
 
     long newCase(String accession) {
@@ -77,7 +90,7 @@ class ReviewServiceTest {
     }
 
     SignedReview sign(ReviewRequest request, String password) {
-        return ActingAs.user(REVIEWER, () -> reviews.sign(request, password), Roles.REVIEWER);
+        return ActingAs.user(REVIEWER, () -> signing.sign(request, password), Roles.REVIEWER);
     }
 
     static ReviewRequest agree(long predictionId, String label) {
@@ -124,12 +137,12 @@ class ReviewServiceTest {
     void aPathologistCannotSignAndAnAdministratorCannotReadTheQueue() {
         long caseId = newCase("RV-3");
         long prediction = result(caseId, 0.7, "tumor", "idc-net", Instant.now());
-        assertThatThrownBy(() -> ActingAs.user("patty", () -> reviews.sign(agree(prediction, "tumor"), PASSWORD),
+        assertThatThrownBy(() -> ActingAs.user("patty", () -> signing.sign(agree(prediction, "tumor"), PASSWORD),
                 Roles.PATHOLOGIST)).isInstanceOf(AccessDeniedException.class);
         assertThatThrownBy(() -> ActingAs.user("adam", () -> reviews.countQueue(QueueFilter.all()), Roles.ADMIN))
                 .isInstanceOf(AccessDeniedException.class);
-        assertThatThrownBy(() -> ActingAs.user("patty", () -> reviews.signOutCase(caseId), Roles.PATHOLOGIST))
-                .isInstanceOf(AccessDeniedException.class);
+        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> finalization.finalizeCase(caseId, FINAL, PASSWORD),
+                Roles.REVIEWER)).isInstanceOf(AccessDeniedException.class);
     }
 
     @Test
@@ -218,28 +231,84 @@ class ReviewServiceTest {
                 .map(QueueEntry::predictionId).toList();
     }
 
+    FinalDiagnosis finalizeAs(String pathologist, long caseId) {
+        return ActingAs.user(pathologist, () -> finalization.finalizeCase(caseId, FINAL, PASSWORD), Roles.PATHOLOGIST);
+    }
+
     @Test
-    void aCaseIsSignedOutOnlyWhenEveryResultIsSigned() {
+    void aCaseIsFinalizedOnlyWhenEveryResultIsSigned() {
         long caseId = newCase("RV-8");
         long first = result(caseId, 0.9, "tumor", "idc-net", Instant.now());
         long second = result(caseId, 0.1, "normal", "idc-net", Instant.now());
         sign(agree(first, "tumor"), PASSWORD);
 
-        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.signOutCase(caseId), Roles.REVIEWER))
+        assertThatThrownBy(() -> finalizeAs(PATHOLOGIST, caseId))
                 .isInstanceOf(ReviewRuleException.class).hasMessageContaining("1 result(s)");
         sign(agree(second, "normal"), PASSWORD);
-        assertThat(ActingAs.user(REVIEWER, () -> reviews.readyForSignOut(caseId), Roles.REVIEWER)).isTrue();
+        assertThat(ActingAs.user(REVIEWER, () -> finalization.readyForFinalization(caseId), Roles.REVIEWER)).isTrue();
 
-        assertThat(ActingAs.user(REVIEWER, () -> reviews.signOutCase(caseId), Roles.REVIEWER).status())
-                .isEqualTo(CaseStatus.SIGNED_OUT);
+        assertThat(finalizeAs(PATHOLOGIST, caseId).version()).isEqualTo(1);
+        assertThat(statusOf(caseId)).isEqualTo(CaseStatus.SIGNED_OUT);
         assertThat(ActingAs.user(REVIEWER, () -> audit.caseTimeline(caseId), Roles.REVIEWER))
-                .extracting(AuditEntry::action).contains("CASE_SIGN_OUT_REQUESTED", "CASE_STATUS_CHANGED");
-        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.signOutCase(caseId), Roles.REVIEWER))
-                .hasMessageContaining("already signed out");
+                .extracting(AuditEntry::action).contains("CASE_FINALIZED", "CASE_STATUS_CHANGED");
+        assertThatThrownBy(() -> finalizeAs(PATHOLOGIST, caseId)).hasMessageContaining("already finalized");
     }
 
-    SignOutCheck check(long caseId) {
-        return ActingAs.user(REVIEWER, () -> reviews.signOutCheck(caseId), Roles.REVIEWER);
+    @Test
+    void onlyTheResponsiblePathologistFinalizesWithTheirPasswordAndAWholeDiagnosis() {
+        long caseId = newCase("RV-14");
+        sign(agree(result(caseId, 0.9, "tumor", "idc-net", Instant.now()), "tumor"), PASSWORD);
+        String other = "percy";
+        if (!TestAccounts.runAs("test-admin", Set.of(Roles.ADMIN), () -> users.find(other).isPresent())) {
+            TestAccounts.createReadyUser(users, other, PASSWORD, Roles.PATHOLOGIST);
+        }
+        // another pathologist of the department reads the case but does not finalize it
+        assertThatThrownBy(() -> finalizeAs(other, caseId)).isInstanceOf(ReviewRuleException.class)
+                .hasMessageContaining("Only the pathologist responsible for case RV-14");
+        // a wrong password signs nothing and is audited
+        assertThatThrownBy(() -> ActingAs.user(PATHOLOGIST, () -> finalization.finalizeCase(caseId, FINAL, "wrong"),
+                Roles.PATHOLOGIST)).isInstanceOf(SignatureRejectedException.class);
+        // the structured fields follow the breast core biopsy report's rules
+        assertThatThrownBy(() -> ActingAs.user(PATHOLOGIST, () -> finalization.finalizeCase(caseId,
+                new FinalDiagnosisForm(false, new java.math.BigDecimal("2"), null, "No carcinoma",
+                        SignatureMeaning.APPROVED, null), PASSWORD), Roles.PATHOLOGIST))
+                .hasMessageContaining("only where carcinoma is present");
+        assertThatThrownBy(() -> ActingAs.user(PATHOLOGIST, () -> finalization.finalizeCase(caseId,
+                new FinalDiagnosisForm(null, null, null, "IDC", SignatureMeaning.APPROVED, null), PASSWORD),
+                Roles.PATHOLOGIST)).hasMessageContaining("present or absent");
+        assertThatThrownBy(() -> ActingAs.user(PATHOLOGIST, () -> finalization.finalizeCase(caseId,
+                new FinalDiagnosisForm(true, null, new java.math.BigDecimal("140"), "IDC", SignatureMeaning.APPROVED,
+                        null), PASSWORD), Roles.PATHOLOGIST)).hasMessageContaining("at most 100");
+        assertThatThrownBy(() -> ActingAs.user(PATHOLOGIST, () -> finalization.amendFinalDiagnosis(caseId, FINAL
+                .withReason("late levels"), PASSWORD), Roles.PATHOLOGIST)).hasMessageContaining("not finalized yet");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM case_finalization WHERE case_id = ?", Long.class, caseId))
+                .isZero();
+        assertThat(statusOf(caseId)).isNotEqualTo(CaseStatus.SIGNED_OUT);
+
+        FinalDiagnosis signed = finalizeAs(PATHOLOGIST, caseId);
+        assertThat(signed.signerName()).isEqualTo("Dr Patty");
+        assertThat(signed.line()).isEqualTo("Invasive ductal carcinoma present, largest focus 4.5 mm. "
+                + "Invasive ductal carcinoma, grade 2");
+        assertThat(ActingAs.user(REVIEWER, () -> finalization.finalDiagnosisLine(caseId), Roles.REVIEWER))
+                .hasValue(signed.line());
+        // an amendment needs a reason and keeps the finalized version
+        assertThatThrownBy(() -> ActingAs.user(PATHOLOGIST, () -> finalization.amendFinalDiagnosis(caseId, FINAL,
+                PASSWORD), Roles.PATHOLOGIST)).hasMessageContaining("why the final diagnosis is amended");
+        FinalDiagnosis amended = ActingAs.user(PATHOLOGIST, () -> finalization.amendFinalDiagnosis(caseId,
+                new FinalDiagnosisForm(false, null, null, "Benign after review of levels", SignatureMeaning.APPROVED,
+                        "levels show no invasion"), PASSWORD), Roles.PATHOLOGIST);
+        assertThat(amended.version()).isEqualTo(2);
+        assertThat(amended.amendsId()).isEqualTo(signed.id());
+        assertThat(ActingAs.user(REVIEWER, () -> finalization.finalDiagnoses(caseId), Roles.REVIEWER))
+                .extracting(FinalDiagnosis::diagnosis)
+                .containsExactly("Invasive ductal carcinoma, grade 2", "Benign after review of levels");
+        assertThat(ActingAs.user(REVIEWER, () -> audit.caseTimeline(caseId), Roles.REVIEWER))
+                .extracting(AuditEntry::action)
+                .contains("SIGNATURE_REJECTED", "CASE_FINALIZED", "CASE_FINALIZATION_AMENDED");
+    }
+
+    FinalizationCheck check(long caseId) {
+        return ActingAs.user(REVIEWER, () -> finalization.finalizationCheck(caseId), Roles.REVIEWER);
     }
 
     CaseStatus statusOf(long caseId) {
@@ -253,45 +322,45 @@ class ReviewServiceTest {
         long pending = RealRows.image(jdbc, caseId, "still-running.tif");
         long jobId = RealRows.job(jdbc, caseId, pending, "QUEUED");
 
-        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.signOutCase(caseId), Roles.REVIEWER))
+        assertThatThrownBy(() -> finalizeAs(PATHOLOGIST, caseId))
                 .isInstanceOf(ReviewRuleException.class).hasMessageContaining("still-running.tif")
                 .hasMessageContaining("still queued or running");
         jdbc.update("UPDATE prediction_job SET status = 'RUNNING' WHERE id = ?", jobId);
         assertThat(check(caseId).blockers()).singleElement().asString().contains("still queued or running");
         assertThat(check(caseId).markable()).isEmpty();
-        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.markNotAssessable(pending, "unreadable",
+        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> marks.markNotAssessable(pending, "unreadable",
                 SignatureMeaning.REVIEWED, PASSWORD), Roles.REVIEWER)).hasMessageContaining("still queued or running");
         assertThat(statusOf(caseId)).isNotEqualTo(CaseStatus.SIGNED_OUT);
     }
 
     @Test
-    void aFailedImageMustBeMarkedNotAssessableWithASignatureBeforeSignOut() {
+    void aFailedImageMustBeMarkedNotAssessableWithASignatureBeforeFinalization() {
         long caseId = newCase("RV-10");
         sign(agree(result(caseId, 0.9, "tumor", "idc-net", Instant.now()), "tumor"), PASSWORD);
         long failed = RealRows.image(jdbc, caseId, "blurred.tif");
         RealRows.job(jdbc, caseId, failed, "FAILED");
 
-        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.signOutCase(caseId), Roles.REVIEWER))
+        assertThatThrownBy(() -> finalizeAs(PATHOLOGIST, caseId))
                 .isInstanceOf(ReviewRuleException.class).hasMessageContaining("blurred.tif: its prediction failed");
         assertThat(check(caseId).markable()).extracting(org.histoscope.cases.ImageSummary::id).containsExactly(failed);
-        assertThatThrownBy(() -> ActingAs.user("patty", () -> reviews.markNotAssessable(failed, "out of focus",
+        assertThatThrownBy(() -> ActingAs.user("patty", () -> marks.markNotAssessable(failed, "out of focus",
                 SignatureMeaning.REVIEWED, PASSWORD), Roles.PATHOLOGIST)).isInstanceOf(AccessDeniedException.class);
-        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.markNotAssessable(failed, "out of focus",
+        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> marks.markNotAssessable(failed, "out of focus",
                 SignatureMeaning.REVIEWED, "wrong"), Roles.REVIEWER)).isInstanceOf(SignatureRejectedException.class);
-        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.markNotAssessable(failed, " ",
+        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> marks.markNotAssessable(failed, " ",
                 SignatureMeaning.REVIEWED, PASSWORD), Roles.REVIEWER)).isInstanceOf(ReviewRuleException.class);
 
-        NotAssessableMark mark = ActingAs.user(REVIEWER, () -> reviews.markNotAssessable(failed,
+        NotAssessableMark mark = ActingAs.user(REVIEWER, () -> marks.markNotAssessable(failed,
                 "Out of focus across the whole slide", SignatureMeaning.APPROVED, PASSWORD), Roles.REVIEWER);
         assertThat(mark.signerName()).isEqualTo("Dr Rita");
         assertThat(mark.meaning()).isEqualTo(SignatureMeaning.APPROVED);
         assertThatThrownBy(() -> jdbc.update("UPDATE not_assessable_image SET reason = 'x' WHERE id = ?", mark.id()))
                 .isInstanceOf(DataIntegrityViolationException.class);
-        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.markNotAssessable(failed, "again",
+        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> marks.markNotAssessable(failed, "again",
                 SignatureMeaning.REVIEWED, PASSWORD), Roles.REVIEWER)).hasMessageContaining("already marked");
 
-        assertThat(ActingAs.user(REVIEWER, () -> reviews.signOutCase(caseId), Roles.REVIEWER).status())
-                .isEqualTo(CaseStatus.SIGNED_OUT);
+        finalizeAs(PATHOLOGIST, caseId);
+        assertThat(statusOf(caseId)).isEqualTo(CaseStatus.SIGNED_OUT);
         assertThat(ActingAs.user(REVIEWER, () -> audit.caseTimeline(caseId), Roles.REVIEWER))
                 .extracting(AuditEntry::action).contains("IMAGE_MARKED_NOT_ASSESSABLE", "SIGNATURE_REJECTED");
     }
@@ -301,7 +370,7 @@ class ReviewServiceTest {
         long caseId = newCase("RV-11");
         long prediction = result(caseId, 0.9, "tumor", "idc-net", Instant.now());
         long imageId = ActingAs.user(REVIEWER, () -> reviews.entry(prediction), Roles.REVIEWER).orElseThrow().imageId();
-        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> reviews.markNotAssessable(imageId, "no",
+        assertThatThrownBy(() -> ActingAs.user(REVIEWER, () -> marks.markNotAssessable(imageId, "no",
                 SignatureMeaning.REVIEWED, PASSWORD), Roles.REVIEWER)).hasMessageContaining("review that instead");
     }
 

@@ -42,8 +42,17 @@ class SegregationOfDutiesTest {
     static final String OTHER = "second.reader";
     static final String OTHER_PASSWORD = "Second-Reader-Passphrase";
 
+    static final FinalDiagnosisForm FINAL = new FinalDiagnosisForm(false, null, null, "Basal cell carcinoma, no IDC",
+            SignatureMeaning.APPROVED, null);
+
     @Autowired
-    ReviewService reviews;
+    ReviewQueueService reviews;
+    @Autowired
+    ReviewSigningService signing;
+    @Autowired
+    NotAssessableService marks;
+    @Autowired
+    CaseFinalizationService finalization;
     @Autowired
     CaseService cases;
     @Autowired
@@ -100,8 +109,18 @@ class SegregationOfDutiesTest {
     }
 
     SignedReview signAs(String user, String password, long predictionId) {
-        return ActingAs.user(user, () -> reviews.sign(new ReviewRequest(predictionId, ReviewDecision.AGREE, "tumor",
+        return ActingAs.user(user, () -> signing.sign(new ReviewRequest(predictionId, ReviewDecision.AGREE, "tumor",
                 "Basal cell carcinoma", null, SignatureMeaning.REVIEWED, null), password), Roles.PATHOLOGIST, Roles.REVIEWER);
+    }
+
+    /** The case's responsible pathologist (BOTH created it, nobody is assigned) finalizes it. */
+    FinalDiagnosis finalizeAsResponsible(long caseId) {
+        return ActingAs.user(BOTH, () -> finalization.finalizeCase(caseId, FINAL, PASSWORD), Roles.PATHOLOGIST,
+                Roles.REVIEWER);
+    }
+
+    CaseStatus statusOf(long caseId) {
+        return ActingAs.user(OTHER, () -> cases.findCase(caseId), Roles.REVIEWER).orElseThrow().status();
     }
 
     @Test
@@ -110,14 +129,14 @@ class SegregationOfDutiesTest {
         long prediction = predictionRequestedBy(caseId, BOTH);
         assertThatThrownBy(() -> signAs(BOTH, PASSWORD, prediction))
                 .isInstanceOf(ReviewRuleException.class).hasMessageContaining("segregation of duties");
-        SignedReview signed = ActingAs.user(OTHER, () -> reviews.sign(new ReviewRequest(prediction,
+        SignedReview signed = ActingAs.user(OTHER, () -> signing.sign(new ReviewRequest(prediction,
                 ReviewDecision.AGREE, "tumor", "Basal cell carcinoma", null, SignatureMeaning.REVIEWED, null),
                 OTHER_PASSWORD), Roles.REVIEWER);
         assertThat(signed.signedByRequester()).isFalse();
     }
 
     @Test
-    void theRequesterMayNotSignOutACaseWhoseOnlySignaturesAreTheirs() {
+    void theRequesterMayNotFinalizeACaseWhoseOnlySignaturesAreTheirs() {
         ActingAs.run("ada", () -> settings.setRequesterMaySign(true, "single-handed weekend cover"), Roles.ADMIN);
         long caseId = caseOf("SOD-2");
         long prediction = predictionRequestedBy(caseId, BOTH);
@@ -128,10 +147,15 @@ class SegregationOfDutiesTest {
                 .extracting(SignedReview::segregationNote).allMatch(note -> note.contains("requester"));
 
         ActingAs.run("ada", () -> settings.setRequesterMaySign(false, "the second pathologist is back"), Roles.ADMIN);
-        assertThatThrownBy(() -> ActingAs.user(BOTH, () -> reviews.signOutCase(caseId), Roles.REVIEWER))
+        assertThatThrownBy(() -> finalizeAsResponsible(caseId))
                 .isInstanceOf(ReviewRuleException.class).hasMessageContaining("segregation of duties");
-        assertThat(ActingAs.user(OTHER, () -> reviews.signOutCase(caseId), Roles.REVIEWER).status())
-                .isEqualTo(CaseStatus.SIGNED_OUT);
+        assertThat(statusOf(caseId)).isNotEqualTo(CaseStatus.SIGNED_OUT);
+        // a second person's signature on the case (the other reviewer amends the review) lets its pathologist finalize
+        ActingAs.user(OTHER, () -> signing.sign(new ReviewRequest(prediction, ReviewDecision.AGREE, "tumor",
+                "Basal cell carcinoma, confirmed", null, SignatureMeaning.APPROVED, own.id()), OTHER_PASSWORD),
+                Roles.REVIEWER);
+        assertThat(finalizeAsResponsible(caseId).segregationNote()).isNull();
+        assertThat(statusOf(caseId)).isEqualTo(CaseStatus.SIGNED_OUT);
     }
 
     /** An image the user uploaded whose prediction, requested by them too, failed: it has no result to review. */
@@ -152,13 +176,13 @@ class SegregationOfDutiesTest {
     }
 
     NotAssessableMark markAs(String user, String password, long imageId) {
-        return ActingAs.user(user, () -> reviews.markNotAssessable(imageId, "No tissue in the image",
+        return ActingAs.user(user, () -> marks.markNotAssessable(imageId, "No tissue in the image",
                 SignatureMeaning.REVIEWED, password), Roles.PATHOLOGIST, Roles.REVIEWER);
     }
 
     /** Issue #24 item 1: "not assessable" counted toward sign-out without any requester check. */
     @Test
-    void theUploaderMayNotMarkTheirOwnImageNotAssessableNorSignTheCaseOutAlone() {
+    void theUploaderMayNotMarkTheirOwnImageNotAssessableNorFinalizeTheCaseAlone() {
         long caseId = caseOf("SOD-3");
         long image = failedImageOf(caseId, BOTH);
 
@@ -169,8 +193,11 @@ class SegregationOfDutiesTest {
 
         NotAssessableMark byAnother = markAs(OTHER, OTHER_PASSWORD, image);
         assertThat(byAnother.signedByRequester()).isFalse();
-        assertThat(ActingAs.user(OTHER, () -> reviews.signOutCase(caseId), Roles.REVIEWER).status())
-                .isEqualTo(CaseStatus.SIGNED_OUT);
+        // a reviewer does not finalize; the responsible pathologist does, with another person's signature on the case
+        assertThatThrownBy(() -> ActingAs.user(OTHER, () -> finalization.finalizeCase(caseId, FINAL, OTHER_PASSWORD),
+                Roles.REVIEWER)).isInstanceOf(org.springframework.security.access.AccessDeniedException.class);
+        finalizeAsResponsible(caseId);
+        assertThat(statusOf(caseId)).isEqualTo(CaseStatus.SIGNED_OUT);
     }
 
     @Test
@@ -180,24 +207,24 @@ class SegregationOfDutiesTest {
         long image = failedImageOf(caseId, BOTH);
         NotAssessableMark own = markAs(BOTH, PASSWORD, image);
         assertThat(own.segregationNote()).contains("uploaded the image", "changed by ada");
-        assertThat(ActingAs.user(OTHER, () -> reviews.notAssessableOfCase(caseId), Roles.REVIEWER))
+        assertThat(ActingAs.user(OTHER, () -> marks.notAssessableOfCase(caseId), Roles.REVIEWER))
                 .extracting(NotAssessableMark::segregationNote).containsExactly(own.segregationNote());
 
         ActingAs.run("ada", () -> settings.setRequesterMaySign(false, "the second pathologist is back"), Roles.ADMIN);
-        // the only signature on the case is the requester's own mark: they may not sign it out alone
-        assertThatThrownBy(() -> ActingAs.user(BOTH, () -> reviews.signOutCase(caseId), Roles.PATHOLOGIST,
-                Roles.REVIEWER)).isInstanceOf(ReviewRuleException.class).hasMessageContaining("segregation of duties");
+        // the only signature on the case is the requester's own mark: they may not finalize it alone
+        assertThatThrownBy(() -> finalizeAsResponsible(caseId))
+                .isInstanceOf(ReviewRuleException.class).hasMessageContaining("segregation of duties");
     }
 
     @Test
-    void anAllowedOwnSignOutIsStatedOnTheCaseAndInTheReport() throws Exception {
+    void anAllowedOwnFinalizationIsStatedOnTheCaseAndInTheReport() throws Exception {
         ActingAs.run("ada", () -> settings.setRequesterMaySign(true, "single-handed weekend cover"), Roles.ADMIN);
         long caseId = caseOf("SOD-5");
         long image = failedImageOf(caseId, BOTH);
         markAs(BOTH, PASSWORD, image);
-        ActingAs.user(BOTH, () -> reviews.signOutCase(caseId), Roles.PATHOLOGIST, Roles.REVIEWER);
-        assertThat(ActingAs.user(OTHER, () -> reviews.signOutSegregationNote(caseId), Roles.REVIEWER))
-                .hasValueSatisfying(note -> assertThat(note).contains("Signed out by the requester"));
+        assertThat(finalizeAsResponsible(caseId).segregationNote()).contains("Finalized by the requester");
+        assertThat(ActingAs.user(OTHER, () -> finalization.finalizationSegregationNote(caseId), Roles.REVIEWER))
+                .hasValueSatisfying(note -> assertThat(note).contains("Finalized by the requester"));
 
         byte[] pdf = ActingAs.user(BOTH, () -> reports.downloadLatest(caseId), Roles.PATHOLOGIST, Roles.REVIEWER)
                 .orElseThrow().pdf();
@@ -206,7 +233,7 @@ class SegregationOfDutiesTest {
             assertThat(text).contains("Not assessable: No tissue in the image",
                     "Signed by the person who uploaded the image or requested its prediction; allowed by the "
                             + "department setting changed by ada",
-                    "Signed out by the requester of the case's work");
+                    "Finalized by the requester of the case's work");
         }
     }
 

@@ -23,7 +23,7 @@ import org.histoscope.cases.PredictionCompleted;
 import org.histoscope.cases.Sex;
 import org.histoscope.review.ReviewDecision;
 import org.histoscope.review.ReviewRequest;
-import org.histoscope.review.ReviewService;
+import org.histoscope.review.ReviewSigningService;
 import org.histoscope.review.SignatureMeaning;
 import org.histoscope.review.SignatureRejectedException;
 import org.histoscope.review.SignedReview;
@@ -81,7 +81,7 @@ class LdapSignInTest {
     @Autowired
     UserDirectory users;
     @Autowired
-    ReviewService reviews;
+    ReviewSigningService reviews;
     @Autowired
     CaseService cases;
     @Autowired

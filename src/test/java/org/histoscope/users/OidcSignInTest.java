@@ -32,7 +32,7 @@ import org.histoscope.cases.PredictionCompleted;
 import org.histoscope.cases.Sex;
 import org.histoscope.review.ReviewDecision;
 import org.histoscope.review.ReviewRequest;
-import org.histoscope.review.ReviewService;
+import org.histoscope.review.ReviewSigningService;
 import org.histoscope.review.SignatureMeaning;
 import org.histoscope.review.SignatureRejectedException;
 import org.histoscope.security.Roles;
@@ -89,7 +89,7 @@ class OidcSignInTest {
     @Autowired
     SessionRegistry sessions;
     @Autowired
-    ReviewService reviews;
+    ReviewSigningService reviews;
     @Autowired
     CaseService cases;
     @Autowired

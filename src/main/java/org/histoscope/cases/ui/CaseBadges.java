@@ -16,7 +16,7 @@ public final class CaseBadges {
         return switch (status) {
             case OPEN -> "Open";
             case IN_REVIEW -> "In review";
-            case SIGNED_OUT -> "Signed out";
+            case SIGNED_OUT -> "Finalized";
         };
     }
 

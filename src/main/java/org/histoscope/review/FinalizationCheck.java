@@ -4,14 +4,14 @@ import java.util.List;
 import org.histoscope.cases.ImageSummary;
 
 /**
- * Whether a case can be signed out, and if not, why.
+ * Whether a case can be finalized, and if not, why.
  *
- * @param blockers     what stands in the way, one sentence each, written for the reviewer; empty when ready
+ * @param blockers     what stands in the way, one sentence each, written for people; empty when ready
  * @param markable     images without a result to review and without a prediction in flight (failed, or nothing to
  *                     classify): a reviewer may mark them not assessable
  * @param notAssessable the signed not-assessable marks of the case
  */
-public record SignOutCheck(List<String> blockers, List<ImageSummary> markable, List<NotAssessableMark> notAssessable) {
+public record FinalizationCheck(List<String> blockers, List<ImageSummary> markable, List<NotAssessableMark> notAssessable) {
 
     public boolean ready() {
         return blockers.isEmpty();

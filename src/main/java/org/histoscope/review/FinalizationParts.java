@@ -1,0 +1,13 @@
+package org.histoscope.review;
+
+import org.histoscope.cases.CaseImageService;
+import org.histoscope.cases.CaseService;
+import org.histoscope.inference.PredictionService;
+import org.histoscope.security.CurrentUser;
+import org.histoscope.users.UserDirectory;
+
+/** The services the finalization page's parts call, handed down together. */
+record FinalizationParts(CaseFinalizationService finalization, ReviewQueueService reviews,
+                         NotAssessableService notAssessable, CaseService cases, CaseImageService images,
+                         PredictionService predictions, UserDirectory users, CurrentUser currentUser) {
+}

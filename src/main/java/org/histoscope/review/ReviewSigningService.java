@@ -1,0 +1,122 @@
+package org.histoscope.review;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import org.histoscope.audit.AuditService;
+import org.histoscope.security.Roles;
+import org.histoscope.users.SecuritySettingsService;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Signed reviews of single results. Signing follows 21 CFR 11: the signer re-enters their password (11.200), and
+ * the record carries their printed name, the UTC date-time and the meaning (11.50).
+ */
+@Service
+@Validated
+@RolesAllowed(Roles.REVIEWER)
+public class ReviewSigningService {
+
+    private static final String REVIEW = "review";
+
+    private final ReviewQueueRepository queue;
+    private final ReviewRepository reviews;
+    private final SegregationExceptionRepository exceptions;
+    private final SegregationRules segregation;
+    private final Signatures signatures;
+    private final AuditService audit;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+
+    ReviewSigningService(ReviewQueueRepository queue, ReviewRepository reviews,
+                         SegregationExceptionRepository exceptions, SegregationRules segregation, Signatures signatures,
+                         AuditService audit, ApplicationEventPublisher events, Clock clock) {
+        this.queue = queue;
+        this.reviews = reviews;
+        this.exceptions = exceptions;
+        this.segregation = segregation;
+        this.signatures = signatures;
+        this.audit = audit;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /**
+     * Records and signs a review. The password is checked first; a wrong one is audited and signs nothing.
+     * A prediction is reviewed once; any later correction must name the review it amends (the latest one).
+     */
+    @Transactional(noRollbackFor = SignatureRejectedException.class)
+    @RolesAllowed(Roles.REVIEWER)
+    public SignedReview sign(@Valid ReviewRequest request, String password) {
+        long caseId = queue.findById(request.predictionId()).map(ReviewQueueItem::getCaseId)
+                .orElseThrow(() -> new ReviewRuleException("This result is not in the review queue."));
+        String signer = signatures.verifiedSigner(password, REVIEW, String.valueOf(request.predictionId()), caseId);
+        ReviewQueueItem item = queue.findById(request.predictionId())
+                .orElseThrow(() -> new ReviewRuleException("This result is not in the review queue."));
+        checkAmendment(item, request.amendsReviewId());
+        Optional<SecuritySettingsService.Setting> exception = segregation.ownRequest(signer, request.predictionId());
+        String finalLabel = request.finalLabel().trim();
+        if (request.decision() == ReviewDecision.AGREE && !finalLabel.equalsIgnoreCase(item.getPredictedLabel())) {
+            throw new ReviewRuleException("To agree, keep the model's label (" + item.getPredictedLabel()
+                    + "); choose Override to change it.");
+        }
+        if (request.decision() == ReviewDecision.OVERRIDE && finalLabel.equalsIgnoreCase(item.getPredictedLabel())) {
+            throw new ReviewRuleException("An override needs a label different from the model's.");
+        }
+        if (item.isOutOfDomain() && !request.outOfDomainAcknowledged()) {
+            throw new ReviewRuleException("This result lies outside the model's training domain: acknowledge the "
+                    + "warning before signing.");
+        }
+        String printedName = signatures.printedName(signer);
+        Review review;
+        try {
+            review = reviews.saveAndFlush(new Review(request.predictionId(), item.getCaseId(), request.decision(),
+                    item.getPredictedLabel(), finalLabel, request.finalDiagnosis().trim(), blankToNull(request.comment()),
+                    signer, printedName, clock.instant(), request.meaning(), request.amendsReviewId())
+                    .withOutOfDomainAcknowledged(item.isOutOfDomain() && request.outOfDomainAcknowledged()));
+            item.reviewedBy(review);
+            queue.saveAndFlush(item);
+        } catch (DataIntegrityViolationException | OptimisticLockingFailureException e) {
+            // another reviewer signed (or amended) this result at the same moment; theirs stands
+            throw new ReviewRuleException("Another reviewer signed this result a moment ago. "
+                    + "Reload it to see their review; amend it if you disagree.");
+        }
+        exception.ifPresent(setting -> exceptions.save(new SegregationException(review.getId(), item.getCaseId(),
+                SegregationException.Kind.SIGNED_OWN_REQUEST, signer, setting.changedBy(), setting.changedAt(),
+                clock.instant())));
+        audit.recordForCase(request.amendsReviewId() == null ? ReviewAuditAction.REVIEW_SIGNED : ReviewAuditAction.REVIEW_AMENDED,
+                REVIEW, review.getId().toString(), item.getCaseId(),
+                Map.of("predictionId", request.predictionId(), "decision", request.decision().name(),
+                        "finalLabel", finalLabel, "signer", printedName, "meaning", request.meaning().label(),
+                        "signedAtUtc", review.getSignedAt().toString(),
+                        "amends", request.amendsReviewId() == null ? "" : request.amendsReviewId(),
+                        "signedOwnRequest", exception.isPresent(),
+                        "outOfDomainAcknowledged", review.isOutOfDomainAcknowledged()));
+        SignedReview signed = review.toSigned(exception.isPresent()
+                ? exceptions.findByReviewId(review.getId()).map(SegregationException::note).orElse(null) : null);
+        events.publishEvent(new ReviewSigned(signed));
+        return signed;
+    }
+
+    private void checkAmendment(ReviewQueueItem item, Long amendsReviewId) {
+        if (amendsReviewId == null) {
+            if (item.isReviewed()) {
+                throw new ReviewRuleException("This result is already signed; a signed review cannot be changed. "
+                        + "Record an amendment instead.");
+            }
+        } else if (!amendsReviewId.equals(item.getLatestReviewId())) {
+            throw new ReviewRuleException("Only the latest signed review of this result can be amended.");
+        }
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.trim();
+    }
+}
