@@ -24,7 +24,7 @@ import org.histoscope.cases.ImageSummary;
 import org.histoscope.inference.InferenceDevice;
 import org.histoscope.inference.ResultAssessment;
 import org.histoscope.inference.StoredPrediction;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.ui.Notifications;
 
 /**

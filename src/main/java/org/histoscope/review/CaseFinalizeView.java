@@ -15,7 +15,7 @@ import org.histoscope.cases.CaseService;
 import org.histoscope.cases.CaseStatus;
 import org.histoscope.cases.CaseSummary;
 import org.histoscope.inference.PredictionService;
-import org.histoscope.platform.DisplayFormats;
+import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.histoscope.users.UserDirectory;
