@@ -85,8 +85,23 @@ public final class VaadinPage {
         waitForVaadin();
     }
 
+    /**
+     * Clicks the element as a person would: scrolled to the middle of the window first (a button at the window's edge
+     * can lie under the app's fixed bars or a notification), and tried again while something transient (a
+     * notification, an overlay closing) still covers it.
+     */
     public void click(String id) {
-        new WebDriverWait(driver, TIMEOUT).until(ExpectedConditions.elementToBeClickable(By.id(id))).click();
+        new WebDriverWait(driver, TIMEOUT).ignoring(org.openqa.selenium.ElementClickInterceptedException.class)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> {
+                    WebElement element = ExpectedConditions.elementToBeClickable(By.id(id)).apply(d);
+                    if (element == null) {
+                        return false;
+                    }
+                    ((JavascriptExecutor) d).executeScript(
+                            "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});", element);
+                    element.click();
+                    return true;
+                });
         waitForVaadin();
     }
 

@@ -8,19 +8,12 @@ import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.Modification;
 import com.unboundid.ldap.sdk.ModificationType;
 import java.net.http.HttpResponse;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import org.histoscope.audit.AuditEntry;
 import org.histoscope.audit.AuditFilter;
 import org.histoscope.audit.AuditSearch;
-import org.histoscope.cases.CaseForm;
 import org.histoscope.cases.CaseService;
-import org.histoscope.cases.PatientForm;
-import org.histoscope.cases.PredictionCompleted;
-import org.histoscope.cases.Sex;
 import org.histoscope.review.ReviewDecision;
 import org.histoscope.review.ReviewRequest;
 import org.histoscope.review.ReviewSigningService;
@@ -30,8 +23,8 @@ import org.histoscope.review.SignedReview;
 import org.histoscope.security.Roles;
 import org.histoscope.testsupport.ActingAs;
 import org.histoscope.testsupport.FormLoginClient;
-import org.histoscope.testsupport.RealRows;
 import org.histoscope.testsupport.TestAccounts;
+import org.histoscope.testsupport.TestCases;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -208,18 +201,7 @@ class LdapSignInTest {
     }
 
     private long resultToReview(String accession) {
-        String unique = accession + "-" + UUID.randomUUID().toString().substring(0, 8);
-        long caseId = ActingAs.user("patty", () -> {
-            var patient = cases.createPatient(new PatientForm("MRN-" + unique, "Directory Patient",
-                    LocalDate.of(1970, 1, 1), Sex.FEMALE));
-            return cases.createCase(new CaseForm(unique, patient.id(), "Breast core biopsy", null, null, null)).id();
-        }, Roles.PATHOLOGIST);
-        String name = "img-" + UUID.randomUUID() + ".png";
-        long imageId = RealRows.image(jdbc, caseId, name);
-        long predictionId = RealRows.prediction(jdbc, caseId, imageId, 0.93, "tumor");
-        transactions.executeWithoutResult(tx -> events.publishEvent(new PredictionCompleted(predictionId, caseId,
-                unique, imageId, name, 0.93, 0.5, "tumor", "idc-net", "1.0", Instant.now(), false)));
-        return predictionId;
+        return TestCases.resultToReview(cases, jdbc, transactions, events, accession, 0.93, "tumor");
     }
 
     private SignedReview signAs(String reviewer, long predictionId, String password) {

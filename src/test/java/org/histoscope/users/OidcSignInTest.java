@@ -13,23 +13,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.histoscope.audit.AuditEntry;
 import org.histoscope.audit.AuditFilter;
 import org.histoscope.audit.AuditSearch;
-import org.histoscope.cases.CaseForm;
 import org.histoscope.cases.CaseService;
-import org.histoscope.cases.PatientForm;
-import org.histoscope.cases.PredictionCompleted;
-import org.histoscope.cases.Sex;
 import org.histoscope.review.ReviewDecision;
 import org.histoscope.review.ReviewRequest;
 import org.histoscope.review.ReviewSigningService;
@@ -38,8 +31,8 @@ import org.histoscope.review.SignatureRejectedException;
 import org.histoscope.security.Roles;
 import org.histoscope.testsupport.ActingAs;
 import org.histoscope.testsupport.FormLoginClient;
-import org.histoscope.testsupport.RealRows;
 import org.histoscope.testsupport.TestAccounts;
+import org.histoscope.testsupport.TestCases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -244,18 +237,7 @@ class OidcSignInTest {
     }
 
     private long resultToReview() {
-        String unique = "OI-" + UUID.randomUUID().toString().substring(0, 8);
-        long caseId = ActingAs.user("patty", () -> {
-            var patient = cases.createPatient(new PatientForm("MRN-" + unique, "Provider Patient",
-                    LocalDate.of(1971, 2, 3), Sex.FEMALE));
-            return cases.createCase(new CaseForm(unique, patient.id(), "Breast core biopsy", null, null, null)).id();
-        }, Roles.PATHOLOGIST);
-        String name = "img-" + UUID.randomUUID() + ".png";
-        long imageId = RealRows.image(jdbc, caseId, name);
-        long predictionId = RealRows.prediction(jdbc, caseId, imageId, 0.12, "normal");
-        transactions.executeWithoutResult(tx -> events.publishEvent(new PredictionCompleted(predictionId, caseId,
-                unique, imageId, name, 0.12, 0.5, "normal", "idc-net", "1.0", Instant.now(), false)));
-        return predictionId;
+        return TestCases.resultToReview(cases, jdbc, transactions, events, "OI", 0.12, "normal");
     }
 
     private org.histoscope.review.SignedReview signAs(String reviewer, long predictionId, String password) {
