@@ -26,11 +26,17 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  * @param maxDecodesPerImage    and at most this many times the image's own decoded size (default 16, at least
  *                              256 MiB): how often a layout may force the same pixels to be decoded again (a PNG read
  *                              in bands decodes from the top for each band; a single huge strip is decoded whole)
+ * @param maxTiledPixels        largest accepted width x height of a tiled TIFF page (SVS, pyramidal TIFF, BigTIFF;
+ *                              default 20 gigapixels: a 40x scan of a whole 3.5 x 3.5 cm section). Such a page is only
+ *                              ever read tile by tile, mostly from a smaller pyramid level, and what that costs is
+ *                              bounded by the decode budget, so the whole-image limits above do not apply to it
+ * @param maxTiledSide          largest accepted width or height of a tiled TIFF page (default 250000)
  */
 @ConfigurationProperties("histoscope.images")
 public record ImageLimits(Long maxFileBytes, Long maxPixels, Integer maxSide, Long maxFullDecodePixels,
                           Double maxCompressionRatio, Long compressionCheckFromBytes, Long maxDecodeUnitBytes,
-                          Long decodeBudgetBytes, Double maxDecodesPerImage) {
+                          Long decodeBudgetBytes, Double maxDecodesPerImage, Long maxTiledPixels,
+                          Integer maxTiledSide) {
 
     public static final ImageLimits DEFAULT = new ImageLimits(null, null, null, null);
 
@@ -48,6 +54,8 @@ public record ImageLimits(Long maxFileBytes, Long maxPixels, Integer maxSide, Lo
                 ? Math.min(512 * MIB, Runtime.getRuntime().maxMemory() / 8) : maxDecodeUnitBytes;
         decodeBudgetBytes = decodeBudgetBytes == null ? 24L * 1024 * MIB : decodeBudgetBytes;
         maxDecodesPerImage = maxDecodesPerImage == null ? 16.0 : maxDecodesPerImage;
+        maxTiledPixels = maxTiledPixels == null ? 20_000_000_000L : maxTiledPixels;
+        maxTiledSide = maxTiledSide == null ? 250_000 : maxTiledSide;
     }
 
     /** The decode budget of one opened image that decodes to {@code declaredBytes} once. */
@@ -58,12 +66,12 @@ public record ImageLimits(Long maxFileBytes, Long maxPixels, Integer maxSide, Lo
 
     /** The header limits only; the cost limits take their defaults. */
     public ImageLimits(Long maxFileBytes, Long maxPixels, Integer maxSide, Long maxFullDecodePixels) {
-        this(maxFileBytes, maxPixels, maxSide, maxFullDecodePixels, null, null, null, null, null);
+        this(maxFileBytes, maxPixels, maxSide, maxFullDecodePixels, null, null, null, null, null, null, null);
     }
 
     /** These limits with other cost limits (null keeps the default). */
     public ImageLimits withCosts(Double compressionRatio, Long checkFromBytes, Long decodeUnitBytes, Long budgetBytes) {
         return new ImageLimits(maxFileBytes, maxPixels, maxSide, maxFullDecodePixels, compressionRatio,
-                checkFromBytes, decodeUnitBytes, budgetBytes, maxDecodesPerImage);
+                checkFromBytes, decodeUnitBytes, budgetBytes, maxDecodesPerImage, maxTiledPixels, maxTiledSide);
     }
 }

@@ -100,7 +100,11 @@ final class OpenedImage implements RegionReader {
             int page = largestPage(reader, pages, associated);
             int width = reader.getWidth(page);
             int height = reader.getHeight(page);
-            checkDimensions(width, height, limits);
+            if (facts[page] != null && facts[page].isTiled()) {
+                checkTiledDimensions(width, height, limits);
+            } else {
+                checkDimensions(width, height, limits);
+            }
             ImageTypeSpecifier type = imageType(reader, page);
             int bits = type.getSampleModel().getSampleSize(0);
             int samples = type.getSampleModel().getNumBands();
@@ -305,6 +309,23 @@ final class OpenedImage implements RegionReader {
             throw new ImageRejectedException(UNSUPPORTED_FORMAT, "This image's pixel layout is not supported.");
         }
         return types.next();
+    }
+
+    /** A tiled TIFF page is only read tile by tile (its cost bounded by the decode budget): a whole slide's limits. */
+    static void checkTiledDimensions(long width, long height, ImageLimits limits) {
+        if (width <= 0 || height <= 0) {
+            throw new ImageRejectedException(BAD_DIMENSIONS,
+                    "The image declares invalid dimensions (" + width + " x " + height + " pixels).");
+        }
+        if (width * height > limits.maxTiledPixels()) {
+            throw new ImageRejectedException(TOO_MANY_PIXELS, String.format(
+                    "The slide has %,d pixels (%d x %d); at most %,d are accepted.",
+                    width * height, width, height, limits.maxTiledPixels()));
+        }
+        if (width > limits.maxTiledSide() || height > limits.maxTiledSide()) {
+            throw new ImageRejectedException(BAD_DIMENSIONS, "The slide is " + width + " x " + height
+                    + " pixels; each side may be at most " + limits.maxTiledSide() + " pixels.");
+        }
     }
 
     static void checkDimensions(long width, long height, ImageLimits limits) {

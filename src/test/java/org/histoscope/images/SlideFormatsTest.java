@@ -112,6 +112,24 @@ class SlideFormatsTest {
         }
     }
 
+    /**
+     * A tiled slide is read tile by tile, mostly from a smaller level, so a 40x scan far beyond the whole-image pixel
+     * limit (here 100,000 pixels) is accepted up to the tiled limit; the same pixels as a PNG are not.
+     */
+    @org.junit.jupiter.api.Test
+    void tiledSlidesHaveTheirOwnPixelLimitAboveTheWholeImageOne() {
+        SafeImageInspector smallImages = new SafeImageInspector(new ImageLimits(null, 100_000L, 600, null));
+        try (RegionReader reader = smallImages.open(fixture("pyramid-deflate.tif"))) {
+            assertThat(reader.info().width() * reader.info().height()).isGreaterThan(100_000);
+        }
+        assertThatThrownBy(() -> smallImages.open(fixture("colour-source.png")))
+                .isInstanceOf(ImageRejectedException.class).hasMessageContaining("at most 100,000 are accepted");
+        SafeImageInspector smallSlides = new SafeImageInspector(
+                new ImageLimits(null, null, null, null, null, null, null, null, null, 100_000L, null));
+        assertThatThrownBy(() -> smallSlides.open(fixture("bigtiff-deflate.tif")))
+                .isInstanceOf(ImageRejectedException.class).hasMessageContaining("The slide has 393,216 pixels");
+    }
+
     @org.junit.jupiter.api.Test
     void aPyramidLevelThatLiesAboutItsSizeIsRefused() {
         assertThatThrownBy(() -> inspector.inspect(fixture("hostile-level-lies-about-size.svs")))
