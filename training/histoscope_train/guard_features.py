@@ -1,8 +1,8 @@
 """Pooled features of the shipped model on the sets the domain guard is fitted and checked on,
 cached per set in RUN/guard/<set>.npz (features [N,V,D] float32, logits [N,V], labels, ids).
 
-    nice python3 -m histoscope_train.guard_features --run runs/pkg220 --data-root ../../shared/data/idc \
-        --pcam ../../shared/data/pcam-samples --photos tests/fixtures/photos
+    nice python3 -m histoscope_train.guard_features --run runs/pkg220 --data-root "$IDC_DATA_ROOT" \
+        --pcam "$PCAM_SAMPLES" --photos tests/fixtures/photos
 
 Sets (patients by the run's split.csv): ``train`` (a patient-stratified sample, one random dihedral view
 each: what the Gaussians are fitted on), ``val`` and ``test`` (view 0 of every patch), ``val8``/``test8``

@@ -1,6 +1,6 @@
 """The model's training resolution (micrometres per pixel), stated with its source and checked on the data.
 
-    python3 -m histoscope_train.magnification --data-root ../../shared/data/idc --out runs/pkg220/eval \
+    python3 -m histoscope_train.magnification --data-root "$IDC_DATA_ROOT" --out runs/pkg220/eval \
         --patients 8914,8951,8974,8984,9077,9078 --figure ../models/magnification_check.png
 
 Source: the IDC patches (Janowczyk & Madabhushi 2016, use case 6; Cruz-Roa et al. 2014) were cut from

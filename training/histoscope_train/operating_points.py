@@ -1,6 +1,6 @@
 """Operating points chosen for what they decide, on the validation patients, checked once on the test patients.
 
-    python3 -m histoscope_train.operating_points --run runs/pkg220 --data-root ../../shared/data/idc \
+    python3 -m histoscope_train.operating_points --run runs/pkg220 --data-root "$IDC_DATA_ROOT" \
         --predictions ../models/runs/xception_nasnet_2.2.0/eval
 
 * **patch**: the patch threshold (Youden's J, as ``evaluate`` chose it) and its grey zone;

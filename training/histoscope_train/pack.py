@@ -4,7 +4,7 @@ The 26,720 PNG patches take ~200 MB; as JPEG (quality 85, 4:2:0) they take ~46 M
 pack is lossy: runs trained from it are labelled so in their config (``data_root`` names the pack), and the shipped
 model is never trained from it.
 
-    python3 -m histoscope_train.pack pack --data-root ../../shared/data/idc --out data/idc-pack.zip
+    python3 -m histoscope_train.pack pack --data-root "$IDC_DATA_ROOT" --out data/idc-pack.zip
     python3 -m histoscope_train.pack unpack --pack data/idc-pack.zip --out /tmp/idc     # an idc layout again
 """
 from __future__ import annotations

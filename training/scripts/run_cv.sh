@@ -7,7 +7,7 @@
 # from its checkpoint, and a fold another queue is running is locked and skipped (two queues may share a machine).
 # Recipes run in the order given (default: all, baseline first); each fold is archived when evaluated.
 # Usage (from training/):  scripts/run_cv.sh DATA_ROOT [THREADS] [RECIPES...]
-#   nohup scripts/run_cv.sh ../../shared/data/idc 1 > runs/cv.log 2>&1 &
+#   nohup scripts/run_cv.sh "$IDC_DATA_ROOT" 1 > runs/cv.log 2>&1 &
 set -euo pipefail
 DATA_ROOT=${1:?pass the IDC data folder}
 THREADS=${2:-1}

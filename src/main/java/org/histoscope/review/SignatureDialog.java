@@ -54,7 +54,7 @@ class SignatureDialog extends Dialog {
                 Notifications.error(rule.userMessage());
             } catch (ConstraintViolationException invalid) {
                 close();
-                Notifications.error(invalid.getConstraintViolations().iterator().next().getMessage());
+                Notifications.invalid(invalid);
             }
         });
         confirm.setId("signature-confirm");

@@ -17,13 +17,11 @@ import com.vaadin.flow.router.Menu;
 import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.Roles;
 import org.histoscope.ui.Notifications;
@@ -102,8 +100,7 @@ public class ApiTokenAdministrationView extends VerticalLayout {
             } catch (ApiTokenRejectedException rejected) {
                 Notifications.error(rejected.userMessage());
             } catch (ConstraintViolationException invalid) {
-                Notifications.error(invalid.getConstraintViolations().stream().map(ConstraintViolation::getMessage).sorted()
-                        .collect(Collectors.joining("; ")));
+                Notifications.invalid(invalid);
             }
         });
         save.setId("create-api-token");

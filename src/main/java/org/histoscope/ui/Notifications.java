@@ -2,6 +2,9 @@ package org.histoscope.ui;
 
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import java.util.stream.Collectors;
 
 /** Short messages for the user, consistently placed and styled. */
 public final class Notifications {
@@ -15,6 +18,15 @@ public final class Notifications {
 
     public static void error(String message) {
         show(message, NotificationVariant.LUMO_ERROR, 8000);
+    }
+
+    /**
+     * The input rules a form broke. What is shown are the rules' own messages (the {@code message} of the constraint
+     * annotations on the input records, written for people), never the exception's text.
+     */
+    public static void invalid(ConstraintViolationException invalid) {
+        error(invalid.getConstraintViolations().stream().map(ConstraintViolation::getMessage).sorted()
+                .collect(Collectors.joining("; ")));
     }
 
     public static void info(String message) {
