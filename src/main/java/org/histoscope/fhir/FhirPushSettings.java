@@ -1,6 +1,7 @@
 package org.histoscope.fhir;
 
 import java.time.Duration;
+import org.histoscope.platform.BackOff;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -33,10 +34,6 @@ public record FhirPushSettings(boolean enabled, String url, String bearerToken, 
     }
 
     Duration backOffAfter(int failedAttempts) {
-        Duration wait = firstRetryAfter;
-        for (int i = 1; i < failedAttempts && wait.compareTo(longestRetryAfter) < 0; i++) {
-            wait = wait.multipliedBy(2);
-        }
-        return wait.compareTo(longestRetryAfter) > 0 ? longestRetryAfter : wait;
+        return BackOff.after(failedAttempts, firstRetryAfter, longestRetryAfter);
     }
 }

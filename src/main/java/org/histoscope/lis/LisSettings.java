@@ -1,6 +1,7 @@
 package org.histoscope.lis;
 
 import java.time.Duration;
+import org.histoscope.platform.BackOff;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -37,10 +38,6 @@ public record LisSettings(boolean enabled, String host, int port, String sending
 
     /** The wait before attempt {@code failedAttempts + 1}: first, then doubled, capped at the longest. */
     Duration backOffAfter(int failedAttempts) {
-        Duration wait = firstRetryAfter;
-        for (int i = 1; i < failedAttempts && wait.compareTo(longestRetryAfter) < 0; i++) {
-            wait = wait.multipliedBy(2);
-        }
-        return wait.compareTo(longestRetryAfter) > 0 ? longestRetryAfter : wait;
+        return BackOff.after(failedAttempts, firstRetryAfter, longestRetryAfter);
     }
 }
