@@ -15,5 +15,5 @@ command -v vips >/dev/null || { echo "needs libvips-tools (apt-get install libvi
 ./mvnw -B -ntp -q test-compile -DskipTests
 ./mvnw -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/benchmark.classpath
 # shellcheck disable=SC2086
-exec java -Xmx6g -cp "target/test-classes:target/classes:$(cat target/benchmark.classpath)" \
+exec java -Xmx6g -Dremagnified.reuse="${REUSE:-0}" -cp "target/test-classes:target/classes:$(cat target/benchmark.classpath)" \
     org.histoscope.inference.RemagnifiedSlideCheck "$DATA" target/remagnified $PATIENTS

@@ -65,7 +65,7 @@ final class TileFeeder implements Runnable {
     private final Preprocessor preprocessor;
     private final int modelSide;
     private final int batchSize;
-    /** The pyramid level tiles are read from: the smallest whose pixels are still at least the model's resolution. */
+    /** The pyramid level tiles are read from: the smallest with at least twice the model's resolution. */
     private final SlideLevel level;
     private final BlockingQueue<Batch> ready = new ArrayBlockingQueue<>(QUEUE_DEPTH);
 
@@ -92,14 +92,26 @@ final class TileFeeder implements Runnable {
     }
 
     /**
-     * The level with the largest downsample that keeps a tile at least {@code modelSide} level pixels wide, so that a
-     * 40x scan analysed at the model's 2.5x is averaged down from its 2.5x-10x level rather than from full resolution,
-     * and never enlarged from a coarser one. Level 0 when the tile is not larger than the model's patch.
+     * How many level pixels per model pixel a tile must keep, at least: a pyramid level is itself a lossy, reduced
+     * copy (JPEG blocks of 8 pixels, colour at half resolution, the writer's own reduction), so a level read at exactly
+     * the model's resolution hands those artefacts to the model pixel for pixel. Read at twice the resolution and
+     * averaged 2x2, each model pixel averages four level pixels and its colour is sampled at the model's own resolution: on a 16x JPEG
+     * pyramid of a stitched slide this brought the per-tile AUC from 0.042 below the native slide's to within 0.01
+     * (benchmark/README.md, "Re-magnified slides").
+     */
+    static final int LEVEL_OVERSAMPLING = 2;
+
+    /**
+     * The level with the largest downsample that keeps a tile at least {@link #LEVEL_OVERSAMPLING} times
+     * {@code modelSide} level pixels wide, so that a 40x scan analysed at the model's 2.5x is averaged down from a
+     * level of at least 5x rather than from full resolution or from the 2.5x level itself, and never enlarged from a
+     * coarser one. Level 0 when no smaller level is fine enough (the tile is then averaged down from full resolution).
      */
     static SlideLevel nearestLevel(List<SlideLevel> levels, int tileSide, int modelSide) {
         SlideLevel best = levels.get(0);
         for (SlideLevel candidate : levels) {
-            if (candidate.downsample() > best.downsample() && tileSide / candidate.downsample() >= modelSide) {
+            if (candidate.downsample() > best.downsample()
+                    && tileSide / candidate.downsample() >= (double) LEVEL_OVERSAMPLING * modelSide) {
                 best = candidate;
             }
         }

@@ -119,11 +119,17 @@ public final class RemagnifiedSlideCheck {
     }
 
     private static List<Variant> makeVariants(Path work, String patient, BufferedImage slide) throws Exception {
-        Path png = work.resolve(patient + "-stitched.png");
-        ImageIO.write(slide, "png", png.toFile());
         Path nativeTif = work.resolve(patient + "-native-4um.tif");
         Path x4 = work.resolve(patient + "-x4-1um.tif");
         Path x16 = work.resolve(patient + "-x16-0.25um-jpeg-pyramid.tif");
+        List<Variant> variants = List.of(new Variant("native 4 µm/px", 4, 1, nativeTif, PATCH),
+                new Variant("4x, 1 µm/px tags", 1, 4, x4, PATCH * 4),
+                new Variant("16x JPEG pyramid, 0.25 µm/px", 0.25, 16, x16, PATCH * 16));
+        if (Boolean.getBoolean("remagnified.reuse") && Files.exists(nativeTif) && Files.exists(x4) && Files.exists(x16)) {
+            return variants;   // made by an earlier run from the same data (libvips takes minutes per patient)
+        }
+        Path png = work.resolve(patient + "-stitched.png");
+        ImageIO.write(slide, "png", png.toFile());
         // vips resolution is in pixels per millimetre: 4 µm/px = 250, 1 µm/px = 1000, 0.25 µm/px = 4000
         vips("copy", png.toString(), nativeTif + "[tile,compression=deflate]", "--xres", "250", "--yres", "250");
         Path x4v = work.resolve(patient + "-x4.v");
@@ -136,9 +142,7 @@ public final class RemagnifiedSlideCheck {
         vips("tiffsave", x16v.toString(), x16.toString(), "--tile", "--pyramid", "--compression", "jpeg", "--Q", "85",
                 "--xres", "4000", "--yres", "4000");
         Files.delete(x16v);
-        return List.of(new Variant("native 4 µm/px", 4, 1, nativeTif, PATCH),
-                new Variant("4x, 1 µm/px tags", 1, 4, x4, PATCH * 4),
-                new Variant("16x JPEG pyramid, 0.25 µm/px", 0.25, 16, x16, PATCH * 16));
+        return variants;
     }
 
     private static void vips(String... arguments) throws IOException, InterruptedException {
