@@ -52,6 +52,14 @@ SCORE_PARAMETERS = {
     "area_fraction_above_tile_threshold": lambda t: {"tile_threshold": t, "smoothing_sigma_tiles": SIGMA_TILES},
     "tiles_above_tile_threshold": lambda t: {"tile_threshold": t, "smoothing_sigma_tiles": SIGMA_TILES},
     "largest_component_tiles": lambda t: {"tile_threshold": t, "connectivity": 8, "smoothing_sigma_tiles": SIGMA_TILES},
+    "mean_smoothed": lambda t: {"of": "smoothed tiles", "smoothing_sigma_tiles": SIGMA_TILES},
+    "q90_smoothed": lambda t: {"quantile": 0.9, "of": "smoothed tiles", "smoothing_sigma_tiles": SIGMA_TILES},
+    "q95_smoothed": lambda t: {"quantile": 0.95, "of": "smoothed tiles", "smoothing_sigma_tiles": SIGMA_TILES},
+    "area_fraction_above_0.3": lambda t: {"tile_threshold": 0.3, "smoothing_sigma_tiles": SIGMA_TILES},
+    "area_fraction_above_0.7": lambda t: {"tile_threshold": 0.7, "smoothing_sigma_tiles": SIGMA_TILES},
+    "tiles_above_0.7": lambda t: {"tile_threshold": 0.7, "smoothing_sigma_tiles": SIGMA_TILES},
+    "largest_component_above_0.7": lambda t: {"tile_threshold": 0.7, "connectivity": 8,
+                                              "smoothing_sigma_tiles": SIGMA_TILES},
 }
 
 
@@ -183,6 +191,17 @@ def slide_scores(smoothed: np.ndarray, tile_threshold: float) -> dict:
     out["area_fraction_above_tile_threshold"] = float(above.sum() / n) if n else 0.0
     out["tiles_above_tile_threshold"] = float(above.sum())
     out["largest_component_tiles"] = float(largest_component(above))
+    # issue #22's further candidates: the map's level rather than its peak (mean, high quantiles), and the area,
+    # count and largest region above fixed levels (0.3: most of the tumour, 0.7: confident tumour only)
+    values = smoothed[finite].astype(np.float64)
+    out["mean_smoothed"] = float(values.mean()) if n else 0.0
+    for q in (90, 95):
+        out[f"q{q}_smoothed"] = float(np.quantile(values, q / 100)) if n else 0.0
+    for level in (0.3, 0.7):
+        out[f"area_fraction_above_{level}"] = float((values >= level).sum() / n) if n else 0.0
+    high = finite & (np.nan_to_num(smoothed, nan=-1) >= 0.7)
+    out["tiles_above_0.7"] = float(high.sum())
+    out["largest_component_above_0.7"] = float(largest_component(high))
     return out
 
 

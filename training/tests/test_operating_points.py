@@ -64,6 +64,19 @@ def test_mosaics_pair_each_idc_patient_with_its_benign_only_self():
     assert O.largest_component(np.array([[1, 1, 0], [0, 0, 0], [0, 0, 1]], bool)) == 2
 
 
+def test_further_slide_scores_measure_the_map_as_named():
+    smoothed = np.array([[0.1, 0.2, np.nan], [0.8, 0.9, 0.35], [np.nan, 0.05, 0.75]], np.float32)
+    sc = O.slide_scores(smoothed, 0.5)
+    values = np.array([0.1, 0.2, 0.8, 0.9, 0.35, 0.05, 0.75])
+    assert sc["mean_smoothed"] == pytest.approx(values.mean())
+    assert sc["q90_smoothed"] == pytest.approx(np.quantile(values, 0.9))
+    assert sc["area_fraction_above_0.3"] == pytest.approx(4 / 7)
+    assert sc["area_fraction_above_0.7"] == pytest.approx(3 / 7)
+    assert sc["tiles_above_0.7"] == 3
+    assert sc["largest_component_above_0.7"] == 3   # 0.8, 0.9 and 0.75 touch diagonally
+    assert set(sc) == set(O.SCORE_PARAMETERS)      # every score has its card parameters
+
+
 def test_thresholds_and_grey_zone_follow_their_rules():
     rng = np.random.default_rng(1)
     y = np.r_[np.ones(300), np.zeros(700)].astype(int)

@@ -101,10 +101,29 @@ public final class ModelCards {
         }
         JsonNode tile = points.path("tile");
         JsonNode slide = points.path("slide");
+        checkSlideScore(slide);
         return new OperatingPoints(probability(tile, "threshold", "operating_points.tile"),
                 positiveOrNull(tile.path("smoothing_sigma_tiles")), probability(slide, "threshold", "operating_points.slide"),
                 greyZone(points.path("patch").path("grey_zone"), "operating_points.patch.grey_zone"),
                 greyZone(slide.path("grey_zone"), "operating_points.slide.grey_zone"));
+    }
+
+    /**
+     * The slide threshold was chosen for one slide score; the app computes {@link WholeSlideScoring#SCORE} only, so a
+     * card whose threshold belongs to another score (the training side compares several) is refused rather than
+     * applied to the wrong number.
+     */
+    private static void checkSlideScore(JsonNode slide) {
+        JsonNode score = slide.path("score");
+        if (score.isMissingNode() || score.isNull()) {
+            return;
+        }
+        JsonNode k = slide.path("score_parameters").path("k");
+        if (!WholeSlideScoring.SCORE.equals(score.asText())
+                || (!k.isMissingNode() && k.asInt(-1) != WholeSlideScoring.TOP_K)) {
+            throw new InvalidModelCardException("operating_points.slide.score must be " + WholeSlideScoring.SCORE
+                    + " (the slide score this version of the app computes), not " + score.asText() + ".");
+        }
     }
 
     private static Double probability(JsonNode node, String field, String where) {

@@ -18,6 +18,12 @@ public final class WholeSlideScoring {
     public static final double SIGMA_TILES = 2.0;
     /** Tiles averaged for the slide score (fewer when the slide has fewer tissue tiles). */
     public static final int TOP_K = 50;
+    /**
+     * The name of this score on the model card ({@code operating_points.slide.score}) and in the training side's
+     * {@code operating_points.py}, which compares it with other candidates on the validation mosaics; the card's slide
+     * threshold is only valid for it.
+     */
+    public static final String SCORE = "top" + TOP_K + "_mean";
 
     private WholeSlideScoring() {
     }

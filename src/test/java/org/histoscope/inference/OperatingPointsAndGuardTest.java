@@ -77,6 +77,14 @@ public class OperatingPointsAndGuardTest {
         card.put("operating_points", Map.of("slide", Map.of("threshold", 1.5)));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelCards.fromMap(card))
                 .isInstanceOf(ModelCards.InvalidModelCardException.class).hasMessageContaining("operating_points.slide");
+        card.put("operating_points", Map.of("slide", Map.of("threshold", 0.19, "score", "area_fraction_above_0.3")));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelCards.fromMap(card))
+                .isInstanceOf(ModelCards.InvalidModelCardException.class)
+                .hasMessageContaining("operating_points.slide.score must be top50_mean");
+        card.put("operating_points", Map.of("slide", Map.of("threshold", 0.2, "score", "top50_mean",
+                "score_parameters", Map.of("k", 20))));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelCards.fromMap(card))
+                .isInstanceOf(ModelCards.InvalidModelCardException.class).hasMessageContaining("slide.score");
         card.put("operating_points", Map.of("patch", Map.of("grey_zone", Map.of("low", 0.6, "high", 0.4))));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelCards.fromMap(card))
                 .isInstanceOf(ModelCards.InvalidModelCardException.class).hasMessageContaining("grey_zone");
