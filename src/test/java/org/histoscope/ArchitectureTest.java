@@ -117,7 +117,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule timeComesFromTheClockBean = noClasses()
             .that().resideOutsideOfPackage("org.histoscope.platform")
-            .and().doNotHaveFullyQualifiedName("org.histoscope.viewer.TileDiskCache")
+            .and().doNotHaveFullyQualifiedName("org.histoscope.viewer.internal.TileDiskCache")
             .should().callMethodWhere(NOW_WITHOUT_A_CLOCK)
             .orShould().callMethod(java.time.Clock.class, "systemUTC")
             .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
