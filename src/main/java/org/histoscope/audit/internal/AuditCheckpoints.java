@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +22,8 @@ import org.histoscope.platform.BeforeServing;
 import org.springframework.context.SmartLifecycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 import org.histoscope.platform.Unguarded;
 
@@ -39,7 +41,7 @@ import org.histoscope.platform.Unguarded;
  */
 @Component
 @Unguarded("lifecycle and the audit service's own after-commit hook; writes only the chain's signed head")
-public class AuditCheckpoints implements SmartLifecycle {
+public class AuditCheckpoints implements SmartLifecycle, SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(AuditCheckpoints.class);
 
@@ -57,6 +59,7 @@ public class AuditCheckpoints implements SmartLifecycle {
     private final AuditEventRepository events;
     private final AuditKeys keys;
     private final Path file;
+    private final Duration interval;
     private final Clock clock;
     private final AtomicBoolean commitsPending = new AtomicBoolean();
     private volatile long keyedFrom;
@@ -66,7 +69,14 @@ public class AuditCheckpoints implements SmartLifecycle {
         this.events = events;
         this.keys = keys;
         this.file = properties.checkpointFile().toAbsolutePath().normalize();
+        this.interval = properties.checkpointInterval();
         this.clock = clock;
+    }
+
+    /** Checkpoints committed events every {@link AuditProperties#checkpointInterval()} (the one place of its default). */
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar registrar) {
+        registrar.addFixedDelayTask(this::checkpointCommittedEvents, interval);
     }
 
     /** At start-up, after the migrations and before any start-up step writes an event (BeforeServing). */
@@ -133,7 +143,6 @@ public class AuditCheckpoints implements SmartLifecycle {
         commitsPending.set(true);
     }
 
-    @Scheduled(fixedDelayString = "${histoscope.audit.checkpoint-interval:1s}")
     void checkpointCommittedEvents() {
         if (!commitsPending.getAndSet(false)) {
             return;
