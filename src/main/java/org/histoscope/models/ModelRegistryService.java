@@ -97,6 +97,36 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     @Override
     @RolesAllowed(Roles.ADMIN)
     @Transactional
+    public RegisteredModel addUploaded(UploadedModelFiles files) {
+        if (!files.complete()) {
+            throw new ModelPackageRejectedException("Upload a package zip, or model.onnx together with model-card.json.");
+        }
+        Optional<Path> zip = files.file(UploadedModelFiles.ZIP);
+        Path folder = null;
+        try {
+            RegisteredModel added;
+            if (zip.isPresent()) {
+                added = addPackage(zip.get());
+            } else {
+                folder = Files.createTempDirectory("model-package");
+                Files.copy(files.file(UploadedModelFiles.ONNX).orElseThrow(), folder.resolve(ModelCards.MODEL_FILE),
+                        StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(files.file(UploadedModelFiles.CARD).orElseThrow(), folder.resolve(ModelCards.CARD_FILE),
+                        StandardCopyOption.REPLACE_EXISTING);
+                added = addPackage(folder);
+            }
+            files.discardAll();
+            return added;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(folder);
+        }
+    }
+
+    @Override
+    @RolesAllowed(Roles.ADMIN)
+    @Transactional
     public RegisteredModel addPackage(Path packageFolderOrZip) {
         Path unpacked = null;
         Path stored = null;

@@ -123,6 +123,7 @@ class AccessMatrixTest {
             Map.entry("ModelRegistryService.changeThreshold", "A"),
             Map.entry("ModelRegistryService.register", "AS"), Map.entry("ModelRegistryService.makeActive", "AS"),
             Map.entry("ModelRegistryService.fileMatches", "AS"),
+            Map.entry("ModelRegistryService.addUploaded", "A"), Map.entry("CandidateModels.load", "AS"),
             // review
             Map.entry("ReviewQueueService.queue", "PR"), Map.entry("ReviewQueueService.countQueue", "PR"),
             Map.entry("ReviewQueueService.entry", "PR"), Map.entry("ReviewQueueService.entriesOfCase", "PR"),

@@ -12,12 +12,11 @@ import java.util.List;
 import java.util.Map;
 import org.histoscope.images.ImageInspector;
 import org.histoscope.images.ImageRejectedException;
-import org.histoscope.inference.LoadedModel;
+import org.histoscope.inference.CandidateModel;
 import org.histoscope.inference.ModelCard;
 import org.histoscope.inference.ModelCards;
-import org.histoscope.inference.OnnxRuntimeEngine;
+import org.histoscope.inference.CandidateModels;
 import org.histoscope.inference.PredictionFailedException;
-import org.histoscope.inference.Preprocessor;
 import org.histoscope.models.ModelPackageRejectedException;
 import org.histoscope.platform.Unguarded;
 import org.springframework.stereotype.Component;
@@ -34,11 +33,11 @@ public class ModelPackageValidator {
                             int referencePatches, double worstDifference) {
     }
 
-    private final OnnxRuntimeEngine engine;
+    private final CandidateModels candidates;
     private final ImageInspector inspector;
 
-    ModelPackageValidator(OnnxRuntimeEngine engine, ImageInspector inspector) {
-        this.engine = engine;
+    ModelPackageValidator(CandidateModels candidates, ImageInspector inspector) {
+        this.candidates = candidates;
         this.inspector = inspector;
     }
 
@@ -63,7 +62,7 @@ public class ModelPackageValidator {
             throw new ModelPackageRejectedException("model.onnx does not match its card: its sha256 is " + sha256
                     + " but the card says " + card.sha256() + ". The file was changed or is from another package.");
         }
-        try (LoadedModel model = engine.loadUncached(card, onnxFile)) {
+        try (CandidateModel model = candidates.load(card, onnxFile)) {
             Reference reference = checkReference(folder, model);
             return new ValidatedPackage(card, ModelCards.readAsMap(cardFile), sha256, reference.patches() > 0,
                     reference.patches(), reference.worst());
@@ -75,7 +74,7 @@ public class ModelPackageValidator {
     private record Reference(int patches, double worst) {
     }
 
-    private Reference checkReference(Path folder, LoadedModel model) {
+    private Reference checkReference(Path folder, CandidateModel model) {
         Path csv = folder.resolve("reference").resolve("probabilities.csv");
         if (!Files.isRegularFile(csv)) {
             return new Reference(0, 0);
@@ -86,8 +85,6 @@ public class ModelPackageValidator {
         } catch (IOException e) {
             throw new ModelPackageRejectedException("reference/probabilities.csv cannot be read.");
         }
-        Preprocessor preprocessor = new Preprocessor(model.card().input());
-        float[] input = new float[preprocessor.valuesPerPatch()];
         double worst = 0;
         for (String line : lines) {
             String[] fields = line.split(",");
@@ -106,8 +103,7 @@ public class ModelPackageValidator {
             } catch (ImageRejectedException e) {
                 throw new ModelPackageRejectedException("Reference image " + fields[0] + ": " + e.getMessage());
             }
-            preprocessor.patch(patch, 0, 0, input, 0);
-            double actual = model.predict(input, 1)[0];
+            double actual = model.patchProbability(patch);
             double difference = Math.abs(actual - expected);
             if (difference > model.card().referenceTolerance()) {
                 throw new ModelPackageRejectedException(String.format(

@@ -32,6 +32,7 @@ import org.histoscope.ui.Notifications;
 import org.histoscope.models.EvaluationMetrics;
 import org.histoscope.models.ModelEvaluation;
 import org.histoscope.models.ModelEvaluationService;
+import org.histoscope.models.UploadedModelFiles;
 import org.histoscope.models.ModelPackageRejectedException;
 import org.histoscope.models.RegisteredModel;
 import org.histoscope.models.internal.EvaluationCharts;
@@ -137,7 +138,7 @@ class ModelEvaluations extends VerticalLayout {
         upload.setId("evaluation-upload");
         upload.setMaxFiles(1);
         upload.setAcceptedFileTypes(".zip");
-        upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, ModelPackageUpload.MAX_UPLOAD_BYTES));
+        upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, UploadedModelFiles.MAX_FILE_BYTES));
         TextField name = new TextField("Data set name");
         name.setMaxLength(300);
         NumberField sensitivity = new NumberField("Target sensitivity for the suggested threshold");

@@ -13,18 +13,12 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.upload.Upload;
 import com.vaadin.flow.server.streams.UploadHandler;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.histoscope.ui.Notifications;
 import org.histoscope.models.ModelPackageRejectedException;
 import org.histoscope.models.ModelRegistry;
-import org.histoscope.models.ModelRegistryService;
+import org.histoscope.models.UploadedModelFiles;
 import org.histoscope.models.RegisteredModel;
 import org.springframework.security.access.AccessDeniedException;
 
@@ -34,14 +28,12 @@ import org.springframework.security.access.AccessDeniedException;
  */
 class ModelPackageUpload extends VerticalLayout {
 
-    static final long MAX_UPLOAD_BYTES = 2L * 1024 * 1024 * 1024;
-
     private final ModelRegistry registry;
     private final Runnable onRegistered;
     private final Button register = new Button("Validate and register", VaadinIcon.UPLOAD.create());
     private final Span uploaded = new Span();
-    /** Uploaded files by kind ("zip", "onnx", "card"), kept until registered or replaced. */
-    private final Map<String, Path> uploads = new LinkedHashMap<>();
+    /** Uploaded files, kept until registered or replaced. */
+    private final UploadedModelFiles files = new UploadedModelFiles();
 
     ModelPackageUpload(ModelRegistry registry, Runnable onRegistered) {
         this.registry = registry;
@@ -52,7 +44,7 @@ class ModelPackageUpload extends VerticalLayout {
         }));
         upload.setId("model-upload");
         upload.setMaxFiles(3);
-        upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, MAX_UPLOAD_BYTES));
+        upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, UploadedModelFiles.MAX_FILE_BYTES));
         upload.setAcceptedFileTypes(".zip", ".onnx", ".json");
         upload.setDropLabel(new Span("Drop a package zip, or model.onnx together with model-card.json"));
         register.setId("model-register");
@@ -69,62 +61,24 @@ class ModelPackageUpload extends VerticalLayout {
         setPadding(false);
     }
 
-    /** Files are recognised by content: zip by its magic bytes, the card as JSON, anything else as the ONNX model. */
+    /** The models feature recognises the file by its content and checks its size again. */
     private void accept(String fileName, Path file) {
         try {
-            // the browser enforces the limit only as a courtesy: check again here
-            if (Files.size(file) > MAX_UPLOAD_BYTES) {
-                Files.deleteIfExists(file);
-                Notifications.error("The file " + fileName + " is larger than 2 GiB.");
-                return;
-            }
-            String kind = kindOf(file);
-            Path previous = uploads.put(kind, file);
-            if (previous != null && !previous.equals(file)) {
-                Files.deleteIfExists(previous);
-            }
-            if (kind.equals("zip")) {
-                discard("onnx");
-                discard("card");
-            } else {
-                discard("zip");
-            }
-            uploaded.setText("Ready: " + String.join(", ", uploads.keySet()));
-            register.setEnabled(uploads.containsKey("zip") || uploads.containsKey("onnx") && uploads.containsKey("card"));
-        } catch (IOException e) {
+            files.accept(fileName, file);
+            uploaded.setText("Ready: " + String.join(", ", files.kinds()));
+            register.setEnabled(files.complete());
+        } catch (ModelPackageRejectedException e) {
+            Notifications.error(e.userMessage());
+        } catch (UncheckedIOException e) {
             Notifications.error("The uploaded file could not be read.");
         }
     }
 
-    private static String kindOf(Path file) throws IOException {
-        byte[] head = new byte[4];
-        int read;
-        try (InputStream in = Files.newInputStream(file)) {
-            read = in.readNBytes(head, 0, 4);
-        }
-        if (read == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
-            return "zip";
-        }
-        String start = new String(head, 0, Math.max(0, read), StandardCharsets.ISO_8859_1).strip();
-        return start.startsWith("{") ? "card" : "onnx";
-    }
-
     private void registerUploaded() {
-        Path folder = null;
         try {
-            RegisteredModel added;
-            if (uploads.containsKey("zip")) {
-                added = registry.addPackage(uploads.get("zip"));
-            } else {
-                folder = Files.createTempDirectory("model-package");
-                Files.copy(uploads.get("onnx"), folder.resolve("model.onnx"), StandardCopyOption.REPLACE_EXISTING);
-                Files.copy(uploads.get("card"), folder.resolve("model-card.json"), StandardCopyOption.REPLACE_EXISTING);
-                added = registry.addPackage(folder);
-            }
+            RegisteredModel added = registry.addUploaded(files);
             Notifications.success("Registered " + added.name() + " " + added.version()
                     + " (available; activate it to use it).");
-            uploads.keySet().forEach(this::discardQuietly);
-            uploads.clear();
             uploaded.setText("");
             register.setEnabled(false);
             onRegistered.run();
@@ -132,26 +86,8 @@ class ModelPackageUpload extends VerticalLayout {
             Notifications.error("Package refused: " + e.userMessage());
         } catch (AccessDeniedException e) {
             Notifications.error("Only administrators may add models.");
-        } catch (IOException e) {
+        } catch (UncheckedIOException e) {
             Notifications.error("The uploaded files could not be prepared.");
-        } finally {
-            ModelRegistryService.deleteQuietly(folder);
-        }
-    }
-
-    private void discard(String kind) {
-        discardQuietly(kind);
-        uploads.remove(kind);
-    }
-
-    private void discardQuietly(String kind) {
-        Path file = uploads.get(kind);
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // a temporary file; the OS cleans it up eventually
-            }
         }
     }
 }
