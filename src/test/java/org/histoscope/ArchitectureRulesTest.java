@@ -8,9 +8,12 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import archfixtures.ClockDodger;
 import archfixtures.ClockUser;
 import archfixtures.OpenedComponent;
+import archfixtures.StrayEntity;
 import archfixtures.UnguardedComponent;
 import archfixtures.UnguardedService;
 import archfixtures.VaadinInAService;
+import org.histoscope.cases.internal.PatientCase;
+import org.histoscope.cases.internal.PatientCaseRepository;
 import org.histoscope.cases.ui.JobUpdates;
 import org.histoscope.ui.Badges;
 import org.junit.jupiter.api.Test;
@@ -71,6 +74,19 @@ class ArchitectureRulesTest {
     void nowWithTheClockKeepsTheClockRule() {
         assertThatCode(() -> ArchitectureTest.timeComesFromTheClockBean.check(load(ClockUser.class)))
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void anEntityOutsideAnInternalPackageBreaksThePlacementRule() {
+        assertThatThrownBy(() -> ArchitectureTest.entitiesAndRepositoriesLiveInAnInternalPackage
+                .check(load(StrayEntity.class)))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("StrayEntity");
+    }
+
+    @Test
+    void entitiesAndRepositoriesInTheirFeaturesInternalPackageKeepThePlacementRule() {
+        assertThatCode(() -> ArchitectureTest.entitiesAndRepositoriesLiveInAnInternalPackage
+                .check(load(PatientCase.class, PatientCaseRepository.class))).doesNotThrowAnyException();
     }
 
     @Test

@@ -116,8 +116,8 @@ class ArchitectureTest {
      */
     @ArchTest
     static final ArchRule timeComesFromTheClockBean = noClasses()
-            .that().resideOutsideOfPackage("org.histoscope.platform")
-            .and().doNotHaveFullyQualifiedName("org.histoscope.viewer.TileDiskCache")
+            .that().resideOutsideOfPackage("org.histoscope.platform..")
+            .and().doNotHaveFullyQualifiedName("org.histoscope.viewer.internal.TileDiskCache")
             .should().callMethodWhere(NOW_WITHOUT_A_CLOCK)
             .orShould().callMethod(java.time.Clock.class, "systemUTC")
             .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
@@ -185,6 +185,22 @@ class ArchitectureTest {
             .that().areAnnotatedWith(Entity.class)
             .should(beUsedOnlyFromTheirOwnFeature())
             .because("other features see value types (records), never another feature's entities");
+
+    /**
+     * Where a feature keeps its data: entities and repositories live in its {@code internal} package, which Spring
+     * Modulith hides from the other modules (ModularityTest). Modulith refuses a use from outside; this rule refuses
+     * the placement, so a new entity or repository cannot join a feature's API by being written in its top package.
+     */
+    @ArchTest
+    static final ArchRule entitiesAndRepositoriesLiveInAnInternalPackage = classes()
+            .that(new DescribedPredicate<JavaClass>("entities and repositories") {
+                @Override
+                public boolean test(JavaClass c) {
+                    return c.isAnnotatedWith(Entity.class) || REPOSITORIES.test(c);
+                }
+            })
+            .should().resideInAPackage("org.histoscope.*.internal..")
+            .because("a feature's entities and repositories are its internals (issue #25), never another's API");
 
     /**
      * Method security by default: every public method of a {@code @Service} or {@code @Component} class carries a

@@ -17,6 +17,11 @@ import org.histoscope.images.ImageRejectedException;
 import org.histoscope.inference.InferenceService;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
+import org.histoscope.cases.internal.CaseAccessPolicy;
+import org.histoscope.cases.internal.CaseAuditAction;
+import org.histoscope.cases.internal.CaseImage;
+import org.histoscope.cases.internal.CaseImageRepository;
+import org.histoscope.cases.internal.OriginalStore;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -247,7 +252,7 @@ public class CaseImageService {
      * format characters: bidirectional overrides (U+202E shows {@code fdp.tif} as {@code fit.pdf}), isolates,
      * zero-width characters, line separators, lone surrogates and unassigned code points.
      */
-    static String safeName(String fileName) {
+    public static String safeName(String fileName) {
         String name = fileName == null ? "" : fileName.replace('\\', '/');
         name = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFC);
         name = name.substring(name.lastIndexOf('/') + 1).replaceAll("[\\p{Cc}\\p{Cf}\\p{Cs}\\p{Cn}\\p{Zl}\\p{Zp}]", "")

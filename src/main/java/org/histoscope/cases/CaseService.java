@@ -13,6 +13,12 @@ import java.util.Optional;
 import org.histoscope.audit.AuditService;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
+import org.histoscope.cases.internal.CaseAccessPolicy;
+import org.histoscope.cases.internal.CaseAuditAction;
+import org.histoscope.cases.internal.Patient;
+import org.histoscope.cases.internal.PatientCase;
+import org.histoscope.cases.internal.PatientCaseRepository;
+import org.histoscope.cases.internal.PatientRepository;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.PageRequest;
@@ -282,7 +288,7 @@ public class CaseService {
     /** A case with its first result moves to review; called by the job runner, so no user role is required. */
     @Transactional
     @RolesAllowed(Roles.SYSTEM)
-    void moveToReviewIfOpen(long caseId, String actor) {
+    public void moveToReviewIfOpen(long caseId, String actor) {
         if (cases.changeStatusIf(caseId, CaseStatus.OPEN, CaseStatus.IN_REVIEW, actor, clock.instant()) == 1) {
             audit.recordForCase(CaseAuditAction.CASE_STATUS_CHANGED, CASE, String.valueOf(caseId), caseId,
                     Map.of("from", CaseStatus.OPEN.name(), "to", CaseStatus.IN_REVIEW.name(), "by", actor));

@@ -8,6 +8,11 @@ import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.histoscope.viewer.DeepZoomLayout;
 import org.histoscope.viewer.DeepZoomTiler;
+import org.histoscope.cases.internal.CaseAccessPolicy;
+import org.histoscope.cases.internal.CaseAuditAction;
+import org.histoscope.cases.internal.CaseImage;
+import org.histoscope.cases.internal.CaseImageRepository;
+import org.histoscope.cases.internal.OriginalStore;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 

@@ -33,7 +33,7 @@ public record StatedPixelSize(double micronsPerPixel, String label) {
     }
 
     /** The equivalent objective magnification, as the inference request takes it. */
-    double magnification() {
+    public double magnification() {
         return MICRONS_AT_40X * 40 / micronsPerPixel;
     }
 

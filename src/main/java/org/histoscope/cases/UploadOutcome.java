@@ -17,7 +17,7 @@ public record UploadOutcome(Result result, String fileName, String message, Imag
                 + ", already uploaded to this case; it was not stored again.", existing, null);
     }
 
-    static UploadOutcome rejected(String fileName, String reason) {
+    public static UploadOutcome rejected(String fileName, String reason) {
         return new UploadOutcome(Result.REJECTED, fileName, fileName + " was not accepted: " + reason, null, null);
     }
 }

@@ -19,6 +19,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.histoscope.security.Roles;
+import org.histoscope.images.internal.DecodeCost;
+import org.histoscope.images.internal.FormatSniffer;
+import org.histoscope.images.internal.OpenedImage;
+import org.histoscope.images.internal.TiffPageChain;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 

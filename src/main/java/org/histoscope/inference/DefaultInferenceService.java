@@ -11,6 +11,10 @@ import java.util.concurrent.TimeUnit;
 import org.histoscope.images.ImageInfo;
 import org.histoscope.images.ImageInspector;
 import org.histoscope.images.RegionReader;
+import org.histoscope.inference.internal.OcclusionExplainer;
+import org.histoscope.inference.internal.PixelSize;
+import org.histoscope.inference.internal.TissueDetector;
+import org.histoscope.inference.internal.WholeImagePredictor;
 import org.springframework.stereotype.Service;
 
 /**

@@ -1,6 +1,7 @@
 package org.histoscope.inference;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.histoscope.inference.internal.SlideQc;
 
 /**
  * Settings of {@code histoscope.inference.*}.

@@ -104,7 +104,7 @@ public class OnnxRuntimeEngine {
         close();
     }
 
-    void close() {
+    public void close() {
         loaded.values().forEach(LoadedModel::close);
         loaded.clear();
     }

@@ -1,6 +1,7 @@
 package org.histoscope.inference;
 
 import java.util.OptionalDouble;
+import org.histoscope.inference.internal.PixelSize;
 
 /**
  * What the user asked for.

@@ -2,6 +2,7 @@ package org.histoscope.inference;
 
 import java.util.Arrays;
 import java.util.OptionalDouble;
+import org.histoscope.inference.internal.TileFlags;
 
 /**
  * The model's per-tile probabilities of a whole-image prediction, exactly as computed (float32), with the geometry

@@ -9,6 +9,8 @@ import org.histoscope.images.ImageInfo;
 import org.histoscope.images.ImageInspector;
 import org.histoscope.images.RegionReader;
 import org.histoscope.security.Roles;
+import org.histoscope.inference.internal.TissueDetector;
+import org.histoscope.inference.internal.TissueScreen;
 import org.springframework.stereotype.Service;
 
 /**

@@ -19,6 +19,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.histoscope.security.Roles;
+import org.histoscope.models.internal.EvaluationStatus;
+import org.histoscope.models.internal.EvaluationTaskConfiguration;
+import org.histoscope.models.internal.ModelArchive;
+import org.histoscope.models.internal.ModelAuditAction;
+import org.histoscope.models.internal.ModelEvaluationEntity;
+import org.histoscope.models.internal.ModelEvaluationExecutor;
+import org.histoscope.models.internal.ModelEvaluationRepository;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Service;
@@ -139,10 +146,10 @@ public class ModelEvaluationService {
         return evaluations.findById(id).map(ModelEvaluationEntity::toValue);
     }
 
-    record LabelledImage(Path file, boolean positive) {
+    public record LabelledImage(Path file, boolean positive) {
     }
 
-    static List<LabelledImage> labelledImages(Path folder, RegisteredModel model) throws IOException {
+    public static List<LabelledImage> labelledImages(Path folder, RegisteredModel model) throws IOException {
         Path csv;
         try (var files = Files.walk(folder, 3)) {
             csv = files.filter(p -> p.getFileName().toString().equals("labels.csv")).findFirst()

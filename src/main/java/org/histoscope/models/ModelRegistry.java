@@ -27,6 +27,15 @@ public interface ModelRegistry {
      */
     RegisteredModel addPackage(Path packageFolderOrZip);
 
+    /**
+     * {@link #addPackage} for uploaded files: the zip, or a package folder assembled from model.onnx and its card.
+     * The uploaded files are deleted once the model is registered; when it is refused they are kept for another try.
+     *
+     * @throws ModelPackageRejectedException with the reason when validation fails (nothing is registered)
+     * @throws java.io.UncheckedIOException   when the package folder cannot be assembled
+     */
+    RegisteredModel addUploaded(UploadedModelFiles files);
+
     /** Makes the model the ACTIVE one; the previous active model becomes AVAILABLE. */
     RegisteredModel activate(long id);
 

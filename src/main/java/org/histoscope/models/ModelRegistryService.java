@@ -26,7 +26,13 @@ import org.histoscope.inference.ModelCatalog;
 import org.histoscope.inference.ModelDescriptor;
 import org.histoscope.inference.PredictionFailedException;
 import org.histoscope.security.Roles;
-import org.histoscope.models.ModelPackageValidator.ValidatedPackage;
+import org.histoscope.models.internal.ModelPackageValidator.ValidatedPackage;
+import org.histoscope.models.internal.ModelArchive;
+import org.histoscope.models.internal.ModelAuditAction;
+import org.histoscope.models.internal.ModelPackageValidator;
+import org.histoscope.models.internal.ModelsSettings;
+import org.histoscope.models.internal.RegisteredModelEntity;
+import org.histoscope.models.internal.RegisteredModelRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -40,7 +46,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class ModelRegistryService implements ModelRegistry, ModelCatalog {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRegistryService.class);
-    static final String TARGET_TYPE = "model";
+    public static final String TARGET_TYPE = "model";
     private static final int MAX_REASON = 500;
 
     private final RegisteredModelRepository models;
@@ -86,6 +92,36 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN, Roles.SYSTEM})
     public Optional<RegisteredModel> active() {
         return models.findByStatus(ModelStatus.ACTIVE).map(RegisteredModelEntity::toValue);
+    }
+
+    @Override
+    @RolesAllowed(Roles.ADMIN)
+    @Transactional
+    public RegisteredModel addUploaded(UploadedModelFiles files) {
+        if (!files.complete()) {
+            throw new ModelPackageRejectedException("Upload a package zip, or model.onnx together with model-card.json.");
+        }
+        Optional<Path> zip = files.file(UploadedModelFiles.ZIP);
+        Path folder = null;
+        try {
+            RegisteredModel added;
+            if (zip.isPresent()) {
+                added = addPackage(zip.get());
+            } else {
+                folder = Files.createTempDirectory("model-package");
+                Files.copy(files.file(UploadedModelFiles.ONNX).orElseThrow(), folder.resolve(ModelCards.MODEL_FILE),
+                        StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(files.file(UploadedModelFiles.CARD).orElseThrow(), folder.resolve(ModelCards.CARD_FILE),
+                        StandardCopyOption.REPLACE_EXISTING);
+                added = addPackage(folder);
+            }
+            files.discardAll();
+            return added;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            deleteQuietly(folder);
+        }
     }
 
     @Override
@@ -140,7 +176,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
 
     /** Demotes the current active model and promotes {@code model}, with an audit event (the caller's transaction). */
     @RolesAllowed({Roles.ADMIN, Roles.SYSTEM}) // also the start-up scan of the models directory
-    RegisteredModelEntity makeActive(RegisteredModelEntity model) {
+    public RegisteredModelEntity makeActive(RegisteredModelEntity model) {
         Optional<RegisteredModelEntity> previous = models.findByStatus(ModelStatus.ACTIVE);
         previous.ifPresent(p -> {
             p.status = ModelStatus.AVAILABLE;
@@ -230,7 +266,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     }
 
     @RolesAllowed({Roles.ADMIN, Roles.SYSTEM}) // also the start-up scan of the models directory
-    boolean fileMatches(RegisteredModelEntity model) {
+    public boolean fileMatches(RegisteredModelEntity model) {
         Path file = onnxFile(model);
         try {
             String key = model.sha256 + "|" + file.toAbsolutePath() + "|" + Files.size(file) + "|"
@@ -256,7 +292,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     }
 
     @RolesAllowed({Roles.ADMIN, Roles.SYSTEM}) // also the start-up scan of the models directory
-    RegisteredModelEntity register(ValidatedPackage validated, Path storage, ModelStatus status, String actor) {
+    public RegisteredModelEntity register(ValidatedPackage validated, Path storage, ModelStatus status, String actor) {
         ModelCard card = validated.card();
         RegisteredModelEntity entity = new RegisteredModelEntity();
         entity.modelId = card.id();
@@ -289,7 +325,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
         return models.saveAndFlush(entity);
     }
 
-    static Map<String, Object> details(RegisteredModelEntity entity, ValidatedPackage validated) {
+    public static Map<String, Object> details(RegisteredModelEntity entity, ValidatedPackage validated) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("modelId", entity.modelId);
         details.put("version", entity.version);
@@ -335,7 +371,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
         return target;
     }
 
-    static void deleteQuietly(Path path) {
+    public static void deleteQuietly(Path path) {
         if (path == null || !Files.exists(path)) {
             return;
         }

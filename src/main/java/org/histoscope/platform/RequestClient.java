@@ -1,6 +1,7 @@
 package org.histoscope.platform;
 
 import java.util.Optional;
+import org.histoscope.platform.internal.RequestClientFilter;
 
 /**
  * The client of the HTTP request this thread is handling: its address as the servlet container determined it (the

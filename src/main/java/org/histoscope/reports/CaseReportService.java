@@ -30,6 +30,11 @@ import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.histoscope.users.UserDirectory;
+import org.histoscope.reports.internal.CaseReportEntity;
+import org.histoscope.reports.internal.CaseReportPdf;
+import org.histoscope.reports.internal.CaseReportRepository;
+import org.histoscope.reports.internal.ReportAuditAction;
+import org.histoscope.reports.internal.ReportContent;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 

@@ -15,6 +15,14 @@ import org.histoscope.platform.FreeText;
 import org.histoscope.security.CaseReadAccess;
 import org.histoscope.security.Roles;
 import org.histoscope.users.SecuritySettingsService;
+import org.histoscope.review.internal.NotAssessableImage;
+import org.histoscope.review.internal.NotAssessableImageRepository;
+import org.histoscope.review.internal.ReviewAuditAction;
+import org.histoscope.review.internal.ReviewQueueRepository;
+import org.histoscope.review.internal.SegregationException;
+import org.histoscope.review.internal.SegregationExceptionRepository;
+import org.histoscope.review.internal.SegregationRules;
+import org.histoscope.review.internal.Signatures;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 

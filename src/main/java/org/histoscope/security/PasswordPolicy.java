@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 import org.histoscope.platform.Unguarded;
+import org.histoscope.security.internal.GuessableParts;
 
 /**
  * Password rules after OWASP ASVS 5.0 V6.2 and NIST SP 800-63B 3.1.1.2: at least 12 characters, up to 128 allowed,

@@ -22,8 +22,9 @@ public record SecurityProperties(String initialAdminPassword, @DefaultValue Lock
      * account failed {@code perAccount} times from all addresses (NIST SP 800-63B 5.2.2 asks for at most 100; tests,
      * which all sign in from one address, raise it), once.
      */
-    public record LoginThrottle(@DefaultValue("5") int perAddressAndAccount, @DefaultValue("20") int perAddress,
-                                @DefaultValue("100") int perAccount, @DefaultValue("15m") Duration window) {
+    // Integer, not int: an unset variable maps to an empty value, which leaves a boxed component to its @DefaultValue
+    public record LoginThrottle(@DefaultValue("5") Integer perAddressAndAccount, @DefaultValue("20") Integer perAddress,
+                                @DefaultValue("100") Integer perAccount, @DefaultValue("15m") Duration window) {
         public LoginThrottle {
             if (perAddressAndAccount < 1 || perAddress < 1 || perAccount < 1) {
                 throw new IllegalArgumentException("histoscope.security.login-throttle: each limit must be at least 1");
@@ -43,7 +44,7 @@ public record SecurityProperties(String initialAdminPassword, @DefaultValue Lock
                           @DefaultValue("12h") Duration absoluteLifetime) {
     }
 
-    public record Lockout(@DefaultValue("5") int maxFailures, @DefaultValue("15m") Duration duration) {
+    public record Lockout(@DefaultValue("5") Integer maxFailures, @DefaultValue("15m") Duration duration) {
         public Lockout {
             if (maxFailures < 1) {
                 throw new IllegalArgumentException("histoscope.security.lockout.max-failures must be at least 1");

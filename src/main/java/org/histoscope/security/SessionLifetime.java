@@ -15,6 +15,7 @@ import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.histoscope.security.ui.IdleWatch;
 
 /**
  * Ends signed-in sessions by the department's rules rather than by HTTP traffic: after {@code idleTimeout} without a
@@ -44,7 +45,7 @@ public class SessionLifetime extends OncePerRequestFilter {
     private final SecurityProperties.Session settings;
     private final Clock clock;
 
-    SessionLifetime(SecurityProperties.Session settings, Clock clock) {
+    public SessionLifetime(SecurityProperties.Session settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
     }
@@ -96,7 +97,7 @@ public class SessionLifetime extends OncePerRequestFilter {
      * A user action seen by the page {@code idleForMillis} ago, reported by {@link IdleWatch}. The page measures
      * the time itself, so a report that was held back to save requests still stamps the moment of the action.
      */
-    static void userActed(HttpSession session, Clock clock, long idleForMillis) {
+    public static void userActed(HttpSession session, Clock clock, long idleForMillis) {
         if (session == null) {
             return;
         }

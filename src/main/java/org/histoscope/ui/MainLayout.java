@@ -1,6 +1,6 @@
 package org.histoscope.ui;
 
-import org.histoscope.security.IdleWatch;
+import org.histoscope.security.ui.IdleWatch;
 import org.histoscope.security.SecurityProperties;
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;

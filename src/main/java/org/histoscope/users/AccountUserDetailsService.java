@@ -8,6 +8,8 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.histoscope.users.internal.UserAccount;
+import org.histoscope.users.internal.UserAccountRepository;
 
 /**
  * Accounts for Spring Security's form login. A locked account is reported as locked, so the provider refuses it

@@ -14,6 +14,8 @@ import org.histoscope.audit.AuditService;
 import org.histoscope.platform.FreeText;
 import org.histoscope.security.ActiveSessions;
 import org.histoscope.security.Usernames;
+import org.histoscope.users.internal.UserAccount;
+import org.histoscope.users.internal.UserAccountRepository;
 import org.springframework.security.authentication.DisabledException;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
@@ -30,7 +32,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 @Service
 @PermitAll // called while signing in, before anyone is signed in; package-private, so other features cannot reach it
-class DirectoryAccounts {
+public class DirectoryAccounts {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MAX_USERNAME = 64;
@@ -52,7 +54,7 @@ class DirectoryAccounts {
     }
 
     /** What the directory says about a person who just proved who they are. */
-    record DirectoryIdentity(AccountSource source, String username, String displayName, String email,
+    public record DirectoryIdentity(AccountSource source, String username, String displayName, String email,
                              Set<String> roles, List<String> groups) {
     }
 

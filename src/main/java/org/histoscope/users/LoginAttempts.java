@@ -9,6 +9,9 @@ import java.util.Optional;
 import org.histoscope.audit.AuditAppendLock;
 import org.histoscope.audit.AuditService;
 import org.histoscope.security.SecurityProperties;
+import org.histoscope.users.internal.AuthenticationAuditListener;
+import org.histoscope.users.internal.UserAccount;
+import org.histoscope.users.internal.UserAccountRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -24,10 +27,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 @PermitAll // fed by the login flow, before anyone is signed in; package-private, so other features cannot reach it
-class LoginAttempts {
+public class LoginAttempts {
 
     private static final Logger log = LoggerFactory.getLogger(LoginAttempts.class);
-    static final String ANONYMOUS = "anonymous";
+    public static final String ANONYMOUS = "anonymous";
 
     private final UserAccountRepository accounts;
     private final AuditService audit;
@@ -113,7 +116,7 @@ class LoginAttempts {
         });
     }
 
-    static String clip(String s) {
+    public static String clip(String s) {
         return s == null ? "" : s.length() <= 64 ? s : s.substring(0, 64);
     }
 }

@@ -19,6 +19,8 @@ import org.histoscope.security.LoginThrottle;
 import org.histoscope.security.PasswordPolicy;
 import org.histoscope.security.Roles;
 import org.histoscope.platform.SearchText;
+import org.histoscope.users.internal.UserAccount;
+import org.histoscope.users.internal.UserAccountRepository;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;

@@ -20,6 +20,9 @@ import org.histoscope.images.ImageInspector;
 import org.histoscope.images.RegionReader;
 import org.histoscope.images.SlideLevel;
 import org.histoscope.security.Roles;
+import org.histoscope.viewer.internal.OpenReaders;
+import org.histoscope.viewer.internal.TileDiskCache;
+import org.histoscope.viewer.internal.ViewerSettings;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 

@@ -28,6 +28,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 import org.histoscope.cases.ui.CaseBadges;
 import org.histoscope.testsupport.TestCases;
+import org.histoscope.cases.internal.PredictionJobExecutor;
 
 /**
  * The record of a prediction job on a real PostgreSQL with the real model: inference outside any transaction, one

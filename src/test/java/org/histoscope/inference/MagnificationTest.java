@@ -15,6 +15,9 @@ import org.histoscope.images.ImageInfo;
 import org.histoscope.images.RegionReader;
 import org.histoscope.images.SafeImageInspector;
 import org.histoscope.images.SlideLevel;
+import org.histoscope.inference.internal.PixelSize;
+import org.histoscope.inference.internal.TileFeeder;
+import org.histoscope.inference.internal.WholeImagePredictor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

@@ -11,6 +11,8 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.histoscope.images.RegionReader;
 import org.histoscope.images.SafeImageInspector;
+import org.histoscope.inference.internal.PixelSize;
+import org.histoscope.inference.internal.WholeImagePredictor;
 
 /**
  * Issue #22's magnification figure, measured through the app's own whole-image path (file tags read by

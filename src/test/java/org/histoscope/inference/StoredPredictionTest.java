@@ -31,7 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * job rows; inference runs outside any transaction and the result is stored inside the caller's.
  */
 @WithMockUser(username = "system", roles = Roles.SYSTEM) // as the job runner: only it infers and stores
-class StoredPredictionTest extends TinyModelsContext {
+public class StoredPredictionTest extends TinyModelsContext {
 
     @Autowired
     PredictionService predictions;
@@ -206,7 +206,7 @@ class StoredPredictionTest extends TinyModelsContext {
         assertThat(health.getDetails().get("device")).isEqualTo(inference.device().name());
     }
 
-    static Path image(String name) {
+    public static Path image(String name) {
         try {
             return Path.of(StoredPredictionTest.class.getResource("/images/" + name).toURI());
         } catch (URISyntaxException e) {

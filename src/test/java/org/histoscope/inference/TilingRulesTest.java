@@ -9,6 +9,8 @@ import org.histoscope.images.ImageFormat;
 import org.histoscope.images.ImageInfo;
 import org.histoscope.images.RegionReader;
 import org.histoscope.images.SafeImageInspector;
+import org.histoscope.inference.internal.TissueDetector;
+import org.histoscope.inference.internal.WholeImagePredictor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

@@ -14,6 +14,7 @@ import javax.imageio.ImageIO;
 import org.histoscope.images.ImageInfo;
 import org.histoscope.images.RegionReader;
 import org.histoscope.images.SafeImageInspector;
+import org.histoscope.inference.internal.WholeImagePredictor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.histoscope.testsupport.TinyModelsContext;
+import org.histoscope.models.internal.EvaluationTaskConfiguration;
+import org.histoscope.models.internal.ModelEvaluationExecutor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;

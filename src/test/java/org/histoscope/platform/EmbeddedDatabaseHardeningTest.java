@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.histoscope.platform.internal.EmbeddedDatabaseCredentials;
+import org.histoscope.platform.internal.EmbeddedPostgresConfiguration;
 
 /**
  * Issue 24 item 9: the embedded PostgreSQL ran with fsync and synchronous commit off, and local connections as the

@@ -22,6 +22,7 @@ import org.histoscope.testsupport.RealRows;
 import org.histoscope.testsupport.SpiedJobContext;
 import org.histoscope.testsupport.TestAccounts;
 import org.histoscope.users.UserAccountService;
+import org.histoscope.review.internal.ReviewAuditAction;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationEventPublisher;

@@ -71,6 +71,7 @@ class AccessMatrixTest {
             Map.entry("CaseService.reassign", "A"), Map.entry("CaseService.timeline", "PRA"),
             Map.entry("CaseService.searchCases", "PRA"), Map.entry("CaseService.countCases", "PRA"),
             Map.entry("CaseService.markFinalized", "P"), Map.entry("CaseService.lockFinalized", "P"),
+            Map.entry("CaseService.moveToReviewIfOpen", "S"),
             Map.entry("PredictionJobService.rerun", "P"), Map.entry("PredictionJobService.retry", "P"),
             Map.entry("PredictionJobService.jobsForCase", "PRA"), Map.entry("PredictionJobService.findJob", "PR"),
             Map.entry("PredictionJobService.queueStatus", "A"),
@@ -120,6 +121,9 @@ class AccessMatrixTest {
             Map.entry("ModelRegistryService.model", "PRAS"), Map.entry("ModelRegistryService.addPackage", "A"),
             Map.entry("ModelRegistryService.activate", "A"), Map.entry("ModelRegistryService.retire", "A"),
             Map.entry("ModelRegistryService.changeThreshold", "A"),
+            Map.entry("ModelRegistryService.register", "AS"), Map.entry("ModelRegistryService.makeActive", "AS"),
+            Map.entry("ModelRegistryService.fileMatches", "AS"),
+            Map.entry("ModelRegistryService.addUploaded", "A"), Map.entry("CandidateModels.load", "AS"),
             // review
             Map.entry("ReviewQueueService.queue", "PR"), Map.entry("ReviewQueueService.countQueue", "PR"),
             Map.entry("ReviewQueueService.entry", "PR"), Map.entry("ReviewQueueService.entriesOfCase", "PR"),

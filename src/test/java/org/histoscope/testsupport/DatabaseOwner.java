@@ -1,8 +1,8 @@
 package org.histoscope.testsupport;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.histoscope.platform.EmbeddedDatabaseCredentials;
-import org.histoscope.platform.EmbeddedPostgresConfiguration;
+import org.histoscope.platform.internal.EmbeddedDatabaseCredentials;
+import org.histoscope.platform.internal.EmbeddedPostgresConfiguration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;

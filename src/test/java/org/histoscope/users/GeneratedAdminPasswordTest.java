@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HashSet;
 import java.util.Set;
 import org.histoscope.security.PasswordPolicy;
+import org.histoscope.users.internal.FirstAdministrator;
 import org.junit.jupiter.api.Test;
 
 class GeneratedAdminPasswordTest {

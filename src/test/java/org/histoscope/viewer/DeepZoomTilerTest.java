@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.histoscope.images.RegionReader;
 import org.histoscope.images.SafeImageInspector;
+import org.histoscope.viewer.internal.TileDiskCache;
+import org.histoscope.viewer.internal.ViewerSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

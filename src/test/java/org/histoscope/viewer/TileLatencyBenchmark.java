@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.histoscope.images.SafeImageInspector;
+import org.histoscope.viewer.internal.ViewerSettings;
 
 /**
  * Deep-zoom tile latency (not a test): renders 256-px tiles of a slide as the endpoint does (open, read the level,

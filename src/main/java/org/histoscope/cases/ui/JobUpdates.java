@@ -7,7 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import org.histoscope.cases.JobChanged;
+import org.histoscope.cases.internal.JobChanged;
 import org.histoscope.cases.JobSummary;
 import org.histoscope.platform.Unguarded;
 import org.slf4j.Logger;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.histoscope.cases.JobChanged;
+import org.histoscope.cases.internal.JobChanged;
 import org.histoscope.cases.JobStatus;
 import org.histoscope.cases.JobSummary;
 import org.junit.jupiter.api.Test;

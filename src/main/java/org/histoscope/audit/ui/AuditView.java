@@ -1,0 +1,176 @@
+package org.histoscope.audit.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.datepicker.DatePicker;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.grid.GridVariant;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.AttachmentType;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Pre;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextField;
+import com.vaadin.flow.data.renderer.ComponentRenderer;
+import com.vaadin.flow.data.value.ValueChangeMode;
+import com.vaadin.flow.router.Menu;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import com.vaadin.flow.server.streams.DownloadHandler;
+import jakarta.annotation.security.RolesAllowed;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import org.histoscope.security.Roles;
+import org.histoscope.audit.AuditEntry;
+import org.histoscope.audit.AuditFilter;
+import org.histoscope.audit.AuditSearch;
+import org.histoscope.audit.AuditService;
+import org.histoscope.audit.ChainVerification;
+
+/** Search the audit log, read event details, export the current search as CSV and verify the hash chain. */
+@Route("audit")
+@PageTitle("Audit log | Histoscope")
+@Menu(title = "Audit log", order = 85)
+@RolesAllowed({Roles.ADMIN, Roles.REVIEWER})
+public class AuditView extends VerticalLayout {
+
+    private static final DateTimeFormatter UTC_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    private final AuditSearch search;
+    private final AuditService audit;
+    private final Grid<AuditEntry> grid = new Grid<>(AuditEntry.class, false);
+    private final TextField actor = new TextField("User");
+    private final ComboBox<String> action = new ComboBox<>("Action");
+    private final TextField targetType = new TextField("Target type");
+    private final TextField targetId = new TextField("Target id");
+    private final TextField caseId = new TextField("Case id");
+    private final DatePicker from = new DatePicker("From (UTC)");
+    private final DatePicker to = new DatePicker("To (UTC, inclusive)");
+    private final Span chainStatus = new Span("Chain not verified yet");
+    /** Read by the CSV download, which runs outside the UI lock. */
+    private volatile AuditFilter currentFilter = AuditFilter.none();
+
+    private final Clock clock;
+
+    public AuditView(AuditSearch search, AuditService audit, Clock clock) {
+        this.search = search;
+        this.clock = clock;
+        this.audit = audit;
+        setSizeFull();
+
+        actor.setId("audit-actor");
+        action.setId("audit-action");
+        caseId.setId("audit-case");
+        action.setItems(search.knownActions());
+        action.setAllowCustomValue(true);
+        action.addCustomValueSetListener(e -> action.setValue(e.getDetail()));
+        action.setClearButtonVisible(true);
+        caseId.setAllowedCharPattern("[0-9]");
+        caseId.setMaxLength(18);
+        for (TextField field : new TextField[]{actor, targetType, targetId, caseId}) {
+            field.setValueChangeMode(ValueChangeMode.LAZY);
+            field.setClearButtonVisible(true);
+            field.setWidth("9em");
+            field.addValueChangeListener(e -> applyFilter());
+        }
+        action.addValueChangeListener(e -> applyFilter());
+        from.addValueChangeListener(e -> applyFilter());
+        to.addValueChangeListener(e -> applyFilter());
+        from.setWidth("9.5em");
+        to.setWidth("9.5em");
+        action.setWidth("13em");
+
+        Anchor export = new Anchor(csvDownload(), AttachmentType.DOWNLOAD, "");
+        export.setId("audit-export");
+        export.add(new Button("Export CSV", VaadinIcon.DOWNLOAD.create()));
+
+        Button verify = new Button("Verify chain", VaadinIcon.CHECK_CIRCLE_O.create(), e -> verifyChain());
+        verify.setId("audit-verify");
+        chainStatus.setId("audit-chain-status");
+        chainStatus.getElement().getThemeList().add("badge contrast");
+
+        HorizontalLayout filters = new HorizontalLayout(actor, action, targetType, targetId, caseId, from, to);
+        filters.setWrap(true);
+        filters.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.BASELINE);
+        HorizontalLayout tools = new HorizontalLayout(export, verify, chainStatus);
+        tools.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
+
+        grid.setId("audit-grid");
+        grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
+        grid.addColumn(AuditEntry::id).setHeader("#").setAutoWidth(true).setFlexGrow(0);
+        grid.addColumn(e -> UTC_TIME.format(e.occurredAt())).setHeader("When").setAutoWidth(true);
+        grid.addColumn(AuditEntry::actor).setHeader("User").setAutoWidth(true);
+        grid.addColumn(AuditEntry::action).setHeader("Action").setAutoWidth(true);
+        grid.addColumn(e -> join(e.targetType(), e.targetId())).setHeader("Target").setAutoWidth(true);
+        grid.addColumn(e -> e.caseId() == null ? "" : e.caseId().toString()).setHeader("Case").setAutoWidth(true);
+        grid.addColumn(AuditEntry::detailsJson).setHeader("Details").setFlexGrow(1).setWidth("16em");
+        grid.addColumn(e -> e.clientAddress() == null ? "" : e.clientAddress()).setHeader("Client")
+                .setAutoWidth(true);
+        grid.setItemDetailsRenderer(new ComponentRenderer<>(AuditView::detailsPanel));
+        grid.setItems(query -> search.search(currentFilter, query.getOffset(), query.getLimit()).stream(),
+                query -> (int) Math.min(Integer.MAX_VALUE, search.count(currentFilter)));
+
+        add(new H2("Audit log"), filters, tools, grid);
+        expand(grid);
+    }
+
+    private static Pre detailsPanel(AuditEntry entry) {
+        Pre details = new Pre("Details: " + entry.detailsJson() + "\nHash:    " + entry.hash());
+        details.addClassName("audit-details");
+        return details;
+    }
+
+    private DownloadHandler csvDownload() {
+        return event -> {
+            AuditFilter filter = currentFilter;
+            event.setFileName("histoscope-audit-" + LocalDate.now(clock.withZone(ZoneOffset.UTC)) + ".csv");
+            event.setContentType("text/csv; charset=UTF-8");
+            Writer writer = new OutputStreamWriter(event.getOutputStream(), StandardCharsets.UTF_8);
+            search.exportCsv(filter, writer);
+        };
+    }
+
+    private void applyFilter() {
+        Long caseNumber = caseId.getValue().isBlank() ? null : parseCaseId(caseId.getValue());
+        currentFilter = new AuditFilter(actor.getValue(), action.getValue(), targetType.getValue(),
+                targetId.getValue(), caseNumber,
+                from.getValue() == null ? null : from.getValue().atStartOfDay(ZoneOffset.UTC).toInstant(),
+                to.getValue() == null ? null : to.getValue().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+        grid.getDataProvider().refreshAll();
+    }
+
+    private Long parseCaseId(String text) {
+        try {
+            caseId.setInvalid(false);
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            caseId.setErrorMessage("Enter a case number");
+            caseId.setInvalid(true);
+            return -1L;
+        }
+    }
+
+    private void verifyChain() {
+        ChainVerification result = audit.verifyChain();
+        chainStatus.setText(result.message());
+        chainStatus.getElement().getThemeList().clear();
+        chainStatus.getElement().getThemeList().add(result.intact() ? "badge success" : "badge error primary");
+    }
+
+    private static String join(String type, String id) {
+        if (type == null && id == null) {
+            return "";
+        }
+        return (type == null ? "" : type) + (id == null ? "" : " " + id);
+    }
+}

@@ -1,0 +1,58 @@
+package org.histoscope.review.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.dialog.Dialog;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.textfield.PasswordField;
+import com.vaadin.flow.component.textfield.TextArea;
+import org.histoscope.cases.CaseRuleException;
+import org.histoscope.cases.ImageSummary;
+import org.histoscope.ui.DisplayFormats;
+import org.histoscope.ui.Notifications;
+import org.histoscope.review.NotAssessableMark;
+import org.histoscope.review.NotAssessableService;
+import org.histoscope.review.ReviewRuleException;
+import org.histoscope.review.SignatureMeaning;
+import org.histoscope.review.SignatureRejectedException;
+
+/** Asks a reviewer why an image cannot be assessed and for their password, then signs the mark. */
+class NotAssessableDialog extends Dialog {
+
+    NotAssessableDialog(NotAssessableService reviews, ImageSummary image, String signerLine, Runnable afterSigning) {
+        setHeaderTitle("Mark " + image.originalFilename() + " not assessable");
+        TextArea reason = new TextArea("Why can this image not be assessed?");
+        reason.setId("not-assessable-reason");
+        reason.setWidthFull();
+        RadioButtonGroup<SignatureMeaning> meaning = new RadioButtonGroup<>("Meaning of the signature");
+        meaning.setItems(SignatureMeaning.values());
+        meaning.setItemLabelGenerator(SignatureMeaning::label);
+        meaning.setValue(SignatureMeaning.REVIEWED);
+        PasswordField password = new PasswordField("Password");
+        password.setId("not-assessable-password");
+        password.setWidthFull();
+        add(new Paragraph(signerLine + " The case can then be finalized without a result for this image."),
+                reason, meaning, password);
+        Button confirm = new Button("Sign", e -> {
+            try {
+                NotAssessableMark mark = reviews.markNotAssessable(image.id(), reason.getValue(), meaning.getValue(),
+                        password.getValue());
+                close();
+                Notifications.success(image.originalFilename() + " marked not assessable by " + mark.signerName()
+                        + " on " + DisplayFormats.utc(mark.signedAt()) + "."
+                        + (mark.signedByRequester() ? " " + mark.segregationNote() + "." : ""));
+                afterSigning.run();
+            } catch (SignatureRejectedException wrong) {
+                password.clear();
+                password.setErrorMessage(wrong.userMessage());
+                password.setInvalid(true);
+            } catch (ReviewRuleException | CaseRuleException rule) {
+                Notifications.error(rule.userMessage());
+            }
+        });
+        confirm.setId("not-assessable-confirm");
+        confirm.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        getFooter().add(new Button("Cancel", e -> close()), confirm);
+    }
+}

@@ -1,0 +1,129 @@
+package org.histoscope.review.ui;
+
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.datepicker.DatePicker;
+import com.vaadin.flow.component.Key;
+import com.vaadin.flow.component.Shortcuts;
+import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.select.Select;
+import com.vaadin.flow.router.Menu;
+import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.Route;
+import jakarta.annotation.security.RolesAllowed;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.histoscope.ui.DisplayFormats;
+import org.histoscope.security.Roles;
+import org.histoscope.ui.Badges;
+import org.histoscope.cases.ui.CaseBadges;
+import org.histoscope.review.QueueEntry;
+import org.histoscope.review.QueueFilter;
+import org.histoscope.review.ReviewQueueService;
+
+/** Results waiting for review, unreviewed first; filters by model, date, label and disagreement. */
+@Route("review")
+@PageTitle("Review queue | Histoscope")
+@Menu(title = "Review queue", order = 30)
+@RolesAllowed(Roles.REVIEWER)
+public class ReviewQueueView extends VerticalLayout {
+
+    private final Select<String> show = new Select<>();
+    private final Select<String> model = new Select<>();
+    private final Select<String> label = new Select<>();
+    private final DatePicker from = new DatePicker("From");
+    private final DatePicker to = new DatePicker("To");
+    private final Checkbox disagreement = new Checkbox("Only disagreements");
+    private final Select<QueueFilter.QueueOrder> order = new Select<>();
+    private final Grid<QueueEntry> grid = new Grid<>();
+    private QueueEntry focused;
+
+    public ReviewQueueView(ReviewQueueService reviews) {
+        setSizeFull();
+        DisplayFormats.learnTimeZone(com.vaadin.flow.component.UI.getCurrent());
+        show.setLabel("Show");
+        show.setItems("Unreviewed", "All", "Reviewed");
+        show.setValue("All");
+        show.setId("queue-show");
+        model.setLabel("Model");
+        model.setEmptySelectionAllowed(true);
+        model.setEmptySelectionCaption("Any model");
+        model.setItems(reviews.modelNames());
+        label.setLabel("Label");
+        label.setEmptySelectionAllowed(true);
+        label.setEmptySelectionCaption("Any label");
+        label.setItems(reviews.labels());
+        label.setId("queue-label");
+        order.setLabel("Order");
+        order.setItems(QueueFilter.QueueOrder.values());
+        order.setItemLabelGenerator(o -> o == QueueFilter.QueueOrder.UNCERTAIN ? "Uncertain first" : "Newest first");
+        order.setValue(QueueFilter.QueueOrder.NEWEST);
+        order.setId("queue-order");
+        from.setLocale(com.vaadin.flow.component.UI.getCurrent().getLocale());
+        to.setLocale(com.vaadin.flow.component.UI.getCurrent().getLocale());
+        disagreement.setId("queue-disagreement");
+        for (var field : new com.vaadin.flow.component.HasValue<?, ?>[] {show, model, label, from, to, disagreement, order}) {
+            field.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
+        }
+
+        grid.addComponentColumn(e -> {
+            Span state = e.reviewed() ? Badges.badge(e.disagreement() ? "Overridden" : "Signed",
+                    e.disagreement() ? "error" : "success") : Badges.badge("To review", "contrast");
+            return e.arrivedAfterSignOut()
+                    ? new HorizontalLayout(state, Badges.badge("Arrived after sign-out", "error")) : state;
+        }).setHeader("Review").setAutoWidth(true);
+        grid.addColumn(QueueEntry::accessionNumber).setHeader("Case").setAutoWidth(true);
+        grid.addColumn(QueueEntry::imageName).setHeader("Image").setAutoWidth(true);
+        grid.addComponentColumn(e -> {
+            Span label = e.indeterminate() ? Badges.badge("indeterminate", "contrast")
+                    : new Span(e.predictedLabel());
+            return e.outOfDomain() ? new HorizontalLayout(label, Badges.badge("Outside training domain", "error"))
+                    : label;
+        }).setHeader("Model label").setAutoWidth(true);
+        grid.addColumn(e -> String.format(DisplayFormats.locale(), "%.3f (t = %.2f)", e.probability(), e.threshold()))
+                .setHeader("Probability").setAutoWidth(true);
+        grid.addColumn(e -> e.finalLabel() == null ? "" : e.finalLabel()).setHeader("Final label").setAutoWidth(true);
+        grid.addColumn(e -> e.modelName() + " " + e.modelVersion()).setHeader("Model").setAutoWidth(true);
+        grid.addColumn(e -> DisplayFormats.dateTime(e.predictedAt())).setHeader("Predicted").setAutoWidth(true);
+        grid.setItems(query -> reviews.queue(filter(), query.getOffset(), query.getLimit()).stream(),
+                query -> (int) reviews.countQueue(filter()));
+        grid.setEmptyStateText("Nothing to review with these filters.");
+        grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(ReviewView.class, e.getItem().predictionId())));
+        grid.addCellFocusListener(e -> focused = e.getItem().orElse(null));
+        // keyboard users open the focused row with Enter, as mouse users do with a click
+        Shortcuts.addShortcutListener(grid, () -> {
+            if (focused != null) {
+                getUI().ifPresent(ui -> ui.navigate(ReviewView.class, focused.predictionId()));
+            }
+        }, Key.ENTER).listenOn(grid);
+        grid.setId("review-grid");
+
+        HorizontalLayout filters = new HorizontalLayout(show, model, label, from, to, order, disagreement);
+        filters.setAlignItems(FlexComponent.Alignment.BASELINE);
+        filters.setWrap(true);
+        filters.addClassName("review-filters");
+        Span hint = new Span("Open a row to review and sign it. \"Uncertain first\" puts indeterminate results (inside the model's grey zone) on top, then those closest to its threshold.");
+        hint.addClassName("hint");
+        add(new H2("Review queue"), filters, hint, grid);
+        expand(grid);
+    }
+
+    private QueueFilter filter() {
+        Boolean reviewed = switch (show.getValue()) {
+            case "Unreviewed" -> false;
+            case "Reviewed" -> true;
+            default -> null;
+        };
+        return new QueueFilter(reviewed, model.getValue(), startOf(from.getValue()),
+                to.getValue() == null ? null : startOf(to.getValue().plusDays(1)), label.getValue(),
+                disagreement.getValue(), order.getValue());
+    }
+
+    private static Instant startOf(LocalDate date) {
+        return date == null ? null : date.atStartOfDay(DisplayFormats.zone()).toInstant();
+    }
+}

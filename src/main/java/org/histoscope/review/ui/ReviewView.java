@@ -1,0 +1,272 @@
+package org.histoscope.review.ui;
+
+import com.vaadin.flow.component.button.Button;
+import com.vaadin.flow.component.button.ButtonVariant;
+import com.vaadin.flow.component.combobox.ComboBox;
+import com.vaadin.flow.component.formlayout.FormLayout;
+import com.vaadin.flow.component.html.Anchor;
+import com.vaadin.flow.component.html.Div;
+import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
+import com.vaadin.flow.component.html.Paragraph;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.icon.VaadinIcon;
+import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.radiobutton.RadioButtonGroup;
+import com.vaadin.flow.component.textfield.TextArea;
+import com.vaadin.flow.router.BeforeEvent;
+import com.vaadin.flow.router.HasDynamicTitle;
+import com.vaadin.flow.router.HasUrlParameter;
+import com.vaadin.flow.router.Route;
+import jakarta.annotation.security.RolesAllowed;
+import java.util.ArrayList;
+import java.util.List;
+import org.histoscope.cases.CaseImageService;
+import org.histoscope.cases.CaseService;
+import org.histoscope.cases.CaseSummary;
+import org.histoscope.cases.ImageSummary;
+import org.histoscope.cases.ui.PredictionImage;
+import org.histoscope.inference.PredictionService;
+import org.histoscope.inference.StoredPrediction;
+import org.histoscope.ui.DisplayFormats;
+import org.histoscope.security.CurrentUser;
+import org.histoscope.security.Roles;
+import org.histoscope.users.UserDirectory;
+import org.histoscope.ui.Badges;
+import org.histoscope.cases.ui.CaseBadges;
+import org.histoscope.review.QueueEntry;
+import org.histoscope.review.ReviewDecision;
+import org.histoscope.review.ReviewQueueService;
+import org.histoscope.review.ReviewRequest;
+import org.histoscope.review.ReviewSigningService;
+import org.histoscope.review.SignatureMeaning;
+import org.histoscope.review.SignedReview;
+
+/**
+ * Review of one result: agree or override, final diagnosis and comment, then an electronic signature with the
+ * password re-entered. Signed reviews are shown with printed name, UTC time and meaning; corrections are amendments.
+ */
+@Route("review/sign")
+@RolesAllowed(Roles.REVIEWER)
+public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>, HasDynamicTitle {
+
+    private final ReviewQueueService reviews;
+    private final ReviewSigningService signing;
+    private final PredictionService predictions;
+    private final CaseImageService images;
+    private final CaseService cases;
+    private final UserDirectory users;
+    private final CurrentUser currentUser;
+    private String title = "Review";
+
+    public ReviewView(ReviewQueueService reviews, ReviewSigningService signing, PredictionService predictions, CaseImageService images, CaseService cases,
+                      UserDirectory users, CurrentUser currentUser) {
+        this.reviews = reviews;
+        this.signing = signing;
+        this.predictions = predictions;
+        this.images = images;
+        this.cases = cases;
+        this.users = users;
+        this.currentUser = currentUser;
+        setWidthFull();
+    }
+
+    @Override
+    public void setParameter(BeforeEvent event, Long predictionId) {
+        render(predictionId);
+    }
+
+    @Override
+    public String getPageTitle() {
+        return title + " | Histoscope";
+    }
+
+    private void render(Long predictionId) {
+        removeAll();
+        QueueEntry entry = predictionId == null ? null : reviews.entry(predictionId).orElse(null);
+        StoredPrediction prediction = entry == null ? null : predictions.find(predictionId).orElse(null);
+        ImageSummary image = entry == null ? null : images.findImage(entry.imageId()).orElse(null);
+        if (entry == null || prediction == null || image == null) {
+            add(new H2("Result not found"), new Paragraph("It is not in the review queue."), new Anchor("review", "Back to the queue"));
+            return;
+        }
+        CaseSummary owner = cases.findCase(entry.caseId()).orElseThrow();
+        title = "Review " + image.originalFilename();
+        H2 heading = new H2("Review: " + image.originalFilename());
+        heading.setId("review-title");
+        add(new HorizontalLayout(new Anchor("review", "Review queue"), new Anchor("case/" + owner.id(),
+                "Case " + owner.accessionNumber()), new Anchor("result/" + prediction.id(), "Full result")), heading);
+        if (entry.arrivedAfterSignOut()) {
+            Paragraph late = new Paragraph("This result arrived after case " + owner.accessionNumber()
+                    + " had been finalized. It is not part of the finalized report; review it and amend the case's "
+                    + "reviews if it changes the diagnosis.");
+            late.setId("late-result-warning");
+            late.getElement().getThemeList().add("badge error");
+            add(late);
+        }
+
+        Div summary = new Div(
+                fact("Model label", labelWithWarning(prediction)),
+                fact("Probability", new Span(String.format(DisplayFormats.locale(), "%.4f (threshold %.2f)",
+                        prediction.probability(), prediction.threshold()))),
+                fact("Model", new Span(prediction.modelId() + " " + prediction.modelVersion())),
+                fact("Case status", CaseBadges.status(owner.status())));
+        summary.addClassName("result-facts");
+        HorizontalLayout body = new HorizontalLayout(new PredictionImage(images, predictions, prediction, image), summary);
+        body.setWrap(true);
+        body.setWidthFull();
+        body.addClassName("result-body");
+        add(body);
+
+        List<SignedReview> signed = reviews.reviewsOf(predictionId);
+        add(new H3("Signed reviews"));
+        if (signed.isEmpty()) {
+            add(new Paragraph("Not reviewed yet."));
+        }
+        signed.forEach(review -> add(manifestation(review)));
+
+        if (signed.isEmpty()) {
+            add(new H3("Your review"), reviewForm(entry, prediction, null));
+        } else {
+            SignedReview latest = signed.get(signed.size() - 1);
+            Button amend = new Button("Amend the latest review", VaadinIcon.EDIT.create());
+            amend.setId("amend-review");
+            Div amendArea = new Div(amend);
+            amend.addClickListener(e -> {
+                amendArea.removeAll();
+                amendArea.add(new H3("Amendment of review #" + latest.id()), reviewForm(entry, prediction, latest));
+            });
+            add(amendArea);
+        }
+        // the case's responsible pathologist finalizes it; reviewers see there what is still open in the case
+        Anchor finalization = new Anchor("finalize/" + owner.id(), "Case " + owner.accessionNumber()
+                + ": every image and what is still open before its pathologist finalizes it");
+        finalization.setId("review-finalize-link");
+        add(finalization);
+    }
+
+    private Div manifestation(SignedReview review) {
+        Div box = new Div();
+        box.addClassName("signature");
+        box.getElement().setAttribute("data-review-id", String.valueOf(review.id()));
+        String what = review.decision() == ReviewDecision.AGREE ? "Agreed with the model: " + review.finalLabel()
+                : "Overrode the model's " + review.predictedLabel() + " with " + review.finalLabel();
+        box.add(new Div(new Span((review.isAmendment() ? "Amendment of review #" + review.amendsReviewId() + " — " : "")
+                + what)),
+                new Div(new Span("Final diagnosis: " + review.finalDiagnosis())));
+        if (review.comment() != null) {
+            box.add(new Div(new Span("Comment: " + review.comment())));
+        }
+        Span signature = new Span("Electronically signed by " + review.signerName() + " (" + review.signedBy() + ") on "
+                + DisplayFormats.utc(review.signedAt()) + " — meaning: " + review.meaning().label());
+        signature.addClassName("signature-line");
+        box.add(new Div(signature));
+        if (review.signedByRequester()) {
+            box.add(segregationNote(review.segregationNote()));
+        }
+        return box;
+    }
+
+    private VerticalLayout reviewForm(QueueEntry entry, StoredPrediction prediction, SignedReview amends) {
+        RadioButtonGroup<ReviewDecision> decision = new RadioButtonGroup<>("Decision");
+        decision.setItems(ReviewDecision.values());
+        decision.setItemLabelGenerator(d -> d == ReviewDecision.AGREE ? "Agree with " + prediction.label() : "Override");
+        decision.setValue(ReviewDecision.AGREE);
+        decision.setId("review-decision");
+        List<String> labels = new ArrayList<>(prediction.classProbabilities().keySet());
+        if (!labels.contains(prediction.label())) {
+            labels.add(prediction.label());
+        }
+        ComboBox<String> finalLabel = new ComboBox<>("Final label", labels);
+        finalLabel.setAllowCustomValue(true);
+        finalLabel.addCustomValueSetListener(e -> finalLabel.setValue(e.getDetail()));
+        finalLabel.setValue(prediction.label());
+        finalLabel.setEnabled(false);
+        finalLabel.setId("review-final-label");
+        decision.addValueChangeListener(e -> {
+            boolean override = e.getValue() == ReviewDecision.OVERRIDE;
+            finalLabel.setEnabled(override);
+            if (override) {
+                labels.stream().filter(l -> !l.equals(prediction.label())).findFirst().ifPresent(finalLabel::setValue);
+            } else {
+                finalLabel.setValue(prediction.label());
+            }
+        });
+        TextArea diagnosis = new TextArea("Final diagnosis");
+        diagnosis.setId("review-diagnosis");
+        diagnosis.setRequired(true);
+        diagnosis.setWidthFull();
+        TextArea comment = new TextArea("Comment");
+        comment.setId("review-comment");
+        comment.setWidthFull();
+        RadioButtonGroup<SignatureMeaning> meaning = new RadioButtonGroup<>("Meaning of the signature");
+        meaning.setItems(SignatureMeaning.values());
+        meaning.setItemLabelGenerator(SignatureMeaning::label);
+        meaning.setValue(SignatureMeaning.REVIEWED);
+        meaning.setId("review-meaning");
+
+        boolean outOfDomain = prediction.assessment().outOfDomain();
+        com.vaadin.flow.component.checkbox.Checkbox acknowledge = new com.vaadin.flow.component.checkbox.Checkbox(
+                "I have read the warning: this image lies outside the model's training domain and its probability is"
+                        + " not reliable.");
+        acknowledge.setId("review-ood-acknowledge");
+        acknowledge.setRequiredIndicatorVisible(true);
+        acknowledge.setVisible(outOfDomain);
+        Button sign = new Button("Sign…", VaadinIcon.PENCIL.create(), e -> {
+            if (diagnosis.getValue().isBlank()) {
+                diagnosis.setErrorMessage("Enter the final diagnosis");
+                diagnosis.setInvalid(true);
+                return;
+            }
+            if (outOfDomain && !acknowledge.getValue()) {
+                acknowledge.setErrorMessage("Acknowledge the out-of-domain warning before signing");
+                acknowledge.setInvalid(true);
+                return;
+            }
+            ReviewRequest request = new ReviewRequest(entry.predictionId(), decision.getValue(), finalLabel.getValue(),
+                    diagnosis.getValue(), comment.getValue(), meaning.getValue(), amends == null ? null : amends.id(),
+                    outOfDomain && acknowledge.getValue());
+            openSignatureDialog(request);
+        });
+        sign.setId("review-sign");
+        sign.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
+        FormLayout form = new FormLayout(decision, finalLabel, diagnosis, comment, meaning);
+        form.setColspan(diagnosis, 2);
+        form.setColspan(comment, 2);
+        VerticalLayout layout = new VerticalLayout(form, acknowledge, sign);
+        layout.setPadding(false);
+        return layout;
+    }
+
+    private void openSignatureDialog(ReviewRequest request) {
+        new SignatureDialog(currentUser, users, "this review", request.meaning(), "Sign", password -> {
+            SignedReview signed = signing.sign(request, password);
+            return "Signed by " + signed.signerName() + " on " + DisplayFormats.utc(signed.signedAt()) + ".";
+        }, () -> render(request.predictionId())).open();
+    }
+
+    private static Div labelWithWarning(StoredPrediction prediction) {
+        Span badge = Badges.verdict(prediction);
+        badge.setId("review-label");
+        Div label = new Div(badge);
+        Badges.outOfDomainWarning(prediction).ifPresent(warning -> {
+            warning.setId("review-ood-warning");
+            label.add(warning);
+        });
+        return label;
+    }
+
+    private static Div fact(String name, com.vaadin.flow.component.Component value) {
+        Span label = new Span(name);
+        label.addClassName("fact-label");
+        return new Div(label, value);
+    }
+
+    /** The segregation-of-duties exception, stated with the signature it belongs to (21 CFR 11.10(g)). */
+    static Div segregationNote(String note) {
+        Div line = new Div(new Span(note + "."));
+        line.addClassName("segregation-note");
+        return line;
+    }
+}

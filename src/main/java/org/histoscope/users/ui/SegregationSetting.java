@@ -1,0 +1,63 @@
+package org.histoscope.users.ui;
+
+import com.vaadin.flow.component.checkbox.Checkbox;
+import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
+import com.vaadin.flow.component.html.Span;
+import com.vaadin.flow.component.notification.Notification;
+import com.vaadin.flow.component.notification.NotificationVariant;
+import com.vaadin.flow.component.orderedlayout.VerticalLayout;
+import com.vaadin.flow.component.textfield.TextArea;
+import org.histoscope.ui.DisplayFormats;
+import org.histoscope.users.SecuritySettingsService;
+import org.histoscope.users.UserAdministrationException;
+
+/** The segregation-of-duties setting: changed only with a reason, which the audit log keeps. */
+class SegregationSetting extends VerticalLayout {
+
+    private final SecuritySettingsService settings;
+    private final Checkbox allowed = new Checkbox("Allow the requester of a prediction to sign it and to sign out a "
+            + "case whose only signatures are theirs (small departments; each such signature is marked)");
+    private final Span state = new Span();
+
+    SegregationSetting(SecuritySettingsService settings) {
+        this.settings = settings;
+        setPadding(false);
+        allowed.setId("requester-may-sign");
+        state.addClassName("setting-state");
+        show(settings.requesterMaySign());
+        allowed.addValueChangeListener(e -> {
+            if (e.isFromClient()) {
+                confirm(e.getValue());
+            }
+        });
+        add(allowed, state);
+    }
+
+    private void confirm(boolean enable) {
+        TextArea reason = new TextArea("Reason (kept in the audit log)");
+        reason.setWidthFull();
+        reason.setId("setting-reason");
+        ConfirmDialog dialog = new ConfirmDialog();
+        dialog.setHeader(enable ? "Allow requesters to sign?" : "Require a second person again?");
+        dialog.setText(reason);
+        dialog.setCancelable(true);
+        dialog.setConfirmText("Change");
+        dialog.addCancelListener(e -> show(settings.requesterMaySign()));
+        dialog.addConfirmListener(e -> {
+            try {
+                show(settings.setRequesterMaySign(enable, reason.getValue()));
+            } catch (UserAdministrationException ex) {
+                Notification.show(ex.userMessage(), 5000, Notification.Position.MIDDLE)
+                        .addThemeVariants(NotificationVariant.LUMO_ERROR);
+                show(settings.requesterMaySign());
+            }
+        });
+        dialog.open();
+    }
+
+    private void show(SecuritySettingsService.Setting setting) {
+        allowed.setValue(setting.enabled());
+        state.setText(setting.changedBy() == null ? "Default: a second person signs."
+                : "Last changed by " + setting.changedBy() + ", " + DisplayFormats.dateTime(setting.changedAt()));
+    }
+}

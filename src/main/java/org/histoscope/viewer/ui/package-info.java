@@ -1,0 +1,5 @@
+/**
+ * The viewer feature's UI: its views, and the components other features' views use (cases). Exposed to other modules as the named interface "ui"; services never depend on it.
+ */
+@org.springframework.modulith.NamedInterface("ui")
+package org.histoscope.viewer.ui;
