@@ -78,24 +78,25 @@ public class ReviewQueueView extends VerticalLayout {
                     e.disagreement() ? "error" : "success") : Badges.badge("To review", "contrast");
             return e.arrivedAfterSignOut()
                     ? new HorizontalLayout(state, Badges.badge("Arrived after sign-out", "error")) : state;
-        }).setHeader("Review").setWidth("7.5rem").setFlexGrow(1);
+        }).setHeader("Review").setWidth("7rem").setFlexGrow(0);
         grid.addColumn(e -> patientOf(e).map(org.histoscope.cases.PatientSummary::fullName).orElse(""))
-                .setHeader(getTranslation("review.queue.patient")).setWidth("8rem").setFlexGrow(2);
+                .setHeader(getTranslation("review.queue.patient")).setWidth("7rem").setFlexGrow(2);
         grid.addColumn(e -> patientOf(e).map(org.histoscope.cases.PatientSummary::mrn).orElse(""))
                 .setHeader(getTranslation("review.queue.mrn")).setWidth("6rem").setFlexGrow(1);
         grid.addColumn(QueueEntry::accessionNumber).setHeader("Case").setWidth("6rem").setFlexGrow(1);
-        grid.addColumn(QueueEntry::imageName).setHeader("Image").setWidth("8rem").setFlexGrow(2);
+        grid.addComponentColumn(e -> breakable(e.imageName())).setHeader("Image").setWidth("8rem").setFlexGrow(2);
         grid.addComponentColumn(e -> {
             Span label = e.indeterminate() ? Badges.badge("indeterminate", "contrast")
                     : new Span(e.predictedLabel());
             return e.outOfDomain() ? new Div(label, Badges.badge("Outside training domain", "error"))
                     : label;
-        }).setHeader("Model label").setWidth("7rem").setFlexGrow(1);
+        }).setHeader("Model label").setWidth("7.5rem").setFlexGrow(1);
         grid.addColumn(e -> String.format(DisplayFormats.locale(), "%.3f (t = %.2f)", e.probability(), e.threshold()))
-                .setHeader("Probability").setWidth("6.5rem").setFlexGrow(0);
+                .setHeader("Probability").setWidth("7rem").setFlexGrow(0);
         grid.addColumn(e -> e.finalLabel() == null ? "" : e.finalLabel()).setHeader("Final label").setWidth("5.5rem")
                 .setFlexGrow(1);
-        grid.addColumn(e -> e.modelName() + " " + e.modelVersion()).setHeader("Model").setWidth("6rem").setFlexGrow(1);
+        grid.addComponentColumn(e -> breakable(e.modelName() + " " + e.modelVersion())).setHeader("Model")
+                .setWidth("7rem").setFlexGrow(1);
         grid.addColumn(e -> DisplayFormats.dateTime(e.predictedAt())).setHeader("Predicted").setWidth("7rem")
                 .setFlexGrow(1);
         grid.addThemeVariants(com.vaadin.flow.component.grid.GridVariant.LUMO_WRAP_CELL_CONTENT);
@@ -124,6 +125,13 @@ public class ReviewQueueView extends VerticalLayout {
         hint.addClassName("hint");
         add(new H2("Review queue"), filters, hint, grid);
         expand(grid);
+    }
+
+    /** Text that may break inside long words (file and model names), so that it wraps instead of being cut. */
+    private static Span breakable(String text) {
+        Span span = new Span(text);
+        span.getStyle().set("overflow-wrap", "anywhere");
+        return span;
     }
 
     private java.util.Optional<org.histoscope.cases.PatientSummary> patientOf(QueueEntry entry) {

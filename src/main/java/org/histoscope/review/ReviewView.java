@@ -161,10 +161,13 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
      */
     private HasComponents reviewInViewer(StoredPrediction prediction, ImageSummary image, Div summary) {
         SlideResultViewer viewer = new SlideResultViewer(tileProbabilities, prediction, image);
+        viewer.setWidthFull();
+        TopTiles topTiles = new TopTiles(prediction.tileStatistics().topTiles(), viewer);
+        topTiles.setWidthFull();
         Span hint = new Span(getTranslation("viewer.topTiles.hint"));
         hint.addClassName("hint");
         VerticalLayout slide = new VerticalLayout(viewer, new H3(getTranslation("review.viewer.topTiles")), hint,
-                new TopTiles(prediction.tileStatistics().topTiles(), viewer));
+                topTiles);
         slide.setPadding(false);
         slide.getStyle().set("flex", "3 1 36rem").set("min-width", "0");
         slide.setId("review-viewer-column");
