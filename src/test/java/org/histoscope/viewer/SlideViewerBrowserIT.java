@@ -183,8 +183,7 @@ class SlideViewerBrowserIT {
         page.waitForText("Electronically signed by");
         assertThat(page.driver().getCurrentUrl()).endsWith("/review/sign/" + prediction.id());
         assertThat(page.driver().findElements(By.id("slide-viewer"))).hasSize(1);
-        assertThat(page.byId("review-form-column").getText()).contains("Electronically signed by")
-                .contains("Invasive ductal carcinoma in the marked region");
+        assertThat(page.byId("review-form-column").getText()).contains("Electronically signed by Dr Rolf (rolf)");
     }
 
     /** Clicks the tile's row in the top-tile list and checks the viewport's centre moved onto the tile, zoomed in. */
@@ -214,6 +213,8 @@ class SlideViewerBrowserIT {
                 + Math.abs(number(after.get("y")) - number(before.get("y")))
                 + Math.abs(number(after.get("zoom")) - number(before.get("zoom")))).as("the viewport changed")
                 .isGreaterThan(1e-4);
+        // back to the viewer, where the next steps look and click
+        js.executeScript("arguments[0].scrollIntoView({block: 'start'});", viewer);
     }
 
     /** The viewport's (target) centre and zoom, as OpenSeadragon reports them. */
