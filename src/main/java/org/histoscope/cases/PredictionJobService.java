@@ -130,6 +130,13 @@ public class PredictionJobService {
                 failed.stream().map(job -> job.toSummary(names.get(job.getImageId()))).toList());
     }
 
+    /** How many prediction jobs have failed (the administrators' navigation count); one count query. */
+    @Transactional(readOnly = true)
+    @RolesAllowed(Roles.ADMIN)
+    public long countFailedJobs() {
+        return jobs.countByStatus(JobStatus.FAILED);
+    }
+
     public record QueueStatus(long queued, long running, long done, long failed, List<JobSummary> recentFailures) {
     }
 

@@ -55,6 +55,37 @@ public class ReviewQueueService {
         return queue.count(matching(filter));
     }
 
+    /** The results nobody has reviewed yet, the longest waiting first (the reviewers' worklist). */
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.REVIEWER, Roles.PATHOLOGIST})
+    public List<QueueEntry> waitingForReview(int limit) {
+        Pageable page = PageRequest.of(0, Math.max(limit, 1), Sort.by("predictedAt").ascending()
+                .and(Sort.by("predictionId").ascending()));
+        return queue.findAll(matching(new QueueFilter(false, null, null, null, null, false, QueueFilter.QueueOrder.NEWEST)),
+                page).map(ReviewQueueItem::toEntry).getContent();
+    }
+
+    /** How many results nobody has reviewed yet (the navigation's count); one count query. */
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.REVIEWER, Roles.PATHOLOGIST})
+    public long countWaitingForReview() {
+        return queue.count(matching(new QueueFilter(false, null, null, null, null, false, QueueFilter.QueueOrder.NEWEST)));
+    }
+
+    /**
+     * The newest results of these cases, reviewed or not, for a pathologist's worklist (pathologists read every
+     * case); one query for all cases.
+     */
+    @Transactional(readOnly = true)
+    @RolesAllowed(Roles.PATHOLOGIST)
+    public List<QueueEntry> newestOfCases(java.util.Collection<Long> caseIds, int limit) {
+        if (caseIds.isEmpty()) {
+            return List.of();
+        }
+        return queue.findByCaseIdInOrderByPredictedAtDescPredictionIdDesc(caseIds, PageRequest.of(0, Math.max(limit, 1)))
+                .stream().map(ReviewQueueItem::toEntry).toList();
+    }
+
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.REVIEWER, Roles.PATHOLOGIST})
     public Optional<QueueEntry> entry(long predictionId) {

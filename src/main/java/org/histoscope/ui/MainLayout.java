@@ -12,21 +12,34 @@ import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.sidenav.SideNav;
 import com.vaadin.flow.component.sidenav.SideNavItem;
+import com.vaadin.flow.router.AfterNavigationEvent;
+import com.vaadin.flow.router.AfterNavigationObserver;
 import com.vaadin.flow.router.Layout;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import com.vaadin.flow.server.menu.MenuConfiguration;
 import com.vaadin.flow.spring.security.AuthenticationContext;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The frame around every view. The navigation is built from the views' {@code @Menu} annotations and shows
- * only the views the signed-in user may open, so a feature adds a menu entry without touching this class.
+ * only the views the signed-in user may open, so a feature adds a menu entry without touching this class. Beside an
+ * entry with work waiting for the user it shows the count ({@link MenuCounts}), read again on every navigation.
  */
 @Layout
 @AnonymousAllowed
-public class MainLayout extends AppLayout {
+public class MainLayout extends AppLayout implements AfterNavigationObserver {
 
-    public MainLayout(AuthenticationContext authentication, SecurityProperties security, Clock clock) {
+    private final AuthenticationContext authentication;
+    private final List<MenuCounts> counts;
+    private final Map<String, SideNavItem> items = new LinkedHashMap<>();
+
+    public MainLayout(AuthenticationContext authentication, SecurityProperties security, Clock clock,
+                      List<MenuCounts> counts) {
+        this.authentication = authentication;
+        this.counts = counts;
         H1 title = new H1("Histoscope");
         title.addClassName("app-title");
 
@@ -44,11 +57,41 @@ public class MainLayout extends AppLayout {
         addToNavbar(header);
 
         SideNav nav = new SideNav();
-        MenuConfiguration.getMenuEntries().forEach(entry -> nav.addItem(new SideNavItem(entry.title(), entry.path())));
+        MenuConfiguration.getMenuEntries().forEach(entry -> {
+            SideNavItem item = new SideNavItem(entry.title(), entry.path());
+            items.put(stripSlashes(entry.path()), item);
+            nav.addItem(item);
+        });
         addToDrawer(nav);
         setPrimarySection(Section.DRAWER);
         if (authentication.isAuthenticated()) {
             addToNavbar(new IdleWatch(security, clock));
         }
+    }
+
+    @Override
+    public void afterNavigation(AfterNavigationEvent event) {
+        if (!authentication.isAuthenticated()) {
+            return;
+        }
+        Map<String, Long> waiting = new LinkedHashMap<>();
+        counts.forEach(source -> waiting.putAll(source.forCurrentUser()));
+        items.forEach((path, item) -> {
+            Long count = waiting.get(path);
+            if (count == null || count == 0) {
+                item.setSuffixComponent(null);
+                return;
+            }
+            Span badge = new Span(String.valueOf(count));
+            badge.getElement().getThemeList().add("badge pill small contrast");
+            badge.setId("nav-count-" + (path.isEmpty() ? "home" : path.replace('/', '-')));
+            // a title, not aria-label: ARIA forbids naming a generic span (axe-core: aria-prohibited-attr)
+            badge.getElement().setAttribute("title", getTranslation("nav.count", String.valueOf(count)));
+            item.setSuffixComponent(badge);
+        });
+    }
+
+    private static String stripSlashes(String path) {
+        return path.replaceAll("^/+|/+$", "");
     }
 }

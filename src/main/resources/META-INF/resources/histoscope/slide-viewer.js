@@ -8,10 +8,16 @@
 (function () {
   'use strict';
 
-  /** Probability 0 -> blue, 0.5 -> green/yellow, 1 -> red: the server's Overlays.probabilityColour, as HSL. */
-  function colour(p) {
-    var hue = (1 - Math.max(0, Math.min(1, p))) * 240;
-    return 'hsl(' + hue.toFixed(1) + ',100%,50%)';
+  /**
+   * The colour of a probability from the palette the server sends (inference.HeatmapScale, the one colour scheme of
+   * heatmaps, legends and the PDF); the same blue-to-red hue scale when none was sent.
+   */
+  function colour(p, palette) {
+    var q = Math.max(0, Math.min(1, p));
+    if (palette && palette.length > 1) {
+      return palette[Math.round(q * (palette.length - 1))];
+    }
+    return 'hsl(' + ((1 - q) * 240).toFixed(1) + ',100%,50%)';
   }
 
   /** Pixels per grid cell in the overlay images: crisp cell edges, at most about 4096 pixels a side. */
@@ -20,7 +26,7 @@
   }
 
   /** Coloured by the smoothed map (what the slide score is computed from) when the server sent one. */
-  function heatmapUrl(grid, k) {
+  function heatmapUrl(grid, k, palette) {
     var canvas = document.createElement('canvas');
     canvas.width = grid.columns * k;
     canvas.height = grid.rows * k;
@@ -29,7 +35,7 @@
     for (var i = 0; i < shown.length; i++) {
       var p = shown[i];
       if (p === null) continue; // background: not classified
-      g.fillStyle = colour(p);
+      g.fillStyle = colour(p, palette);
       g.fillRect((i % grid.columns) * k, Math.floor(i / grid.columns) * k, k, k);
     }
     return canvas.toDataURL('image/png');
@@ -159,7 +165,7 @@
       if (!options.grid) return;
       var k = cellPixels(options.grid);
       var worldWidth = options.grid.columns * options.grid.tileSide / options.width;
-      viewer.addSimpleImage({url: heatmapUrl(options.grid, k), x: 0, y: 0, width: worldWidth,
+      viewer.addSimpleImage({url: heatmapUrl(options.grid, k, options.palette), x: 0, y: 0, width: worldWidth,
         opacity: state.visible ? state.opacity : 0,
         success: function (e) { state.heatmap = e.item; element.setAttribute('data-heatmap-ready', 'true'); }});
       viewer.addSimpleImage({url: outlineUrl(options.grid, options.threshold, k), x: 0, y: 0, width: worldWidth,
@@ -170,10 +176,10 @@
         success: function (e) { state.mask = e.item; element.setAttribute('data-mask-ready', 'true'); }});
       element.setAttribute('data-ood-tiles', String(countFlags(options.grid, 1)));
       element.setAttribute('data-qc-tiles', String(countFlags(options.grid, 14)));
-      viewer.addSimpleImage({url: flagsUrl(options.grid, k, '#c000c0', 1), x: 0, y: 0, width: worldWidth,
+      viewer.addSimpleImage({url: flagsUrl(options.grid, k, options.outOfDomainColour || '#c000c0', 1), x: 0, y: 0, width: worldWidth,
         opacity: state.layerVisible.ood ? 1 : 0,
         success: function (e) { state.layers.ood = e.item; element.setAttribute('data-ood-layer-ready', 'true'); }});
-      viewer.addSimpleImage({url: flagsUrl(options.grid, k, '#606060', 14), x: 0, y: 0, width: worldWidth,
+      viewer.addSimpleImage({url: flagsUrl(options.grid, k, options.qcColour || '#606060', 14), x: 0, y: 0, width: worldWidth,
         opacity: state.layerVisible.qc ? 1 : 0,
         success: function (e) { state.layers.qc = e.item; element.setAttribute('data-qc-layer-ready', 'true'); }});
     });
@@ -198,8 +204,24 @@
     });
   }
 
+  /**
+   * Pans and zooms to a region in full-resolution slide pixels with one region's margin around it (OpenSeadragon's
+   * fitBounds on the region converted to viewport coordinates); remembers it for whoever checks what is shown.
+   */
+  function showRegion(element, x, y, width, height) {
+    var state = element.histoscopeViewer;
+    if (!state) return;
+    var slide = state.viewer.world.getItemAt(0);
+    if (!slide) return;
+    var bounds = slide.imageToViewportRectangle(x - width, y - height, width * 3, height * 3);
+    state.viewer.viewport.fitBounds(bounds, false);
+    state.shownRegion = {x: x, y: y, width: width, height: height};
+    element.setAttribute('data-shown-region', x + ',' + y + ',' + width + ',' + height);
+  }
+
   window.histoscopeSlideViewer = {
     create: create,
+    showRegion: showRegion,
     setOpacity: function (element, opacity) {
       var state = element.histoscopeViewer;
       if (!state) return;

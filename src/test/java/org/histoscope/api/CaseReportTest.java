@@ -112,6 +112,9 @@ class CaseReportTest extends ApiTestContext {
                 "threshold " + decimal(patchResult.get("threshold").asDouble()),
                 "xception-nasnetmobile-idc", "research / decision support demo; not a medical device");
         assertThat(text).contains("Amendments").contains("None.");
+        // the heatmap's legend names the mark drawn on its bar (issue 26: one scale with its threshold everywhere)
+        assertThat(text).containsPattern("Heatmap scale: probability of IDC per tile, 0 \\(blue\\) to 1 \\(red\\); "
+                + "line: (tile )?threshold [0-9]");
         // the case-level final diagnosis and the finalizing signature come first, then the per-image diagnoses,
         // then the patient and the per-image details
         assertThat(text).contains("Final diagnosis Invasive ductal carcinoma present, largest focus 3.5 mm, 20 % of "

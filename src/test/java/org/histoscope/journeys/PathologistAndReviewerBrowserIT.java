@@ -51,6 +51,14 @@ class PathologistAndReviewerBrowserIT {
     UserAccountService accounts;
     @Autowired
     CaseReportService reports;
+    @Autowired
+    org.histoscope.cases.CaseService cases;
+    @Autowired
+    org.histoscope.cases.CaseImageService images;
+    @Autowired
+    org.histoscope.inference.PredictionService predictions;
+    /** The reviewer's diagnosis where they override the model: it matches the label they override with. */
+    private String overrideDiagnosis;
 
     @Test
     void pathologistUploadsReviewerReviewsAndPathologistFinalizes() {
@@ -95,15 +103,12 @@ class PathologistAndReviewerBrowserIT {
                 .hasSize(2);
         new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).ignoring(StaleElementReferenceException.class)
                 .until(d -> d.findElement(By.id("case-status")).getText().equals("In review"));
-        // the grid re-renders as results and their review state arrive: read the links once they hold still
-        List<String> resultPaths = new WebDriverWait(page.driver(), VaadinPage.TIMEOUT)
-                .ignoring(StaleElementReferenceException.class).until(d -> {
-                    List<String> hrefs = d.findElements(By.cssSelector("#job-grid a.result-link")).stream()
-                            .map(a -> a.getAttribute("href")).filter(href -> href != null)
-                            .map(href -> href.replaceFirst("^https?://[^/]+", "")).toList();
-                    return hrefs.size() == 2 ? hrefs : null;
-                });
-        assertThat(resultPaths).hasSize(2);
+        // the grid re-renders as results and their review state arrive: wait until both links hold still
+        new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElements(By.cssSelector("#job-grid a.result-link")).size() == 2);
+        // the results in a fixed order, whichever job finished first: the IDC patch, then the PCam patch (which the
+        // reviewer overrides), so that the journey and its screenshots are the same on every run
+        List<String> resultPaths = List.of(resultPathOf("idc-9290-class1.png"), resultPathOf("pcam-1996c210-tumor.tif"));
         String resultPath = resultPaths.get(0);
         browser.screenshot(SCREENSHOTS.resolve("case-detail.png"));
 
@@ -141,6 +146,17 @@ class PathologistAndReviewerBrowserIT {
         page.open("/cases");
         page.waitForText("S26-7001");
         browser.screenshot(SCREENSHOTS.resolve("cases.png"));
+
+        // issue 26: the home worklist shows the new results; the navigation counts the unfinished cases
+        page.open("/");
+        String results = page.byId("worklist-results").getText();
+        assertThat(results).contains("S26-7001 · idc-9290-class1.png", "S26-7001 · pcam-1996c210-tumor.tif",
+                "not reviewed yet");
+        assertThat(page.byId("worklist-pending-jobs").getText()).doesNotContain("S26-7001");
+        assertThat(page.byId("worklist-ready").getText()).doesNotContain("S26-7001");
+        assertThat(page.byId("nav-count-cases").getText())
+                .isEqualTo(firstNumber(page.byId("worklist-unfinished").getText())).isNotEqualTo("0");
+        browser.screenshot(SCREENSHOTS.resolve("home-pathologist.png"));
         page.logout();
         return resultPaths;
     }
@@ -148,9 +164,24 @@ class PathologistAndReviewerBrowserIT {
     private String reviewerDay(BrowserSession browser, VaadinPage page, List<String> resultPaths) {
         String resultPath = resultPaths.get(0);
         page.login("rita", PASSWORD);
+        // issue 26: the reviewer's home lists what waits for review with patient, MRN and case; the navigation counts it
+        page.open("/");
+        WebElement waiting = page.byId("worklist-review");
+        new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).ignoring(StaleElementReferenceException.class)
+                .until(d -> waiting.getText().contains("MRN-7001"));
+        assertThat(waiting.getText()).contains("Ada Lovelace", "MRN-7001", "S26-7001", "idc-9290-class1.png", "min");
+        String total = firstNumber(page.byId("worklist-review-total").getText());
+        assertThat(Integer.parseInt(total)).isGreaterThanOrEqualTo(2);
+        assertThat(page.byId("nav-count-review").getText()).isEqualTo(total);
+        browser.screenshot(SCREENSHOTS.resolve("home-reviewer.png"));
+
         page.open("/review");
         page.waitForText("S26-7001");
-        assertThat(page.bodyText()).contains("To review");
+        assertThat(page.bodyText()).contains("To review").contains("Ada Lovelace").contains("MRN-7001");
+        // at 1400 px the queue's columns fit: no sideways scrolling
+        Number overflow = (Number) ((JavascriptExecutor) page.driver()).executeScript(
+                "const t = document.getElementById('review-grid').$.table; return t.scrollWidth - t.clientWidth;");
+        assertThat(overflow.intValue()).as("sideways overflow of the review queue (px)").isLessThanOrEqualTo(1);
         browser.screenshot(SCREENSHOTS.resolve("review-queue.png"));
 
         String predictionId = resultPath.substring(resultPath.lastIndexOf('/') + 1);
@@ -180,8 +211,13 @@ class PathologistAndReviewerBrowserIT {
                 .filter(radio -> radio.getText().trim().equals("Override")).findFirst().orElseThrow()
                 .findElement(By.cssSelector("input")).sendKeys(Keys.SPACE);
         page.waitForVaadin();
+        // the diagnosis says what the overriding label says
+        String finalLabel = (String) ((JavascriptExecutor) page.driver()).executeScript(
+                "return document.querySelector('#review-final-label input').value;");
+        overrideDiagnosis = "cancer".equals(finalLabel) ? "Invasive ductal carcinoma, small focus the model missed"
+                : "Benign breast tissue, no invasion";
         WebElement secondDiagnosis = page.waitFor(By.cssSelector("#review-diagnosis textarea"));
-        secondDiagnosis.sendKeys("Benign breast tissue, no invasion");
+        secondDiagnosis.sendKeys(overrideDiagnosis);
         secondDiagnosis.sendKeys(Keys.TAB);
         page.waitForVaadin();
         acknowledgeIfOutOfDomain(page);
@@ -200,13 +236,16 @@ class PathologistAndReviewerBrowserIT {
      */
     private void pathologistFinalizes(BrowserSession browser, VaadinPage page, String caseId) {
         page.login("paula", PASSWORD);
+        // every result signed: the case is ready to finalize on her home page
+        page.open("/");
+        assertThat(page.byId("worklist-ready").getText()).contains("S26-7001 · Ada Lovelace (MRN-7001)");
         page.open("/case/" + caseId);
         assertThat(page.byId("case-finalize-link").getText()).isEqualTo("Finalize case");
         page.click("case-finalize-link");
         page.waitForPath("/finalize/" + caseId);
         String images = page.byId("finalize-images").getText();
         assertThat(images).contains("pcam-1996c210-tumor.tif", "idc-9290-class1.png", "Model: ", "threshold",
-                "Review: final label", "Invasive ductal carcinoma, grade 2", "Benign breast tissue, no invasion",
+                "Review: final label", "Invasive ductal carcinoma, grade 2", overrideDiagnosis,
                 "Dr Rita", "meaning: Reviewed");
         assertThat(images).doesNotContain("Exception", "SIGNED_OUT", "IN_REVIEW", "CUDA unavailable");
         page.driver().findElements(By.cssSelector("#final-idc vaadin-radio-button")).stream()
@@ -258,10 +297,26 @@ class PathologistAndReviewerBrowserIT {
         assertThat(finalDiagnosis).as(text).isPositive().isLessThan(text.indexOf("Diagnoses per image"));
         assertThat(text.indexOf("Diagnoses per image")).isLessThan(text.indexOf("Patient Name"));
         // both images are patches: the PDF has no slide heatmap, so no heatmap scale, here
-        assertThat(text).contains("meaning: Approved", "Benign breast tissue, no invasion", "computed on CPU");
+        assertThat(text).contains("meaning: Approved", overrideDiagnosis, "computed on CPU");
         assertThat(text).doesNotContain("Exception", "ORT_", "CUDA unavailable", "SIGNED_OUT", "IN_REVIEW", "AGREE",
                 "OVERRIDE", "(paula)", "(rita)");
         page.logout();
+    }
+
+    /** The path of the image's result in case S26-7001, read through the services as its pathologist. */
+    private String resultPathOf(String imageName) {
+        return TestAccounts.runAs("paula", java.util.Set.of(Roles.PATHOLOGIST), () -> {
+            long caseId = cases.findCaseByAccession("S26-7001").orElseThrow().id();
+            long imageId = images.imagesOfCase(caseId).stream().filter(i -> i.originalFilename().equals(imageName))
+                    .findFirst().orElseThrow().id();
+            return "/result/" + predictions.forImage(imageId).get(0).id();
+        });
+    }
+
+    private static String firstNumber(String text) {
+        java.util.regex.Matcher number = java.util.regex.Pattern.compile("\\d+").matcher(text);
+        assertThat(number.find()).as("a number in \"" + text + "\"").isTrue();
+        return number.group();
     }
 
     /** The domain guard (model 2.3.1) may flag a test image: the reviewer then ticks that they read the warning. */
@@ -284,6 +339,20 @@ class PathologistAndReviewerBrowserIT {
 
     private void administratorChecks(BrowserSession browser, VaadinPage page, String caseId) {
         page.login("adele", PASSWORD);
+        // issue 26: the administrator's home shows the system's health and the failed jobs, counted in the navigation
+        page.open("/");
+        assertThat(page.byId("worklist-device").getText()).startsWith("CPU");
+        assertThat(page.byId("worklist-db").getText()).startsWith("UP");
+        assertThat(page.byId("worklist-queue").getText()).contains("queued", "running", "failed");
+        long failed = Long.parseLong(firstNumber(page.byId("worklist-queue").getText().replaceFirst("^.*running, ", "")));
+        List<WebElement> failedCount = page.driver().findElements(By.id("nav-count-admin-status"));
+        if (failed == 0) {
+            assertThat(failedCount).isEmpty();
+        } else {
+            assertThat(failedCount).singleElement().extracting(WebElement::getText).isEqualTo(String.valueOf(failed));
+        }
+        page.byId("worklist-failed-jobs");
+        browser.screenshot(SCREENSHOTS.resolve("home-admin.png"));
         page.open("/admin/status");
         assertThat(page.byId("status-device").getText()).startsWith("CPU");
         assertThat(page.byId("status-db").getText()).isEqualTo("UP");

@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 import org.histoscope.images.ImageRejectedException;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.StoredPrediction;
+import org.histoscope.ui.HeatmapLegend;
 import org.histoscope.ui.OpacityInput;
 import org.histoscope.cases.CaseImageService;
 import org.histoscope.cases.ImageSummary;
@@ -77,11 +78,19 @@ public class PredictionImage extends Div {
         opacityLabel.setFor(opacity);
         HorizontalLayout controls = new HorizontalLayout(show, opacityLabel, opacity);
         controls.setAlignItems(FlexComponent.Alignment.CENTER);
-        Paragraph legend = new Paragraph(heatmap
-                ? "Heatmap: one cell per tissue tile, warmer = higher cancer probability; background left clear."
-                : "Explanation: the regions whose occlusion changes the probability most are highlighted.");
-        legend.addClassName("hint");
-        add(controls, legend);
+        add(controls);
+        if (heatmap) {
+            // the same scale, threshold mark and grey-zone band as the slide viewer and the PDF
+            double threshold = SlideResultViewer.tileThreshold(prediction);
+            var greyZone = prediction.assessment().greyZone();
+            add(new HeatmapLegend(threshold, getTranslation("result.legend.threshold", HeatmapLegend.decimal(threshold)),
+                    greyZone == null ? null : greyZone.low(), greyZone == null ? null : greyZone.high())
+                    .withNote(getTranslation("result.legend.note")));
+        } else {
+            Paragraph legend = new Paragraph("Explanation: the regions whose occlusion changes the probability most are highlighted.");
+            legend.addClassName("hint");
+            add(legend);
+        }
     }
 
     private static DownloadHandler png(Supplier<byte[]> bytes, String name) {

@@ -29,7 +29,6 @@ import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.ResultAssessment;
 import org.histoscope.inference.StoredPrediction;
 import org.histoscope.inference.TestTimeAugmentation;
-import org.histoscope.inference.TileScore;
 import org.histoscope.inference.TileStatistics;
 import org.histoscope.models.ModelRegistry;
 import org.histoscope.models.ModelStatus;
@@ -40,6 +39,7 @@ import org.histoscope.security.Roles;
 import org.histoscope.ui.Notifications;
 import org.histoscope.viewer.ProbabilityGrid;
 import org.histoscope.viewer.ui.SlideViewer;
+import org.histoscope.viewer.TopTiles;
 import org.histoscope.ui.Badges;
 import org.histoscope.cases.ui.JobUpdates;
 import org.histoscope.cases.CaseImageService;
@@ -69,6 +69,8 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
     /** The shown patch prediction while its explanation is still being computed; null otherwise. */
     private StoredPrediction awaitingExplanation;
     private com.vaadin.flow.component.Component picture;
+    /** The deep-zoom viewer of a whole-slide result, which the top-tile list moves; null for patches. */
+    private SlideViewer slideViewer;
     private com.vaadin.flow.shared.Registration jobSubscription;
 
     public ResultView(PredictionService predictions, CaseImageService images, CaseService cases,
@@ -107,6 +109,7 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
                 && jobs.jobsForCase(owner.id()).stream().anyMatch(job -> job.explanationPending()
                         && Long.valueOf(prediction.id()).equals(job.predictionId()));
         awaitingExplanation = explanationPending ? prediction : null;
+        slideViewer = null;
         picture = picture(prediction, image, explanationPending);
         HorizontalLayout body = new HorizontalLayout(picture, numbers(prediction));
         body.setWidthFull();
@@ -139,20 +142,8 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
         if (prediction.tileStatistics() == null || !readsSlides) {
             return new PredictionImage(images, predictions, prediction, image, explanationPending);
         }
-        ProbabilityGrid grid = tileProbabilities.of(prediction, image.width(), image.height()).orElse(null);
-        ResultAssessment assessment = prediction.assessment();
-        return new SlideViewer(SlideTileController.descriptorUrl(image.id()).substring(1), image.width(),
-                image.height(), grid, assessment.tileThreshold() != null ? assessment.tileThreshold()
-                : prediction.threshold(), micronsPerPixel(image.resolution()));
-    }
-
-    /** "0.4990 µm/px" or "1.0000 µm/px (stated: 10x objective)" to 0.499 / 1.0; null when unknown. */
-    static Double micronsPerPixel(String resolution) {
-        if (resolution == null) {
-            return null;
-        }
-        java.util.regex.Matcher number = java.util.regex.Pattern.compile("^\\s*([0-9.]+)\\s*µm/px").matcher(resolution);
-        return number.find() ? Double.valueOf(number.group(1)) : null;
+        slideViewer = new SlideResultViewer(tileProbabilities, prediction, image);
+        return slideViewer;
     }
 
     /** The explanation follows the result: swap the picture in when its job says it is settled. */
@@ -291,14 +282,15 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
             notAssessable.setId("tile-not-assessable");
             quality.add(new Span(" "), notAssessable);
         }
-        Grid<TileScore> top = new Grid<>();
-        top.addColumn(t -> t.x() + ", " + t.y()).setHeader("Tile at (x, y)");
-        top.addColumn(t -> t.width() + " × " + t.height()).setHeader("Size");
-        top.addColumn(t -> fmt(t.probability())).setHeader("Probability");
-        top.setItems(stats.topTiles());
-        top.setAllRowsVisible(true);
+        TopTiles top = new TopTiles(stats.topTiles(), slideViewer);
         VerticalLayout layout = new VerticalLayout(new H3("Tile statistics"), summary, quality,
-                new H3("Highest-scoring tiles"), top);
+                new H3("Highest-scoring tiles"));
+        if (slideViewer != null) {
+            Span hint = new Span(getTranslation("viewer.topTiles.hint"));
+            hint.addClassName("hint");
+            layout.add(hint);
+        }
+        layout.add(top);
         layout.setPadding(false);
         return layout;
     }

@@ -34,7 +34,6 @@ public final class CaseReportPdf {
             .withZone(ZoneOffset.UTC);
     private static final String FOOTER = "Histoscope case report. Model results support, and never replace, "
             + "a pathologist's diagnosis.";
-    private static final byte[] HEATMAP_LEGEND = HeatmapScale.legendPng(256, 8);
 
     private CaseReportPdf() {
     }
@@ -155,15 +154,18 @@ public final class CaseReportPdf {
             pictures.add(section.thumbnailPng());
             captions.add("Image");
         }
-        boolean heatmap = section.predictions().stream().filter(p -> p.heatmapPng() != null).findFirst()
-                .map(p -> pictures.add(p.heatmapPng()) && captions.add("Heatmap of the model's probability"))
-                .orElse(false);
+        StoredPrediction heatmap = section.predictions().stream().filter(p -> p.heatmapPng() != null).findFirst()
+                .map(p -> {
+                    pictures.add(p.heatmapPng());
+                    captions.add("Heatmap of the model's probability");
+                    return p.prediction();
+                }).orElse(null);
         if (!pictures.isEmpty()) {
             page.space(4);
             page.imageRow(pictures, captions, 200);
         }
-        if (heatmap) {
-            page.scale(HEATMAP_LEGEND, 200, "0", "1", "Heatmap scale: probability of IDC per tile, 0 (blue) to 1 (red)");
+        if (heatmap != null) {
+            legend(page, heatmap);
         }
         for (ReportContent.PredictionSection prediction : section.predictions()) {
             result(page, prediction);
@@ -177,6 +179,22 @@ public final class CaseReportPdf {
                 page.text(mark.segregationNote() + ".");
             }
         }
+    }
+
+    /**
+     * The heatmap's legend in the colours the heatmap is drawn with (inference.HeatmapScale, as on screen): the scale,
+     * the tile threshold as a line and the result's grey zone as a grey band under the bar.
+     */
+    private static void legend(PdfLayout page, StoredPrediction prediction) throws IOException {
+        var assessment = prediction.assessment();
+        double threshold = assessment.tileThreshold() != null ? assessment.tileThreshold() : prediction.threshold();
+        var greyZone = assessment.greyZone();
+        byte[] png = HeatmapScale.legendPng(400, 24, threshold, greyZone == null ? null : greyZone.low(),
+                greyZone == null ? null : greyZone.high());
+        page.scale(png, 200, "0", "1", "Heatmap scale: probability of IDC per tile, 0 (blue) to 1 (red); line: "
+                + (assessment.tileThreshold() != null ? "tile threshold " : "threshold ") + decimal(threshold)
+                + (greyZone == null ? "" : "; grey band: grey zone " + decimal(greyZone.low()) + " to "
+                + decimal(greyZone.high())));
     }
 
     /** Grey zone, domain guard warning and pixel size of a result (issue 22), each only when known. */

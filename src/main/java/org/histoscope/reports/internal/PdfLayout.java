@@ -85,11 +85,12 @@ final class PdfLayout implements AutoCloseable {
     void scale(byte[] png, float width, String left, String right, String caption) throws IOException {
         ensure(40);
         PDImageXObject bar = PDImageXObject.createFromByteArray(document, png, "scale");
-        content.drawImage(bar, MARGIN, y - 10, width, 10);
-        write(left, regular, 8, MARGIN, y - 20);
-        write(right, regular, 8, MARGIN + width - regular.getStringWidth(printable(right)) / 1000 * 8, y - 20);
-        write(caption, regular, 8, MARGIN + width + 12, y - 8);
-        y -= 28;
+        content.drawImage(bar, MARGIN, y - 12, width, 12);
+        write(left, regular, 8, MARGIN, y - 22);
+        write(right, regular, 8, MARGIN + width - regular.getStringWidth(printable(right)) / 1000 * 8, y - 22);
+        y -= 24;
+        paragraph(caption, regular, 8);
+        y -= 4;
     }
 
     private void paragraph(String text, PDType0Font font, float size) throws IOException {

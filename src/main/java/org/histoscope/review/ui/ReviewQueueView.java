@@ -5,6 +5,7 @@ import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.Shortcuts;
 import com.vaadin.flow.component.grid.Grid;
+import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.H2;
 import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -17,6 +18,7 @@ import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.Instant;
 import java.time.LocalDate;
+import org.histoscope.cases.CaseWorkService;
 import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.Roles;
 import org.histoscope.ui.Badges;
@@ -42,7 +44,10 @@ public class ReviewQueueView extends VerticalLayout {
     private final Grid<QueueEntry> grid = new Grid<>();
     private QueueEntry focused;
 
-    public ReviewQueueView(ReviewQueueService reviews) {
+    /** The patients of the shown page's cases, read once per page (cases.CaseWorkService), never once per row. */
+    private final java.util.Map<Long, org.histoscope.cases.PatientSummary> patients = new java.util.HashMap<>();
+
+    public ReviewQueueView(ReviewQueueService reviews, CaseWorkService caseWork) {
         setSizeFull();
         DisplayFormats.learnTimeZone(com.vaadin.flow.component.UI.getCurrent());
         show.setLabel("Show");
@@ -70,27 +75,40 @@ public class ReviewQueueView extends VerticalLayout {
             field.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
         }
 
+        // columns share the width and wrap their text, so the grid never scrolls sideways (1400 px and up)
         grid.addComponentColumn(e -> {
             Span state = e.reviewed() ? Badges.badge(e.disagreement() ? "Overridden" : "Signed",
                     e.disagreement() ? "error" : "success") : Badges.badge("To review", "contrast");
             return e.arrivedAfterSignOut()
                     ? new HorizontalLayout(state, Badges.badge("Arrived after sign-out", "error")) : state;
-        }).setHeader("Review").setAutoWidth(true);
-        grid.addColumn(QueueEntry::accessionNumber).setHeader("Case").setAutoWidth(true);
-        grid.addColumn(QueueEntry::imageName).setHeader("Image").setAutoWidth(true);
+        }).setHeader("Review").setWidth("7rem").setFlexGrow(0);
+        grid.addColumn(e -> patientOf(e).map(org.histoscope.cases.PatientSummary::fullName).orElse(""))
+                .setHeader(getTranslation("review.queue.patient")).setWidth("7rem").setFlexGrow(2);
+        grid.addColumn(e -> patientOf(e).map(org.histoscope.cases.PatientSummary::mrn).orElse(""))
+                .setHeader(getTranslation("review.queue.mrn")).setWidth("6rem").setFlexGrow(1);
+        grid.addColumn(QueueEntry::accessionNumber).setHeader("Case").setWidth("6rem").setFlexGrow(1);
+        grid.addComponentColumn(e -> breakable(e.imageName())).setHeader("Image").setWidth("8rem").setFlexGrow(2);
         grid.addComponentColumn(e -> {
             Span label = e.indeterminate() ? Badges.badge("indeterminate", "contrast")
                     : new Span(e.predictedLabel());
-            return e.outOfDomain() ? new HorizontalLayout(label, Badges.badge("Outside training domain", "error"))
+            return e.outOfDomain() ? new Div(label, Badges.badge("Outside training domain", "error"))
                     : label;
-        }).setHeader("Model label").setAutoWidth(true);
+        }).setHeader("Model label").setWidth("7.5rem").setFlexGrow(1);
         grid.addColumn(e -> String.format(DisplayFormats.locale(), "%.3f (t = %.2f)", e.probability(), e.threshold()))
-                .setHeader("Probability").setAutoWidth(true);
-        grid.addColumn(e -> e.finalLabel() == null ? "" : e.finalLabel()).setHeader("Final label").setAutoWidth(true);
-        grid.addColumn(e -> e.modelName() + " " + e.modelVersion()).setHeader("Model").setAutoWidth(true);
-        grid.addColumn(e -> DisplayFormats.dateTime(e.predictedAt())).setHeader("Predicted").setAutoWidth(true);
-        grid.setItems(query -> reviews.queue(filter(), query.getOffset(), query.getLimit()).stream(),
-                query -> (int) reviews.countQueue(filter()));
+                .setHeader("Probability").setWidth("7rem").setFlexGrow(0);
+        grid.addColumn(e -> e.finalLabel() == null ? "" : e.finalLabel()).setHeader("Final label").setWidth("5.5rem")
+                .setFlexGrow(1);
+        grid.addComponentColumn(e -> breakable(e.modelName() + " " + e.modelVersion())).setHeader("Model")
+                .setWidth("7rem").setFlexGrow(1);
+        grid.addColumn(e -> DisplayFormats.dateTime(e.predictedAt())).setHeader("Predicted").setWidth("7rem")
+                .setFlexGrow(1);
+        grid.addThemeVariants(com.vaadin.flow.component.grid.GridVariant.LUMO_WRAP_CELL_CONTENT);
+        grid.setItems(query -> {
+            java.util.List<QueueEntry> page = reviews.queue(filter(), query.getOffset(), query.getLimit());
+            caseWork.workOf(page.stream().map(QueueEntry::caseId).distinct().toList())
+                    .forEach((caseId, work) -> patients.put(caseId, work.caseSummary().patient()));
+            return page.stream();
+        }, query -> (int) reviews.countQueue(filter()));
         grid.setEmptyStateText("Nothing to review with these filters.");
         grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(ReviewView.class, e.getItem().predictionId())));
         grid.addCellFocusListener(e -> focused = e.getItem().orElse(null));
@@ -110,6 +128,17 @@ public class ReviewQueueView extends VerticalLayout {
         hint.addClassName("hint");
         add(new H2("Review queue"), filters, hint, grid);
         expand(grid);
+    }
+
+    /** Text that may break inside long words (file and model names), so that it wraps instead of being cut. */
+    private static Span breakable(String text) {
+        Span span = new Span(text);
+        span.getStyle().set("overflow-wrap", "anywhere");
+        return span;
+    }
+
+    private java.util.Optional<org.histoscope.cases.PatientSummary> patientOf(QueueEntry entry) {
+        return java.util.Optional.ofNullable(patients.get(entry.caseId()));
     }
 
     private QueueFilter filter() {

@@ -27,6 +27,11 @@ import org.histoscope.cases.CaseService;
 import org.histoscope.cases.CaseSummary;
 import org.histoscope.cases.ImageSummary;
 import org.histoscope.cases.ui.PredictionImage;
+import org.histoscope.cases.SlideResultViewer;
+import org.histoscope.cases.TileProbabilities;
+import org.histoscope.viewer.TopTiles;
+import com.vaadin.flow.component.HasComponents;
+import com.vaadin.flow.component.orderedlayout.FlexComponent;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.StoredPrediction;
 import org.histoscope.ui.DisplayFormats;
@@ -58,10 +63,12 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
     private final CaseService cases;
     private final UserDirectory users;
     private final CurrentUser currentUser;
+    private final TileProbabilities tileProbabilities;
     private String title = "Review";
 
     public ReviewView(ReviewQueueService reviews, ReviewSigningService signing, PredictionService predictions, CaseImageService images, CaseService cases,
-                      UserDirectory users, CurrentUser currentUser) {
+                      UserDirectory users, CurrentUser currentUser, TileProbabilities tileProbabilities) {
+        this.tileProbabilities = tileProbabilities;
         this.reviews = reviews;
         this.signing = signing;
         this.predictions = predictions;
@@ -113,21 +120,28 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
                 fact("Model", new Span(prediction.modelId() + " " + prediction.modelVersion())),
                 fact("Case status", CaseBadges.status(owner.status())));
         summary.addClassName("result-facts");
-        HorizontalLayout body = new HorizontalLayout(new PredictionImage(images, predictions, prediction, image), summary);
-        body.setWrap(true);
-        body.setWidthFull();
-        body.addClassName("result-body");
-        add(body);
+        // a whole-slide result is reviewed beside the deep-zoom viewer; a patch beside its picture, as before
+        HasComponents work;
+        if (prediction.tileStatistics() != null) {
+            work = reviewInViewer(prediction, image, summary);
+        } else {
+            HorizontalLayout body = new HorizontalLayout(new PredictionImage(images, predictions, prediction, image), summary);
+            body.setWrap(true);
+            body.setWidthFull();
+            body.addClassName("result-body");
+            add(body);
+            work = this;
+        }
 
         List<SignedReview> signed = reviews.reviewsOf(predictionId);
-        add(new H3("Signed reviews"));
+        work.add(new H3("Signed reviews"));
         if (signed.isEmpty()) {
-            add(new Paragraph("Not reviewed yet."));
+            work.add(new Paragraph("Not reviewed yet."));
         }
-        signed.forEach(review -> add(manifestation(review)));
+        signed.forEach(review -> work.add(manifestation(review)));
 
         if (signed.isEmpty()) {
-            add(new H3("Your review"), reviewForm(entry, prediction, null));
+            work.add(new H3("Your review"), reviewForm(entry, prediction, null));
         } else {
             SignedReview latest = signed.get(signed.size() - 1);
             Button amend = new Button("Amend the latest review", VaadinIcon.EDIT.create());
@@ -137,13 +151,44 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
                 amendArea.removeAll();
                 amendArea.add(new H3("Amendment of review #" + latest.id()), reviewForm(entry, prediction, latest));
             });
-            add(amendArea);
+            work.add(amendArea);
         }
         // the case's responsible pathologist finalizes it; reviewers see there what is still open in the case
         Anchor finalization = new Anchor("finalize/" + owner.id(), "Case " + owner.accessionNumber()
                 + ": every image and what is still open before its pathologist finalizes it");
         finalization.setId("review-finalize-link");
-        add(finalization);
+        work.add(finalization);
+    }
+
+    /**
+     * The deep-zoom viewer with the highest-scoring tiles (a click pans and zooms to one) on the left, the result's
+     * facts and the review form on the right: the reviewer reads the slide and signs on one page.
+     *
+     * @return the column the signed reviews and the form go into
+     */
+    private HasComponents reviewInViewer(StoredPrediction prediction, ImageSummary image, Div summary) {
+        SlideResultViewer viewer = new SlideResultViewer(tileProbabilities, prediction, image);
+        viewer.setWidthFull();
+        TopTiles topTiles = new TopTiles(prediction.tileStatistics().topTiles(), viewer);
+        topTiles.setWidthFull();
+        Span hint = new Span(getTranslation("viewer.topTiles.hint"));
+        hint.addClassName("hint");
+        VerticalLayout slide = new VerticalLayout(viewer, new H3(getTranslation("review.viewer.topTiles")), hint,
+                topTiles);
+        slide.setPadding(false);
+        slide.getStyle().set("flex", "3 1 36rem").set("min-width", "0");
+        slide.setId("review-viewer-column");
+        VerticalLayout form = new VerticalLayout(summary);
+        form.setPadding(false);
+        form.getStyle().set("flex", "2 1 24rem").set("min-width", "min(24rem, 100%)");
+        form.setId("review-form-column");
+        HorizontalLayout split = new HorizontalLayout(slide, form);
+        split.setWrap(true);
+        split.setWidthFull();
+        split.setAlignItems(FlexComponent.Alignment.START);
+        split.setId("review-in-viewer");
+        add(split);
+        return form;
     }
 
     private Div manifestation(SignedReview review) {

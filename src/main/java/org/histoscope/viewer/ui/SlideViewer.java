@@ -12,8 +12,9 @@ import com.vaadin.flow.data.value.ValueChangeMode;
 import elemental.json.Json;
 import elemental.json.JsonArray;
 import elemental.json.JsonObject;
-import java.util.Locale;
+import org.histoscope.inference.HeatmapScale;
 import org.histoscope.inference.WholeSlideScoring;
+import org.histoscope.ui.HeatmapLegend;
 import org.histoscope.ui.OpacityInput;
 import org.histoscope.viewer.ProbabilityGrid;
 
@@ -41,6 +42,12 @@ public class SlideViewer extends Div {
      */
     public SlideViewer(String dziUrl, int width, int height, ProbabilityGrid grid, double threshold,
                        Double micronsPerPixel) {
+        this(dziUrl, width, height, grid, threshold, micronsPerPixel, null, null);
+    }
+
+    /** @param greyLow the result's grey zone, shown as a band on the legend; null (both) when none is stated */
+    public SlideViewer(String dziUrl, int width, int height, ProbabilityGrid grid, double threshold,
+                       Double micronsPerPixel, Double greyLow, Double greyHigh) {
         addClassName("slide-viewer");
         setId("slide-viewer");
         Div canvas = new Div();
@@ -51,7 +58,7 @@ public class SlideViewer extends Div {
         info.setId("viewer-tile-info");
         add(canvas);
         if (grid != null) {
-            add(controls(), legend(threshold, grid));
+            add(controls(), legend(threshold, grid, greyLow, greyHigh));
         }
         add(info);
 
@@ -68,6 +75,15 @@ public class SlideViewer extends Div {
         if (grid != null) {
             options.put("grid", gridJson(grid));
         }
+        // one colour scheme: the tiles are coloured with the server's palette, the layers with its colours
+        JsonArray palette = Json.createArray();
+        String[] colours = HeatmapScale.palette();
+        for (int i = 0; i < colours.length; i++) {
+            palette.set(i, colours[i]);
+        }
+        options.put("palette", palette);
+        options.put("outOfDomainColour", HeatmapScale.hex(HeatmapScale.OUT_OF_DOMAIN_RGB));
+        options.put("qcColour", HeatmapScale.hex(HeatmapScale.QC_FAILED_RGB));
     }
 
     @Override
@@ -117,24 +133,8 @@ public class SlideViewer extends Div {
         return controls;
     }
 
-    /** The colour map from 0 to 1 with the threshold marked, what the outline means, and the flag layers. */
-    private static Div legend(double threshold, ProbabilityGrid grid) {
-        Div bar = new Div();
-        bar.addClassName("heatmap-legend-bar");
-        bar.getStyle().set("background", "linear-gradient(to right, hsl(240,100%,50%), hsl(180,100%,50%), "
-                + "hsl(120,100%,50%), hsl(60,100%,50%), hsl(0,100%,50%))");
-        Div marker = new Div();
-        marker.addClassName("heatmap-legend-threshold");
-        marker.getStyle().set("left", String.format(Locale.ROOT, "%.1f%%", threshold * 100));
-        bar.add(marker);
-        Div scale = new Div(new Span("0"), new Span("probability of cancer"), new Span("1"));
-        scale.addClassName("heatmap-legend-scale");
-        Span note = new Span(String.format(Locale.ROOT,
-                "Colours: tile probabilities smoothed with their neighbours (as the slide score). Black outline: "
-                        + "tiles whose smoothed probability is at or above the tile threshold %.3f (white line on the "
-                        + "bar), on the same map the colours show. Background tiles are left clear; the tissue mask "
-                        + "shows their border in green.", threshold));
-        note.addClassName("hint");
+    /** The colour map from 0 to 1 with the tile threshold marked, what the outline means, and the flag layers. */
+    private HeatmapLegend legend(double threshold, ProbabilityGrid grid, Double greyLow, Double greyHigh) {
         int outOfDomain = 0;
         int qcFailed = 0;
         byte[] flags = grid.flags();
@@ -142,34 +142,24 @@ public class SlideViewer extends Div {
             outOfDomain += (flags[i] & OUT_OF_DOMAIN) != 0 ? 1 : 0;
             qcFailed += (flags[i] & ~OUT_OF_DOMAIN) != 0 ? 1 : 0;
         }
-        Div layers = new Div(swatch("legend-ood", OOD_COLOUR, String.format(Locale.ROOT,
-                        "Outside the model's training domain (%d tiles): not coloured, not in the slide score", outOfDomain)),
-                swatch("legend-qc", QC_COLOUR, String.format(Locale.ROOT,
-                        "Failed slide QC: blurred, pen ink, too dark or washed out (%d tiles): not in the slide score",
-                        qcFailed)));
-        layers.addClassName("heatmap-legend-layers");
-        Div legend = new Div(bar, scale, note, layers);
-        legend.addClassName("heatmap-legend");
-        legend.setId("heatmap-legend");
-        return legend;
+        return new HeatmapLegend(threshold, getTranslation("viewer.legend.threshold",
+                HeatmapLegend.decimal(threshold)), greyLow, greyHigh)
+                .withNote(getTranslation("viewer.legend.note"))
+                .withLayers(outOfDomain, qcFailed);
     }
 
     /** Flag bit of a tile outside the training domain (inference's TileFlags.OUT_OF_DOMAIN); other bits are QC. */
     private static final byte OUT_OF_DOMAIN = 1;
-    static final String OOD_COLOUR = "#c000c0";
-    static final String QC_COLOUR = "#606060";
 
-    private static Span swatch(String id, String colour, String text) {
-        Span box = new Span();
-        box.addClassName("legend-swatch");
-        box.getStyle().set("display", "inline-block").set("width", "1em").set("height", "1em")
-                .set("margin-right", "0.4em").set("vertical-align", "middle")
-                .set("background", "repeating-linear-gradient(45deg, " + colour + " 0 3px, transparent 3px 6px)")
-                .set("border", "2px solid " + colour);
-        Span entry = new Span(box, new Span(text));
-        entry.setId(id);
-        entry.getStyle().set("display", "block");
-        return entry;
+    /**
+     * Pans and zooms the viewer to a region in full-resolution slide pixels (a tile of the top-tile list), with
+     * the tiles around it in view; waits for the slide to open if it has not yet.
+     */
+    public void showRegion(int x, int y, int width, int height) {
+        getElement().executeJs("const el = this; (function go() {"
+                + " if (window.histoscopeSlideViewer && el.histoscopeViewer && el.histoscopeViewer.viewer.world.getItemCount() > 0) {"
+                + " window.histoscopeSlideViewer.showRegion(el, $0, $1, $2, $3); } else { setTimeout(go, 50); } })();",
+                x, y, width, height);
     }
 
     private static JsonObject gridJson(ProbabilityGrid grid) {

@@ -32,6 +32,7 @@ import org.histoscope.testsupport.VaadinPage;
 import org.histoscope.users.UserAccountService;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -70,6 +71,7 @@ class SlideViewerBrowserIT {
     @Test
     void aPathologistZoomsIntoTheSlideAndReadsTheHeatmap() throws Exception {
         TestAccounts.createReadyUser(accounts, "petra", PASSWORD, Roles.PATHOLOGIST);
+        TestAccounts.createReadyUser(accounts, "rolf", PASSWORD, Roles.REVIEWER);
         StoredPrediction prediction = predictedSlide();
         TileScore top = prediction.tileStatistics().topTiles().get(0);
 
@@ -83,6 +85,12 @@ class SlideViewerBrowserIT {
             assertThat(page.byId("heatmap-legend").getText()).contains("threshold");
             waitForTiles(page);
             browser.screenshot(SCREENSHOTS.resolve("slide-viewer.png"));
+            // the legend shows the scale in the server's palette with the tile threshold marked (issue 26)
+            assertThat(page.byId("heatmap-legend-bar").getCssValue("background-image")).contains("linear-gradient")
+                    .contains("rgb(0, 0, 255)").contains("rgb(255, 0, 0)");
+
+            // a click on a highest-scoring tile's row pans and zooms the viewer to that tile
+            aTopTileRowMovesTheViewer(page, js, viewer, top);
 
             // zoom in to full resolution on the highest-scoring tile: DZI level 11 (2000 px wide) tiles load
             js.executeScript("""
@@ -133,7 +141,88 @@ class SlideViewerBrowserIT {
             assertThat(number(js.executeScript("return arguments[0].histoscopeViewer.tilesLoaded;", viewer)))
                     .isGreaterThan(4);
             assertThat(page.driver().getCurrentUrl()).endsWith("/result/" + prediction.id());
+
+            page.logout();
+            aReviewerReviewsAndSignsInsideTheViewer(browser, page, prediction);
         }
+    }
+
+    /**
+     * Issue 26: the reviewer reviews the whole-slide result beside the deep-zoom viewer, moves it with the top-tile
+     * list and signs with their password, all on the viewer's page.
+     */
+    private void aReviewerReviewsAndSignsInsideTheViewer(BrowserSession browser, VaadinPage page,
+                                                         StoredPrediction prediction) {
+        JavascriptExecutor js = (JavascriptExecutor) page.driver();
+        page.login("rolf", PASSWORD);
+        page.open("/review/sign/" + prediction.id());
+        WebElement viewer = page.byId("slide-viewer");
+        wait(page, "the heatmap", () -> "true".equals(viewer.getAttribute("data-heatmap-ready")));
+        waitForTiles(page);
+        assertThat(page.byId("review-viewer-column").findElements(By.id("top-tiles"))).hasSize(1);
+        assertThat(page.byId("review-form-column").findElements(By.id("review-sign"))).hasSize(1);
+        assertThat(page.byId("heatmap-legend").getText()).contains("tile threshold");
+        java.util.List<TileScore> tiles = prediction.tileStatistics().topTiles();
+        aTopTileRowMovesTheViewer(page, js, viewer, tiles.get(Math.min(1, tiles.size() - 1)));
+
+        WebElement diagnosis = page.waitFor(By.cssSelector("#review-diagnosis textarea"));
+        diagnosis.sendKeys("Invasive ductal carcinoma in the marked region");
+        diagnosis.sendKeys(org.openqa.selenium.Keys.TAB);
+        page.waitForVaadin();
+        java.util.List<WebElement> acknowledge = page.driver().findElements(By.id("review-ood-acknowledge")).stream()
+                .filter(WebElement::isDisplayed).toList();
+        if (!acknowledge.isEmpty()) {
+            acknowledge.get(0).findElement(By.cssSelector("input")).sendKeys(org.openqa.selenium.Keys.SPACE);
+            page.waitForVaadin();
+        }
+        waitForTiles(page);
+        browser.screenshot(SCREENSHOTS.resolve("review-in-viewer.png"));
+        page.click("review-sign");
+        page.type("signature-password", PASSWORD);
+        page.click("signature-confirm");
+        page.waitForText("Electronically signed by");
+        assertThat(page.driver().getCurrentUrl()).endsWith("/review/sign/" + prediction.id());
+        assertThat(page.driver().findElements(By.id("slide-viewer"))).hasSize(1);
+        assertThat(page.byId("review-form-column").getText()).contains("Electronically signed by Dr Rolf (rolf)");
+    }
+
+    /** Clicks the tile's row in the top-tile list and checks the viewport's centre moved onto the tile, zoomed in. */
+    private static void aTopTileRowMovesTheViewer(VaadinPage page, JavascriptExecutor js, WebElement viewer,
+                                                  TileScore tile) {
+        Map<?, ?> before = viewport(js, viewer);
+        WebElement cell = new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).until(d ->
+                d.findElements(By.cssSelector("#top-tiles vaadin-grid-cell-content")).stream()
+                        .filter(c -> c.getText().trim().equals(tile.x() + ", " + tile.y())).findFirst().orElse(null));
+        // the page scrolls inside the app layout: bring the row into view first, as a user would
+        js.executeScript("arguments[0].scrollIntoView({block: 'center'});", cell);
+        new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).ignoring(ElementClickInterceptedException.class)
+                .until(d -> {
+                    cell.click();
+                    return true;
+                });
+        String region = tile.x() + "," + tile.y() + "," + tile.width() + "," + tile.height();
+        wait(page, "the viewer to move to the tile", () -> region.equals(viewer.getAttribute("data-shown-region")));
+        Map<?, ?> after = viewport(js, viewer);
+        Map<?, ?> expected = (Map<?, ?>) js.executeScript("""
+                const p = arguments[0].histoscopeViewer.viewer.world.getItemAt(0)
+                    .imageToViewportCoordinates(arguments[1], arguments[2]);
+                return {x: p.x, y: p.y};""", viewer, tile.x() + tile.width() / 2.0, tile.y() + tile.height() / 2.0);
+        assertThat(number(after.get("x"))).isCloseTo(number(expected.get("x")), within(1e-6));
+        assertThat(number(after.get("y"))).isCloseTo(number(expected.get("y")), within(1e-6));
+        assertThat(Math.abs(number(after.get("x")) - number(before.get("x")))
+                + Math.abs(number(after.get("y")) - number(before.get("y")))
+                + Math.abs(number(after.get("zoom")) - number(before.get("zoom")))).as("the viewport changed")
+                .isGreaterThan(1e-4);
+        // back to the viewer, where the next steps look and click
+        js.executeScript("arguments[0].scrollIntoView({block: 'start'});", viewer);
+    }
+
+    /** The viewport's (target) centre and zoom, as OpenSeadragon reports them. */
+    private static Map<?, ?> viewport(JavascriptExecutor js, WebElement viewer) {
+        return (Map<?, ?>) js.executeScript("""
+                const v = arguments[0].histoscopeViewer.viewer;
+                const c = v.viewport.getCenter();
+                return {x: c.x, y: c.y, zoom: v.viewport.getZoom()};""", viewer);
     }
 
     /**
