@@ -6,6 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.histoscope.inference.InferenceService;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.histoscope.security.SystemIdentity;
 import org.springframework.stereotype.Component;
 
@@ -87,8 +90,20 @@ class ExplanationWorker {
         entry.done.complete(null);
     }
 
+    /**
+     * The model and the database are passed only so that Spring stops this worker before them: an explanation still
+     * running when ONNX Runtime's session is closed crashes the JVM (seen at the end of a benchmark run).
+     */
+    ExplanationWorker(InferenceService modelStaysOpenUntilStopped, PlatformTransactionManager databaseToo) {
+        // nothing to keep: the parameters only order the shutdown
+    }
+
+    /** Drops what is only queued (the safety net computes it later) and waits for the explanation being computed. */
     @PreDestroy
-    void stop() {
+    void stop() throws InterruptedException {
         thread.shutdownNow();
+        if (!thread.awaitTermination(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("An explanation was still being computed after 60 s of shutdown");
+        }
     }
 }
