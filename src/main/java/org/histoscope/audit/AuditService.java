@@ -18,6 +18,14 @@ public interface AuditService {
     /** Records an event whose actor is known explicitly (login attempts, jobs run on behalf of a user). */
     void recordAs(String actor, AuditAction action, String targetType, String targetId, Map<String, ?> details);
 
+    /**
+     * As {@link #recordAs}, for an event that belongs to no change of the caller's (one API request made with a
+     * token): appended in its own short transaction, batched with the other such events queued at that moment, so
+     * that many concurrent requests take the chain's lock and commit once, not once each, and none holds a
+     * database connection while it waits. Returns once the event is committed; throws if it could not be stored.
+     */
+    void recordDetachedAs(String actor, AuditAction action, String targetType, String targetId, Map<String, ?> details);
+
     /** Every event linked to the case, oldest first. */
     List<AuditEntry> caseTimeline(long caseId);
 

@@ -51,6 +51,7 @@ class HashChainedAuditService implements AuditService, AuditSearch {
     private final AuditKeys keys;
     private final AuditCheckpoints checkpoints;
     private final TransactionTemplate separateTransaction;
+    private final AuditBatchAppender batches;
 
     HashChainedAuditService(AuditEventRepository events, CurrentUser currentUser, Clock clock,
                             AuditKeys keys, AuditCheckpoints checkpoints, PlatformTransactionManager transactions) {
@@ -58,6 +59,7 @@ class HashChainedAuditService implements AuditService, AuditSearch {
         this.checkpoints = checkpoints;
         this.separateTransaction = new TransactionTemplate(transactions);
         this.separateTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.batches = new AuditBatchAppender(separateTransaction);
         this.events = events;
         this.currentUser = currentUser;
         this.clock = clock;
@@ -67,7 +69,8 @@ class HashChainedAuditService implements AuditService, AuditSearch {
     @PermitAll // every code path, jobs included, records its own events; the actor is the caller's identity
     @Transactional(propagation = Propagation.REQUIRED)
     public void record(AuditAction action, String targetType, String targetId, Map<String, ?> details) {
-        append(currentUser.usernameOrSystem(), action, targetType, targetId, null, details);
+        append(currentUser.usernameOrSystem(), action, targetType, targetId, null, details,
+                ClientAddress.current().orElse(null));
     }
 
     @Override
@@ -75,7 +78,8 @@ class HashChainedAuditService implements AuditService, AuditSearch {
     @Transactional(propagation = Propagation.REQUIRED)
     public void recordForCase(AuditAction action, String targetType, String targetId, long caseId,
                               Map<String, ?> details) {
-        append(currentUser.usernameOrSystem(), action, targetType, targetId, caseId, details);
+        append(currentUser.usernameOrSystem(), action, targetType, targetId, caseId, details,
+                ClientAddress.current().orElse(null));
     }
 
     @Override
@@ -83,6 +87,27 @@ class HashChainedAuditService implements AuditService, AuditSearch {
     @Transactional(propagation = Propagation.REQUIRED)
     public void recordAs(String actor, AuditAction action, String targetType, String targetId,
                          Map<String, ?> details) {
+        requireOwnName(actor);
+        append(actor, action, targetType, targetId, null, details, ClientAddress.current().orElse(null));
+    }
+
+    /**
+     * Appended by {@link AuditBatchAppender} in its own short transaction, together with the other events queued
+     * at that moment: one chain lock and one commit for the batch. The caller's thread holds no connection while
+     * it waits, and the caller returns only once its event is committed.
+     */
+    @Override
+    @PermitAll // as recordAs: a signed-in user may name only themselves
+    @Transactional(propagation = Propagation.NOT_SUPPORTED)
+    public void recordDetachedAs(String actor, AuditAction action, String targetType, String targetId,
+                                 Map<String, ?> details) {
+        requireOwnName(actor);
+        requireCode(action);
+        String address = ClientAddress.current().orElse(null);
+        batches.appendAndWait(() -> append(actor, action, targetType, targetId, null, details, address));
+    }
+
+    private void requireOwnName(String actor) {
         // "system" and "anonymous" name nobody; any other name must be the signed-in user's own
         currentUser.username().filter(signedIn -> !SystemIdentity.NAME.equals(signedIn))
                 .filter(signedIn -> !signedIn.equalsIgnoreCase(actor) && !SystemIdentity.NAME.equals(actor)
@@ -90,14 +115,17 @@ class HashChainedAuditService implements AuditService, AuditSearch {
                 .ifPresent(signedIn -> {
                     throw new AccessDeniedException("A signed-in user records audit events only as themselves");
                 });
-        append(actor, action, targetType, targetId, null, details);
     }
 
-    private void append(String actor, AuditAction action, String targetType, String targetId, Long caseId,
-                        Map<String, ?> details) {
+    private static void requireCode(AuditAction action) {
         if (action == null || action.code() == null || action.code().isBlank()) {
             throw new IllegalArgumentException("An audit event needs an action code");
         }
+    }
+
+    private void append(String actor, AuditAction action, String targetType, String targetId, Long caseId,
+                        Map<String, ?> details, String address) {
+        requireCode(action);
         String detailsJson = events.asStoredJsonb(AuditHashing.detailsToJson(details));
         events.lockForAppend();
         if (!AuditAppendLock.heldByCurrentTransaction() && TransactionSynchronizationManager.isSynchronizationActive()) {
@@ -116,12 +144,16 @@ class HashChainedAuditService implements AuditService, AuditSearch {
         String safeActor = clip(actor == null || actor.isBlank() ? "system" : actor);
         String type = clip(targetType);
         String target = clipTargetId(targetId);
-        String address = ClientAddress.current().orElse(null);
         String keyId = keys.currentId();
         String mac = AuditHashing.mac(keys, keyId, id, occurredAt, safeActor, action.code(), type, target, caseId,
                 AuditHashing.canonicalDetails(detailsJson), address, prevHash);
         events.insert(new StoredAuditEvent(id, occurredAt, safeActor, action.code(), type, target, caseId,
                 detailsJson, address, prevHash, mac, keyId));
+    }
+
+    @jakarta.annotation.PreDestroy
+    void stopBatches() {
+        batches.stop();
     }
 
     @Override

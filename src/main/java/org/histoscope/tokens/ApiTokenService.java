@@ -38,6 +38,8 @@ public class ApiTokenService {
 
     static final String SECRET_PREFIX = "hsk_";
     private static final String TOKEN = "api_token";
+    /** How stale a token's "last used" may be; every single use is in the audit log. */
+    static final java.time.Duration LAST_USED_PRECISION = java.time.Duration.ofMinutes(1);
     private static final Set<String> ASSIGNABLE_ROLES = Set.of(Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN);
 
     private final ApiTokenRepository tokens;
@@ -104,7 +106,7 @@ public class ApiTokenService {
 
     /**
      * Checks a presented secret, before anyone is authenticated (hence open to all). A valid one has its last use
-     * stamped; an unknown, revoked or expired one is audited and yields nothing.
+     * stamped (to the minute); an unknown, revoked or expired one is audited and yields nothing.
      */
     @Transactional
     @PermitAll
@@ -124,12 +126,16 @@ public class ApiTokenService {
             rejected(token, token.isRevoked() ? "revoked" : "expired", presentedSecret);
             return Optional.empty();
         }
-        tokens.touch(token.getId(), now);
+        // at most one write per token and minute: fifty clients sharing a token would otherwise queue on its row
+        tokens.touch(token.getId(), now, now.minus(LAST_USED_PRECISION));
         return Optional.of(new ApiCaller(token.getId(), token.getName(), token.roleSet(), token.getRequestsPerMinute()));
     }
 
-    /** Records one request made with a token, after its response status is known. */
-    @Transactional
+    /**
+     * Records one request made with a token, after its response status is known. Every request keeps its own audit
+     * event (an API read of a case or result is audited by this event alone), appended outside any transaction of
+     * the request, batched with the other requests' events of that moment (see {@link AuditService#recordDetachedAs}).
+     */
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public void recordUse(ApiCaller caller, String method, String path, int status) {
         Map<String, Object> details = new LinkedHashMap<>();
@@ -137,7 +143,7 @@ public class ApiTokenService {
         details.put("method", method);
         details.put("path", path);
         details.put("status", status);
-        audit.recordAs(caller.principalName(), TokenAuditAction.API_TOKEN_USED, TOKEN, String.valueOf(caller.tokenId()),
+        audit.recordDetachedAs(caller.principalName(), TokenAuditAction.API_TOKEN_USED, TOKEN, String.valueOf(caller.tokenId()),
                 details);
     }
 

@@ -28,6 +28,14 @@ class ApiSecurityTest extends ApiTestContext {
 
     @Autowired
     UserAccountService accounts;
+    @Autowired
+    org.histoscope.audit.AuditService audit;
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate transactions;
+    @Autowired
+    io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
+    @Autowired
+    com.zaxxer.hikari.HikariDataSource pool;
 
     @Test
     void withoutAValidTokenTheApiAnswers401() {
@@ -99,6 +107,69 @@ class ApiSecurityTest extends ApiTestContext {
         ApiHttp.Response limited = client.get("/api/v1/cases");
         assertProblem(limited, 429);
         assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
+    }
+
+    /**
+     * Issue #28: fifty clients' requests each recorded their use in a transaction of their own that waited for the
+     * audit chain's lock while holding a pooled connection, so any audited transaction left open starved the pool
+     * and unrelated reads waited seconds. Now the uses are appended in batches by one writer: while an unrelated
+     * transaction holds the chain's lock, three pools' worth of token requests leave the pool free for others, and
+     * every use is still in the chain once the lock is released.
+     */
+    @Test
+    void tokenUsesWaitingForTheAuditChainDoNotHoldTheConnectionPool() throws Exception {
+        IssuedApiToken issued = issue("concurrent", 10_000, Roles.PATHOLOGIST);
+        String actor = "api:" + issued.token().name();
+        int requests = 3 * pool.getMaximumPoolSize();
+        java.util.concurrent.CountDownLatch chainLocked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(requests + 1);
+        try (java.sql.Connection observer = postgres.getPostgresDatabase().getConnection()) {
+            // an audited change whose transaction stays open: it holds the chain's lock until it ends
+            threads.submit(() -> transactions.executeWithoutResult(status -> {
+                audit.record(() -> "TEST_LONG_CHANGE", "test", "open", Map.of());
+                chainLocked.countDown();
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            assertThat(chainLocked.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                answers.add(threads.submit(() -> new ApiHttp(port, issued.secret()).get("/api/v1/cases").status()));
+            }
+            await("a token use waiting for the chain's lock", Duration.ofSeconds(30),
+                    () -> chainLockWaiters(observer) >= 1);
+            long before = System.nanoTime();
+            Integer unrelated = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> jdbc.queryForObject("SELECT 1", Integer.class)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(unrelated).isOne();
+            assertThat(chainLockWaiters(observer)).as("connections waiting for the audit chain's lock").isOne();
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(2));
+            release.countDown();
+            for (java.util.concurrent.Future<Integer> answer : answers) {
+                assertThat(answer.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(200);
+            }
+        } finally {
+            release.countDown();
+            threads.shutdown();
+        }
+        await("every use in the audit log", Duration.ofSeconds(30), () -> count("SELECT count(*) FROM audit_event "
+                + "WHERE action = 'API_TOKEN_USED' AND actor = ?", actor) == requests);
+        assertThat(asAdmin(() -> audit.verifyChain()).intact()).isTrue();
+    }
+
+    private static long chainLockWaiters(java.sql.Connection observer) {
+        try (java.sql.Statement query = observer.createStatement();
+             java.sql.ResultSet rows = query.executeQuery(
+                     "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -377,6 +377,43 @@ class CaseImageAndJobTest {
         }
     }
 
+    /**
+     * Issue #28: the queue's thread of a patch job is free as soon as the result is stored; the explanation follows
+     * on a thread of its own. Before, the same execution computed the explanation, so with both queue threads on
+     * explanations a new prediction waited for one of them (queue wait p95 295 ms on a quiet machine). A later
+     * execution of the job stays queued as the safety net for an explanation that a stopped node never computed.
+     */
+    @Test
+    void aPatchJobFreesTheQueueThreadBeforeItsExplanationIsComputed() throws Exception {
+        long caseId = newCase("EXPL-2");
+        long jobId = upload(caseId, "patch-expl.png", resource(IDC)).job().id();
+        String execution = PredictionJobService.instanceId(jobId, 1);
+        Instant deadline = Instant.now().plus(JOB_TIMEOUT);
+        while (jdbc.queryForObject("SELECT count(*) FROM scheduled_tasks WHERE task_instance = ?", Long.class,
+                execution) > 0) {
+            assertThat(Instant.now()).as("the queue execution to end").isBefore(deadline);
+            Thread.sleep(5); // the explanation takes a few hundred ms: look closely
+        }
+        JobSummary whenTheExecutionEnded = job(jobId, caseId);
+        assertThat(whenTheExecutionEnded.status()).isEqualTo(JobStatus.DONE);
+        assertThat(whenTheExecutionEnded.explanationPending())
+                .as("the explanation is still to come when the queue's thread is already free").isTrue();
+        String safetyNet = PredictionJobExecutor.safetyNetId(jobId);
+        java.sql.Timestamp due = jdbc.query("SELECT execution_time FROM scheduled_tasks WHERE task_instance = ?",
+                rs -> rs.next() ? rs.getTimestamp(1) : null, safetyNet);
+        if (job(jobId, caseId).explanationPending()) { // else the explanation came and cancelled it meanwhile
+            assertThat(due).as("the safety net of a pending explanation").isNotNull();
+            assertThat(due.toInstant())
+                    .isAfter(Instant.now().plus(PredictionJobExecutor.EXPLANATION_SAFETY_NET).minusSeconds(60));
+        }
+        await("the explanation to follow", () -> !job(jobId, caseId).explanationPending());
+        await("the safety net to be cancelled", () -> jdbc.queryForObject(
+                "SELECT count(*) FROM scheduled_tasks WHERE task_instance = ?", Long.class, safetyNet) == 0);
+        StoredPrediction prediction = ActingAs.user("patty", () -> predictions.find(job(jobId, caseId).predictionId()),
+                Roles.PATHOLOGIST).orElseThrow();
+        assertThat(prediction.hasExplanation()).isTrue();
+    }
+
     /** A patch's result is DONE and shown before its explanation, which follows as its own step. */
     @Test
     void aPatchResultIsShownBeforeItsExplanationWhichFollows() throws Exception {

@@ -168,6 +168,7 @@ class AccessMatrixTest {
             // audit
             Map.entry("HashChainedAuditService.record", "NPRAS"), Map.entry("HashChainedAuditService.recordForCase", "NPRAS"),
             Map.entry("HashChainedAuditService.recordAs", "NPRAS"), Map.entry("HashChainedAuditService.caseTimeline", "PRA"),
+            Map.entry("HashChainedAuditService.recordDetachedAs", "NPRAS"),
             Map.entry("HashChainedAuditService.verifyChain", "RA"), Map.entry("HashChainedAuditService.search", "RA"),
             Map.entry("HashChainedAuditService.count", "RA"), Map.entry("HashChainedAuditService.knownActions", "RA"),
             Map.entry("HashChainedAuditService.exportCsv", "RA"));
@@ -265,7 +266,8 @@ class AccessMatrixTest {
                 || entry.name().equals("UserAccountService.mustChangePassword")) {
             args[0] = username;
         }
-        if (entry.name().equals("HashChainedAuditService.recordAs")) {
+        if (entry.name().equals("HashChainedAuditService.recordAs")
+                || entry.name().equals("HashChainedAuditService.recordDetachedAs")) {
             args[0] = username;
         }
         try {

@@ -2,7 +2,12 @@ package org.histoscope.cases.internal;
 
 import org.histoscope.platform.ErrorReference;
 import org.histoscope.platform.ProgressThrottle;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import java.time.Clock;
+import java.time.Duration;
+import org.springframework.context.annotation.Lazy;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,14 +46,20 @@ import org.springframework.transaction.support.TransactionTemplate;
  * signed out meanwhile is kept, flagged as late and shown to the case's reviewers; it does not reopen the case.
  * <p>
  * A patch's occlusion explanation (81 occluded views, twice the work of the prediction itself) follows as a fourth
- * step, after the result is stored and shown: the job is DONE with its explanation pending, and the same queue
- * execution computes and attaches it. An execution revived after a crash in that step only computes the explanation.
+ * step, after the result is stored and shown: the job is DONE with its explanation pending, and this node's
+ * {@link ExplanationWorker} computes and attaches it on a thread of its own, so that the queue's threads are free
+ * for the next predictions at once. The transaction that stores the result also queues a later execution of the job
+ * (the safety net, {@link #EXPLANATION_SAFETY_NET}): if the explanation is still pending then (the node stopped, or
+ * an execution was revived after a crash in that step), that execution computes only the explanation; otherwise it
+ * does nothing.
  */
 @Component
 public class PredictionJobExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(PredictionJobExecutor.class);
     private static final String JOB = "prediction_job";
+    /** How long a stored patch result may wait for its explanation before any node's queue computes it. */
+    static final Duration EXPLANATION_SAFETY_NET = Duration.ofMinutes(10);
 
     private final PredictionJobRepository jobs;
     private final CaseImageRepository images;
@@ -60,14 +71,22 @@ public class PredictionJobExecutor {
     private final AuditService audit;
     private final ApplicationEventPublisher publisher;
     private final TransactionTemplate transaction;
+    private final ExplanationWorker explanations;
+    private final SchedulerClient queue;
+    private final OneTimeTask<Long> safetyNet;
 
     private final Clock clock;
 
     PredictionJobExecutor(PredictionJobRepository jobs, CaseImageRepository images, PatientCaseRepository cases,
                           CaseService caseService, OriginalStore store, InferenceService inference,
                           PredictionService predictions, AuditService audit,
-                          ApplicationEventPublisher publisher, PlatformTransactionManager txManager, Clock clock) {
+                          ApplicationEventPublisher publisher, PlatformTransactionManager txManager, Clock clock,
+                          ExplanationWorker explanations, @Lazy SchedulerClient queue,
+                          OneTimeTask<Long> explanationSafetyNetTask) {
         this.clock = clock;
+        this.explanations = explanations;
+        this.queue = queue;
+        this.safetyNet = explanationSafetyNetTask;
         this.jobs = jobs;
         this.images = images;
         this.cases = cases;
@@ -89,7 +108,7 @@ public class PredictionJobExecutor {
             return;
         }
         if (attempt.explanationOnly() != null) {
-            explain(attempt, attempt.explanationOnly());
+            explanations.runHere(jobId, () -> explain(attempt, attempt.explanationOnly()));
             return;
         }
         PredictionOutcome outcome;
@@ -129,7 +148,7 @@ public class PredictionJobExecutor {
             return;
         }
         if (pending != null) {
-            explain(attempt, pending);
+            explanations.submit(jobId, () -> explain(attempt, pending));
         }
     }
 
@@ -171,6 +190,15 @@ public class PredictionJobExecutor {
                     job.explanationSettled();
                     publisher.publishEvent(new JobChanged(job.toSummary(attempt.image().getOriginalFilename())));
                 }));
+        try {
+            queue.cancel(TaskInstanceId.of(PredictionTaskConfiguration.EXPLANATION_SAFETY_NET, safetyNetId(attempt.jobId())));
+        } catch (RuntimeException notThereOrRunning) {
+            // already gone, or it is the safety net itself that computed the explanation: it ends by itself
+        }
+    }
+
+    static String safetyNetId(long jobId) {
+        return "job-" + jobId + "-explanation";
     }
 
     /** Marks the job running as a new attempt, or returns null when there is nothing (more) to do. */
@@ -218,6 +246,12 @@ public class PredictionJobExecutor {
                 attempt.requestedBy());
         Long explainWith = outcome.explanationFollows() ? outcome.registeredModelId() : null;
         job.succeed(stored.id(), clock.instant(), explainWith);
+        if (explainWith != null) {
+            // the explanation runs on this node's own thread; should the node stop first, this later execution
+            // of the job (on any node) computes it
+            queue.schedule(safetyNet.instance(safetyNetId(attempt.jobId()), attempt.jobId()),
+                    clock.instant().plus(EXPLANATION_SAFETY_NET));
+        }
         if (!late) {
             caseService.moveToReviewIfOpen(image.getCaseId(), attempt.requestedBy());
         }

@@ -16,10 +16,19 @@ import org.springframework.context.annotation.Lazy;
 class PredictionTaskConfiguration {
 
     static final String TASK_NAME = "prediction";
+    /** A job's explanation, if still pending when this runs (its node stopped before computing it). */
+    static final String EXPLANATION_SAFETY_NET = "prediction-explanation";
 
     @Bean
     OneTimeTask<Long> predictionTask(@Lazy PredictionJobExecutor executor) {
         return Tasks.oneTime(TASK_NAME, Long.class)
+                .execute((instance, context) -> SystemIdentity.run(
+                        () -> executor.run(instance.getData(), context.getExecution().pickedBy)));
+    }
+
+    @Bean
+    OneTimeTask<Long> explanationSafetyNetTask(@Lazy PredictionJobExecutor executor) {
+        return Tasks.oneTime(EXPLANATION_SAFETY_NET, Long.class)
                 .execute((instance, context) -> SystemIdentity.run(
                         () -> executor.run(instance.getData(), context.getExecution().pickedBy)));
     }

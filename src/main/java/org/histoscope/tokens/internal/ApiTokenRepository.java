@@ -16,8 +16,11 @@ public interface ApiTokenRepository extends JpaRepository<ApiToken, Long> {
 
     List<ApiToken> findAllByOrderByCreatedAtDesc();
 
-    /** A plain update: no version check, so concurrent requests with one token never conflict. */
+    /**
+     * A plain update: no version check, so concurrent requests with one token never conflict; and only when the
+     * stamp is older than {@code staleBefore}, so that most requests write nothing and take no lock on the row.
+     */
     @Modifying
-    @Query("update ApiToken t set t.lastUsedAt = :at where t.id = :id and (t.lastUsedAt is null or t.lastUsedAt < :at)")
-    int touch(@Param("id") long id, @Param("at") Instant at);
+    @Query("update ApiToken t set t.lastUsedAt = :at where t.id = :id and (t.lastUsedAt is null or t.lastUsedAt < :staleBefore)")
+    int touch(@Param("id") long id, @Param("at") Instant at, @Param("staleBefore") Instant staleBefore);
 }
