@@ -24,7 +24,8 @@ public final class I18n {
                 .orElse(fallback);
     }
 
-    static String translate(String key, Locale locale, Object... params) {
+    /** For work outside the UI thread (an upload handler): the locale captured while the UI was current. */
+    public static String translate(String key, Locale locale, Object... params) {
         return Translations.find(key, locale).map(text -> new MessageFormat(text, locale).format(params))
                 .orElse("!" + key + "!");
     }
