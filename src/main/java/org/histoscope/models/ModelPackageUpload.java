@@ -34,7 +34,7 @@ class ModelPackageUpload extends VerticalLayout {
 
     private final ModelRegistry registry;
     private final Runnable onRegistered;
-    private final Button register = new Button("Validate and register", VaadinIcon.UPLOAD.create());
+    private final Button register = new Button(getTranslation("models.upload.register"), VaadinIcon.UPLOAD.create());
     private final Span uploaded = new Span();
     /** Uploaded files by kind ("zip", "onnx", "card"), kept until registered or replaced. */
     private final Map<String, Path> uploads = new LinkedHashMap<>();
@@ -50,7 +50,7 @@ class ModelPackageUpload extends VerticalLayout {
         upload.setMaxFiles(3);
         upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, MAX_UPLOAD_BYTES));
         upload.setAcceptedFileTypes(".zip", ".onnx", ".json");
-        upload.setDropLabel(new Span("Drop a package zip, or model.onnx together with model-card.json"));
+        upload.setDropLabel(new Span(getTranslation("models.upload.drop")));
         register.setId("model-register");
         register.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         register.setEnabled(false);
@@ -58,10 +58,8 @@ class ModelPackageUpload extends VerticalLayout {
         uploaded.setId("model-uploaded");
         HorizontalLayout row = new HorizontalLayout(register, uploaded);
         row.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
-        add(new H3("Add a model package"), new Paragraph(
-                "The package is validated before it is registered: the sha256 of model.onnx must match the card, "
-                        + "ONNX Runtime must load it with the card's input and output, and it must reproduce the "
-                        + "reference probabilities of its reference/ folder."), upload, row);
+        add(new H3(getTranslation("models.upload.title")), new Paragraph(getTranslation("models.upload.explanation")),
+                upload, row);
         setPadding(false);
     }
 
@@ -71,7 +69,7 @@ class ModelPackageUpload extends VerticalLayout {
             // the browser enforces the limit only as a courtesy: check again here
             if (Files.size(file) > MAX_UPLOAD_BYTES) {
                 Files.deleteIfExists(file);
-                Notifications.error("The file " + fileName + " is larger than 2 GiB.");
+                Notifications.error(getTranslation("models.upload.tooLarge", fileName));
                 return;
             }
             String kind = kindOf(file);
@@ -85,10 +83,10 @@ class ModelPackageUpload extends VerticalLayout {
             } else {
                 discard("zip");
             }
-            uploaded.setText("Ready: " + String.join(", ", uploads.keySet()));
+            uploaded.setText(getTranslation("models.upload.ready", String.join(", ", uploads.keySet())));
             register.setEnabled(uploads.containsKey("zip") || uploads.containsKey("onnx") && uploads.containsKey("card"));
         } catch (IOException e) {
-            Notifications.error("The uploaded file could not be read.");
+            Notifications.error(getTranslation("models.upload.unreadable"));
         }
     }
 
@@ -117,19 +115,18 @@ class ModelPackageUpload extends VerticalLayout {
                 Files.copy(uploads.get("card"), folder.resolve("model-card.json"), StandardCopyOption.REPLACE_EXISTING);
                 added = registry.addPackage(folder);
             }
-            Notifications.success("Registered " + added.name() + " " + added.version()
-                    + " (available; activate it to use it).");
+            Notifications.success(getTranslation("models.upload.registered", added.name(), added.version()));
             uploads.keySet().forEach(this::discardQuietly);
             uploads.clear();
             uploaded.setText("");
             register.setEnabled(false);
             onRegistered.run();
         } catch (ModelPackageRejectedException | InputRejectedException | RuleRefusedException e) {
-            Notifications.error("Package refused: " + e.userMessage());
+            Notifications.error(getTranslation("models.upload.refused", e.userMessage()));
         } catch (AccessDeniedException e) {
-            Notifications.error("Only administrators may add models.");
+            Notifications.error(getTranslation("models.adminsOnly"));
         } catch (IOException e) {
-            Notifications.error("The uploaded files could not be prepared.");
+            Notifications.error(getTranslation("models.upload.unprepared"));
         } finally {
             ModelRegistryService.deleteQuietly(folder);
         }
