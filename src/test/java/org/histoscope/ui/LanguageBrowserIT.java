@@ -64,7 +64,7 @@ class LanguageBrowserIT {
             page.open("/case/" + caseId);
             page.waitForText(accession);
             assertThat(page.bodyText()).contains("Fall " + accession, "Zuständiger Pathologe", "Angelegt",
-                    "geb. 01.01.1960", "weiblich", "Bilder und Ergebnisse", "Verlauf", "Bilder hochladen")
+                    "geb. 01.01.1960", "weiblich", "Bilder und Ergebnisse", "Verlauf", "Noch keine Bilder hochgeladen.")
                     .doesNotContain("Assigned pathologist");
             assertThat(browser.driver().getTitle()).isEqualTo("Fall " + accession + " | Histoscope");
             page.logout();
