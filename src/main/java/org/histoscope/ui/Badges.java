@@ -2,7 +2,6 @@ package org.histoscope.ui;
 
 import com.vaadin.flow.component.html.Span;
 import java.util.Optional;
-import org.histoscope.inference.ResultAssessment;
 import org.histoscope.inference.StoredPrediction;
 import org.histoscope.inference.Verdict;
 
@@ -18,13 +17,13 @@ public final class Badges {
      */
     public static Span verdict(StoredPrediction prediction) {
         Span badge = switch (prediction.verdict()) {
-            case INDETERMINATE -> badge("indeterminate", "contrast");
+            case INDETERMINATE -> badge(I18n.t("result.indeterminate"), "contrast");
             case POSITIVE -> badge(prediction.label(), "error");
             case NEGATIVE -> badge(prediction.label(), "success");
         };
         badge.getElement().setAttribute("data-verdict", prediction.verdict().apiName());
         badge.getElement().setAttribute("title", prediction.verdict() == Verdict.INDETERMINATE
-                ? "The probability lies inside the model's grey zone: neither call is reliable, read the slide" : "");
+                ? I18n.t("result.indeterminate.explanation") : "");
         return badge;
     }
 
@@ -33,7 +32,8 @@ public final class Badges {
         if (!prediction.assessment().outOfDomain()) {
             return Optional.empty();
         }
-        Span warning = badge("⚠ " + ResultAssessment.OUT_OF_DOMAIN_WARNING, "error primary");
+        // the same sentence as ResultAssessment.OUT_OF_DOMAIN_WARNING (API, PDF), in the reader's language
+        Span warning = badge("⚠ " + I18n.t("result.outOfDomain"), "error primary");
         warning.addClassName("ood-warning");
         return Optional.of(warning);
     }

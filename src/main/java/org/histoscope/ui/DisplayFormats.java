@@ -25,7 +25,7 @@ public final class DisplayFormats {
 
     /** Asks the browser for its time zone once per UI, so later formatting can use it. */
     public static void learnTimeZone(UI ui) {
-        if (ui.getInternals().getExtendedClientDetails() == null) {
+        if (ui != null && ui.getInternals().getExtendedClientDetails() == null) {
             ui.getPage().retrieveExtendedClientDetails(details -> {
             });
         }

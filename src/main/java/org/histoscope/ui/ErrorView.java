@@ -31,21 +31,21 @@ public class ErrorView extends VerticalLayout implements HasErrorParameter<Excep
         removeAll();
         setId("error-view");
         if (UiErrorHandling.causedBy(parameter.getCaughtException(), AccessDeniedException.class)) {
-            add(new H2("You may not open this page"),
-                    new Paragraph("Your roles do not allow it. Ask an administrator if you need it."), home());
+            add(new H2(getTranslation("error.forbidden")), new Paragraph(getTranslation("error.forbidden.explanation")),
+                    home());
             return HttpServletResponse.SC_FORBIDDEN;
         }
         String reference = ErrorReference.logged(log, "Opening /" + event.getLocation().getPath(),
                 parameter.getCaughtException());
         Span quoted = new Span(reference);
         quoted.setId("error-reference");
-        add(new H2("This page could not be shown"),
-                new Paragraph(new Span("Something went wrong on the server. Quote reference "), quoted,
-                        new Span(" to your administrator if it happens again.")), home());
+        add(new H2(getTranslation("error.page")),
+                new Paragraph(new Span(getTranslation("error.page.before") + " "), quoted,
+                        new Span(" " + getTranslation("error.page.after"))), home());
         return HttpStatusCode.INTERNAL_SERVER_ERROR.getCode();
     }
 
-    private static Anchor home() {
-        return new Anchor("", "Back to the start page");
+    private Anchor home() {
+        return new Anchor("", getTranslation("error.home"));
     }
 }

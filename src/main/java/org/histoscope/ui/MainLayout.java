@@ -2,6 +2,7 @@ package org.histoscope.ui;
 
 import org.histoscope.security.ui.IdleWatch;
 import org.histoscope.security.SecurityProperties;
+import com.vaadin.flow.component.UI;
 import com.vaadin.flow.component.applayout.AppLayout;
 import com.vaadin.flow.component.applayout.DrawerToggle;
 import com.vaadin.flow.component.button.Button;
@@ -45,7 +46,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
 
         Span user = new Span(authentication.getPrincipalName().orElse(""));
         user.addClassName("app-user");
-        Button logout = new Button("Sign out", e -> authentication.logout());
+        Button logout = new Button(getTranslation("layout.signOut"), e -> authentication.logout());
         logout.addThemeVariants(ButtonVariant.LUMO_TERTIARY);
         logout.setId("logout");
 
@@ -58,7 +59,7 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
 
         SideNav nav = new SideNav();
         MenuConfiguration.getMenuEntries().forEach(entry -> {
-            SideNavItem item = new SideNavItem(entry.title(), entry.path());
+            SideNavItem item = new SideNavItem(I18n.orElse(menuKey(entry.path()), entry.title()), entry.path());
             items.put(stripSlashes(entry.path()), item);
             nav.addItem(item);
         });
@@ -67,6 +68,16 @@ public class MainLayout extends AppLayout implements AfterNavigationObserver {
         if (authentication.isAuthenticated()) {
             addToNavbar(new IdleWatch(security, clock));
         }
+        DisplayFormats.learnTimeZone(UI.getCurrent());
+    }
+
+    /**
+     * The bundle key of a menu entry's title: "nav." and its route with dots for slashes ("nav.admin.users"), "nav.home"
+     * for the root. A view whose key is not in the bundles yet keeps its {@code @Menu} title.
+     */
+    static String menuKey(String path) {
+        String route = path.replaceAll("^/+|/+$", "");
+        return "nav." + (route.isEmpty() ? "home" : route.replace('/', '.'));
     }
 
     @Override

@@ -36,9 +36,9 @@ class UiErrorHandling implements VaadinServiceInitListener {
             String message;
             if (causedBy(error, AccessDeniedException.class)) {
                 log.info("A user action was refused by a role rule: {}", error.toString());
-                message = "You are not allowed to do this.";
+                message = I18n.t("error.notAllowed");
             } else {
-                message = ErrorReference.forPeople(ErrorReference.logged(log, "A user action", error));
+                message = I18n.t("error.action", ErrorReference.logged(log, "A user action", error));
             }
             if (UI.getCurrent() != null) {
                 Notifications.error(message);

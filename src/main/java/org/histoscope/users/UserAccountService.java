@@ -268,6 +268,43 @@ public class UserAccountService {
         });
     }
 
+    /** The signed-in user's language; empty when they follow their browser's language (or nobody is signed in). */
+    @Transactional(readOnly = true)
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
+    public Optional<UserLanguage> ownLanguage() {
+        return currentUser.username().flatMap(accounts::findByUsernameIgnoreCase).flatMap(UserAccount::getLanguage);
+    }
+
+    /** The signed-in user chooses the language of their screens; null follows the browser. Directory accounts too. */
+    @Transactional
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
+    public UserAccountSummary changeOwnLanguage(UserLanguage language) {
+        String username = currentUser.username()
+                .orElseThrow(() -> new UserAdministrationException("Sign in to choose your language."));
+        return storeLanguage(existing(username), language);
+    }
+
+    /** An administrator sets the language of someone's screens (any source: the directory does not provide it). */
+    @Transactional
+    @RolesAllowed(Roles.ADMIN)
+    public UserAccountSummary setLanguage(String username, UserLanguage language) {
+        return storeLanguage(existing(username), language);
+    }
+
+    private UserAccountSummary storeLanguage(UserAccount account, UserLanguage language) {
+        Optional<UserLanguage> before = account.getLanguage();
+        if (before.equals(Optional.ofNullable(language))) {
+            return account.summary(clock.instant());
+        }
+        account.setLanguage(language);
+        account.touch(clock.instant(), currentUser.usernameOrSystem());
+        accounts.saveAndFlush(account);
+        audit.record(UserAuditAction.LANGUAGE_CHANGED, "USER", account.getUsername(),
+                Map.of("from", before.map(UserLanguage::name).orElse("BROWSER"),
+                        "to", language == null ? "BROWSER" : language.name()));
+        return account.summary(clock.instant());
+    }
+
     /** Whether the user must choose a new password before doing anything else. */
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})

@@ -26,6 +26,8 @@ public enum UserAuditAction implements AuditAction {
     DIRECTORY_USER_UPDATED,
     /** The directory accepted the person, Histoscope did not (no mapped role, disabled here, name taken locally). */
     DIRECTORY_SIGN_IN_REFUSED,
+    /** The language an account's screens are shown in changed (by the user or an administrator). */
+    LANGUAGE_CHANGED,
     /** A local account signed in with its password while directory sign-in is configured (emergency access). */
     BREAK_GLASS_LOGIN;
 

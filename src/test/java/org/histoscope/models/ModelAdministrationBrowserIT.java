@@ -67,7 +67,7 @@ class ModelAdministrationBrowserIT {
             page.open("/admin/models");
             page.waitForText("Tiny test model 0.0.1");
             assertThat(page.byId("inference-device").getText()).startsWith("Inference device: ");
-            assertThat(page.bodyText()).contains("ACTIVE");
+            assertThat(page.bodyText()).contains("Active");
 
             WebElement upload = page.byId("model-upload");
             WebElement input = (WebElement) ((JavascriptExecutor) browser.driver()).executeScript(

@@ -104,6 +104,9 @@ class AccessMatrixTest {
             Map.entry("UserAccountService.resetPassword", "A"), Map.entry("UserAccountService.unlock", "A"),
             Map.entry("UserAccountService.changeOwnPassword", "PRA"),
             Map.entry("UserAccountService.mustChangePassword", "PRA"),
+            Map.entry("UserAccountService.ownLanguage", "PRA"),
+            Map.entry("UserAccountService.changeOwnLanguage", "PRA"),
+            Map.entry("UserAccountService.setLanguage", "A"),
             // images and inference
             Map.entry("SafeImageInspector.inspect", "NPRAS"), Map.entry("SafeImageInspector.inspectAndProbe", "P"), Map.entry("SafeImageInspector.open", "NPRAS"),
             Map.entry("SafeImageInspector.readRegion", "NPRAS"), Map.entry("SafeImageInspector.readWhole", "NPRAS"),

@@ -18,7 +18,7 @@ import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.renderer.ComponentRenderer;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.Menu;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.streams.DownloadHandler;
 import jakarta.annotation.security.RolesAllowed;
@@ -38,25 +38,25 @@ import org.histoscope.audit.ChainVerification;
 
 /** Search the audit log, read event details, export the current search as CSV and verify the hash chain. */
 @Route("audit")
-@PageTitle("Audit log | Histoscope")
 @Menu(title = "Audit log", order = 85)
 @RolesAllowed({Roles.ADMIN, Roles.REVIEWER})
-public class AuditView extends VerticalLayout {
+public class AuditView extends VerticalLayout implements HasDynamicTitle {
 
+    /** UTC like the filters and the CSV export; not ui.DisplayFormats: ui depends on audit (through inference). */
     private static final DateTimeFormatter UTC_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     private final AuditSearch search;
     private final AuditService audit;
     private final Grid<AuditEntry> grid = new Grid<>(AuditEntry.class, false);
-    private final TextField actor = new TextField("User");
-    private final ComboBox<String> action = new ComboBox<>("Action");
-    private final TextField targetType = new TextField("Target type");
-    private final TextField targetId = new TextField("Target id");
-    private final TextField caseId = new TextField("Case id");
-    private final DatePicker from = new DatePicker("From (UTC)");
-    private final DatePicker to = new DatePicker("To (UTC, inclusive)");
-    private final Span chainStatus = new Span("Chain not verified yet");
+    private final TextField actor = new TextField(getTranslation("audit.user"));
+    private final ComboBox<String> action = new ComboBox<>(getTranslation("audit.action"));
+    private final TextField targetType = new TextField(getTranslation("audit.targetType"));
+    private final TextField targetId = new TextField(getTranslation("audit.targetId"));
+    private final TextField caseId = new TextField(getTranslation("audit.caseId"));
+    private final DatePicker from = new DatePicker(getTranslation("audit.from"));
+    private final DatePicker to = new DatePicker(getTranslation("audit.to"));
+    private final Span chainStatus = new Span(getTranslation("audit.chainNotVerified"));
     /** Read by the CSV download, which runs outside the UI lock. */
     private volatile AuditFilter currentFilter = AuditFilter.none();
 
@@ -92,9 +92,9 @@ public class AuditView extends VerticalLayout {
 
         Anchor export = new Anchor(csvDownload(), AttachmentType.DOWNLOAD, "");
         export.setId("audit-export");
-        export.add(new Button("Export CSV", VaadinIcon.DOWNLOAD.create()));
+        export.add(new Button(getTranslation("audit.export"), VaadinIcon.DOWNLOAD.create()));
 
-        Button verify = new Button("Verify chain", VaadinIcon.CHECK_CIRCLE_O.create(), e -> verifyChain());
+        Button verify = new Button(getTranslation("audit.verify"), VaadinIcon.CHECK_CIRCLE_O.create(), e -> verifyChain());
         verify.setId("audit-verify");
         chainStatus.setId("audit-chain-status");
         chainStatus.getElement().getThemeList().add("badge contrast");
@@ -108,24 +108,24 @@ public class AuditView extends VerticalLayout {
         grid.setId("audit-grid");
         grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
         grid.addColumn(AuditEntry::id).setHeader("#").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(e -> UTC_TIME.format(e.occurredAt())).setHeader("When").setAutoWidth(true);
-        grid.addColumn(AuditEntry::actor).setHeader("User").setAutoWidth(true);
-        grid.addColumn(AuditEntry::action).setHeader("Action").setAutoWidth(true);
-        grid.addColumn(e -> join(e.targetType(), e.targetId())).setHeader("Target").setAutoWidth(true);
-        grid.addColumn(e -> e.caseId() == null ? "" : e.caseId().toString()).setHeader("Case").setAutoWidth(true);
-        grid.addColumn(AuditEntry::detailsJson).setHeader("Details").setFlexGrow(1).setWidth("16em");
-        grid.addColumn(e -> e.clientAddress() == null ? "" : e.clientAddress()).setHeader("Client")
+        grid.addColumn(e -> UTC_TIME.format(e.occurredAt())).setHeader(getTranslation("audit.column.when")).setAutoWidth(true);
+        grid.addColumn(AuditEntry::actor).setHeader(getTranslation("audit.user")).setAutoWidth(true);
+        grid.addColumn(AuditEntry::action).setHeader(getTranslation("audit.action")).setAutoWidth(true);
+        grid.addColumn(e -> join(e.targetType(), e.targetId())).setHeader(getTranslation("audit.column.target")).setAutoWidth(true);
+        grid.addColumn(e -> e.caseId() == null ? "" : e.caseId().toString()).setHeader(getTranslation("audit.column.case")).setAutoWidth(true);
+        grid.addColumn(AuditEntry::detailsJson).setHeader(getTranslation("audit.column.details")).setFlexGrow(1).setWidth("16em");
+        grid.addColumn(e -> e.clientAddress() == null ? "" : e.clientAddress()).setHeader(getTranslation("audit.column.client"))
                 .setAutoWidth(true);
-        grid.setItemDetailsRenderer(new ComponentRenderer<>(AuditView::detailsPanel));
+        grid.setItemDetailsRenderer(new ComponentRenderer<>(this::detailsPanel));
         grid.setItems(query -> search.search(currentFilter, query.getOffset(), query.getLimit()).stream(),
                 query -> (int) Math.min(Integer.MAX_VALUE, search.count(currentFilter)));
 
-        add(new H2("Audit log"), filters, tools, grid);
+        add(new H2(getTranslation("audit.title")), filters, tools, grid);
         expand(grid);
     }
 
-    private static Pre detailsPanel(AuditEntry entry) {
-        Pre details = new Pre("Details: " + entry.detailsJson() + "\nHash:    " + entry.hash());
+    private Pre detailsPanel(AuditEntry entry) {
+        Pre details = new Pre(getTranslation("audit.detailsPanel", entry.detailsJson(), entry.hash()));
         details.addClassName("audit-details");
         return details;
     }
@@ -154,7 +154,7 @@ public class AuditView extends VerticalLayout {
             caseId.setInvalid(false);
             return Long.parseLong(text.trim());
         } catch (NumberFormatException e) {
-            caseId.setErrorMessage("Enter a case number");
+            caseId.setErrorMessage(getTranslation("audit.caseIdInvalid"));
             caseId.setInvalid(true);
             return -1L;
         }
@@ -165,6 +165,11 @@ public class AuditView extends VerticalLayout {
         chainStatus.setText(result.message());
         chainStatus.getElement().getThemeList().clear();
         chainStatus.getElement().getThemeList().add(result.intact() ? "badge success" : "badge error primary");
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("audit.pageTitle");
     }
 
     private static String join(String type, String id) {

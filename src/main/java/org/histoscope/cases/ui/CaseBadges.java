@@ -5,6 +5,7 @@ import static org.histoscope.ui.Badges.badge;
 import com.vaadin.flow.component.html.Span;
 import org.histoscope.cases.CaseStatus;
 import org.histoscope.cases.JobSummary;
+import org.histoscope.ui.I18n;
 
 /** Lumo badges for case and job states, so colour is never the only cue: the text always says the state. */
 public final class CaseBadges {
@@ -14,9 +15,9 @@ public final class CaseBadges {
 
     public static String statusText(CaseStatus status) {
         return switch (status) {
-            case OPEN -> "Open";
-            case IN_REVIEW -> "In review";
-            case SIGNED_OUT -> "Finalized";
+            case OPEN -> I18n.t("cases.status.open");
+            case IN_REVIEW -> I18n.t("cases.status.inReview");
+            case SIGNED_OUT -> I18n.t("cases.status.finalized");
         };
     }
 
@@ -30,11 +31,11 @@ public final class CaseBadges {
 
     public static Span job(JobSummary job) {
         return switch (job.status()) {
-            case QUEUED -> badge("Queued", "contrast");
-            case RUNNING -> job.interrupted() ? badge("Interrupted, will be retried", "contrast")
-                    : badge("Running " + Math.round(job.progress() * 100) + " %", "");
-            case DONE -> badge("Done", "success");
-            case FAILED -> badge("Failed", "error");
+            case QUEUED -> badge(I18n.t("cases.job.queued"), "contrast");
+            case RUNNING -> job.interrupted() ? badge(I18n.t("cases.job.interrupted"), "contrast")
+                    : badge(I18n.t("cases.job.running", Math.round(job.progress() * 100)), "");
+            case DONE -> badge(I18n.t("cases.job.done"), "success");
+            case FAILED -> badge(I18n.t("cases.job.failed"), "error");
         };
     }
 }

@@ -28,6 +28,7 @@ import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
 import java.time.Clock;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.ui.DisplayFormats;
@@ -36,6 +37,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
+import org.histoscope.ui.I18n;
 import org.histoscope.ui.Notifications;
 import org.histoscope.users.UserDirectory;
 import org.histoscope.ui.Badges;
@@ -98,12 +100,12 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
         uploadLog.setId("upload-log");
         uploadLog.addClassName("upload-log");
 
-        VerticalLayout results = new VerticalLayout(uploadArea, uploadLog, new H3("Predictions"), jobGrid,
-                new H3("Images"), imageGrid);
+        VerticalLayout results = new VerticalLayout(uploadArea, uploadLog, new H3(getTranslation("case.predictions")), jobGrid,
+                new H3(getTranslation("case.images")), imageGrid);
         results.setPadding(false);
         TabSheet tabs = new TabSheet();
-        tabs.add("Images and results", results);
-        tabs.add("Timeline", timeline).setId("timeline-tab");
+        tabs.add(getTranslation("case.tab.results"), results);
+        tabs.add(getTranslation("case.tab.timeline"), timeline).setId("timeline-tab");
         tabs.addSelectedChangeListener(e -> refreshTimeline());
         tabs.setWidthFull();
         add(header, tabs);
@@ -114,8 +116,8 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
         current = caseId == null ? null : cases.openCase(caseId).orElse(null);
         if (current == null) {
             removeAll();
-            add(new H2("Case not found"), new Paragraph("The case does not exist or was removed."),
-                    new Anchor("cases", "Back to cases"));
+            add(new H2(getTranslation("case.notFound")), new Paragraph(getTranslation("case.notFound.explanation")),
+                    new Anchor("cases", getTranslation("case.backToCases")));
             return;
         }
         DisplayFormats.learnTimeZone(event.getUI());
@@ -127,12 +129,13 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
 
     @Override
     public String getPageTitle() {
-        return (current == null ? "Case" : "Case " + current.accessionNumber()) + " | Histoscope";
+        return current == null ? getTranslation("case.pageTitle.unknown")
+                : getTranslation("case.pageTitle", current.accessionNumber());
     }
 
     private void renderHeader() {
         header.removeAll();
-        H2 title = new H2("Case " + current.accessionNumber());
+        H2 title = new H2(getTranslation("case.title", current.accessionNumber()));
         title.setId("case-title");
         Span status = CaseBadges.status(current.status());
         status.setId("case-status");
@@ -140,21 +143,21 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
         titleRow.setAlignItems(FlexComponent.Alignment.CENTER);
         CaseService.CaseRights rights = cases.rightsOn(current.id());
         if (rights.reassign() && current.status() != CaseStatus.SIGNED_OUT) {
-            Button reassign = new Button("Reassign", VaadinIcon.USER_CHECK.create(), e -> new ReassignDialog(cases,
+            Button reassign = new Button(getTranslation("case.reassign"), VaadinIcon.USER_CHECK.create(), e -> new ReassignDialog(cases,
                     users, current, saved -> {
                         current = saved;
                         renderHeader();
                         renderUpload();
-                        Notifications.success("Case reassigned.");
+                        Notifications.success(getTranslation("case.reassigned"));
                     }).open());
             reassign.setId("reassign-case");
             titleRow.add(reassign);
         }
         if (rights.modify() && current.status() != CaseStatus.SIGNED_OUT) {
-            Button edit = new Button("Edit", VaadinIcon.EDIT.create(), e -> new CaseDialog(cases, clock, users, current, saved -> {
+            Button edit = new Button(getTranslation("case.edit"), VaadinIcon.EDIT.create(), e -> new CaseDialog(cases, clock, users, current, saved -> {
                 current = saved;
                 renderHeader();
-                Notifications.success("Case saved.");
+                Notifications.success(getTranslation("case.saved"));
             }).open());
             edit.setId("edit-case");
             titleRow.add(edit);
@@ -162,32 +165,36 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
         if (currentUser.hasRole(Roles.REVIEWER) || currentUser.hasRole(Roles.PATHOLOGIST)) {
             // the review feature's page (a link, not a dependency: review builds on cases)
             Anchor finalization = new Anchor("finalize/" + current.id(), current.status() == CaseStatus.SIGNED_OUT
-                    ? "Final diagnosis" : rights.modify() ? "Finalize case" : "Finalization checklist");
+                    ? getTranslation("case.finalDiagnosis") : getTranslation(rights.modify() ? "case.finalize"
+                    : "case.finalizationChecklist"));
             finalization.setId("case-finalize-link");
             titleRow.add(finalization);
         }
         if (current.status() == CaseStatus.SIGNED_OUT) {
             // by URL: the reports feature depends on cases, not the other way round
-            Anchor report = new Anchor("case-reports/" + current.id(), "Signed report");
+            Anchor report = new Anchor("case-reports/" + current.id(), getTranslation("case.signedReport"));
             report.setId("case-reports-link");
             titleRow.add(report);
         }
         PatientSummary patient = current.patient();
         Div facts = new Div(
-                fact("Patient", patient.fullName() + " · MRN " + patient.mrn() + " · born " + DisplayFormats.date(patient.dateOfBirth())
-                        + " · " + patient.sex().name().toLowerCase()),
-                fact("Specimen", current.specimen() + (current.site() == null ? "" : " · " + current.site())),
-                fact("Assigned pathologist", current.assignedPathologist() == null ? "not assigned" : current.assignedPathologist()),
-                fact("Created", DisplayFormats.dateTime(current.createdAt()) + " by " + current.createdBy()));
+                fact(getTranslation("case.fact.patient"), getTranslation("case.fact.patientLine", patient.fullName(),
+                        patient.mrn(), DisplayFormats.date(patient.dateOfBirth()),
+                        getTranslation("sex." + patient.sex().name()))),
+                fact(getTranslation("case.fact.specimen"), current.specimen() + (current.site() == null ? "" : " · " + current.site())),
+                fact(getTranslation("case.fact.pathologist"), current.assignedPathologist() == null
+                        ? getTranslation("case.fact.notAssigned") : current.assignedPathologist()),
+                fact(getTranslation("case.fact.created"), getTranslation("case.fact.createdLine",
+                        DisplayFormats.dateTime(current.createdAt()), current.createdBy())));
         facts.addClassName("case-facts");
         header.add(titleRow, facts);
         outcomes.finalDiagnosisLine(current.id()).ifPresent(line -> {
-            Div finalDiagnosis = fact("Final diagnosis", line);
+            Div finalDiagnosis = fact(getTranslation("case.finalDiagnosis"), line);
             finalDiagnosis.setId("case-final-diagnosis");
             header.add(finalDiagnosis);
         });
         if (current.clinicalNotes() != null) {
-            header.add(fact("Clinical notes", current.clinicalNotes()));
+            header.add(fact(getTranslation("case.fact.clinicalNotes"), current.clinicalNotes()));
         }
     }
 
@@ -203,7 +210,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
             return;
         }
         if (current.status() == CaseStatus.SIGNED_OUT) {
-            uploadArea.add(new Paragraph("This case is finalized; no more images can be added."));
+            uploadArea.add(new Paragraph(getTranslation("case.upload.finalized")));
             return;
         }
         long caseId = current.id();
@@ -213,7 +220,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
         upload.setAcceptedFileTypes(ACCEPTED.split(","));
         upload.setMaxFiles(50);
         upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, storage.maxUploadSize().toBytes()));
-        upload.setDropLabel(new Span("Drop slide or patch images here (TIFF, PNG, JPEG, BMP), several at once"));
+        upload.setDropLabel(new Span(getTranslation("case.upload.drop")));
         upload.setI18n(refusedFilesMarkedAsSuch());
         upload.addFileRejectedListener(e -> Notifications.error(e.getFileName() + ": " + e.getErrorMessage()));
         upload.addAllFinishedListener(e -> refreshAll());
@@ -224,14 +231,14 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
         camera.setId("camera-upload");
         camera.setAcceptedFileTypes("image/*");
         camera.getElement().setAttribute("capture", "environment");
-        camera.setUploadButton(new Button("Take photo", VaadinIcon.CAMERA.create()));
+        camera.setUploadButton(new Button(getTranslation("case.upload.camera"), VaadinIcon.CAMERA.create()));
         camera.setDropAllowed(false);
         camera.setI18n(refusedFilesMarkedAsSuch());
         camera.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, storage.maxUploadSize().toBytes()));
         camera.addAllFinishedListener(e -> refreshAll());
         camera.addClassName("camera-upload");
 
-        uploadArea.add(new H3("Upload images"), pixelSize, upload, camera);
+        uploadArea.add(new H3(getTranslation("case.upload.title")), pixelSize, upload, camera);
     }
 
     /**
@@ -239,6 +246,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
      * not stored is answered 422, so the upload's own file list marks it failed instead of ticking it off.
      */
     private UploadHandler uploadHandler(long caseId) {
+        Locale locale = getLocale();
         return new UploadHandler() {
             @Override
             public void handleUploadRequest(UploadEvent event) {
@@ -247,8 +255,8 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
                     outcome = images.upload(caseId, event.getFileName(), in, pixelSize.stated());
                 } catch (IOException | RuntimeException e) {
                     outcome = UploadOutcome.rejected(CaseImageService.safeName(event.getFileName()),
-                            "the server could not store it. Quote reference "
-                                    + ErrorReference.logged(log, "Storing an upload", e) + " to your administrator.");
+                            I18n.translate("case.upload.notStored", locale,
+                                    ErrorReference.logged(log, "Storing an upload", e)));
                 }
                 UploadOutcome shown = outcome;
                 NOT_STORED.set(outcome.result() == UploadOutcome.Result.REJECTED);
@@ -274,15 +282,15 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
     private static UploadI18N refusedFilesMarkedAsSuch() {
         UploadI18N i18n = new UploadI18N();
         i18n.setUploading(new UploadI18N.Uploading().setError(new UploadI18N.Uploading.Error()
-                .setForbidden("Not accepted: the reason is shown below")));
+                .setForbidden(I18n.t("case.upload.refused"))));
         return i18n;
     }
 
     private void showOutcome(UploadOutcome outcome) {
         Div line = new Div(Badges.badge(switch (outcome.result()) {
-            case STORED -> "Stored";
-            case DUPLICATE -> "Duplicate";
-            case REJECTED -> "Rejected";
+            case STORED -> getTranslation("case.upload.stored");
+            case DUPLICATE -> getTranslation("case.upload.duplicate");
+            case REJECTED -> getTranslation("case.upload.rejected");
         }, switch (outcome.result()) {
             case STORED -> "success";
             case DUPLICATE -> "contrast";

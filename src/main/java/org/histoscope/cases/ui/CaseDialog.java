@@ -31,16 +31,17 @@ import org.springframework.data.domain.PageRequest;
 /** Create or edit a case; a new patient can be created on the spot. */
 class CaseDialog extends Dialog {
 
-    private final TextField accessionNumber = new TextField("Accession number");
-    private final ComboBox<PatientSummary> patient = new ComboBox<>("Patient");
-    private final TextField specimen = new TextField("Specimen");
-    private final TextField site = new TextField("Site");
-    private final TextArea clinicalNotes = new TextArea("Clinical notes");
-    private final ComboBox<UserSummary> pathologist = new ComboBox<>("Assigned pathologist");
+    private final TextField accessionNumber = new TextField(getTranslation("case.form.accession"));
+    private final ComboBox<PatientSummary> patient = new ComboBox<>(getTranslation("case.form.patient"));
+    private final TextField specimen = new TextField(getTranslation("case.form.specimen"));
+    private final TextField site = new TextField(getTranslation("case.form.site"));
+    private final TextArea clinicalNotes = new TextArea(getTranslation("case.form.notes"));
+    private final ComboBox<UserSummary> pathologist = new ComboBox<>(getTranslation("case.form.pathologist"));
     private final BeanValidationBinder<CaseForm> binder = new BeanValidationBinder<>(CaseForm.class);
 
     CaseDialog(CaseService service, Clock clock, UserDirectory users, CaseSummary existing, Consumer<CaseSummary> onSaved) {
-        setHeaderTitle(existing == null ? "New case" : "Edit case " + existing.accessionNumber());
+        setHeaderTitle(existing == null ? getTranslation("cases.new")
+                : getTranslation("case.form.editTitle", existing.accessionNumber()));
         setWidth("min(46rem, 95vw)");
         accessionNumber.setId("case-accession");
         patient.setId("case-patient");
@@ -48,18 +49,18 @@ class CaseDialog extends Dialog {
         site.setId("case-site");
         clinicalNotes.setId("case-notes");
         pathologist.setId("case-pathologist");
-        specimen.setPlaceholder("e.g. breast core biopsy");
+        specimen.setPlaceholder(getTranslation("case.form.specimenExample"));
 
         patient.setItems(query -> service.searchPatients(query.getFilter().orElse(""),
                 PageRequest.of(query.getPage(), query.getPageSize())).stream());
         patient.setItemLabelGenerator(PatientSummary::label);
-        patient.setPlaceholder("Search by MRN or name");
+        patient.setPlaceholder(getTranslation("case.form.patientSearch"));
         Button newPatient = new Button(VaadinIcon.PLUS.create(), e -> new PatientDialog(service, clock, null, created -> {
             patient.setValue(created);
-            Notifications.success("Patient " + created.mrn() + " created.");
+            Notifications.success(getTranslation("patients.created", created.mrn()));
         }).open());
-        newPatient.setTooltipText("New patient");
-        newPatient.setAriaLabel("New patient");
+        newPatient.setTooltipText(getTranslation("patients.new"));
+        newPatient.setAriaLabel(getTranslation("patients.new"));
         newPatient.setId("case-new-patient");
         HorizontalLayout patientRow = new HorizontalLayout(patient, newPatient);
         patientRow.setAlignItems(FlexComponent.Alignment.BASELINE);
@@ -81,13 +82,17 @@ class CaseDialog extends Dialog {
         binder.forField(pathologist).withConverter(u -> u == null ? null : u.username(),
                 username -> pathologists.stream().filter(u -> u.username().equals(username)).findFirst().orElse(null))
                 .bind("assignedPathologist");
+        // the binder marks the record's @NotBlank/@NotNull fields too; said here so no form depends on it
+        accessionNumber.setRequiredIndicatorVisible(true);
+        patient.setRequiredIndicatorVisible(true);
+        specimen.setRequiredIndicatorVisible(true);
         binder.readRecord(existing == null ? new CaseForm("", null, "", "", "", null) : existing.toForm());
 
         FormLayout form = new FormLayout(accessionNumber, patientRow, specimen, site, pathologist, clinicalNotes);
         form.setColspan(clinicalNotes, 2);
         add(form);
 
-        Button save = new Button("Save", e -> {
+        Button save = new Button(getTranslation("common.save"), e -> {
             try {
                 CaseForm values = binder.writeRecord();
                 CaseSummary saved = existing == null ? service.createCase(values) : service.updateCase(existing.id(), values);
@@ -105,7 +110,7 @@ class CaseDialog extends Dialog {
         save.setId("case-save");
         save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         save.addClickShortcut(Key.ENTER);
-        getFooter().add(new Button("Cancel", e -> close()), save);
+        getFooter().add(new Button(getTranslation("common.cancel"), e -> close()), save);
         accessionNumber.focus();
     }
 }

@@ -10,14 +10,15 @@ class CaseImagesGrid extends Grid<ImageSummary> {
     CaseImagesGrid() {
         setId("image-grid");
         setAllRowsVisible(true);
-        addColumn(ImageSummary::originalFilename).setHeader("File").setAutoWidth(true);
+        addColumn(ImageSummary::originalFilename).setHeader(getTranslation("case.images.file")).setAutoWidth(true);
         addColumn(i -> i.format() + " " + i.width() + " × " + i.height()
-                + (i.resolution() == null ? "" : " · " + i.resolution())).setHeader("Format").setAutoWidth(true);
-        addColumn(i -> String.format(DisplayFormats.locale(), "%,d bytes", i.sizeBytes())).setHeader("Size")
+                + (i.resolution() == null ? "" : " · " + i.resolution())).setHeader(getTranslation("case.images.format")).setAutoWidth(true);
+        addColumn(i -> getTranslation("case.images.bytes", i.sizeBytes())).setHeader(getTranslation("case.images.size"))
                 .setAutoWidth(true);
         addColumn(i -> i.sha256().substring(0, 12) + "…").setHeader("SHA-256").setTooltipGenerator(ImageSummary::sha256);
-        addColumn(i -> i.uploadedBy() + ", " + DisplayFormats.dateTime(i.uploadedAt())).setHeader("Uploaded")
+        addColumn(i -> getTranslation("case.images.uploadedLine", i.uploadedBy(), DisplayFormats.dateTime(i.uploadedAt())))
+                .setHeader(getTranslation("case.images.uploaded"))
                 .setAutoWidth(true);
-        setEmptyStateText("No images uploaded yet.");
+        setEmptyStateText(getTranslation("case.images.empty"));
     }
 }

@@ -46,13 +46,13 @@ class CaseJobsGrid extends Grid<JobSummary> {
         this.onRetry = onRetry;
         setId("job-grid");
         setAllRowsVisible(true);
-        addColumn(JobSummary::imageName).setHeader("Image").setAutoWidth(true);
-        addColumn(j -> j.rerun() ? "Re-run" : "Upload").setHeader("Kind").setAutoWidth(true);
-        addComponentColumn(this::statusCell).setHeader("Status").setWidth("14rem").setFlexGrow(0);
-        addComponentColumn(this::resultCell).setHeader("Result").setAutoWidth(true);
-        addColumn(j -> DisplayFormats.dateTime(j.requestedAt())).setHeader("Requested").setAutoWidth(true);
-        addColumn(JobSummary::attempts).setHeader("Attempts").setAutoWidth(true);
-        setEmptyStateText("No predictions yet. Upload an image to start one.");
+        addColumn(JobSummary::imageName).setHeader(getTranslation("case.jobs.image")).setAutoWidth(true);
+        addColumn(j -> getTranslation(j.rerun() ? "case.jobs.rerun" : "case.jobs.upload")).setHeader(getTranslation("case.jobs.kind")).setAutoWidth(true);
+        addComponentColumn(this::statusCell).setHeader(getTranslation("case.jobs.status")).setWidth("14rem").setFlexGrow(0);
+        addComponentColumn(this::resultCell).setHeader(getTranslation("case.jobs.result")).setAutoWidth(true);
+        addColumn(j -> DisplayFormats.dateTime(j.requestedAt())).setHeader(getTranslation("case.jobs.requested")).setAutoWidth(true);
+        addColumn(JobSummary::attempts).setHeader(getTranslation("case.jobs.attempts")).setAutoWidth(true);
+        setEmptyStateText(getTranslation("case.jobs.empty"));
         setPartNameGenerator(j -> "job-" + j.status().name().toLowerCase());
     }
 
@@ -86,14 +86,15 @@ class CaseJobsGrid extends Grid<JobSummary> {
         }
         StoredPrediction prediction = predictions.find(job.predictionId()).orElse(null);
         if (prediction == null) {
-            return new Span("result missing");
+            return new Span(getTranslation("case.jobs.resultMissing"));
         }
-        Anchor link = new Anchor("result/" + prediction.id(), "model: " + prediction.displayLabel() + " · p = "
-                + String.format(DisplayFormats.locale(), "%.3f", prediction.probability()));
+        Anchor link = new Anchor("result/" + prediction.id(), getTranslation("case.jobs.model", prediction.displayLabel(),
+                String.format(DisplayFormats.locale(), "%.3f", prediction.probability())));
         link.addClassName("result-link");
         // the reviewer's signed label beside the model's: after an override the two differ
         String finalLabel = finalLabels.get(prediction.id());
-        Span signed = new Span(finalLabel == null ? "final: not reviewed yet" : "final: " + finalLabel);
+        Span signed = new Span(finalLabel == null ? getTranslation("case.jobs.notReviewed")
+                : getTranslation("case.jobs.final", finalLabel));
         signed.addClassName("final-label");
         signed.getElement().setAttribute("data-reviewed", String.valueOf(finalLabel != null));
         HorizontalLayout cell = new HorizontalLayout(link, signed);
@@ -107,10 +108,10 @@ class CaseJobsGrid extends Grid<JobSummary> {
         HorizontalLayout cell = new HorizontalLayout(reason);
         cell.setAlignItems(FlexComponent.Alignment.CENTER);
         if (current.status() != CaseStatus.SIGNED_OUT && cases.rightsOn(current.id()).modify()) {
-            Button retry = new Button("Retry", VaadinIcon.REFRESH.create(), e -> {
+            Button retry = new Button(getTranslation("case.jobs.retry"), VaadinIcon.REFRESH.create(), e -> {
                 try {
                     jobs.retry(job.id());
-                    Notifications.info("Prediction for " + job.imageName() + " queued again.");
+                    Notifications.info(getTranslation("case.jobs.queuedAgain", job.imageName()));
                 } catch (CaseRuleException rule) {
                     Notifications.error(rule.userMessage());
                 }

@@ -9,12 +9,12 @@ class CaseTimeline extends Grid<AuditEntry> {
 
     CaseTimeline() {
         setId("timeline");
-        addColumn(e -> DisplayFormats.dateTime(e.occurredAt())).setHeader("When").setAutoWidth(true);
-        addColumn(AuditEntry::actor).setHeader("Who").setAutoWidth(true);
-        addColumn(AuditEntry::action).setHeader("What").setAutoWidth(true);
-        addColumn(e -> e.targetType() + " " + e.targetId()).setHeader("Target").setAutoWidth(true);
-        addColumn(AuditEntry::detailsJson).setHeader("Details").setFlexGrow(1);
-        setEmptyStateText("No events yet.");
+        addColumn(e -> DisplayFormats.dateTime(e.occurredAt())).setHeader(getTranslation("case.timeline.when")).setAutoWidth(true);
+        addColumn(AuditEntry::actor).setHeader(getTranslation("case.timeline.who")).setAutoWidth(true);
+        addColumn(AuditEntry::action).setHeader(getTranslation("case.timeline.what")).setAutoWidth(true);
+        addColumn(e -> e.targetType() + " " + e.targetId()).setHeader(getTranslation("case.timeline.target")).setAutoWidth(true);
+        addColumn(AuditEntry::detailsJson).setHeader(getTranslation("case.timeline.details")).setFlexGrow(1);
+        setEmptyStateText(getTranslation("case.timeline.empty"));
         setHeight("32rem");
     }
 }

@@ -13,7 +13,7 @@ import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.Menu;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.data.VaadinSpringDataHelpers;
 import jakarta.annotation.security.RolesAllowed;
@@ -31,10 +31,9 @@ import org.histoscope.cases.CaseStatus;
 import org.histoscope.cases.CaseSummary;
 
 @Route("cases")
-@PageTitle("Cases | Histoscope")
 @Menu(title = "Cases", order = 10)
 @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
-public class CasesView extends VerticalLayout {
+public class CasesView extends VerticalLayout implements HasDynamicTitle {
 
     private final TextField search = new TextField();
     private final Select<CaseStatus> status = new Select<>();
@@ -45,7 +44,7 @@ public class CasesView extends VerticalLayout {
                      Clock clock) {
         setSizeFull();
         DisplayFormats.learnTimeZone(com.vaadin.flow.component.UI.getCurrent());
-        search.setPlaceholder("Search accession, MRN or patient");
+        search.setPlaceholder(getTranslation("cases.search"));
         search.setPrefixComponent(VaadinIcon.SEARCH.create());
         search.setClearButtonVisible(true);
         search.setValueChangeMode(ValueChangeMode.LAZY);
@@ -54,35 +53,35 @@ public class CasesView extends VerticalLayout {
         search.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
         status.setItems(CaseStatus.values());
         status.setEmptySelectionAllowed(true);
-        status.setEmptySelectionCaption("Any status");
-        status.setItemLabelGenerator(s -> s == null ? "Any status" : CaseBadges.statusText(s));
+        status.setEmptySelectionCaption(getTranslation("cases.anyStatus"));
+        status.setItemLabelGenerator(s -> s == null ? getTranslation("cases.anyStatus") : CaseBadges.statusText(s));
         status.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
-        status.setAriaLabel("Status");
+        status.setAriaLabel(getTranslation("cases.column.status"));
 
-        Button create = new Button("New case", VaadinIcon.PLUS.create(), e -> new CaseDialog(service, clock, users, null, saved -> {
-            Notifications.success("Case " + saved.accessionNumber() + " created.");
+        Button create = new Button(getTranslation("cases.new"), VaadinIcon.PLUS.create(), e -> new CaseDialog(service, clock, users, null, saved -> {
+            Notifications.success(getTranslation("cases.created", saved.accessionNumber()));
             getUI().ifPresent(ui -> ui.navigate(CaseDetailView.class, saved.id()));
         }).open());
         create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         create.setId("new-case");
         create.setVisible(currentUser.hasRole(Roles.PATHOLOGIST));
 
-        grid.addColumn(CaseSummary::accessionNumber).setHeader("Accession").setSortProperty("accessionNumber")
+        grid.addColumn(CaseSummary::accessionNumber).setHeader(getTranslation("cases.column.accession")).setSortProperty("accessionNumber")
                 .setAutoWidth(true);
-        grid.addColumn(c -> c.patient().label()).setHeader("Patient").setSortProperty("patient.fullName")
+        grid.addColumn(c -> c.patient().label()).setHeader(getTranslation("cases.column.patient")).setSortProperty("patient.fullName")
                 .setAutoWidth(true);
-        grid.addColumn(CaseSummary::specimen).setHeader("Specimen").setAutoWidth(true)
+        grid.addColumn(CaseSummary::specimen).setHeader(getTranslation("cases.column.specimen")).setAutoWidth(true)
                 .setTooltipGenerator(c -> c.site() == null ? c.specimen() : c.specimen() + " · " + c.site());
-        grid.addComponentColumn(c -> CaseBadges.status(c.status())).setHeader("Status").setSortProperty("status")
+        grid.addComponentColumn(c -> CaseBadges.status(c.status())).setHeader(getTranslation("cases.column.status")).setSortProperty("status")
                 .setAutoWidth(true);
-        grid.addColumn(c -> c.assignedPathologist() == null ? "" : c.assignedPathologist()).setHeader("Pathologist");
+        grid.addColumn(c -> c.assignedPathologist() == null ? "" : c.assignedPathologist()).setHeader(getTranslation("cases.column.pathologist"));
         grid.addColumn(c -> c.status() == CaseStatus.SIGNED_OUT ? outcomes.finalDiagnosisLine(c.id()).orElse("") : "")
-                .setHeader("Final diagnosis").setFlexGrow(1);
-        grid.addColumn(c -> DisplayFormats.dateTime(c.updatedAt())).setHeader("Updated").setSortProperty("updatedAt")
+                .setHeader(getTranslation("cases.column.finalDiagnosis")).setFlexGrow(1);
+        grid.addColumn(c -> DisplayFormats.dateTime(c.updatedAt())).setHeader(getTranslation("cases.column.updated")).setSortProperty("updatedAt")
                 .setAutoWidth(true);
         grid.setItems(query -> service.searchCases(filter(), VaadinSpringDataHelpers.toSpringPageRequest(query)).stream(),
                 query -> (int) service.countCases(filter()));
-        grid.setEmptyStateText("No cases match. Create one with \"New case\" or change the search.");
+        grid.setEmptyStateText(getTranslation("cases.empty"));
         grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(CaseDetailView.class, e.getItem().id())));
         grid.addCellFocusListener(e -> focused = e.getItem().orElse(null));
         // keyboard users open the focused row with Enter, as mouse users do with a click
@@ -95,8 +94,13 @@ public class CasesView extends VerticalLayout {
 
         HorizontalLayout toolbar = new HorizontalLayout(search, status, create);
         toolbar.setAlignItems(Alignment.BASELINE);
-        add(new H2("Cases"), toolbar, grid);
+        add(new H2(getTranslation("cases.title")), toolbar, grid);
         expand(grid);
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("cases.pageTitle");
     }
 
     private CaseFilter filter() {

@@ -10,10 +10,9 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.NumberField;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.router.Menu;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
-import java.util.Locale;
 import org.histoscope.ui.DisplayFormats;
 import org.histoscope.security.Roles;
 import org.histoscope.ui.Notifications;
@@ -22,10 +21,9 @@ import org.histoscope.cases.DepartmentPixelSizeService;
 
 /** The administrators' setting of the department's default pixel size (for images that carry none). */
 @Route("admin/pixel-size")
-@PageTitle("Default pixel size | Histoscope")
 @Menu(title = "Default pixel size", order = 95)
 @RolesAllowed(Roles.ADMIN)
-public class DepartmentPixelSizeView extends VerticalLayout {
+public class DepartmentPixelSizeView extends VerticalLayout implements HasDynamicTitle {
 
     private final DepartmentPixelSizeService settings;
     private final Paragraph current = new Paragraph();
@@ -33,19 +31,20 @@ public class DepartmentPixelSizeView extends VerticalLayout {
     public DepartmentPixelSizeView(DepartmentPixelSizeService settings) {
         this.settings = settings;
         current.setId("pixel-size-current");
-        NumberField microns = new NumberField("Default pixel size (µm/px)");
+        NumberField microns = new NumberField(getTranslation("pixelSize.field"));
         microns.setId("pixel-size-default");
         microns.setMin(0.05);
         microns.setMax(50);
         microns.setStep(0.01);
-        microns.setHelperText("40x objective = 0.25, 20x = 0.5, 10x = 1.0. Empty: no default.");
-        TextField reason = new TextField("Reason");
+        microns.setHelperText(getTranslation("pixelSize.help"));
+        TextField reason = new TextField(getTranslation("pixelSize.reason"));
         reason.setId("pixel-size-reason");
         reason.setRequired(true);
-        Button save = new Button("Save", e -> {
+        reason.setRequiredIndicatorVisible(true);
+        Button save = new Button(getTranslation("common.save"), e -> {
             try {
                 settings.set(microns.getValue(), reason.getValue());
-                Notifications.success("The department's default pixel size was changed.");
+                Notifications.success(getTranslation("pixelSize.changed"));
                 reason.clear();
                 show();
             } catch (CaseRuleException rule) {
@@ -57,16 +56,20 @@ public class DepartmentPixelSizeView extends VerticalLayout {
         settings.current().ifPresent(d -> microns.setValue(d.micronsPerPixel()));
         HorizontalLayout form = new HorizontalLayout(microns, reason, save);
         form.setAlignItems(FlexComponent.Alignment.BASELINE);
-        add(new H2("Default pixel size"), new Paragraph("Images whose file states no pixel size and for which none was"
-                + " stated at upload are brought to the model's resolution from this value. Without a default they are"
-                + " analysed at the model's own resolution and their results say \"pixel size unknown\"."),
+        add(new H2(getTranslation("pixelSize.title")), new Paragraph(getTranslation("pixelSize.explanation")),
                 current, form);
         show();
     }
 
     private void show() {
-        current.setText(settings.current().map(d -> String.format(Locale.ROOT, "Now: %s µm/px, set by %s on %s.",
-                d.micronsPerPixel(), d.changedBy(), DisplayFormats.dateTime(d.changedAt())))
-                .orElse("Now: no default."));
+        current.setText(settings.current().map(d -> getTranslation("pixelSize.now",
+                        d.micronsPerPixel(), d.changedBy(),
+                        DisplayFormats.dateTime(d.changedAt())))
+                .orElseGet(() -> getTranslation("pixelSize.none")));
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("pixelSize.pageTitle");
     }
 }

@@ -24,29 +24,33 @@ import org.histoscope.cases.Sex;
 /** Create or edit a patient. Field errors come from the record's constraints; a taken MRN shows on the MRN field. */
 class PatientDialog extends Dialog {
 
-    private final TextField mrn = new TextField("MRN");
-    private final TextField fullName = new TextField("Full name");
-    private final DatePicker dateOfBirth = new DatePicker("Date of birth");
+    private final TextField mrn = new TextField(getTranslation("patients.form.mrn"));
+    private final TextField fullName = new TextField(getTranslation("patients.form.name"));
+    private final DatePicker dateOfBirth = new DatePicker(getTranslation("patients.form.dateOfBirth"));
     private final Select<Sex> sex = new Select<>();
     private final BeanValidationBinder<PatientForm> binder = new BeanValidationBinder<>(PatientForm.class);
 
     PatientDialog(CaseService service, Clock clock, PatientSummary existing, Consumer<PatientSummary> onSaved) {
-        setHeaderTitle(existing == null ? "New patient" : "Edit patient " + existing.mrn());
+        setHeaderTitle(existing == null ? getTranslation("patients.new")
+                : getTranslation("patients.form.editTitle", existing.mrn()));
         mrn.setId("patient-mrn");
         fullName.setId("patient-name");
         dateOfBirth.setId("patient-dob");
         dateOfBirth.setMax(LocalDate.now(clock));
         dateOfBirth.setLocale(com.vaadin.flow.component.UI.getCurrent().getLocale());
-        sex.setLabel("Sex");
+        sex.setLabel(getTranslation("patients.form.sex"));
         sex.setId("patient-sex");
         sex.setItems(Sex.values());
-        sex.setItemLabelGenerator(value -> value.name().charAt(0) + value.name().substring(1).toLowerCase());
+        sex.setItemLabelGenerator(value -> getTranslation("sex." + value.name()));
         binder.bindInstanceFields(this);
+        for (var required : new com.vaadin.flow.component.HasValue<?, ?>[]{mrn, fullName, dateOfBirth, sex}) {
+            required.setRequiredIndicatorVisible(true);
+        }
         binder.readRecord(existing == null ? new PatientForm("", "", null, Sex.UNKNOWN) : existing.toForm());
 
         FormLayout form = new FormLayout(mrn, fullName, dateOfBirth, sex);
         add(form);
-        Button save = new Button("Save", e -> {
+        Button save = new Button(getTranslation("common.save"), e -> {
             try {
                 PatientForm values = binder.writeRecord();
                 PatientSummary saved = existing == null ? service.createPatient(values)
@@ -65,7 +69,7 @@ class PatientDialog extends Dialog {
         save.setId("patient-save");
         save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         save.addClickShortcut(Key.ENTER);
-        getFooter().add(new Button("Cancel", e -> close()), save);
+        getFooter().add(new Button(getTranslation("common.cancel"), e -> close()), save);
         mrn.focus();
     }
 }

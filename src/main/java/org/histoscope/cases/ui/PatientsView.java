@@ -10,7 +10,7 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.TextField;
 import com.vaadin.flow.data.value.ValueChangeMode;
 import com.vaadin.flow.router.Menu;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.spring.data.VaadinSpringDataHelpers;
 import jakarta.annotation.security.RolesAllowed;
@@ -23,10 +23,9 @@ import org.histoscope.cases.CaseService;
 import org.histoscope.cases.PatientSummary;
 
 @Route("patients")
-@PageTitle("Patients | Histoscope")
 @Menu(title = "Patients", order = 20)
 @RolesAllowed(Roles.PATHOLOGIST)
-public class PatientsView extends VerticalLayout {
+public class PatientsView extends VerticalLayout implements HasDynamicTitle {
 
     private final CaseService service;
     private final TextField search = new TextField();
@@ -35,39 +34,44 @@ public class PatientsView extends VerticalLayout {
     public PatientsView(CaseService service, CurrentUser currentUser, Clock clock) {
         this.service = service;
         setSizeFull();
-        search.setPlaceholder("Search MRN or name");
+        search.setPlaceholder(getTranslation("case.form.patientSearch"));
         search.setPrefixComponent(VaadinIcon.SEARCH.create());
         search.setClearButtonVisible(true);
         search.setValueChangeMode(ValueChangeMode.LAZY);
         search.addValueChangeListener(e -> grid.getDataProvider().refreshAll());
         search.setId("patient-search");
 
-        Button create = new Button("New patient", VaadinIcon.PLUS.create(),
-                e -> new PatientDialog(service, clock, null, saved -> refresh("Patient " + saved.mrn() + " created.")).open());
+        Button create = new Button(getTranslation("patients.new"), VaadinIcon.PLUS.create(),
+                e -> new PatientDialog(service, clock, null, saved -> refresh(getTranslation("patients.created", saved.mrn()))).open());
         create.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         create.setId("new-patient");
         create.setVisible(currentUser.hasRole(Roles.PATHOLOGIST));
 
-        grid.addColumn(PatientSummary::mrn).setHeader("MRN").setSortProperty("mrn").setAutoWidth(true);
-        grid.addColumn(PatientSummary::fullName).setHeader("Name").setSortProperty("fullName");
-        grid.addColumn(p -> DisplayFormats.date(p.dateOfBirth())).setHeader("Date of birth").setSortProperty("dateOfBirth");
-        grid.addColumn(p -> p.sex().name().toLowerCase()).setHeader("Sex");
+        grid.addColumn(PatientSummary::mrn).setHeader(getTranslation("patients.form.mrn")).setSortProperty("mrn").setAutoWidth(true);
+        grid.addColumn(PatientSummary::fullName).setHeader(getTranslation("patients.column.name")).setSortProperty("fullName");
+        grid.addColumn(p -> DisplayFormats.date(p.dateOfBirth())).setHeader(getTranslation("patients.form.dateOfBirth")).setSortProperty("dateOfBirth");
+        grid.addColumn(p -> getTranslation("sex." + p.sex().name())).setHeader(getTranslation("patients.form.sex"));
         grid.setItems(query -> service.searchPatients(search.getValue(), VaadinSpringDataHelpers.toSpringPageRequest(query)).stream(),
                 query -> (int) service.countPatients(search.getValue()));
-        grid.setEmptyStateText("No patients found. Create one with \"New patient\".");
+        grid.setEmptyStateText(getTranslation("patients.empty"));
         if (currentUser.hasRole(Roles.PATHOLOGIST)) {
             grid.addItemDoubleClickListener(e -> new PatientDialog(service, clock, e.getItem(),
-                    saved -> refresh("Patient " + saved.mrn() + " saved.")).open());
+                    saved -> refresh(getTranslation("patients.saved", saved.mrn()))).open());
         }
         grid.setId("patients-grid");
 
         HorizontalLayout toolbar = new HorizontalLayout(search, create);
-        add(new H2("Patients"), toolbar, grid);
+        add(new H2(getTranslation("patients.title")), toolbar, grid);
         expand(grid);
     }
 
     private void refresh(String message) {
         grid.getDataProvider().refreshAll();
         Notifications.success(message);
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("patients.pageTitle");
     }
 }

@@ -14,19 +14,21 @@ import com.vaadin.flow.component.textfield.NumberField;
  */
 class PixelSizeField extends HorizontalLayout {
 
-    private static final String FROM_FILE = "From the file (none stated)";
-    private static final String X40 = "40x objective (0.25 µm/px)";
-    private static final String X20 = "20x objective (0.5 µm/px)";
-    private static final String X10 = "10x objective (1 µm/px)";
-    private static final String OTHER = "Other: µm/px";
+    // the choices are their bundle keys; the select shows their text
+    private static final String FROM_FILE = "case.pixelSize.fromFile";
+    private static final String X40 = "case.pixelSize.x40";
+    private static final String X20 = "case.pixelSize.x20";
+    private static final String X10 = "case.pixelSize.x10";
+    private static final String OTHER = "case.pixelSize.other";
 
     private final Select<String> choice = new Select<>();
-    private final NumberField microns = new NumberField("µm per pixel");
+    private final NumberField microns = new NumberField(getTranslation("case.pixelSize.microns"));
     private volatile StatedPixelSize stated;
 
     PixelSizeField() {
-        choice.setLabel("Pixel size, when the file states none");
+        choice.setLabel(getTranslation("case.pixelSize.label"));
         choice.setItems(FROM_FILE, X40, X20, X10, OTHER);
+        choice.setItemLabelGenerator(key -> getTranslation(key));
         choice.setValue(FROM_FILE);
         choice.setId("upload-pixel-size");
         choice.setWidth("20em");

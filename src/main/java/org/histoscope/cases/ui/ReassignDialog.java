@@ -18,18 +18,19 @@ import org.histoscope.cases.CaseSummary;
 class ReassignDialog extends Dialog {
 
     ReassignDialog(CaseService cases, UserDirectory users, CaseSummary current, Consumer<CaseSummary> saved) {
-        setHeaderTitle("Reassign case " + current.accessionNumber());
-        ComboBox<UserSummary> pathologist = new ComboBox<>("Pathologist");
+        setHeaderTitle(getTranslation("case.reassign.title", current.accessionNumber()));
+        ComboBox<UserSummary> pathologist = new ComboBox<>(getTranslation("case.reassign.pathologist"));
         pathologist.setId("reassign-pathologist");
         pathologist.setItems(users.usersWithRole(Roles.PATHOLOGIST));
         pathologist.setItemLabelGenerator(u -> u.printedName() + " (" + u.username() + ")");
         pathologist.setClearButtonVisible(true);
-        TextArea reason = new TextArea("Reason");
+        TextArea reason = new TextArea(getTranslation("case.reassign.reason"));
         reason.setId("reassign-reason");
         reason.setRequired(true);
+        reason.setRequiredIndicatorVisible(true);
         reason.setMaxLength(500);
         add(new FormLayout(pathologist, reason));
-        Button save = new Button("Reassign", e -> {
+        Button save = new Button(getTranslation("case.reassign"), e -> {
             try {
                 saved.accept(cases.reassign(current.id(),
                         pathologist.getValue() == null ? null : pathologist.getValue().username(), reason.getValue()));
@@ -41,6 +42,6 @@ class ReassignDialog extends Dialog {
         });
         save.setId("reassign-save");
         save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        getFooter().add(new Button("Cancel", e -> close()), save);
+        getFooter().add(new Button(getTranslation("common.cancel"), e -> close()), save);
     }
 }

@@ -12,7 +12,7 @@ import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.Menu;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
 import java.util.Locale;
@@ -35,17 +35,16 @@ import org.springframework.security.access.AccessDeniedException;
  * a labelled data set. Shows the inference device.
  */
 @Route("admin/models")
-@PageTitle("Models | Histoscope")
 @Menu(title = "Models", order = 85)
 @RolesAllowed(Roles.ADMIN)
-public class ModelAdministrationView extends VerticalLayout {
+public class ModelAdministrationView extends VerticalLayout implements HasDynamicTitle {
 
     private final ModelRegistry registry;
     private final Grid<RegisteredModel> grid = new Grid<>(RegisteredModel.class, false);
-    private final Button activate = new Button("Activate", VaadinIcon.CHECK_CIRCLE.create());
-    private final Button retire = new Button("Retire", VaadinIcon.ARCHIVE.create());
-    private final Button threshold = new Button("Change threshold", VaadinIcon.SLIDERS.create());
-    private final Button evaluate = new Button("Evaluate…", VaadinIcon.CHART.create());
+    private final Button activate = new Button(getTranslation("models.activate"), VaadinIcon.CHECK_CIRCLE.create());
+    private final Button retire = new Button(getTranslation("models.retire"), VaadinIcon.ARCHIVE.create());
+    private final Button threshold = new Button(getTranslation("models.changeThreshold"), VaadinIcon.SLIDERS.create());
+    private final Button evaluate = new Button(getTranslation("models.evaluate"), VaadinIcon.CHART.create());
     private final ModelEvaluations evaluations;
 
     public ModelAdministrationView(ModelRegistry registry, InferenceService inference,
@@ -55,8 +54,9 @@ public class ModelAdministrationView extends VerticalLayout {
         setSizeFull();
 
         InferenceDevice device = inference.device();
-        Span deviceLine = new Span("Inference device: " + device.describe()
-                + (device.intraOpThreads() > 0 ? ", " + device.intraOpThreads() + " intra-op threads" : ""));
+        Span deviceLine = new Span(device.intraOpThreads() > 0
+                ? getTranslation("models.deviceWithThreads", device.describe(), device.intraOpThreads())
+                : getTranslation("models.device", device.describe()));
         deviceLine.setId("inference-device");
 
         activate.setId("model-activate");
@@ -72,37 +72,41 @@ public class ModelAdministrationView extends VerticalLayout {
         grid.setId("models-grid");
         grid.addThemeVariants(GridVariant.LUMO_ROW_STRIPES);
         grid.setAllRowsVisible(true);
-        grid.addColumn(RegisteredModel::name).setHeader("Model").setAutoWidth(true).setFlexGrow(1);
-        grid.addColumn(RegisteredModel::version).setHeader("Version").setAutoWidth(true);
-        grid.addColumn(m -> m.status().name()).setHeader("Status").setAutoWidth(true);
-        grid.addColumn(m -> String.format(Locale.ROOT, "%.3f", m.threshold())).setHeader("Threshold").setAutoWidth(true);
-        grid.addColumn(m -> testMetric(m, "auc")).setHeader("Test AUC").setAutoWidth(true);
-        grid.addColumn(m -> testMetric(m, "sensitivity")).setHeader("Sensitivity").setAutoWidth(true);
-        grid.addColumn(m -> testMetric(m, "specificity")).setHeader("Specificity").setAutoWidth(true);
+        grid.addColumn(RegisteredModel::name).setHeader(getTranslation("models.column.model")).setAutoWidth(true).setFlexGrow(1);
+        grid.addColumn(RegisteredModel::version).setHeader(getTranslation("models.column.version")).setAutoWidth(true);
+        grid.addColumn(m -> getTranslation("models.status." + m.status().name()))
+                .setHeader(getTranslation("models.column.status")).setAutoWidth(true);
+        grid.addColumn(m -> String.format(DisplayFormats.locale(), "%.3f", m.threshold()))
+                .setHeader(getTranslation("models.column.threshold")).setAutoWidth(true);
+        grid.addColumn(m -> testMetric(m, "auc")).setHeader(getTranslation("models.column.testAuc")).setAutoWidth(true);
+        grid.addColumn(m -> testMetric(m, "sensitivity")).setHeader(getTranslation("models.column.sensitivity")).setAutoWidth(true);
+        grid.addColumn(m -> testMetric(m, "specificity")).setHeader(getTranslation("models.column.specificity")).setAutoWidth(true);
         grid.addColumn(m -> m.sha256().substring(0, 12)).setHeader("sha256").setAutoWidth(true);
-        grid.addColumn(m -> m.addedBy() + ", " + DisplayFormats.dateTime(m.addedAt())).setHeader("Added")
+        grid.addColumn(m -> m.addedBy() + ", " + DisplayFormats.dateTime(m.addedAt()))
+                .setHeader(getTranslation("models.column.added"))
                 .setAutoWidth(true);
         grid.addSelectionListener(e -> updateButtons());
 
-        add(new H2("Models"), deviceLine, actions, grid, new ModelPackageUpload(registry, this::refresh), evaluations);
+        add(new H2(getTranslation("models.title")), deviceLine, actions, grid, new ModelPackageUpload(registry, this::refresh), evaluations);
         refresh();
     }
 
     private void confirmActivate(RegisteredModel model) {
-        ConfirmDialog dialog = new ConfirmDialog("Activate " + model.name() + " " + model.version() + "?",
-                "New predictions will use this model with threshold " + model.threshold()
-                        + ". Earlier predictions keep the model they were made with.", "Activate",
-                e -> run(() -> registry.activate(model.id()), model.name() + " is now the active model."));
+        ConfirmDialog dialog = new ConfirmDialog(getTranslation("models.activate.question", model.name(), model.version()),
+                getTranslation("models.activate.explanation", model.threshold()), getTranslation("models.activate"),
+                e -> run(() -> registry.activate(model.id()), getTranslation("models.activated", model.name())));
         dialog.setCancelable(true);
+        dialog.setCancelText(getTranslation("common.cancel"));
         dialog.setConfirmButtonTheme("primary");
         dialog.open();
     }
 
     private void confirmRetire(RegisteredModel model) {
-        ConfirmDialog dialog = new ConfirmDialog("Retire " + model.name() + " " + model.version() + "?",
-                "A retired model can no longer be chosen for predictions.", "Retire",
-                e -> run(() -> registry.retire(model.id()), model.name() + " " + model.version() + " is retired."));
+        ConfirmDialog dialog = new ConfirmDialog(getTranslation("models.retire.question", model.name(), model.version()),
+                getTranslation("models.retire.explanation"), getTranslation("models.retire"),
+                e -> run(() -> registry.retire(model.id()), getTranslation("models.retired", model.name(), model.version())));
         dialog.setCancelable(true);
+        dialog.setCancelText(getTranslation("common.cancel"));
         dialog.setConfirmButtonTheme("error primary");
         dialog.open();
     }
@@ -114,7 +118,7 @@ public class ModelAdministrationView extends VerticalLayout {
         } catch (InputRejectedException | RuleRefusedException e) {
             Notifications.error(e.userMessage());
         } catch (AccessDeniedException e) {
-            Notifications.error("Only administrators may change models.");
+            Notifications.error(getTranslation("models.adminsOnly"));
         }
         refresh();
     }
@@ -139,10 +143,15 @@ public class ModelAdministrationView extends VerticalLayout {
         return grid.getSelectedItems().stream().findFirst();
     }
 
+    @Override
+    public String getPageTitle() {
+        return getTranslation("models.pageTitle");
+    }
+
     static String testMetric(RegisteredModel model, String name) {
         Object test = model.metrics().get("test");
         if (test instanceof Map<?, ?> metrics && metrics.get(name) instanceof Number number) {
-            return String.format(Locale.ROOT, "%.3f", number.doubleValue());
+            return String.format(DisplayFormats.locale(), "%.3f", number.doubleValue());
         }
         return "–";
     }

@@ -50,21 +50,21 @@ class ModelEvaluations extends VerticalLayout {
         this.evaluations = evaluations;
         grid.setId("evaluations-grid");
         grid.setAllRowsVisible(true);
-        grid.addColumn(e -> DisplayFormats.dateTime(e.createdAt())).setHeader("Started").setAutoWidth(true);
-        grid.addColumn(ModelEvaluation::datasetName).setHeader("Data set").setAutoWidth(true);
-        grid.addColumn(ModelEvaluations::status).setHeader("Status").setAutoWidth(true);
-        grid.addColumn(e -> e.metrics() == null ? "" : String.valueOf(e.metrics().n())).setHeader("Images");
+        grid.addColumn(e -> DisplayFormats.dateTime(e.createdAt())).setHeader(getTranslation("models.eval.started")).setAutoWidth(true);
+        grid.addColumn(ModelEvaluation::datasetName).setHeader(getTranslation("models.eval.dataSet")).setAutoWidth(true);
+        grid.addColumn(this::status).setHeader(getTranslation("models.column.status")).setAutoWidth(true);
+        grid.addColumn(e -> e.metrics() == null ? "" : String.valueOf(e.metrics().n())).setHeader(getTranslation("models.eval.images"));
         grid.addColumn(e -> metric(e, EvaluationMetrics::auc)).setHeader("AUC");
-        grid.addColumn(e -> metric(e, EvaluationMetrics::accuracy)).setHeader("Accuracy");
-        grid.addColumn(e -> metric(e, EvaluationMetrics::sensitivity)).setHeader("Sensitivity");
-        grid.addColumn(e -> metric(e, EvaluationMetrics::specificity)).setHeader("Specificity");
+        grid.addColumn(e -> metric(e, EvaluationMetrics::accuracy)).setHeader(getTranslation("models.eval.accuracy"));
+        grid.addColumn(e -> metric(e, EvaluationMetrics::sensitivity)).setHeader(getTranslation("models.column.sensitivity"));
+        grid.addColumn(e -> metric(e, EvaluationMetrics::specificity)).setHeader(getTranslation("models.column.specificity"));
         grid.addColumn(e -> e.metrics() == null || e.metrics().suggestedThreshold() == null ? ""
-                : String.format(Locale.ROOT, "%.3f (for sensitivity %.2f)", e.metrics().suggestedThreshold(),
-                e.targetSensitivity())).setHeader("Suggested threshold").setAutoWidth(true);
+                : getTranslation("models.eval.suggestedLine", e.metrics().suggestedThreshold(), e.targetSensitivity()))
+                .setHeader(getTranslation("models.eval.suggested")).setAutoWidth(true);
         grid.addSelectionListener(e -> showDetails(e.getFirstSelectedItem().orElse(null)));
         details.setId("evaluation-details");
-        Button reload = new Button("Refresh", VaadinIcon.REFRESH.create(), e -> refresh());
-        add(new H3("Evaluations of the selected model"), reload, grid, details);
+        Button reload = new Button(getTranslation("models.eval.refresh"), VaadinIcon.REFRESH.create(), e -> refresh());
+        add(new H3(getTranslation("models.eval.title")), reload, grid, details);
         setPadding(false);
     }
 
@@ -78,17 +78,18 @@ class ModelEvaluations extends VerticalLayout {
         grid.setItems(model.map(m -> evaluations.forModel(m.id())).orElse(List.of()));
     }
 
-    private static String status(ModelEvaluation evaluation) {
+    private String status(ModelEvaluation evaluation) {
         return switch (evaluation.status()) {
-            case "FAILED" -> "FAILED: " + evaluation.error();
-            case "RUNNING" -> String.format(Locale.ROOT, "RUNNING (%.0f%%)", 100 * evaluation.progress());
+            case "FAILED" -> getTranslation("models.eval.failed", evaluation.error());
+            case "RUNNING" -> getTranslation("models.eval.running", Math.round(100 * evaluation.progress()));
+            case "QUEUED", "DONE" -> getTranslation("models.eval." + evaluation.status());
             default -> evaluation.status();
         };
     }
 
     private static String metric(ModelEvaluation evaluation, ToDoubleFunction<EvaluationMetrics> f) {
         return evaluation.metrics() == null ? ""
-                : String.format(Locale.ROOT, "%.3f", f.applyAsDouble(evaluation.metrics()));
+                : String.format(DisplayFormats.locale(), "%.3f", f.applyAsDouble(evaluation.metrics()));
     }
 
     private void showDetails(ModelEvaluation evaluation) {
@@ -99,14 +100,17 @@ class ModelEvaluations extends VerticalLayout {
         EvaluationMetrics m = evaluation.metrics();
         String matrix = String.format(Locale.ROOT, """
                 <table style="border-collapse: collapse; text-align: center" border="1" cellpadding="6">\
-                <caption>Confusion matrix at threshold %.3f</caption>\
-                <tr><th></th><th>predicted non-cancer</th><th>predicted cancer</th></tr>\
-                <tr><th>true non-cancer</th><td>%d</td><td>%d</td></tr>\
-                <tr><th>true cancer</th><td>%d</td><td>%d</td></tr></table>""",
-                m.threshold(), m.trueNegatives(), m.falsePositives(), m.falseNegatives(), m.truePositives());
+                <caption>%s</caption>\
+                <tr><th></th><th>%s</th><th>%s</th></tr>\
+                <tr><th>%s</th><td>%d</td><td>%d</td></tr>\
+                <tr><th>%s</th><td>%d</td><td>%d</td></tr></table>""",
+                getTranslation("models.eval.matrix", m.threshold()), getTranslation("models.eval.predictedBenign"),
+                getTranslation("models.eval.predictedCancer"), getTranslation("models.eval.trueBenign"),
+                m.trueNegatives(), m.falsePositives(), getTranslation("models.eval.trueCancer"),
+                m.falseNegatives(), m.truePositives());
         HorizontalLayout row = new HorizontalLayout(
-                chart("evaluation-roc", "roc", "ROC curve", () -> EvaluationCharts.rocPng(m, 360, 320)),
-                chart("evaluation-calibration", "calibration", "Calibration plot",
+                chart("evaluation-roc", "roc", getTranslation("models.eval.roc"), () -> EvaluationCharts.rocPng(m, 360, 320)),
+                chart("evaluation-calibration", "calibration", getTranslation("models.eval.calibration"),
                         () -> EvaluationCharts.calibrationPng(m, 360, 320)),
                 new Html(matrix));
         row.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
@@ -127,46 +131,46 @@ class ModelEvaluations extends VerticalLayout {
     /** Asks for a labelled zip and starts an evaluation of the model in the background. */
     void openStartDialog(RegisteredModel target) {
         Dialog dialog = new Dialog();
-        dialog.setHeaderTitle("Evaluate " + target.name() + " " + target.version());
+        dialog.setHeaderTitle(getTranslation("models.eval.dialogTitle", target.name(), target.version()));
         Path[] zip = new Path[1];
         Span received = new Span();
         Upload upload = new Upload(UploadHandler.toTempFile((metadata, file) ->
                 getUI().ifPresent(ui -> ui.access(() -> {
                     zip[0] = file.toPath();
-                    received.setText("Received " + metadata.fileName());
+                    received.setText(getTranslation("models.eval.received", metadata.fileName()));
                 }))));
         upload.setId("evaluation-upload");
         upload.setMaxFiles(1);
         upload.setAcceptedFileTypes(".zip");
         upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, UploadedModelFiles.MAX_FILE_BYTES));
-        TextField name = new TextField("Data set name");
+        TextField name = new TextField(getTranslation("models.eval.name"));
         name.setMaxLength(300);
-        NumberField sensitivity = new NumberField("Target sensitivity for the suggested threshold");
+        NumberField sensitivity = new NumberField(getTranslation("models.eval.target"));
+        sensitivity.setRequiredIndicatorVisible(true);
         sensitivity.setMin(0.01);
         sensitivity.setMax(1);
         sensitivity.setStep(0.01);
         sensitivity.setValue(0.9);
-        Button start = new Button("Start", e -> {
+        Button start = new Button(getTranslation("models.eval.start"), e -> {
             if (zip[0] == null || sensitivity.getValue() == null) {
-                Notifications.error("Upload a zip with images and labels.csv (file,label) and set the target sensitivity.");
+                Notifications.error(getTranslation("models.eval.missing"));
                 return;
             }
             try {
                 evaluations.start(target.id(), zip[0], name.getValue(), sensitivity.getValue());
                 dialog.close();
-                Notifications.success("Evaluation started; press Refresh to see the result.");
+                Notifications.success(getTranslation("models.eval.begun"));
                 refresh();
             } catch (ModelPackageRejectedException | InputRejectedException | RuleRefusedException ex) {
-                Notifications.error("Data set refused: " + ex.userMessage());
+                Notifications.error(getTranslation("models.eval.refused", ex.userMessage()));
             } catch (AccessDeniedException ex) {
-                Notifications.error("Only administrators may evaluate models.");
+                Notifications.error(getTranslation("models.adminsOnly"));
             }
         });
         start.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        dialog.add(new VerticalLayout(new Paragraph("A zip with the images and a labels.csv with columns file,label "
-                + "(label 0/1 or the class name). Every image is predicted with this model."), upload, received, name,
+        dialog.add(new VerticalLayout(new Paragraph(getTranslation("models.eval.explanation")), upload, received, name,
                 sensitivity));
-        dialog.getFooter().add(new Button("Cancel", e -> dialog.close()), start);
+        dialog.getFooter().add(new Button(getTranslation("common.cancel"), e -> dialog.close()), start);
         dialog.open();
     }
 }

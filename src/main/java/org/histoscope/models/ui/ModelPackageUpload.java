@@ -30,7 +30,7 @@ class ModelPackageUpload extends VerticalLayout {
 
     private final ModelRegistry registry;
     private final Runnable onRegistered;
-    private final Button register = new Button("Validate and register", VaadinIcon.UPLOAD.create());
+    private final Button register = new Button(getTranslation("models.upload.register"), VaadinIcon.UPLOAD.create());
     private final Span uploaded = new Span();
     /** Uploaded files, kept until registered or replaced. */
     private final UploadedModelFiles files = new UploadedModelFiles();
@@ -46,7 +46,7 @@ class ModelPackageUpload extends VerticalLayout {
         upload.setMaxFiles(3);
         upload.setMaxFileSize((int) Math.min(Integer.MAX_VALUE, UploadedModelFiles.MAX_FILE_BYTES));
         upload.setAcceptedFileTypes(".zip", ".onnx", ".json");
-        upload.setDropLabel(new Span("Drop a package zip, or model.onnx together with model-card.json"));
+        upload.setDropLabel(new Span(getTranslation("models.upload.drop")));
         register.setId("model-register");
         register.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         register.setEnabled(false);
@@ -54,10 +54,8 @@ class ModelPackageUpload extends VerticalLayout {
         uploaded.setId("model-uploaded");
         HorizontalLayout row = new HorizontalLayout(register, uploaded);
         row.setDefaultVerticalComponentAlignment(FlexComponent.Alignment.CENTER);
-        add(new H3("Add a model package"), new Paragraph(
-                "The package is validated before it is registered: the sha256 of model.onnx must match the card, "
-                        + "ONNX Runtime must load it with the card's input and output, and it must reproduce the "
-                        + "reference probabilities of its reference/ folder."), upload, row);
+        add(new H3(getTranslation("models.upload.title")), new Paragraph(getTranslation("models.upload.explanation")),
+                upload, row);
         setPadding(false);
     }
 
@@ -65,29 +63,28 @@ class ModelPackageUpload extends VerticalLayout {
     private void accept(String fileName, Path file) {
         try {
             files.accept(fileName, file);
-            uploaded.setText("Ready: " + String.join(", ", files.kinds()));
+            uploaded.setText(getTranslation("models.upload.ready", String.join(", ", files.kinds())));
             register.setEnabled(files.complete());
         } catch (ModelPackageRejectedException e) {
             Notifications.error(e.userMessage());
         } catch (UncheckedIOException e) {
-            Notifications.error("The uploaded file could not be read.");
+            Notifications.error(getTranslation("models.upload.unreadable"));
         }
     }
 
     private void registerUploaded() {
         try {
             RegisteredModel added = registry.addUploaded(files);
-            Notifications.success("Registered " + added.name() + " " + added.version()
-                    + " (available; activate it to use it).");
+            Notifications.success(getTranslation("models.upload.registered", added.name(), added.version()));
             uploaded.setText("");
             register.setEnabled(false);
             onRegistered.run();
         } catch (ModelPackageRejectedException | InputRejectedException | RuleRefusedException e) {
-            Notifications.error("Package refused: " + e.userMessage());
+            Notifications.error(getTranslation("models.upload.refused", e.userMessage()));
         } catch (AccessDeniedException e) {
-            Notifications.error("Only administrators may add models.");
+            Notifications.error(getTranslation("models.adminsOnly"));
         } catch (UncheckedIOException e) {
-            Notifications.error("The uploaded files could not be prepared.");
+            Notifications.error(getTranslation("models.upload.unprepared"));
         }
     }
 }

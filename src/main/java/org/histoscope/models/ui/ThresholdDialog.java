@@ -15,11 +15,13 @@ import org.springframework.security.access.AccessDeniedException;
 /** Changes a model's decision threshold; the reason is mandatory because the change is audited. */
 class ThresholdDialog extends Dialog {
 
-    private final NumberField value = new NumberField("Threshold (0-1)");
-    private final TextArea reason = new TextArea("Reason (required, audited)");
+    private final NumberField value = new NumberField(getTranslation("models.threshold.value"));
+    private final TextArea reason = new TextArea(getTranslation("models.threshold.reason"));
 
     ThresholdDialog(ModelRegistry registry, RegisteredModel model, Runnable onChanged) {
-        setHeaderTitle("Threshold of " + model.name() + " " + model.version());
+        setHeaderTitle(getTranslation("models.threshold.title", model.name(), model.version()));
+        value.setRequiredIndicatorVisible(true);
+        reason.setRequiredIndicatorVisible(true);
         value.setId("threshold-value");
         value.setMin(0.001);
         value.setMax(0.999);
@@ -29,23 +31,23 @@ class ThresholdDialog extends Dialog {
         reason.setRequired(true);
         reason.setMaxLength(500);
         reason.setWidthFull();
-        Button save = new Button("Save", e -> save(registry, model, onChanged));
+        Button save = new Button(getTranslation("common.save"), e -> save(registry, model, onChanged));
         save.setId("threshold-save");
         save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         add(new VerticalLayout(value, reason));
-        getFooter().add(new Button("Cancel", e -> close()), save);
+        getFooter().add(new Button(getTranslation("common.cancel"), e -> close()), save);
     }
 
     private void save(ModelRegistry registry, RegisteredModel model, Runnable onChanged) {
         if (value.getValue() == null) {
             value.setInvalid(true);
-            value.setErrorMessage("Enter a number between 0 and 1.");
+            value.setErrorMessage(getTranslation("models.threshold.invalid"));
             return;
         }
         try {
             registry.changeThreshold(model.id(), value.getValue(), reason.getValue());
             close();
-            Notifications.success("Threshold changed to " + value.getValue() + ".");
+            Notifications.success(getTranslation("models.threshold.changed", value.getValue()));
             onChanged.run();
         } catch (InputRejectedException ex) {
             boolean aboutReason = "reason".equals(ex.field());
@@ -54,7 +56,7 @@ class ThresholdDialog extends Dialog {
             value.setInvalid(!aboutReason);
             value.setErrorMessage(ex.userMessage());
         } catch (AccessDeniedException ex) {
-            Notifications.error("Only administrators may change thresholds.");
+            Notifications.error(getTranslation("models.adminsOnly"));
         }
     }
 }

@@ -28,7 +28,7 @@ public class CaseReportsView extends VerticalLayout implements HasUrlParameter<L
 
     private final CaseReportService reports;
     private final CaseService cases;
-    private String title = "Case reports | Histoscope";
+    private String title = getTranslation("reports.pageTitle.unknown");
 
     public CaseReportsView(CaseReportService reports, CaseService cases) {
         this.reports = reports;
@@ -40,22 +40,22 @@ public class CaseReportsView extends VerticalLayout implements HasUrlParameter<L
         removeAll();
         CaseSummary owner = caseId == null ? null : cases.findCase(caseId).orElse(null);
         if (owner == null) {
-            add(new H2("Case not found"), new Anchor("cases", "Back to cases"));
+            add(new H2(getTranslation("case.notFound")), new Anchor("cases", getTranslation("case.backToCases")));
             return;
         }
-        title = "Reports of case " + owner.accessionNumber() + " | Histoscope";
-        add(new Anchor("case/" + owner.id(), "Case " + owner.accessionNumber()),
-                new H2("Signed reports of case " + owner.accessionNumber()));
+        title = getTranslation("reports.pageTitle", owner.accessionNumber());
+        add(new Anchor("case/" + owner.id(), getTranslation("case.title", owner.accessionNumber())),
+                new H2(getTranslation("reports.title", owner.accessionNumber())));
         List<CaseReportVersion> versions = reports.versions(owner.id());
         if (versions.isEmpty()) {
-            add(new Paragraph("The report is made when the case is signed out."));
+            add(new Paragraph(getTranslation("reports.none")));
             return;
         }
         Grid<CaseReportVersion> grid = new Grid<>(CaseReportVersion.class, false);
         grid.setId("report-versions");
-        grid.addColumn(CaseReportVersion::version).setHeader("Version").setAutoWidth(true);
-        grid.addColumn(v -> DisplayFormats.dateTime(v.createdAt())).setHeader("Made").setAutoWidth(true);
-        grid.addColumn(CaseReportVersion::reason).setHeader("Why").setFlexGrow(1);
+        grid.addColumn(CaseReportVersion::version).setHeader(getTranslation("reports.column.version")).setAutoWidth(true);
+        grid.addColumn(v -> DisplayFormats.dateTime(v.createdAt())).setHeader(getTranslation("reports.column.made")).setAutoWidth(true);
+        grid.addColumn(CaseReportVersion::reason).setHeader(getTranslation("reports.column.why")).setFlexGrow(1);
         grid.addColumn(CaseReportVersion::sha256).setHeader("SHA-256").setAutoWidth(true);
         grid.addComponentColumn(v -> download(owner, v)).setHeader("PDF").setAutoWidth(true);
         grid.setItems(versions);
@@ -67,7 +67,8 @@ public class CaseReportsView extends VerticalLayout implements HasUrlParameter<L
         Anchor link = new Anchor(DownloadHandler.fromInputStream(event -> reports.download(owner.id(), version.version())
                 .map(file -> new DownloadResponse(new ByteArrayInputStream(file.pdf()), file.fileName(owner.accessionNumber()),
                         "application/pdf", file.pdf().length))
-                .orElseGet(() -> DownloadResponse.error(404, "This report version does not exist."))), "Download");
+                .orElseGet(() -> DownloadResponse.error(404, "This report version does not exist."))),
+                getTranslation("reports.download"));
         link.setId("download-report-v" + version.version());
         return link;
     }

@@ -217,6 +217,7 @@ class CaseFinalizePanel extends Div {
         idc.setItems(Boolean.TRUE, Boolean.FALSE);
         idc.setItemLabelGenerator(present -> present ? "Present" : "Absent");
         idc.setId("final-idc");
+        idc.setRequiredIndicatorVisible(true);
         NumberField focus = new NumberField("Largest focus (mm), if measured");
         focus.setId("final-focus");
         focus.setMin(0);
@@ -237,14 +238,17 @@ class CaseFinalizePanel extends Div {
         });
         TextArea diagnosis = new TextArea("Final diagnosis");
         diagnosis.setId("final-diagnosis-text");
+        diagnosis.setRequiredIndicatorVisible(true);
         diagnosis.setPlaceholder("e.g. Invasive ductal carcinoma, Nottingham grade 2 (3+2+2)");
         TextArea reason = new TextArea("Reason for the amendment");
         reason.setId("final-amendment-reason");
+        reason.setRequiredIndicatorVisible(true);
         RadioButtonGroup<SignatureMeaning> meaning = new RadioButtonGroup<>("Meaning of the signature");
         meaning.setItems(SignatureMeaning.values());
         meaning.setItemLabelGenerator(SignatureMeaning::label);
         meaning.setValue(SignatureMeaning.APPROVED);
         meaning.setId("final-meaning");
+        meaning.setRequiredIndicatorVisible(true);
         FormLayout fields = new FormLayout(idc, focus, percent, diagnosis, meaning);
         fields.setColspan(diagnosis, 2);
         if (amendment) {

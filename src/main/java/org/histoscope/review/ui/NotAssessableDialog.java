@@ -24,13 +24,16 @@ class NotAssessableDialog extends Dialog {
         setHeaderTitle("Mark " + image.originalFilename() + " not assessable");
         TextArea reason = new TextArea("Why can this image not be assessed?");
         reason.setId("not-assessable-reason");
+        reason.setRequiredIndicatorVisible(true);
         reason.setWidthFull();
         RadioButtonGroup<SignatureMeaning> meaning = new RadioButtonGroup<>("Meaning of the signature");
         meaning.setItems(SignatureMeaning.values());
         meaning.setItemLabelGenerator(SignatureMeaning::label);
         meaning.setValue(SignatureMeaning.REVIEWED);
+        meaning.setRequiredIndicatorVisible(true);
         PasswordField password = new PasswordField("Password");
         password.setId("not-assessable-password");
+        password.setRequiredIndicatorVisible(true);
         password.setWidthFull();
         add(new Paragraph(signerLine + " The case can then be finalized without a result for this image."),
                 reason, meaning, password);

@@ -241,6 +241,7 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
         TextArea diagnosis = new TextArea("Final diagnosis");
         diagnosis.setId("review-diagnosis");
         diagnosis.setRequired(true);
+        diagnosis.setRequiredIndicatorVisible(true);
         diagnosis.setWidthFull();
         TextArea comment = new TextArea("Comment");
         comment.setId("review-comment");
@@ -250,6 +251,7 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
         meaning.setItemLabelGenerator(SignatureMeaning::label);
         meaning.setValue(SignatureMeaning.REVIEWED);
         meaning.setId("review-meaning");
+        meaning.setRequiredIndicatorVisible(true);
 
         boolean outOfDomain = prediction.assessment().outOfDomain();
         com.vaadin.flow.component.checkbox.Checkbox acknowledge = new com.vaadin.flow.component.checkbox.Checkbox(

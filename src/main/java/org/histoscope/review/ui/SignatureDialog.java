@@ -34,6 +34,7 @@ class SignatureDialog extends Dialog {
         setHeaderTitle("Electronic signature");
         PasswordField password = new PasswordField("Password");
         password.setId("signature-password");
+        password.setRequiredIndicatorVisible(true);
         password.setWidthFull();
         Paragraph statement = new Paragraph("I, " + printedName + " (" + username + "), sign " + what
                 + ". Meaning of the signature: " + meaning.label() + ". Enter your password to sign.");

@@ -22,7 +22,7 @@ import org.histoscope.security.SessionLifetime;
 public class IdleWatch extends Component {
 
     private static final String SCRIPT = """
-            const el = this, idleMs = $0, warnMs = $1, pingMs = $2, timeoutUrl = $3;
+            const el = this, idleMs = $0, warnMs = $1, pingMs = $2, timeoutUrl = $3, stayLabel = $4, warningText = $5;
             if (window.__histoscopeIdle) { clearInterval(window.__histoscopeIdle.timer); }
             const state = { last: Date.now(), lastPing: Date.now(), warning: null, pending: null };
             const banner = () => {
@@ -36,7 +36,7 @@ public class IdleWatch extends Component {
               text.id = 'idle-warning-text';
               const stay = document.createElement('button');
               stay.id = 'idle-stay';
-              stay.textContent = 'Stay signed in';
+              stay.textContent = stayLabel;
               stay.style.marginLeft = '1em';
               b.append(text, stay);
               document.body.appendChild(b);
@@ -66,7 +66,7 @@ public class IdleWatch extends Component {
                 if (!state.warning) { state.warning = banner(); }
                 const left = Math.ceil((idleMs - idle) / 1000);
                 state.warning.querySelector('#idle-warning-text').textContent =
-                  'You have not used Histoscope for a while. You will be signed out in ' + left + ' s.';
+                  warningText.replace('SECONDS_LEFT', String(left));
               }
             }, 1000);
             window.__histoscopeIdle = { timer };
@@ -88,7 +88,8 @@ public class IdleWatch extends Component {
         String timeoutUrl = attachEvent.getUI().getInternals().getContextRootRelativePath()
                 + SessionLifetime.TIMEOUT_PATH.substring(1);
         // executeJs takes int, double, String, boolean or JSON arguments, not long
-        getElement().executeJs(SCRIPT, (double) idle, (double) warn, (double) ping, timeoutUrl);
+        getElement().executeJs(SCRIPT, (double) idle, (double) warn, (double) ping, timeoutUrl,
+                getTranslation("idle.stay"), getTranslation("idle.warning", "SECONDS_LEFT"));
     }
 
     @ClientCallable

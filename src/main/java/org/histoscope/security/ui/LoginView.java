@@ -8,7 +8,7 @@ import com.vaadin.flow.component.login.LoginI18n;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import com.vaadin.flow.server.auth.AnonymousAllowed;
 import java.util.List;
@@ -16,9 +16,8 @@ import java.util.Map;
 import org.histoscope.security.internal.OidcSignInLinks;
 
 @Route(value = "login", autoLayout = false)
-@PageTitle("Sign in | Histoscope")
 @AnonymousAllowed
-public class LoginView extends VerticalLayout implements BeforeEnterObserver {
+public class LoginView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
     private final LoginForm login = new LoginForm();
     private final Paragraph sessionEnded = new Paragraph();
@@ -32,7 +31,7 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
         login.setForgotPasswordButtonVisible(false);
         sessionEnded.setId("session-ended");
         sessionEnded.setVisible(false);
-        add(new H1("Histoscope"), new Paragraph("Histopathology image classification and review"), sessionEnded, login);
+        add(new H1("Histoscope"), new Paragraph(getTranslation("login.tagline")), sessionEnded, login);
         for (OidcSignInLinks.Link oidc : oidcLinks.links()) {
             // a plain link: the authorization request is a full-page redirect to the provider
             Anchor link = new Anchor(oidc.path(), oidc.label());
@@ -52,18 +51,25 @@ public class LoginView extends VerticalLayout implements BeforeEnterObserver {
     public void beforeEnter(BeforeEnterEvent event) {
         Map<String, List<String>> parameters = event.getLocation().getQueryParameters().getParameters();
         LoginI18n i18n = LoginI18n.createDefault();
-        i18n.getErrorMessage().setTitle("Sign-in failed");
-        i18n.getErrorMessage().setMessage("Check your user name and password and try again. After repeated failures "
-                + "sign-in is paused for a while; an administrator can help if you cannot sign in.");
+        i18n.getForm().setTitle(getTranslation("login.title"));
+        i18n.getForm().setUsername(getTranslation("login.username"));
+        i18n.getForm().setPassword(getTranslation("login.password"));
+        i18n.getForm().setSubmit(getTranslation("login.submit"));
+        i18n.getErrorMessage().setTitle(getTranslation("login.failed"));
+        i18n.getErrorMessage().setMessage(getTranslation("login.failed.explanation"));
         login.setI18n(i18n);
         login.setError(parameters.containsKey("error"));
         if (parameters.containsKey("timeout") || parameters.containsKey("expired")) {
             sessionEnded.setText(parameters.containsKey("timeout")
-                    ? "You were signed out after a period of inactivity."
-                    : "Your session reached its maximum length; please sign in again.");
+                    ? getTranslation("login.timeout") : getTranslation("login.expired"));
             sessionEnded.setVisible(true);
         } else {
             sessionEnded.setVisible(false);
         }
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("login.pageTitle");
     }
 }

@@ -10,7 +10,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.icon.VaadinIcon;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.Menu;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
 import org.histoscope.cases.CaseImageService;
@@ -25,19 +25,18 @@ import org.histoscope.status.SystemStatusService;
 
 /** For administrators: where inference runs, which model is active, the job queue, the database and the disk. */
 @Route("admin/status")
-@PageTitle("System status | Histoscope")
 @Menu(title = "System status", order = 90)
 @RolesAllowed(Roles.ADMIN)
-public class SystemStatusView extends VerticalLayout {
+public class SystemStatusView extends VerticalLayout implements HasDynamicTitle {
 
     private final SystemStatusService status;
     private final Div content = new Div();
 
     public SystemStatusView(SystemStatusService status) {
         this.status = status;
-        Button refresh = new Button("Refresh", VaadinIcon.REFRESH.create(), e -> render());
+        Button refresh = new Button(getTranslation("status.refresh"), VaadinIcon.REFRESH.create(), e -> render());
         refresh.setId("status-refresh");
-        add(new H2("System status"), refresh, content);
+        add(new H2(getTranslation("status.title")), refresh, content);
         render();
     }
 
@@ -45,41 +44,44 @@ public class SystemStatusView extends VerticalLayout {
         content.removeAll();
         SystemStatusService.SystemStatus now = status.current();
         InferenceDevice device = now.device();
-        content.add(section("Inference device", fact("Device", device.name(), "status-device"),
-                fact("Why", device.reason(), null),
-                fact("Intra-op threads", device.intraOpThreads() == 0 ? "ONNX Runtime default" : String.valueOf(device.intraOpThreads()), null)));
-        content.add(section("Active model", now.activeModel()
-                .map(m -> fact("Model", m.name() + " " + m.version() + " (" + m.modelId() + "), threshold "
-                        + m.threshold() + ", added " + DisplayFormats.dateTime(m.addedAt()), "status-model"))
-                .orElse(fact("Model", "No active model: predictions will fail until an administrator activates one.", "status-model"))));
+        content.add(section(getTranslation("status.device"), fact(getTranslation("status.device.name"), device.name(), "status-device"),
+                fact(getTranslation("status.device.why"), device.reason(), null),
+                fact(getTranslation("status.device.threads"), device.intraOpThreads() == 0
+                        ? getTranslation("status.device.threadsDefault") : String.valueOf(device.intraOpThreads()), null)));
+        content.add(section(getTranslation("status.model"), now.activeModel()
+                .map(m -> fact(getTranslation("status.model.name"), getTranslation("status.model.line", m.name(),
+                        m.version(), m.modelId(), m.threshold(), DisplayFormats.dateTime(m.addedAt())), "status-model"))
+                .orElse(fact(getTranslation("status.model.name"), getTranslation("status.model.none"), "status-model"))));
 
         PredictionJobService.QueueStatus queue = now.queue();
         Grid<JobSummary> failures = new Grid<>();
-        failures.addColumn(JobSummary::id).setHeader("Job").setAutoWidth(true);
-        failures.addColumn(JobSummary::imageName).setHeader("Image").setAutoWidth(true);
-        failures.addColumn(j -> DisplayFormats.dateTime(j.finishedAt())).setHeader("Failed").setAutoWidth(true);
-        failures.addColumn(JobSummary::errorMessage).setHeader("Reason");
+        failures.addColumn(JobSummary::id).setHeader(getTranslation("status.queue.job")).setAutoWidth(true);
+        failures.addColumn(JobSummary::imageName).setHeader(getTranslation("status.queue.image")).setAutoWidth(true);
+        failures.addColumn(j -> DisplayFormats.dateTime(j.finishedAt())).setHeader(getTranslation("status.queue.failedAt")).setAutoWidth(true);
+        failures.addColumn(JobSummary::errorMessage).setHeader(getTranslation("status.queue.reason"));
         failures.setItems(queue.recentFailures());
         failures.setAllRowsVisible(true);
-        failures.setEmptyStateText("No failed jobs.");
-        content.add(section("Prediction queue",
-                fact("Queued", String.valueOf(queue.queued()), "status-queued"),
-                fact("Running", String.valueOf(queue.running()), null),
-                fact("Done", String.valueOf(queue.done()), null),
-                fact("Failed", String.valueOf(queue.failed()), "status-failed"), failures));
+        failures.setEmptyStateText(getTranslation("status.queue.noFailures"));
+        content.add(section(getTranslation("status.queue"),
+                fact(getTranslation("status.queue.queued"), String.valueOf(queue.queued()), "status-queued"),
+                fact(getTranslation("status.queue.running"), String.valueOf(queue.running()), null),
+                fact(getTranslation("status.queue.done"), String.valueOf(queue.done()), null),
+                fact(getTranslation("status.queue.failed"), String.valueOf(queue.failed()), "status-failed"), failures));
 
-        content.add(section("Database", healthOf(now.database(), "status-db")));
+        content.add(section(getTranslation("status.database"), healthOf(now.database(), "status-db")));
         CaseImageService.StorageStatus storage = now.storage();
-        content.add(section("Disk", healthOf(now.disk(), "status-disk"),
-                fact("Image store", storage.directory() + " — " + (storage.freeBytes() < 0 ? "free space unknown"
-                        : DataSize.ofBytes(storage.freeBytes()).toGigabytes() + " GB free of "
-                        + DataSize.ofBytes(storage.totalBytes()).toGigabytes() + " GB") + ", "
-                        + storage.storedImages() + " uploaded images", "status-storage")));
+        content.add(section(getTranslation("status.disk"), healthOf(now.disk(), "status-disk"),
+                fact(getTranslation("status.disk.store"), storage.freeBytes() < 0
+                        ? getTranslation("status.disk.storeUnknown", storage.directory(), storage.storedImages())
+                        : getTranslation("status.disk.storeLine", storage.directory(),
+                                DataSize.ofBytes(storage.freeBytes()).toGigabytes(),
+                                DataSize.ofBytes(storage.totalBytes()).toGigabytes(), storage.storedImages()),
+                        "status-storage")));
     }
 
-    private static Component healthOf(SystemStatusService.ComponentHealth health, String id) {
+    private Component healthOf(SystemStatusService.ComponentHealth health, String id) {
         if (health.code().isEmpty()) {
-            return fact("Status", "not reported", id);
+            return fact(getTranslation("status.health"), getTranslation("status.health.notReported"), id);
         }
         Span badge = Badges.badge(health.code().get(), health.up() ? "success" : "error");
         badge.setId(id);
@@ -88,6 +90,11 @@ public class SystemStatusView extends VerticalLayout {
             line.add(new Span(" " + health.details()));
         }
         return line;
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("status.pageTitle");
     }
 
     private static Div section(String title, Component... parts) {

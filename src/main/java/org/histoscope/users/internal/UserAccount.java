@@ -14,6 +14,7 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.histoscope.users.AccountSource;
@@ -44,6 +45,9 @@ public class UserAccount {
     @Enumerated(EnumType.STRING)
     @Column(nullable = false, updatable = false)
     private AccountSource source = AccountSource.LOCAL;
+
+    /** 'en', 'de' or null (the browser's language); see {@link UserLanguage}. */
+    private String language;
 
     @Column(name = "must_change_password")
     private boolean mustChangePassword = true;
@@ -100,7 +104,8 @@ public class UserAccount {
 
     public UserAccountSummary summary(Instant now) {
         return new UserAccountSummary(username, fullName, email, Set.copyOf(roles), enabled, mustChangePassword,
-                isLockedAt(now) ? lockedUntil : null, failedAttempts, createdAt, updatedAt, updatedBy, source);
+                isLockedAt(now) ? lockedUntil : null, failedAttempts, createdAt, updatedAt, updatedBy, source,
+                getLanguage().orElse(null));
     }
 
     public AccountSource getSource() {
@@ -110,6 +115,14 @@ public class UserAccount {
     /** Only at provisioning: an account never changes its source. */
     public void setSource(AccountSource source) {
         this.source = source;
+    }
+
+    Optional<UserLanguage> getLanguage() {
+        return UserLanguage.ofTag(language);
+    }
+
+    void setLanguage(UserLanguage language) {
+        this.language = language == null ? null : language.tag();
     }
 
     Long getId() {

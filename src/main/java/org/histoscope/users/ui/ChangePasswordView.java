@@ -3,6 +3,7 @@ package org.histoscope.users.ui;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.H2;
+import com.vaadin.flow.component.html.H3;
 import com.vaadin.flow.component.html.Paragraph;
 import com.vaadin.flow.component.notification.Notification;
 import com.vaadin.flow.component.notification.NotificationVariant;
@@ -10,8 +11,8 @@ import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.textfield.PasswordField;
 import com.vaadin.flow.router.BeforeEnterEvent;
 import com.vaadin.flow.router.BeforeEnterObserver;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Menu;
-import com.vaadin.flow.router.PageTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.PermitAll;
 import org.histoscope.security.CurrentUser;
@@ -19,21 +20,23 @@ import org.histoscope.security.PasswordPolicy;
 import org.histoscope.security.PasswordPolicy.PasswordPolicyViolation;
 import org.histoscope.users.UserAccountService;
 import org.histoscope.users.UserAdministrationException;
+import org.histoscope.ui.Notifications;
 
-/** Every user's own password change; also where {@link PasswordChangeGuard} sends users who must change it. */
+/**
+ * Every user's own account page: the language of their screens and their password change; also where
+ * {@link PasswordChangeGuard} sends users who must change it.
+ */
 @Route("account/password")
-@PageTitle("Change password | Histoscope")
-@Menu(title = "Change password", order = 90)
+@Menu(title = "My account", order = 90)
 @PermitAll
-public class ChangePasswordView extends VerticalLayout implements BeforeEnterObserver {
+public class ChangePasswordView extends VerticalLayout implements BeforeEnterObserver, HasDynamicTitle {
 
     private final UserAccountService accounts;
     private final CurrentUser currentUser;
-    private final Paragraph forcedNotice = new Paragraph(
-            "You must choose a new password before you continue.");
-    private final PasswordField current = new PasswordField("Current password");
-    private final PasswordField replacement = new PasswordField("New password");
-    private final PasswordField confirmation = new PasswordField("Repeat the new password");
+    private final Paragraph forcedNotice = new Paragraph(getTranslation("account.password.forced"));
+    private final PasswordField current = new PasswordField(getTranslation("account.password.current"));
+    private final PasswordField replacement = new PasswordField(getTranslation("account.password.new"));
+    private final PasswordField confirmation = new PasswordField(getTranslation("account.password.repeat"));
 
     public ChangePasswordView(UserAccountService accounts, CurrentUser currentUser) {
         this.accounts = accounts;
@@ -47,14 +50,39 @@ public class ChangePasswordView extends VerticalLayout implements BeforeEnterObs
         for (PasswordField field : new PasswordField[]{current, replacement, confirmation}) {
             field.setWidthFull();
             field.setRequired(true);
+            field.setRequiredIndicatorVisible(true);
         }
         replacement.setMaxLength(PasswordPolicy.MAX_LENGTH);
-        replacement.setHelperText("At least " + PasswordPolicy.MIN_LENGTH + " characters; a passphrase of several "
-                + "words works well. Any characters are allowed; common passwords and your user name are not.");
-        Button save = new Button("Change password", e -> save());
+        replacement.setHelperText(getTranslation("account.password.rules", PasswordPolicy.MIN_LENGTH));
+        Button save = new Button(getTranslation("account.password.save"), e -> save());
         save.setId("change-password");
         save.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        add(new H2("Change your password"), forcedNotice, current, replacement, confirmation, save);
+        add(new H2(getTranslation("account.title")), forcedNotice,
+                new H3(getTranslation("account.language.title")), languageChoice(),
+                new H3(getTranslation("account.password.title")), current, replacement, confirmation, save);
+    }
+
+    private LanguageSelect languageChoice() {
+        LanguageSelect language = new LanguageSelect();
+        language.setId("own-language");
+        language.setHelperText(getTranslation("account.language.help"));
+        language.setChoice(accounts.ownLanguage().orElse(null));
+        language.addValueChangeListener(e -> {
+            if (e.isFromClient()) {
+                UserLanguage chosen = language.choice();
+                accounts.changeOwnLanguage(chosen);
+                getUI().ifPresent(ui -> {
+                    UserLanguageOnSignIn.applyNow(ui, chosen);
+                    ui.getPage().reload();
+                });
+            }
+        });
+        return language;
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("account.pageTitle");
     }
 
     @Override
@@ -67,7 +95,7 @@ public class ChangePasswordView extends VerticalLayout implements BeforeEnterObs
         confirmation.setInvalid(false);
         current.setInvalid(false);
         if (!replacement.getValue().equals(confirmation.getValue())) {
-            confirmation.setErrorMessage("The two new passwords differ.");
+            confirmation.setErrorMessage(getTranslation("account.password.differ"));
             confirmation.setInvalid(true);
             return;
         }
@@ -83,7 +111,7 @@ public class ChangePasswordView extends VerticalLayout implements BeforeEnterObs
             about.setInvalid(true);
             return;
         }
-        Notification.show("Your password has been changed.", 4000, Notification.Position.TOP_CENTER)
+        Notification.show(getTranslation("account.password.changed"), 4000, Notification.Position.TOP_CENTER)
                 .addThemeVariants(NotificationVariant.LUMO_SUCCESS);
         getUI().ifPresent(ui -> ui.navigate(""));
     }

@@ -12,21 +12,22 @@ import org.histoscope.security.PasswordPolicy;
 class ResetPasswordDialog extends Dialog {
 
     ResetPasswordDialog(String username, Predicate<String> reset) {
-        setHeaderTitle("Reset the password of " + username);
+        setHeaderTitle(getTranslation("users.reset.title", username));
         setWidth("32em");
-        PasswordField password = new PasswordField("Temporary password");
+        PasswordField password = new PasswordField(getTranslation("users.reset.password"));
         password.setId("reset-password-field");
         password.setWidthFull();
         password.setMaxLength(PasswordPolicy.MAX_LENGTH);
-        PasswordField confirmation = new PasswordField("Repeat the temporary password");
+        password.setRequiredIndicatorVisible(true);
+        PasswordField confirmation = new PasswordField(getTranslation("users.reset.repeat"));
         confirmation.setId("reset-password-confirm");
         confirmation.setWidthFull();
-        add(new Paragraph("The current password stops working at once. Give the temporary password to "
-                + username + " in person; they must change it at the next sign-in."), password, confirmation);
+        confirmation.setRequiredIndicatorVisible(true);
+        add(new Paragraph(getTranslation("users.reset.explanation", username)), password, confirmation);
 
-        Button confirm = new Button("Reset password", e -> {
+        Button confirm = new Button(getTranslation("users.reset.confirm"), e -> {
             if (!password.getValue().equals(confirmation.getValue())) {
-                confirmation.setErrorMessage("The two passwords differ.");
+                confirmation.setErrorMessage(getTranslation("users.form.passwordsDiffer"));
                 confirmation.setInvalid(true);
                 return;
             }
@@ -36,6 +37,6 @@ class ResetPasswordDialog extends Dialog {
         });
         confirm.setId("reset-password-save");
         confirm.addThemeVariants(ButtonVariant.LUMO_PRIMARY, ButtonVariant.LUMO_ERROR);
-        getFooter().add(new Button("Cancel", e -> close()), confirm);
+        getFooter().add(new Button(getTranslation("common.cancel"), e -> close()), confirm);
     }
 }

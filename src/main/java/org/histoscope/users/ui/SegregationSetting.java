@@ -15,8 +15,7 @@ import org.histoscope.users.UserAdministrationException;
 class SegregationSetting extends VerticalLayout {
 
     private final SecuritySettingsService settings;
-    private final Checkbox allowed = new Checkbox("Allow the requester of a prediction to sign it and to sign out a "
-            + "case whose only signatures are theirs (small departments; each such signature is marked)");
+    private final Checkbox allowed = new Checkbox(getTranslation("users.segregation.allow"));
     private final Span state = new Span();
 
     SegregationSetting(SecuritySettingsService settings) {
@@ -34,14 +33,16 @@ class SegregationSetting extends VerticalLayout {
     }
 
     private void confirm(boolean enable) {
-        TextArea reason = new TextArea("Reason (kept in the audit log)");
+        TextArea reason = new TextArea(getTranslation("users.segregation.reason"));
+        reason.setRequiredIndicatorVisible(true);
         reason.setWidthFull();
         reason.setId("setting-reason");
         ConfirmDialog dialog = new ConfirmDialog();
-        dialog.setHeader(enable ? "Allow requesters to sign?" : "Require a second person again?");
+        dialog.setHeader(getTranslation(enable ? "users.segregation.allowQuestion" : "users.segregation.requireQuestion"));
         dialog.setText(reason);
         dialog.setCancelable(true);
-        dialog.setConfirmText("Change");
+        dialog.setConfirmText(getTranslation("users.segregation.change"));
+        dialog.setCancelText(getTranslation("common.cancel"));
         dialog.addCancelListener(e -> show(settings.requesterMaySign()));
         dialog.addConfirmListener(e -> {
             try {
@@ -57,7 +58,8 @@ class SegregationSetting extends VerticalLayout {
 
     private void show(SecuritySettingsService.Setting setting) {
         allowed.setValue(setting.enabled());
-        state.setText(setting.changedBy() == null ? "Default: a second person signs."
-                : "Last changed by " + setting.changedBy() + ", " + DisplayFormats.dateTime(setting.changedAt()));
+        state.setText(setting.changedBy() == null ? getTranslation("users.segregation.default")
+                : getTranslation("users.segregation.lastChanged", setting.changedBy(),
+                        DisplayFormats.dateTime(setting.changedAt())));
     }
 }

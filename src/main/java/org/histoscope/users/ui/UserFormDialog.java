@@ -15,49 +15,63 @@ import org.histoscope.security.PasswordPolicy;
 import org.histoscope.users.UserAccountService;
 import org.histoscope.users.UserAccountSummary;
 
-/** Create a user (with an initial password) or edit one (name, e-mail, roles). */
+/**
+ * Create a user (with an initial password) or edit one (name, e-mail, roles, language). A directory account's name
+ * and roles come from the directory, so only its language can be changed here.
+ */
 class UserFormDialog extends Dialog {
 
-    private final TextField username = new TextField("User name (login)");
-    private final TextField fullName = new TextField("Full name (as printed on signatures)");
-    private final EmailField email = new EmailField("E-mail (optional)");
-    private final CheckboxGroup<String> roles = new CheckboxGroup<>("Roles");
-    private final PasswordField password = new PasswordField("Initial password");
-    private final PasswordField confirmation = new PasswordField("Repeat the initial password");
+    private final TextField username = new TextField(getTranslation("users.form.username"));
+    private final TextField fullName = new TextField(getTranslation("users.form.fullName"));
+    private final EmailField email = new EmailField(getTranslation("users.form.email"));
+    private final CheckboxGroup<String> roles = new CheckboxGroup<>(getTranslation("users.form.roles"));
+    private final LanguageSelect language = new LanguageSelect();
+    private final PasswordField password = new PasswordField(getTranslation("users.form.password"));
+    private final PasswordField confirmation = new PasswordField(getTranslation("users.form.passwordRepeat"));
 
     /** @param existing null to create a user */
     UserFormDialog(UserAccountSummary existing, Predicate<UserFormDialog> save) {
         boolean creating = existing == null;
-        setHeaderTitle(creating ? "New user" : "Edit " + existing.username());
+        setHeaderTitle(creating ? getTranslation("users.form.newTitle")
+                : getTranslation("users.form.editTitle", existing.username()));
         setWidth("36em");
         username.setId("form-username");
         fullName.setId("form-fullname");
         email.setId("form-email");
         roles.setId("form-roles");
+        language.setId("form-language");
         password.setId("form-password");
         confirmation.setId("form-password-confirm");
+        for (var required : new com.vaadin.flow.component.HasValue<?, ?>[]{username, fullName, roles, password,
+                confirmation}) {
+            required.setRequiredIndicatorVisible(true);
+        }
         roles.setItems(Set.of("PATHOLOGIST", "REVIEWER", "ADMIN").stream().sorted().toList());
-        roles.setItemLabelGenerator(role -> role.charAt(0) + role.substring(1).toLowerCase());
-        password.setHelperText("At least " + PasswordPolicy.MIN_LENGTH + " characters. The user must change it "
-                + "at the first sign-in.");
+        roles.setItemLabelGenerator(role -> getTranslation("role." + role));
+        password.setHelperText(getTranslation("users.form.passwordHelp", PasswordPolicy.MIN_LENGTH));
         password.setMaxLength(PasswordPolicy.MAX_LENGTH);
 
         FormLayout form = new FormLayout();
         form.setResponsiveSteps(new FormLayout.ResponsiveStep("0", 1));
         if (creating) {
-            form.add(username, fullName, email, roles, password, confirmation);
+            form.add(username, fullName, email, roles, language, password, confirmation);
         } else {
             username.setValue(existing.username());
             fullName.setValue(existing.fullName());
             email.setValue(existing.email() == null ? "" : existing.email());
             roles.setValue(existing.roles());
-            form.add(fullName, email, roles);
+            language.setChoice(existing.language());
+            boolean local = existing.source() == AccountSource.LOCAL;
+            fullName.setReadOnly(!local);
+            email.setReadOnly(!local);
+            roles.setReadOnly(!local);
+            form.add(fullName, email, roles, language);
         }
         add(form);
 
-        Button saveButton = new Button(creating ? "Create user" : "Save", e -> {
+        Button saveButton = new Button(getTranslation(creating ? "users.form.create" : "common.save"), e -> {
             if (creating && !password.getValue().equals(confirmation.getValue())) {
-                confirmation.setErrorMessage("The two passwords differ.");
+                confirmation.setErrorMessage(getTranslation("users.form.passwordsDiffer"));
                 confirmation.setInvalid(true);
                 return;
             }
@@ -67,7 +81,7 @@ class UserFormDialog extends Dialog {
         });
         saveButton.setId("form-save");
         saveButton.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        Button cancel = new Button("Cancel", e -> close());
+        Button cancel = new Button(getTranslation("common.cancel"), e -> close());
         getFooter().add(cancel, saveButton);
     }
 
@@ -78,5 +92,10 @@ class UserFormDialog extends Dialog {
 
     UserAccountService.UserChanges toChanges() {
         return new UserAccountService.UserChanges(fullName.getValue(), email.getValue(), new TreeSet<>(roles.getValue()));
+    }
+
+    /** null: the browser's language. */
+    UserLanguage language() {
+        return language.choice();
     }
 }
