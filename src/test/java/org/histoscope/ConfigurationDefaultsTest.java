@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.histoscope.audit.internal.AuditProperties;
 import org.histoscope.cases.StorageProperties;
 import org.histoscope.images.ImageLimits;
-import org.histoscope.inference.InferenceSettings;
+import org.histoscope.inference.internal.InferenceSettings;
 import org.histoscope.models.internal.ModelsSettings;
 import org.histoscope.security.SecurityProperties;
 import org.histoscope.viewer.internal.ViewerSettings;

@@ -23,6 +23,7 @@ import org.histoscope.audit.internal.AuditHashing;
 import org.histoscope.audit.internal.AuditKeys;
 import org.histoscope.audit.internal.AuditLogAction;
 import org.histoscope.audit.internal.ClientAddress;
+import org.histoscope.audit.internal.AuditBatchAppender;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;

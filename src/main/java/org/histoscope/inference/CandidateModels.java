@@ -4,6 +4,9 @@ import jakarta.annotation.security.RolesAllowed;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import org.histoscope.security.Roles;
+import org.histoscope.inference.internal.LoadedModel;
+import org.histoscope.inference.internal.OnnxRuntimeEngine;
+import org.histoscope.inference.internal.Preprocessor;
 import org.springframework.stereotype.Service;
 
 /**

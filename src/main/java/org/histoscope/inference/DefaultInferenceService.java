@@ -15,6 +15,9 @@ import org.histoscope.inference.internal.OcclusionExplainer;
 import org.histoscope.inference.internal.PixelSize;
 import org.histoscope.inference.internal.TissueDetector;
 import org.histoscope.inference.internal.WholeImagePredictor;
+import org.histoscope.inference.internal.LoadedModel;
+import org.histoscope.inference.internal.OnnxRuntimeEngine;
+import org.histoscope.inference.internal.Preprocessor;
 import org.springframework.stereotype.Service;
 
 /**

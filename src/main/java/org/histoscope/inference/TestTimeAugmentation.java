@@ -37,7 +37,7 @@ public enum TestTimeAugmentation {
      * For a square side x side plane, the source index of every target pixel of view {@code k}: the index maps are
      * made by applying the very transforms to a plane of indices, so they cannot drift from the definition.
      */
-    static int[][] sourceIndexMaps(int side) {
+    public static int[][] sourceIndexMaps(int side) {
         int[][] maps = new int[8][];
         for (int k = 0; k < 8; k++) {
             int[] plane = new int[side * side];

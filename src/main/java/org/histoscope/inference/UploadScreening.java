@@ -11,6 +11,7 @@ import org.histoscope.images.RegionReader;
 import org.histoscope.security.Roles;
 import org.histoscope.inference.internal.TissueDetector;
 import org.histoscope.inference.internal.TissueScreen;
+import org.histoscope.inference.internal.InferenceSettings;
 import org.springframework.stereotype.Service;
 
 /**

@@ -10,6 +10,9 @@ import java.util.stream.Collectors;
 import org.histoscope.cases.CaseStatus;
 import org.histoscope.cases.CaseWork;
 import org.histoscope.security.Roles;
+import org.histoscope.review.internal.ReviewQueueRepository;
+import org.histoscope.review.internal.NotAssessableImageRepository;
+import org.histoscope.review.internal.ReviewQueueItem;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 

@@ -20,11 +20,11 @@ public enum UserLanguage {
     }
 
     /** The language tag stored in {@code app_user.language}. */
-    String tag() {
+    public String tag() {
         return locale.getLanguage();
     }
 
-    static Optional<UserLanguage> ofTag(String tag) {
+    public static Optional<UserLanguage> ofTag(String tag) {
         return Arrays.stream(values()).filter(l -> l.tag().equals(tag)).findFirst();
     }
 }

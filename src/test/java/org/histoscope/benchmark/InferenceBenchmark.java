@@ -19,17 +19,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.histoscope.images.SafeImageInspector;
 import org.histoscope.inference.DefaultInferenceService;
-import org.histoscope.inference.InferenceSettings;
-import org.histoscope.inference.LoadedModel;
+import org.histoscope.inference.internal.InferenceSettings;
+import org.histoscope.inference.internal.LoadedModel;
 import org.histoscope.inference.ModelCard;
 import org.histoscope.inference.ModelCards;
 import org.histoscope.inference.ModelCatalog;
 import org.histoscope.inference.ModelDescriptor;
-import org.histoscope.inference.OnnxRuntimeEngine;
+import org.histoscope.inference.internal.OnnxRuntimeEngine;
 import org.histoscope.inference.PredictionMode;
 import org.histoscope.inference.PredictionOutcome;
 import org.histoscope.inference.PredictionRequest;
-import org.histoscope.inference.Preprocessor;
+import org.histoscope.inference.internal.Preprocessor;
 import org.histoscope.inference.ProgressListener;
 
 /**

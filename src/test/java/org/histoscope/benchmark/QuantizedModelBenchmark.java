@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.histoscope.images.SafeImageInspector;
-import org.histoscope.inference.InferenceSettings;
-import org.histoscope.inference.LoadedModel;
+import org.histoscope.inference.internal.InferenceSettings;
+import org.histoscope.inference.internal.LoadedModel;
 import org.histoscope.inference.ModelCard;
 import org.histoscope.inference.ModelCards;
-import org.histoscope.inference.OnnxRuntimeEngine;
-import org.histoscope.inference.Preprocessor;
+import org.histoscope.inference.internal.OnnxRuntimeEngine;
+import org.histoscope.inference.internal.Preprocessor;
 import org.histoscope.inference.TestTimeAugmentation;
 
 /**

@@ -32,6 +32,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.access.AccessDeniedException;
 import org.histoscope.cases.ui.JobUpdates;
 import org.histoscope.testsupport.TestCases;
+import org.histoscope.cases.internal.PredictionJobExecutor;
 
 /**
  * Uploads and prediction jobs end to end on a real PostgreSQL and the real db-scheduler: storing, duplicates,

@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.histoscope.inference.internal.Overlays;
 
 /**
  * The one heatmap colour scheme: the viewer's palette, the on-screen legend's gradient and the PDF legend are the

@@ -18,6 +18,9 @@ import org.histoscope.images.SlideLevel;
 import org.histoscope.inference.internal.PixelSize;
 import org.histoscope.inference.internal.TileFeeder;
 import org.histoscope.inference.internal.WholeImagePredictor;
+import org.histoscope.inference.internal.InferenceSettings;
+import org.histoscope.inference.internal.LoadedModel;
+import org.histoscope.inference.internal.OnnxRuntimeEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

@@ -10,6 +10,10 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.histoscope.inference.internal.InferenceSettings;
+import org.histoscope.inference.internal.LoadedModel;
+import org.histoscope.inference.internal.OnnxRuntimeEngine;
+import org.histoscope.inference.internal.Preprocessor;
 
 /**
  * The card's operating points (patch, tile and slide thresholds, grey zones) and its domain guard, as inference reads

@@ -13,6 +13,9 @@ import org.histoscope.images.RegionReader;
 import org.histoscope.images.SafeImageInspector;
 import org.histoscope.inference.internal.PixelSize;
 import org.histoscope.inference.internal.WholeImagePredictor;
+import org.histoscope.inference.internal.InferenceSettings;
+import org.histoscope.inference.internal.LoadedModel;
+import org.histoscope.inference.internal.OnnxRuntimeEngine;
 
 /**
  * Issue #22's magnification figure, measured through the app's own whole-image path (file tags read by

@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.histoscope.images.SafeImageInspector;
+import org.histoscope.inference.internal.InferenceSettings;
+import org.histoscope.inference.internal.LoadedModel;
+import org.histoscope.inference.internal.OnnxRuntimeEngine;
+import org.histoscope.inference.internal.Preprocessor;
 
 /**
  * Makes {@code src/test/resources/scoring/stitched-tile-probabilities.csv} and tunes {@link WholeSlideScoring}:

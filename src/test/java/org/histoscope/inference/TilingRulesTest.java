@@ -11,6 +11,9 @@ import org.histoscope.images.RegionReader;
 import org.histoscope.images.SafeImageInspector;
 import org.histoscope.inference.internal.TissueDetector;
 import org.histoscope.inference.internal.WholeImagePredictor;
+import org.histoscope.inference.internal.InferenceSettings;
+import org.histoscope.inference.internal.LoadedModel;
+import org.histoscope.inference.internal.OnnxRuntimeEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

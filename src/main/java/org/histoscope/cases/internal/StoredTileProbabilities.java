@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
 import javax.imageio.ImageIO;
+import org.histoscope.cases.TileProbabilities;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.inference.StoredPrediction;
 import org.histoscope.inference.TileGrid;

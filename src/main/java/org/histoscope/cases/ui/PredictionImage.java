@@ -20,6 +20,7 @@ import org.histoscope.ui.HeatmapLegend;
 import org.histoscope.ui.OpacityInput;
 import org.histoscope.cases.CaseImageService;
 import org.histoscope.cases.ImageSummary;
+import org.histoscope.cases.ui.SlideResultViewer;
 
 /**
  * The image of a prediction with its heatmap (whole images) or explanation (patches) laid over it: the overlay

@@ -39,7 +39,7 @@ import org.histoscope.security.Roles;
 import org.histoscope.ui.Notifications;
 import org.histoscope.viewer.ProbabilityGrid;
 import org.histoscope.viewer.ui.SlideViewer;
-import org.histoscope.viewer.TopTiles;
+import org.histoscope.viewer.ui.TopTiles;
 import org.histoscope.ui.Badges;
 import org.histoscope.cases.ui.JobUpdates;
 import org.histoscope.cases.CaseImageService;
@@ -50,7 +50,8 @@ import org.histoscope.cases.CaseSummary;
 import org.histoscope.cases.ImageSummary;
 import org.histoscope.cases.PredictionJobService;
 import org.histoscope.cases.internal.SlideTileController;
-import org.histoscope.cases.internal.TileProbabilities;
+import org.histoscope.cases.TileProbabilities;
+import org.histoscope.cases.ui.SlideResultViewer;
 
 /** One stored prediction: numbers, model and device, the image with its heatmap or explanation, and re-runs. */
 @Route("result")

@@ -7,7 +7,7 @@ import org.springframework.stereotype.Component;
 import org.histoscope.platform.Unguarded;
 import org.histoscope.inference.InferenceDevice;
 import org.histoscope.inference.ModelCatalog;
-import org.histoscope.inference.OnnxRuntimeEngine;
+import org.histoscope.inference.internal.OnnxRuntimeEngine;
 import org.histoscope.inference.PredictionFailedException;
 
 /**

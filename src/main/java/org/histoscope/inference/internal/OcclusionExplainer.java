@@ -1,7 +1,7 @@
 package org.histoscope.inference.internal;
 
 import org.histoscope.images.PngEncoder;
-import org.histoscope.inference.LoadedModel;
+import org.histoscope.inference.internal.LoadedModel;
 
 import java.awt.image.BufferedImage;
 

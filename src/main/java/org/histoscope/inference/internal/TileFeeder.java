@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.histoscope.images.ImageInfo;
 import org.histoscope.images.RegionReader;
 import org.histoscope.images.SlideLevel;
-import org.histoscope.inference.Preprocessor;
+import org.histoscope.inference.internal.Preprocessor;
 
 /**
  * Decodes the tissue tiles of a large image and hands them over in model-ready batches, on its own thread, so that

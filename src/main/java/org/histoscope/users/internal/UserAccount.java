@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.histoscope.users.AccountSource;
 import org.histoscope.users.UserAccountSummary;
+import org.histoscope.users.UserLanguage;
 
 /** A login account. Only the users feature touches it; others see {@link UserAccountSummary} or UserDirectory. */
 @Entity
@@ -117,11 +118,11 @@ public class UserAccount {
         this.source = source;
     }
 
-    Optional<UserLanguage> getLanguage() {
+    public Optional<UserLanguage> getLanguage() {
         return UserLanguage.ofTag(language);
     }
 
-    void setLanguage(UserLanguage language) {
+    public void setLanguage(UserLanguage language) {
         this.language = language == null ? null : language.tag();
     }
 

@@ -21,6 +21,7 @@ import org.histoscope.security.PasswordPolicy.PasswordPolicyViolation;
 import org.histoscope.users.UserAccountService;
 import org.histoscope.users.UserAdministrationException;
 import org.histoscope.ui.Notifications;
+import org.histoscope.users.UserLanguage;
 
 /**
  * Every user's own account page: the language of their screens and their password change; also where

@@ -14,6 +14,8 @@ import java.util.function.Predicate;
 import org.histoscope.security.PasswordPolicy;
 import org.histoscope.users.UserAccountService;
 import org.histoscope.users.UserAccountSummary;
+import org.histoscope.users.UserLanguage;
+import org.histoscope.users.AccountSource;
 
 /**
  * Create a user (with an initial password) or edit one (name, e-mail, roles, language). A directory account's name

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import org.histoscope.cases.TileProbabilities;
 import org.histoscope.inference.InferenceService;
 import org.histoscope.inference.PredictionMode;
 import org.histoscope.inference.PredictionRequest;

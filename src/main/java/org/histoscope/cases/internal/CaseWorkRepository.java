@@ -1,4 +1,4 @@
-package org.histoscope.cases;
+package org.histoscope.cases.internal;
 
 import java.util.Collection;
 import java.util.List;
@@ -7,7 +7,7 @@ import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.Repository;
 
 /** The worklists' queries: each answers for many cases at once, so that no list asks once per row. */
-interface CaseWorkRepository extends Repository<PatientCase, Long> {
+public interface CaseWorkRepository extends Repository<PatientCase, Long> {
 
     /** Cases not finalized whose responsible pathologist (the assigned one, else the creator) is {@code username}. */
     @Query("""

@@ -1,4 +1,4 @@
-package org.histoscope.worklist;
+package org.histoscope.worklist.ui;
 
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.grid.ColumnTextAlign;
@@ -31,6 +31,7 @@ import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.histoscope.status.SystemStatusService;
 import org.histoscope.ui.DisplayFormats;
+import org.histoscope.worklist.WorklistService;
 
 /** The home page: each role's worklist (a user with several roles sees each of theirs). */
 @Route("")

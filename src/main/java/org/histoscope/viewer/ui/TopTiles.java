@@ -1,4 +1,4 @@
-package org.histoscope.viewer;
+package org.histoscope.viewer.ui;
 
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.Shortcuts;

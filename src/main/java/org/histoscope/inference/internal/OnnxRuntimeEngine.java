@@ -1,4 +1,4 @@
-package org.histoscope.inference;
+package org.histoscope.inference.internal;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -12,6 +12,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 import org.histoscope.platform.Unguarded;
+import org.histoscope.inference.InferenceDevice;
+import org.histoscope.inference.ModelCard;
+import org.histoscope.inference.PredictionFailedException;
 
 /**
  * Owns the ONNX Runtime environment and one session per model file, shared by all threads (OrtSession.run is

@@ -1,10 +1,13 @@
-package org.histoscope.cases;
+package org.histoscope.cases.ui;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.histoscope.inference.ResultAssessment;
 import org.histoscope.inference.StoredPrediction;
-import org.histoscope.viewer.SlideViewer;
+import org.histoscope.viewer.ui.SlideViewer;
+import org.histoscope.cases.ImageSummary;
+import org.histoscope.cases.TileProbabilities;
+import org.histoscope.cases.internal.SlideTileController;
 
 /**
  * The deep-zoom viewer of a whole-slide result: the image's DZI tiles, the prediction's tile probabilities, the tile
@@ -24,7 +27,7 @@ public class SlideResultViewer extends SlideViewer {
     }
 
     /** The threshold the smoothed tiles are outlined at; the slide threshold where the card states none. */
-    static double tileThreshold(StoredPrediction prediction) {
+    public static double tileThreshold(StoredPrediction prediction) {
         ResultAssessment assessment = prediction.assessment();
         return assessment.tileThreshold() != null ? assessment.tileThreshold() : prediction.threshold();
     }

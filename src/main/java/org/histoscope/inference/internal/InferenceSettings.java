@@ -1,4 +1,4 @@
-package org.histoscope.inference;
+package org.histoscope.inference.internal;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.histoscope.inference.internal.SlideQc;

@@ -1,8 +1,9 @@
-package org.histoscope.users;
+package org.histoscope.users.ui;
 
 import com.vaadin.flow.component.select.Select;
 import java.util.Arrays;
 import java.util.Optional;
+import org.histoscope.users.UserLanguage;
 
 /**
  * The language of an account's screens: the browser's, or one of {@link UserLanguage}. Each language is named in

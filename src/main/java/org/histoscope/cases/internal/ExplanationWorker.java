@@ -1,4 +1,4 @@
-package org.histoscope.cases;
+package org.histoscope.cases.internal;
 
 import jakarta.annotation.PreDestroy;
 import java.util.Map;

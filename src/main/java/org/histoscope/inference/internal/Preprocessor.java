@@ -1,7 +1,8 @@
-package org.histoscope.inference;
+package org.histoscope.inference.internal;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import org.histoscope.inference.ModelCard;
 
 /**
  * Turns 8-bit RGB pixels into the model's input exactly as training did (models/README.md, "Inference contract"):

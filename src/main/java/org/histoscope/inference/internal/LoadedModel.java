@@ -1,4 +1,4 @@
-package org.histoscope.inference;
+package org.histoscope.inference.internal;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
@@ -10,6 +10,10 @@ import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import org.histoscope.inference.DomainGuard;
+import org.histoscope.inference.ModelCard;
+import org.histoscope.inference.PredictionFailedException;
+import org.histoscope.inference.TestTimeAugmentation;
 
 /** One ONNX Runtime session of a model, checked against its card. Thread-safe. */
 public final class LoadedModel implements AutoCloseable {

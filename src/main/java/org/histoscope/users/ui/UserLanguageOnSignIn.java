@@ -1,4 +1,4 @@
-package org.histoscope.users;
+package org.histoscope.users.ui;
 
 import com.vaadin.flow.component.UI;
 import com.vaadin.flow.server.ServiceInitEvent;
@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Optional;
 import org.histoscope.platform.Unguarded;
 import org.histoscope.security.CurrentUser;
+import org.histoscope.users.UserAccountService;
+import org.histoscope.users.UserLanguage;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Component;
 

@@ -1,4 +1,4 @@
-package org.histoscope.audit;
+package org.histoscope.audit.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * A caller waits until its own event is committed (the audit trail never lags behind the answers given); if the
  * batch fails, each of its events is retried alone, so one bad event fails only its own caller.
  */
-final class AuditBatchAppender {
+public final class AuditBatchAppender {
 
     private static final Logger log = LoggerFactory.getLogger(AuditBatchAppender.class);
     private static final int MAX_BATCH = 500;
@@ -34,12 +34,12 @@ final class AuditBatchAppender {
     private Thread writer;
     private volatile boolean stopped;
 
-    AuditBatchAppender(TransactionTemplate ownTransaction) {
+    public AuditBatchAppender(TransactionTemplate ownTransaction) {
         this.ownTransaction = ownTransaction;
     }
 
     /** Queues the append and returns once it is committed. */
-    void appendAndWait(Runnable append) {
+    public void appendAndWait(Runnable append) {
         if (stopped) {
             throw new IllegalStateException("The audit log is shutting down; the event was not recorded");
         }
@@ -109,7 +109,7 @@ final class AuditBatchAppender {
     }
 
     /** Stores what is queued, then ends the writer (at shutdown). */
-    void stop() {
+    public void stop() {
         stopped = true;
         Thread running;
         synchronized (this) {
