@@ -25,7 +25,12 @@ public final class TestCases {
 
     /** The case's id; the patient's MRN is "MRN-" + the accession number, so both stay unique per test. */
     public static long newCase(CaseService cases, String accession) {
-        return ActingAs.user("patty", () -> {
+        return newCase(cases, accession, "patty");
+    }
+
+    /** The same, created by (and so assigned to) the pathologist {@code pathologist}, who must exist. */
+    public static long newCase(CaseService cases, String accession, String pathologist) {
+        return ActingAs.user(pathologist, () -> {
             PatientSummary patient = cases.createPatient(new PatientForm("MRN-" + accession, "Test Patient",
                     LocalDate.of(1960, 1, 1), Sex.FEMALE));
             return cases.createCase(new CaseForm(accession, patient.id(), "Breast", null, null, null)).id();

@@ -63,29 +63,29 @@ class AccountSecurityTest {
 
     @Test
     void aUsersLanguageIsTheirsToChooseAnAdministratorsToSetEvenForDirectoryAccountsAndIsAudited() {
-        TestAccounts.createReadyUser(accounts, "lena", "Choosing-Languages-Daily-7", Roles.REVIEWER);
+        TestAccounts.createReadyUser(accounts, "lotte", "Choosing-Languages-Daily-7", Roles.REVIEWER);
         Set<String> reviewer = Set.of(Roles.REVIEWER);
-        assertThat(TestAccounts.runAs("lena", reviewer, accounts::ownLanguage)).isEmpty();
-        TestAccounts.runAs("lena", reviewer, () -> accounts.changeOwnLanguage(UserLanguage.GERMAN));
-        assertThat(TestAccounts.runAs("lena", reviewer, accounts::ownLanguage)).contains(UserLanguage.GERMAN);
+        assertThat(TestAccounts.runAs("lotte", reviewer, accounts::ownLanguage)).isEmpty();
+        TestAccounts.runAs("lotte", reviewer, () -> accounts.changeOwnLanguage(UserLanguage.GERMAN));
+        assertThat(TestAccounts.runAs("lotte", reviewer, accounts::ownLanguage)).contains(UserLanguage.GERMAN);
         assertThat(jdbc.queryForObject("SELECT language FROM app_user WHERE username = 'lena'", String.class))
                 .isEqualTo("de");
         assertThat(asAdmin(() -> auditSearch.search(
-                new AuditFilter("lena", "LANGUAGE_CHANGED", "USER", "lena", null, null, null), 0, 10)))
+                new AuditFilter("lotte", "LANGUAGE_CHANGED", "USER", "lotte", null, null, null), 0, 10)))
                 .singleElement().satisfies(e -> assertThat(e.detailsJson()).contains("BROWSER", "GERMAN"));
         // choosing the same again changes and records nothing
-        TestAccounts.runAs("lena", reviewer, () -> accounts.changeOwnLanguage(UserLanguage.GERMAN));
+        TestAccounts.runAs("lotte", reviewer, () -> accounts.changeOwnLanguage(UserLanguage.GERMAN));
         assertThat(asAdmin(() -> auditSearch.count(
-                new AuditFilter(null, "LANGUAGE_CHANGED", "USER", "lena", null, null, null)))).isEqualTo(1);
+                new AuditFilter(null, "LANGUAGE_CHANGED", "USER", "lotte", null, null, null)))).isEqualTo(1);
 
         // a directory account's name and roles are read-only here, its language is not
         jdbc.update("UPDATE app_user SET source = 'OIDC' WHERE username = 'lena'");
-        assertThat(asAdmin(() -> accounts.setLanguage("lena", null)).language()).isNull();
-        assertThat(TestAccounts.runAs("lena", reviewer, accounts::ownLanguage)).isEmpty();
+        assertThat(asAdmin(() -> accounts.setLanguage("lotte", null)).language()).isNull();
+        assertThat(TestAccounts.runAs("lotte", reviewer, accounts::ownLanguage)).isEmpty();
         assertThat(asAdmin(() -> auditSearch.search(
-                new AuditFilter("test-admin", "LANGUAGE_CHANGED", "USER", "lena", null, null, null), 0, 10)))
+                new AuditFilter("test-admin", "LANGUAGE_CHANGED", "USER", "lotte", null, null, null), 0, 10)))
                 .singleElement().satisfies(e -> assertThat(e.detailsJson()).contains("GERMAN", "BROWSER"));
-        assertThatThrownBy(() -> TestAccounts.runAs("lena", reviewer, () -> accounts.setLanguage("lena",
+        assertThatThrownBy(() -> TestAccounts.runAs("lotte", reviewer, () -> accounts.setLanguage("lotte",
                 UserLanguage.ENGLISH))).isInstanceOf(org.springframework.security.access.AccessDeniedException.class);
     }
 
