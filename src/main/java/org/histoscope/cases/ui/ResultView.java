@@ -66,7 +66,7 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
     private final CurrentUser currentUser;
     private final TileProbabilities tileProbabilities;
     private final JobUpdates jobUpdates;
-    private String title = "Result";
+    private String title;
     /** The shown patch prediction while its explanation is still being computed; null otherwise. */
     private StoredPrediction awaitingExplanation;
     private com.vaadin.flow.component.Component picture;
@@ -91,18 +91,19 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
     @Override
     public void setParameter(BeforeEvent event, Long predictionId) {
         removeAll();
+        title = getTranslation("result.pageTitle.unknown");
         StoredPrediction prediction = predictionId == null ? null : predictions.find(predictionId).orElse(null);
         ImageSummary image = prediction == null ? null : images.findImage(prediction.imageId()).orElse(null);
         if (prediction == null || image == null) {
-            add(new H2("Result not found"), new Anchor("cases", "Back to cases"));
+            add(new H2(getTranslation("result.notFound")), new Anchor("cases", getTranslation("case.backToCases")));
             return;
         }
         CaseSummary owner = cases.findCase(prediction.caseId()).orElseThrow();
         cases.recordResultOpened(owner.id(), prediction.id());
-        title = "Result for " + image.originalFilename();
+        title = getTranslation("result.pageTitle", image.originalFilename());
         H2 heading = new H2(image.originalFilename());
         heading.setId("result-title");
-        Anchor back = new Anchor("case/" + owner.id(), "Case " + owner.accessionNumber());
+        Anchor back = new Anchor("case/" + owner.id(), getTranslation("case.title", owner.accessionNumber()));
         back.setId("result-case-link");
         add(back, heading);
 
@@ -125,7 +126,7 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
             add(rerun(image));
         }
         if (currentUser.hasRole(Roles.REVIEWER)) {
-            Button review = new Button("Review and sign", VaadinIcon.CHECK_SQUARE_O.create(),
+            Button review = new Button(getTranslation("result.reviewAndSign"), VaadinIcon.CHECK_SQUARE_O.create(),
                     e -> getUI().ifPresent(ui -> ui.navigate("review/sign/" + prediction.id())));
             review.setId("open-review");
             add(review);
@@ -184,7 +185,7 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
 
     @Override
     public String getPageTitle() {
-        return title + " | Histoscope";
+        return title;
     }
 
     private Div numbers(StoredPrediction p) {
@@ -198,55 +199,59 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
         });
         ResultAssessment assessment = p.assessment();
         Div facts = new Div(
-                row("Label", labelAndWarning),
-                row("Probability (cancer)", text(fmt(p.probability()), "result-probability")),
-                row(p.mode() == PredictionMode.WHOLE_IMAGE ? "Slide threshold" : "Threshold",
+                row(getTranslation("result.fact.label"), labelAndWarning),
+                row(getTranslation("result.fact.probability"), text(fmt(p.probability()), "result-probability")),
+                row(getTranslation(p.mode() == PredictionMode.WHOLE_IMAGE ? "result.fact.slideThreshold" : "result.fact.threshold"),
                         text(fmt(p.threshold()), "result-threshold")));
         if (assessment.greyZone() != null) {
-            facts.add(row("Indeterminate between", text(fmt(assessment.greyZone().low()) + " and "
-                    + fmt(assessment.greyZone().high()), "result-grey-zone")));
+            facts.add(row(getTranslation("result.fact.greyZone"), text(getTranslation("result.fact.greyZone.range",
+                    fmt(assessment.greyZone().low()), fmt(assessment.greyZone().high())), "result-grey-zone")));
         }
         if (assessment.tileThreshold() != null) {
-            facts.add(row("Outline threshold (smoothed tiles)", text(fmt(assessment.tileThreshold()),
+            facts.add(row(getTranslation("result.fact.tileThreshold"), text(fmt(assessment.tileThreshold()),
                     "result-tile-threshold")));
         }
         if (assessment.oodScore() != null) {
-            facts.add(row("Domain check", text(String.format(DisplayFormats.locale(), "%s (score %.3f, flagged at %.3f)",
-                    assessment.outOfDomain() ? "outside the training domain" : "within the training domain",
-                    assessment.oodScore(), assessment.oodThreshold()), "result-domain")));
+            facts.add(row(getTranslation("result.fact.domain"), text(getTranslation(assessment.outOfDomain()
+                            ? "result.fact.domain.outside" : "result.fact.domain.inside",
+                    fmt3(assessment.oodScore()), fmt3(assessment.oodThreshold())), "result-domain")));
         }
         if (assessment.pixelSizeNote() != null) {
             Span pixelSize = text(assessment.pixelSizeNote(), "result-pixel-size");
             if (assessment.pixelSizeAssumed()) {
                 pixelSize.getElement().getThemeList().add("badge contrast");
             }
-            facts.add(row("Pixel size", pixelSize));
+            facts.add(row(getTranslation("result.fact.pixelSize"), pixelSize));
         }
         facts.add(
-                row("Calibrated for", text(calibratedFor(model), "result-calibration")),
-                row("Model", text(model.map(RegisteredModel::name).orElse(p.modelId()) + " · version "
-                        + p.modelVersion(), "result-model")),
-                row("Device", text(currentUser.hasRole(Roles.ADMIN) ? p.device()
+                row(getTranslation("result.fact.calibratedFor"), text(calibratedFor(model), "result-calibration")),
+                row(getTranslation("result.fact.model"), text(getTranslation("result.fact.model.version",
+                        model.map(RegisteredModel::name).orElse(p.modelId()), p.modelVersion()), "result-model")),
+                row(getTranslation("result.fact.device"), text(currentUser.hasRole(Roles.ADMIN) ? p.device()
                         : InferenceDevice.forPeople(p.device()), "result-device")),
-                row("Mode", text(p.mode().name().toLowerCase(Locale.ROOT).replace('_', ' '), null)),
-                row("Test-time augmentation", text(p.testTimeAugmentation() == TestTimeAugmentation.NONE
-                        ? "none" : "mean of " + p.testTimeAugmentation().views() + " flips/rotations", "result-tta")),
-                row("Timings", text("decode " + p.decodeMillis() + " ms · inference " + p.inferMillis() + " ms", "result-timings")),
-                row("Predicted", text(DisplayFormats.dateTime(p.createdAt()) + " for " + p.createdBy(), null)));
+                row(getTranslation("result.fact.mode"), text(p.mode().name().toLowerCase(Locale.ROOT).replace('_', ' '), null)),
+                row(getTranslation("result.fact.tta"), text(p.testTimeAugmentation() == TestTimeAugmentation.NONE
+                        ? getTranslation("result.fact.tta.none")
+                        : getTranslation("result.fact.tta.mean", String.valueOf(p.testTimeAugmentation().views())),
+                        "result-tta")),
+                row(getTranslation("result.fact.timings"), text(getTranslation("result.fact.timings.value",
+                        String.valueOf(p.decodeMillis()), String.valueOf(p.inferMillis())), "result-timings")),
+                row(getTranslation("result.fact.predicted"), text(getTranslation("result.fact.predicted.value",
+                        DisplayFormats.dateTime(p.createdAt()), p.createdBy()), null)));
         for (Map.Entry<String, Double> entry : p.classProbabilities().entrySet()) {
             facts.add(row("p(" + entry.getKey() + ")", text(fmt(entry.getValue()), null)));
         }
         facts.addClassName("result-facts");
-        facts.add(new Paragraph("A decision aid for the pathologist, not a diagnosis."));
+        facts.add(new Paragraph(getTranslation("result.decisionAid")));
         return facts;
     }
 
     /** A probability is right only for a share of IDC: say which, so that a rarer-IDC slide is read with care. */
-    private static String calibratedFor(Optional<RegisteredModel> model) {
+    private String calibratedFor(Optional<RegisteredModel> model) {
         return model.map(RegisteredModel::calibrationPrevalence)
-                .map(share -> String.format(Locale.ROOT, "tissue with %.1f %% IDC patches; where IDC is rarer the "
-                        + "probability over-states it", 100 * share))
-                .orElse("not stated by the model card");
+                .map(share -> getTranslation("result.fact.calibratedFor.share",
+                        String.format(Locale.ROOT, "%.1f", 100 * share)))
+                .orElse(getTranslation("result.fact.calibratedFor.unknown"));
     }
 
     private static Div row(String name, com.vaadin.flow.component.Component value) {
@@ -263,29 +268,33 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
         return span;
     }
 
+    private static String fmt3(double value) {
+        return String.format(DisplayFormats.locale(), "%.3f", value);
+    }
+
     private static String fmt(double value) {
         return String.format(DisplayFormats.locale(), "%.4f", value);
     }
 
     private VerticalLayout tiles(TileStatistics stats) {
-        Paragraph summary = new Paragraph(String.format(DisplayFormats.locale(),
-                "%d × %d tiles of %d px; %d with tissue, %d of the usable ones positive (%.1f %%).", stats.columns(),
-                stats.rows(), stats.tileSizePixels(), stats.tissueTiles(), stats.positiveTiles(),
-                stats.positiveFraction() * 100));
+        Paragraph summary = new Paragraph(getTranslation("result.tiles.summary", String.valueOf(stats.columns()),
+                String.valueOf(stats.rows()), String.valueOf(stats.tileSizePixels()),
+                String.valueOf(stats.tissueTiles()), String.valueOf(stats.positiveTiles()),
+                String.format(DisplayFormats.locale(), "%.1f", stats.positiveFraction() * 100)));
         summary.setId("tile-summary");
-        Paragraph quality = new Paragraph(String.format(DisplayFormats.locale(),
-                "Left out of the slide score: %d tiles outside the training domain, %d blurred, %d with pen ink, %d too"
-                        + " dark or washed out; %.0f %% of the tissue is usable.", stats.outOfDomainTiles(),
-                stats.blurredTiles(), stats.penInkTiles(), stats.darkOrBrightTiles(), stats.usableShare() * 100));
+        Paragraph quality = new Paragraph(getTranslation("result.tiles.quality",
+                String.valueOf(stats.outOfDomainTiles()), String.valueOf(stats.blurredTiles()),
+                String.valueOf(stats.penInkTiles()), String.valueOf(stats.darkOrBrightTiles()),
+                String.format(DisplayFormats.locale(), "%.0f", stats.usableShare() * 100)));
         quality.setId("tile-quality");
         if (stats.notAssessable()) {
-            Span notAssessable = Badges.badge("Proposed as not assessable: too little usable tissue", "error");
+            Span notAssessable = Badges.badge(getTranslation("result.tiles.notAssessable"), "error");
             notAssessable.setId("tile-not-assessable");
             quality.add(new Span(" "), notAssessable);
         }
         TopTiles top = new TopTiles(stats.topTiles(), slideViewer);
-        VerticalLayout layout = new VerticalLayout(new H3("Tile statistics"), summary, quality,
-                new H3("Highest-scoring tiles"));
+        VerticalLayout layout = new VerticalLayout(new H3(getTranslation("result.tiles.title")), summary, quality,
+                new H3(getTranslation("review.viewer.topTiles")));
         if (slideViewer != null) {
             Span hint = new Span(getTranslation("viewer.topTiles.hint"));
             hint.addClassName("hint");
@@ -298,15 +307,15 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
 
     private VerticalLayout history(StoredPrediction shown, ImageSummary image) {
         Grid<StoredPrediction> all = new Grid<>();
-        all.addColumn(p -> DisplayFormats.dateTime(p.createdAt())).setHeader("When").setAutoWidth(true);
-        all.addColumn(p -> p.modelId() + " " + p.modelVersion()).setHeader("Model").setAutoWidth(true);
-        all.addColumn(p -> p.displayLabel() + " · p = " + fmt(p.probability())).setHeader("Result").setAutoWidth(true);
-        all.addColumn(p -> p.id() == shown.id() ? "shown" : "").setHeader("");
+        all.addColumn(p -> DisplayFormats.dateTime(p.createdAt())).setHeader(getTranslation("result.history.when")).setAutoWidth(true);
+        all.addColumn(p -> p.modelId() + " " + p.modelVersion()).setHeader(getTranslation("result.history.model")).setAutoWidth(true);
+        all.addColumn(p -> p.displayLabel() + " · p = " + fmt(p.probability())).setHeader(getTranslation("result.history.result")).setAutoWidth(true);
+        all.addColumn(p -> p.id() == shown.id() ? getTranslation("result.history.shown") : "").setHeader("");
         all.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(ResultView.class, e.getItem().id())));
         all.setItems(predictions.forImage(image.id()));
         all.setAllRowsVisible(true);
         all.setId("prediction-history");
-        VerticalLayout layout = new VerticalLayout(new H3("All predictions of this image"), all);
+        VerticalLayout layout = new VerticalLayout(new H3(getTranslation("result.history.title")), all);
         layout.setPadding(false);
         return layout;
     }
@@ -314,19 +323,19 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
     private HorizontalLayout rerun(ImageSummary image) {
         List<RegisteredModel> usable = models.all().stream().filter(m -> m.status() != ModelStatus.RETIRED).toList();
         Select<RegisteredModel> model = new Select<>();
-        model.setLabel("Re-run with model");
+        model.setLabel(getTranslation("result.rerun.model"));
         model.setItems(usable);
-        model.setItemLabelGenerator(m -> m.name() + " " + m.version() + (m.status() == ModelStatus.ACTIVE ? " (active)" : ""));
+        model.setItemLabelGenerator(m -> m.name() + " " + m.version() + (m.status() == ModelStatus.ACTIVE ? " " + getTranslation("result.rerun.active") : ""));
         usable.stream().filter(m -> m.status() == ModelStatus.ACTIVE).findFirst().ifPresent(model::setValue);
         model.setId("rerun-model");
-        Button run = new Button("Re-run", VaadinIcon.PLAY.create(), e -> {
+        Button run = new Button(getTranslation("result.rerun.run"), VaadinIcon.PLAY.create(), e -> {
             if (model.getValue() == null) {
-                Notifications.error("Choose a model first.");
+                Notifications.error(getTranslation("result.rerun.chooseModel"));
                 return;
             }
             try {
                 jobs.rerun(image.id(), model.getValue().id());
-                Notifications.success("Re-run queued; the earlier result is kept.");
+                Notifications.success(getTranslation("result.rerun.queued"));
                 getUI().ifPresent(ui -> ui.navigate(CaseDetailView.class, image.caseId()));
             } catch (CaseRuleException rule) {
                 Notifications.error(rule.userMessage());

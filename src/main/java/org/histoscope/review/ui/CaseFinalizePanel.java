@@ -24,6 +24,7 @@ import org.histoscope.cases.ImageSummary;
 import org.histoscope.inference.InferenceDevice;
 import org.histoscope.inference.ResultAssessment;
 import org.histoscope.inference.StoredPrediction;
+import org.histoscope.ui.I18n;
 import org.histoscope.ui.DisplayFormats;
 import org.histoscope.ui.Notifications;
 import org.histoscope.review.FinalDiagnosis;
@@ -56,12 +57,12 @@ class CaseFinalizePanel extends Div {
             images();
             lateResults();
             if (responsible) {
-                Button amend = new Button("Amend the final diagnosis", VaadinIcon.EDIT.create());
+                Button amend = new Button(getTranslation("finalize.amend"), VaadinIcon.EDIT.create());
                 amend.setId("amend-final-diagnosis");
                 Div area = new Div(amend);
                 amend.addClickListener(e -> {
                     area.removeAll();
-                    area.add(new H3("Amendment of the final diagnosis"), form(true));
+                    area.add(new H3(getTranslation("finalize.amendment.title")), form(true));
                 });
                 add(area);
             }
@@ -70,8 +71,7 @@ class CaseFinalizePanel extends Div {
         FinalizationCheck check = parts.finalization().finalizationCheck(owner.id());
         images();
         if (!check.ready()) {
-            add(new Paragraph("The case can be finalized once every image of it has a result signed by a reviewer or "
-                    + "is marked not assessable. Still open:"));
+            add(new Paragraph(getTranslation("finalize.blocked")));
             UnorderedList open = new UnorderedList();
             open.setId("finalize-blockers");
             check.blockers().forEach(blocker -> open.add(new ListItem(blocker)));
@@ -83,14 +83,13 @@ class CaseFinalizePanel extends Div {
         }
         if (!responsible) {
             String who = owner.assignedPathologist() != null ? owner.assignedPathologist()
-                    : "the pathologist who created it (" + owner.createdBy() + "), as none is assigned";
-            Paragraph notYours = new Paragraph("Every image is settled. The case's responsible pathologist, " + who
-                    + ", enters the final diagnosis and finalizes the case. An administrator can reassign it.");
+                    : getTranslation("finalize.notResponsible.creator", owner.createdBy());
+            Paragraph notYours = new Paragraph(getTranslation("finalize.notResponsible", who));
             notYours.setId("finalize-not-responsible");
             add(notYours);
             return;
         }
-        add(new H3("Final diagnosis"), form(false));
+        add(new H3(getTranslation("finalize.finalDiagnosis")), form(false));
     }
 
     /** The current signed final diagnosis first, then each earlier version it replaced. */
@@ -101,9 +100,9 @@ class CaseFinalizePanel extends Div {
         FinalDiagnosis current = versions.get(versions.size() - 1);
         Div box = signedDiagnosis(current);
         box.setId("final-diagnosis");
-        add(new H3("Final diagnosis"), box);
+        add(new H3(getTranslation("finalize.finalDiagnosis")), box);
         if (versions.size() > 1) {
-            add(new H3("Earlier versions"));
+            add(new H3(getTranslation("finalize.earlierVersions")));
             for (int i = versions.size() - 2; i >= 0; i--) {
                 Div old = signedDiagnosis(versions.get(i));
                 old.addClassName("superseded");
@@ -115,10 +114,11 @@ class CaseFinalizePanel extends Div {
     private static Div signedDiagnosis(FinalDiagnosis diagnosis) {
         Div box = new Div(new Div(new Span(diagnosis.structured() + ".")), new Div(new Span(diagnosis.diagnosis())));
         if (diagnosis.isAmendment()) {
-            box.add(new Div(new Span("Amended (version " + diagnosis.version() + "): " + diagnosis.amendmentReason())));
+            box.add(new Div(new Span(I18n.t("finalize.amended", String.valueOf(diagnosis.version()),
+                    diagnosis.amendmentReason()))));
         }
-        Span signature = new Span("Electronically signed by " + diagnosis.signerName() + " (" + diagnosis.signedBy()
-                + ") on " + DisplayFormats.utc(diagnosis.signedAt()) + " — meaning: " + diagnosis.meaning().label());
+        Span signature = new Span(I18n.t("review.signedBy", diagnosis.signerName(), diagnosis.signedBy(),
+                DisplayFormats.utc(diagnosis.signedAt()), diagnosis.meaning().label()));
         signature.addClassName("signature-line");
         box.add(new Div(signature));
         if (diagnosis.segregationNote() != null) {
@@ -144,37 +144,36 @@ class CaseFinalizePanel extends Div {
                 card.add(modelLine(prediction));
                 List<SignedReview> signed = reviews.getOrDefault(prediction.id(), List.of());
                 if (signed.isEmpty()) {
-                    card.add(new Div(new Span("Review: not signed yet")));
+                    card.add(new Div(new Span(getTranslation("finalize.review.notSigned"))));
                 }
                 for (SignedReview review : signed) {
-                    Div line = new Div(new Span((review.isAmendment() ? "Amended review: " : "Review: ")
-                            + "final label " + review.finalLabel() + " — " + review.finalDiagnosis()
-                            + ". Signed by " + review.signerName() + " on " + DisplayFormats.utc(review.signedAt())
-                            + " — meaning: " + review.meaning().label()));
+                    Div line = new Div(new Span(getTranslation(review.isAmendment() ? "finalize.review.amended" : "finalize.review",
+                            review.finalLabel(), review.finalDiagnosis(), review.signerName(),
+                            DisplayFormats.utc(review.signedAt()), review.meaning().label())));
                     line.addClassName("finalize-review");
                     card.add(line);
                 }
             }
             for (NotAssessableMark mark : marks.getOrDefault(image.id(), List.of())) {
-                card.add(new Div(new Span("Not assessable: " + mark.reason() + ". Signed by " + mark.signerName()
-                        + " on " + DisplayFormats.utc(mark.signedAt()) + " — meaning: " + mark.meaning().label())));
+                card.add(new Div(new Span(getTranslation("finalize.notAssessable", mark.reason(), mark.signerName(),
+                        DisplayFormats.utc(mark.signedAt()), mark.meaning().label()))));
                 if (mark.signedByRequester()) {
                     card.add(ReviewView.segregationNote(mark.segregationNote()));
                 }
             }
             list.add(card);
         }
-        add(new H3("Images"), list);
+        add(new H3(getTranslation("finalize.images")), list);
     }
 
     private static Div modelLine(StoredPrediction p) {
         ResultAssessment assessment = p.assessment();
-        StringBuilder text = new StringBuilder("Model: " + p.displayLabel() + " · p = "
-                + String.format(DisplayFormats.locale(), "%.3f", p.probability()) + " (threshold "
-                + String.format(DisplayFormats.locale(), "%.3f", p.threshold()) + "), " + p.modelId() + " "
-                + p.modelVersion() + ", " + InferenceDevice.forPeople(p.device()));
+        StringBuilder text = new StringBuilder(I18n.t("finalize.model", p.displayLabel(),
+                String.format(DisplayFormats.locale(), "%.3f", p.probability()),
+                String.format(DisplayFormats.locale(), "%.3f", p.threshold()), p.modelId() + " " + p.modelVersion(),
+                InferenceDevice.forPeople(p.device())));
         if (assessment.indeterminate()) {
-            text.append(" — in the model's grey zone");
+            text.append(" — ").append(I18n.t("finalize.model.greyZone"));
         }
         Div line = new Div(new Span(text.toString()));
         line.addClassName("finalize-model");
@@ -192,19 +191,20 @@ class CaseFinalizePanel extends Div {
         if (late.isEmpty()) {
             return;
         }
-        add(new Paragraph(late.size() + " result(s) arrived after the finalization and are not part of it:"));
+        add(new Paragraph(getTranslation("finalize.late", String.valueOf(late.size()))));
         UnorderedList list = new UnorderedList();
         list.setId("late-results");
         late.forEach(entry -> list.add(new ListItem(new Anchor("review/sign/" + entry.predictionId(),
-                entry.imageName() + (entry.reviewed() ? " (reviewed)" : " (to review)")))));
+                entry.imageName() + " " + getTranslation(entry.reviewed() ? "finalize.late.reviewed" : "finalize.late.toReview")))));
         add(list);
     }
 
     private void markButtons(List<ImageSummary> markable) {
         String username = parts.currentUser().username().orElse("");
-        String signerLine = "I, " + parts.users().printedName(username).orElse(username) + " (" + username + "), sign this.";
+        String signerLine = getTranslation("finalize.signerLine", parts.users().printedName(username).orElse(username),
+                username);
         for (ImageSummary image : markable) {
-            Button mark = new Button("Mark " + image.originalFilename() + " not assessable…", VaadinIcon.BAN.create(),
+            Button mark = new Button(getTranslation("finalize.markNotAssessable", image.originalFilename()), VaadinIcon.BAN.create(),
                     e -> new NotAssessableDialog(parts.notAssessable(), image, signerLine, this::reload).open());
             mark.addClassName("mark-not-assessable");
             add(mark);
@@ -213,15 +213,15 @@ class CaseFinalizePanel extends Div {
 
     /** The structured fields and free text of a breast core biopsy's final diagnosis, then the signature. */
     private Div form(boolean amendment) {
-        RadioButtonGroup<Boolean> idc = new RadioButtonGroup<>("Invasive ductal carcinoma");
+        RadioButtonGroup<Boolean> idc = new RadioButtonGroup<>(getTranslation("finalize.form.idc"));
         idc.setItems(Boolean.TRUE, Boolean.FALSE);
-        idc.setItemLabelGenerator(present -> present ? "Present" : "Absent");
+        idc.setItemLabelGenerator(present -> getTranslation(present ? "finalize.form.present" : "finalize.form.absent"));
         idc.setId("final-idc");
         idc.setRequiredIndicatorVisible(true);
-        NumberField focus = new NumberField("Largest focus (mm), if measured");
+        NumberField focus = new NumberField(getTranslation("finalize.form.focus"));
         focus.setId("final-focus");
         focus.setMin(0);
-        NumberField percent = new NumberField("IDC share of the tissue (%), if estimated");
+        NumberField percent = new NumberField(getTranslation("finalize.form.percent"));
         percent.setId("final-percent");
         percent.setMin(0);
         percent.setMax(100);
@@ -236,14 +236,14 @@ class CaseFinalizePanel extends Div {
                 percent.clear();
             }
         });
-        TextArea diagnosis = new TextArea("Final diagnosis");
+        TextArea diagnosis = new TextArea(getTranslation("finalize.finalDiagnosis"));
         diagnosis.setId("final-diagnosis-text");
         diagnosis.setRequiredIndicatorVisible(true);
-        diagnosis.setPlaceholder("e.g. Invasive ductal carcinoma, Nottingham grade 2 (3+2+2)");
-        TextArea reason = new TextArea("Reason for the amendment");
+        diagnosis.setPlaceholder(getTranslation("finalize.form.placeholder"));
+        TextArea reason = new TextArea(getTranslation("finalize.form.reason"));
         reason.setId("final-amendment-reason");
         reason.setRequiredIndicatorVisible(true);
-        RadioButtonGroup<SignatureMeaning> meaning = new RadioButtonGroup<>("Meaning of the signature");
+        RadioButtonGroup<SignatureMeaning> meaning = new RadioButtonGroup<>(getTranslation("review.signature.meaning"));
         meaning.setItems(SignatureMeaning.values());
         meaning.setItemLabelGenerator(SignatureMeaning::label);
         meaning.setValue(SignatureMeaning.APPROVED);
@@ -255,26 +255,27 @@ class CaseFinalizePanel extends Div {
             fields.add(reason);
             fields.setColspan(reason, 2);
         }
-        Button sign = new Button(amendment ? "Sign the amendment…" : "Finalize case " + owner.accessionNumber() + "…",
+        Button sign = new Button(amendment ? getTranslation("finalize.signAmendment.button")
+                : getTranslation("finalize.finalize.button", owner.accessionNumber()),
                 VaadinIcon.CHECK_SQUARE_O.create(), e -> {
             FinalDiagnosisForm form = new FinalDiagnosisForm(idc.getValue(), decimal(focus.getValue()),
                     decimal(percent.getValue()), diagnosis.getValue(), meaning.getValue(),
                     amendment ? reason.getValue() : null);
             if (form.idcPresent() == null || form.diagnosis() == null || form.diagnosis().isBlank()
                     || form.meaning() == null) {
-                Notifications.error("Say whether invasive ductal carcinoma is present, enter the final diagnosis and "
-                        + "choose the meaning of the signature.");
+                Notifications.error(getTranslation("finalize.form.incomplete"));
                 return;
             }
             new SignatureDialog(parts.currentUser(), parts.users(), amendment
-                    ? "this amendment of the final diagnosis of case " + owner.accessionNumber()
-                    : "the final diagnosis of case " + owner.accessionNumber() + ", which finalizes the case",
-                    form.meaning(), amendment ? "Sign the amendment" : "Sign and finalize", password -> {
+                    ? getTranslation("finalize.sign.whatAmendment", owner.accessionNumber())
+                    : getTranslation("finalize.sign.what", owner.accessionNumber()),
+                    form.meaning(), getTranslation(amendment ? "finalize.signAmendment" : "finalize.signAndFinalize"),
+                    password -> {
                 FinalDiagnosis signed = amendment
                         ? parts.finalization().amendFinalDiagnosis(owner.id(), form, password)
                         : parts.finalization().finalizeCase(owner.id(), form, password);
-                return "Case " + owner.accessionNumber() + (amendment ? ": final diagnosis amended" : " finalized")
-                        + ", signed by " + signed.signerName() + " on " + DisplayFormats.utc(signed.signedAt()) + ".";
+                return getTranslation(amendment ? "finalize.amended.done" : "finalize.finalized.done",
+                        owner.accessionNumber(), signed.signerName(), DisplayFormats.utc(signed.signedAt()));
             }, this::reload).open();
         });
         sign.setId(amendment ? "sign-amendment" : "finalize-case");

@@ -36,7 +36,7 @@ public class CaseFinalizeView extends VerticalLayout implements HasUrlParameter<
 
     private final FinalizationParts parts;
     private final CaseService cases;
-    private String title = "Finalization";
+    private String title;
 
     public CaseFinalizeView(CaseFinalizationService finalization, ReviewQueueService reviews,
                             NotAssessableService notAssessable, CaseService cases, CaseImageService images,
@@ -50,23 +50,25 @@ public class CaseFinalizeView extends VerticalLayout implements HasUrlParameter<
     @Override
     public void setParameter(BeforeEvent event, Long caseId) {
         removeAll();
+        title = getTranslation("finalize.pageTitle.unknown");
         DisplayFormats.learnTimeZone(event.getUI());
         CaseSummary owner = caseId == null ? null : cases.findCase(caseId).orElse(null);
         if (owner == null) {
-            add(new H2("Case not found"), new Paragraph("The case does not exist or was removed."),
-                    new Anchor("cases", "Back to cases"));
+            add(new H2(getTranslation("case.notFound")), new Paragraph(getTranslation("case.notFound.explanation")),
+                    new Anchor("cases", getTranslation("case.backToCases")));
             return;
         }
-        title = (owner.status() == CaseStatus.SIGNED_OUT ? "Final diagnosis of case " : "Finalize case ")
-                + owner.accessionNumber();
-        H2 heading = new H2(title);
+        String headingText = getTranslation(owner.status() == CaseStatus.SIGNED_OUT ? "finalize.title.signed"
+                : "finalize.title", owner.accessionNumber());
+        title = getTranslation("finalize.pageTitle", headingText);
+        H2 heading = new H2(headingText);
         heading.setId("finalize-title");
-        add(new Anchor("case/" + owner.id(), "Case " + owner.accessionNumber()), heading,
+        add(new Anchor("case/" + owner.id(), getTranslation("case.title", owner.accessionNumber())), heading,
                 new CaseFinalizePanel(parts, owner));
     }
 
     @Override
     public String getPageTitle() {
-        return title + " | Histoscope";
+        return title;
     }
 }

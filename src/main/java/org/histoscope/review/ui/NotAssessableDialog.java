@@ -21,29 +21,29 @@ import org.histoscope.review.SignatureRejectedException;
 class NotAssessableDialog extends Dialog {
 
     NotAssessableDialog(NotAssessableService reviews, ImageSummary image, String signerLine, Runnable afterSigning) {
-        setHeaderTitle("Mark " + image.originalFilename() + " not assessable");
-        TextArea reason = new TextArea("Why can this image not be assessed?");
+        setHeaderTitle(getTranslation("review.notAssessable.title", image.originalFilename()));
+        TextArea reason = new TextArea(getTranslation("review.notAssessable.reason"));
         reason.setId("not-assessable-reason");
         reason.setRequiredIndicatorVisible(true);
         reason.setWidthFull();
-        RadioButtonGroup<SignatureMeaning> meaning = new RadioButtonGroup<>("Meaning of the signature");
+        RadioButtonGroup<SignatureMeaning> meaning = new RadioButtonGroup<>(getTranslation("review.signature.meaning"));
         meaning.setItems(SignatureMeaning.values());
         meaning.setItemLabelGenerator(SignatureMeaning::label);
         meaning.setValue(SignatureMeaning.REVIEWED);
         meaning.setRequiredIndicatorVisible(true);
-        PasswordField password = new PasswordField("Password");
+        PasswordField password = new PasswordField(getTranslation("review.signature.password"));
         password.setId("not-assessable-password");
         password.setRequiredIndicatorVisible(true);
         password.setWidthFull();
-        add(new Paragraph(signerLine + " The case can then be finalized without a result for this image."),
+        add(new Paragraph(getTranslation("review.notAssessable.intro", signerLine)),
                 reason, meaning, password);
-        Button confirm = new Button("Sign", e -> {
+        Button confirm = new Button(getTranslation("review.signature.sign"), e -> {
             try {
                 NotAssessableMark mark = reviews.markNotAssessable(image.id(), reason.getValue(), meaning.getValue(),
                         password.getValue());
                 close();
-                Notifications.success(image.originalFilename() + " marked not assessable by " + mark.signerName()
-                        + " on " + DisplayFormats.utc(mark.signedAt()) + "."
+                Notifications.success(getTranslation("review.notAssessable.done", image.originalFilename(),
+                        mark.signerName(), DisplayFormats.utc(mark.signedAt()))
                         + (mark.signedByRequester() ? " " + mark.segregationNote() + "." : ""));
                 afterSigning.run();
             } catch (SignatureRejectedException wrong) {
@@ -56,6 +56,6 @@ class NotAssessableDialog extends Dialog {
         });
         confirm.setId("not-assessable-confirm");
         confirm.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
-        getFooter().add(new Button("Cancel", e -> close()), confirm);
+        getFooter().add(new Button(getTranslation("review.signature.cancel"), e -> close()), confirm);
     }
 }

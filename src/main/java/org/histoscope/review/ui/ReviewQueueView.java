@@ -13,7 +13,7 @@ import com.vaadin.flow.component.orderedlayout.HorizontalLayout;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.component.select.Select;
 import com.vaadin.flow.router.Menu;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.Instant;
@@ -29,17 +29,16 @@ import org.histoscope.review.ReviewQueueService;
 
 /** Results waiting for review, unreviewed first; filters by model, date, label and disagreement. */
 @Route("review")
-@PageTitle("Review queue | Histoscope")
 @Menu(title = "Review queue", order = 30)
 @RolesAllowed(Roles.REVIEWER)
-public class ReviewQueueView extends VerticalLayout {
+public class ReviewQueueView extends VerticalLayout implements HasDynamicTitle {
 
     private final Select<String> show = new Select<>();
     private final Select<String> model = new Select<>();
     private final Select<String> label = new Select<>();
-    private final DatePicker from = new DatePicker("From");
-    private final DatePicker to = new DatePicker("To");
-    private final Checkbox disagreement = new Checkbox("Only disagreements");
+    private final DatePicker from = new DatePicker();
+    private final DatePicker to = new DatePicker();
+    private final Checkbox disagreement = new Checkbox();
     private final Select<QueueFilter.QueueOrder> order = new Select<>();
     private final Grid<QueueEntry> grid = new Grid<>();
     private QueueEntry focused;
@@ -50,22 +49,31 @@ public class ReviewQueueView extends VerticalLayout {
     public ReviewQueueView(ReviewQueueService reviews, CaseWorkService caseWork) {
         setSizeFull();
         DisplayFormats.learnTimeZone(com.vaadin.flow.component.UI.getCurrent());
-        show.setLabel("Show");
+        from.setLabel(getTranslation("review.queue.from"));
+        to.setLabel(getTranslation("review.queue.to"));
+        disagreement.setLabel(getTranslation("review.queue.onlyDisagreements"));
+        show.setLabel(getTranslation("review.queue.show"));
         show.setItems("Unreviewed", "All", "Reviewed");
+        show.setItemLabelGenerator(value -> switch (value) {
+            case "Unreviewed" -> getTranslation("review.queue.show.unreviewed");
+            case "Reviewed" -> getTranslation("review.queue.show.reviewed");
+            default -> getTranslation("review.queue.show.all");
+        });
         show.setValue("All");
         show.setId("queue-show");
-        model.setLabel("Model");
+        model.setLabel(getTranslation("review.queue.model"));
         model.setEmptySelectionAllowed(true);
-        model.setEmptySelectionCaption("Any model");
+        model.setEmptySelectionCaption(getTranslation("review.queue.anyModel"));
         model.setItems(reviews.modelNames());
-        label.setLabel("Label");
+        label.setLabel(getTranslation("review.queue.label"));
         label.setEmptySelectionAllowed(true);
-        label.setEmptySelectionCaption("Any label");
+        label.setEmptySelectionCaption(getTranslation("review.queue.anyLabel"));
         label.setItems(reviews.labels());
         label.setId("queue-label");
-        order.setLabel("Order");
+        order.setLabel(getTranslation("review.queue.order"));
         order.setItems(QueueFilter.QueueOrder.values());
-        order.setItemLabelGenerator(o -> o == QueueFilter.QueueOrder.UNCERTAIN ? "Uncertain first" : "Newest first");
+        order.setItemLabelGenerator(o -> getTranslation(o == QueueFilter.QueueOrder.UNCERTAIN
+                ? "review.queue.order.uncertain" : "review.queue.order.newest"));
         order.setValue(QueueFilter.QueueOrder.NEWEST);
         order.setId("queue-order");
         from.setLocale(com.vaadin.flow.component.UI.getCurrent().getLocale());
@@ -77,30 +85,30 @@ public class ReviewQueueView extends VerticalLayout {
 
         // columns share the width and wrap their text, so the grid never scrolls sideways (1400 px and up)
         grid.addComponentColumn(e -> {
-            Span state = e.reviewed() ? Badges.badge(e.disagreement() ? "Overridden" : "Signed",
-                    e.disagreement() ? "error" : "success") : Badges.badge("To review", "contrast");
+            Span state = e.reviewed() ? Badges.badge(getTranslation(e.disagreement() ? "review.queue.state.overridden" : "review.queue.state.signed"),
+                    e.disagreement() ? "error" : "success") : Badges.badge(getTranslation("review.queue.state.toReview"), "contrast");
             return e.arrivedAfterSignOut()
-                    ? new HorizontalLayout(state, Badges.badge("Arrived after sign-out", "error")) : state;
-        }).setHeader("Review").setWidth("7rem").setFlexGrow(0);
+                    ? new HorizontalLayout(state, Badges.badge(getTranslation("review.queue.state.late"), "error")) : state;
+        }).setHeader(getTranslation("review.queue.column.review")).setWidth("7rem").setFlexGrow(0);
         grid.addColumn(e -> patientOf(e).map(org.histoscope.cases.PatientSummary::fullName).orElse(""))
                 .setHeader(getTranslation("review.queue.patient")).setWidth("7rem").setFlexGrow(2);
         grid.addColumn(e -> patientOf(e).map(org.histoscope.cases.PatientSummary::mrn).orElse(""))
                 .setHeader(getTranslation("review.queue.mrn")).setWidth("6rem").setFlexGrow(1);
-        grid.addColumn(QueueEntry::accessionNumber).setHeader("Case").setWidth("6rem").setFlexGrow(1);
-        grid.addComponentColumn(e -> breakable(e.imageName())).setHeader("Image").setWidth("8rem").setFlexGrow(2);
+        grid.addColumn(QueueEntry::accessionNumber).setHeader(getTranslation("review.queue.column.case")).setWidth("6rem").setFlexGrow(1);
+        grid.addComponentColumn(e -> breakable(e.imageName())).setHeader(getTranslation("review.queue.column.image")).setWidth("8rem").setFlexGrow(2);
         grid.addComponentColumn(e -> {
-            Span label = e.indeterminate() ? Badges.badge("indeterminate", "contrast")
+            Span label = e.indeterminate() ? Badges.badge(getTranslation("worklist.indeterminate"), "contrast")
                     : new Span(e.predictedLabel());
-            return e.outOfDomain() ? new Div(label, Badges.badge("Outside training domain", "error"))
+            return e.outOfDomain() ? new Div(label, Badges.badge(getTranslation("review.queue.outOfDomain"), "error"))
                     : label;
-        }).setHeader("Model label").setWidth("7.5rem").setFlexGrow(1);
+        }).setHeader(getTranslation("worklist.column.label")).setWidth("7.5rem").setFlexGrow(1);
         grid.addColumn(e -> String.format(DisplayFormats.locale(), "%.3f (t = %.2f)", e.probability(), e.threshold()))
-                .setHeader("Probability").setWidth("7rem").setFlexGrow(0);
-        grid.addColumn(e -> e.finalLabel() == null ? "" : e.finalLabel()).setHeader("Final label").setWidth("5.5rem")
+                .setHeader(getTranslation("review.queue.column.probability")).setWidth("7rem").setFlexGrow(0);
+        grid.addColumn(e -> e.finalLabel() == null ? "" : e.finalLabel()).setHeader(getTranslation("review.queue.column.finalLabel")).setWidth("5.5rem")
                 .setFlexGrow(1);
-        grid.addComponentColumn(e -> breakable(e.modelName() + " " + e.modelVersion())).setHeader("Model")
+        grid.addComponentColumn(e -> breakable(e.modelName() + " " + e.modelVersion())).setHeader(getTranslation("review.queue.model"))
                 .setWidth("7rem").setFlexGrow(1);
-        grid.addColumn(e -> DisplayFormats.dateTime(e.predictedAt())).setHeader("Predicted").setWidth("7rem")
+        grid.addColumn(e -> DisplayFormats.dateTime(e.predictedAt())).setHeader(getTranslation("review.queue.column.predicted")).setWidth("7rem")
                 .setFlexGrow(1);
         grid.addThemeVariants(com.vaadin.flow.component.grid.GridVariant.LUMO_WRAP_CELL_CONTENT);
         grid.setItems(query -> {
@@ -109,7 +117,7 @@ public class ReviewQueueView extends VerticalLayout {
                     .forEach((caseId, work) -> patients.put(caseId, work.caseSummary().patient()));
             return page.stream();
         }, query -> (int) reviews.countQueue(filter()));
-        grid.setEmptyStateText("Nothing to review with these filters.");
+        grid.setEmptyStateText(getTranslation("review.queue.empty"));
         grid.addItemClickListener(e -> getUI().ifPresent(ui -> ui.navigate(ReviewView.class, e.getItem().predictionId())));
         grid.addCellFocusListener(e -> focused = e.getItem().orElse(null));
         // keyboard users open the focused row with Enter, as mouse users do with a click
@@ -124,10 +132,15 @@ public class ReviewQueueView extends VerticalLayout {
         filters.setAlignItems(FlexComponent.Alignment.BASELINE);
         filters.setWrap(true);
         filters.addClassName("review-filters");
-        Span hint = new Span("Open a row to review and sign it. \"Uncertain first\" puts indeterminate results (inside the model's grey zone) on top, then those closest to its threshold.");
+        Span hint = new Span(getTranslation("review.queue.hint"));
         hint.addClassName("hint");
-        add(new H2("Review queue"), filters, hint, grid);
+        add(new H2(getTranslation("review.queue.title")), filters, hint, grid);
         expand(grid);
+    }
+
+    @Override
+    public String getPageTitle() {
+        return getTranslation("review.queue.pageTitle");
     }
 
     /** Text that may break inside long words (file and model names), so that it wraps instead of being cut. */

@@ -64,7 +64,7 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
     private final UserDirectory users;
     private final CurrentUser currentUser;
     private final TileProbabilities tileProbabilities;
-    private String title = "Review";
+    private String title;
 
     public ReviewView(ReviewQueueService reviews, ReviewSigningService signing, PredictionService predictions, CaseImageService images, CaseService cases,
                       UserDirectory users, CurrentUser currentUser, TileProbabilities tileProbabilities) {
@@ -86,39 +86,41 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
 
     @Override
     public String getPageTitle() {
-        return title + " | Histoscope";
+        return title;
     }
 
     private void render(Long predictionId) {
         removeAll();
+        title = getTranslation("review.pageTitle.unknown");
         QueueEntry entry = predictionId == null ? null : reviews.entry(predictionId).orElse(null);
         StoredPrediction prediction = entry == null ? null : predictions.find(predictionId).orElse(null);
         ImageSummary image = entry == null ? null : images.findImage(entry.imageId()).orElse(null);
         if (entry == null || prediction == null || image == null) {
-            add(new H2("Result not found"), new Paragraph("It is not in the review queue."), new Anchor("review", "Back to the queue"));
+            add(new H2(getTranslation("result.notFound")), new Paragraph(getTranslation("review.notInQueue")),
+                    new Anchor("review", getTranslation("review.backToQueue")));
             return;
         }
         CaseSummary owner = cases.findCase(entry.caseId()).orElseThrow();
-        title = "Review " + image.originalFilename();
-        H2 heading = new H2("Review: " + image.originalFilename());
+        title = getTranslation("review.pageTitle", image.originalFilename());
+        H2 heading = new H2(getTranslation("review.title", image.originalFilename()));
         heading.setId("review-title");
-        add(new HorizontalLayout(new Anchor("review", "Review queue"), new Anchor("case/" + owner.id(),
-                "Case " + owner.accessionNumber()), new Anchor("result/" + prediction.id(), "Full result")), heading);
+        add(new HorizontalLayout(new Anchor("review", getTranslation("review.queue.title")), new Anchor("case/" + owner.id(),
+                getTranslation("case.title", owner.accessionNumber())), new Anchor("result/" + prediction.id(),
+                getTranslation("review.fullResult"))), heading);
         if (entry.arrivedAfterSignOut()) {
-            Paragraph late = new Paragraph("This result arrived after case " + owner.accessionNumber()
-                    + " had been finalized. It is not part of the finalized report; review it and amend the case's "
-                    + "reviews if it changes the diagnosis.");
+            Paragraph late = new Paragraph(getTranslation("review.late", owner.accessionNumber()));
             late.setId("late-result-warning");
             late.getElement().getThemeList().add("badge error");
             add(late);
         }
 
         Div summary = new Div(
-                fact("Model label", labelWithWarning(prediction)),
-                fact("Probability", new Span(String.format(DisplayFormats.locale(), "%.4f (threshold %.2f)",
-                        prediction.probability(), prediction.threshold()))),
-                fact("Model", new Span(prediction.modelId() + " " + prediction.modelVersion())),
-                fact("Case status", CaseBadges.status(owner.status())));
+                fact(getTranslation("worklist.column.label"), labelWithWarning(prediction)),
+                fact(getTranslation("review.queue.column.probability"), new Span(getTranslation("review.probability",
+                        String.format(DisplayFormats.locale(), "%.4f", prediction.probability()),
+                        String.format(DisplayFormats.locale(), "%.2f", prediction.threshold())))),
+                fact(getTranslation("review.queue.model"), new Span(prediction.modelId() + " " + prediction.modelVersion())),
+                fact(getTranslation("review.caseStatus"), CaseBadges.status(owner.status())));
         summary.addClassName("result-facts");
         // a whole-slide result is reviewed beside the deep-zoom viewer; a patch beside its picture, as before
         HasComponents work;
@@ -134,28 +136,28 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
         }
 
         List<SignedReview> signed = reviews.reviewsOf(predictionId);
-        work.add(new H3("Signed reviews"));
+        work.add(new H3(getTranslation("review.signedReviews")));
         if (signed.isEmpty()) {
-            work.add(new Paragraph("Not reviewed yet."));
+            work.add(new Paragraph(getTranslation("review.notReviewed")));
         }
         signed.forEach(review -> work.add(manifestation(review)));
 
         if (signed.isEmpty()) {
-            work.add(new H3("Your review"), reviewForm(entry, prediction, null));
+            work.add(new H3(getTranslation("review.yourReview")), reviewForm(entry, prediction, null));
         } else {
             SignedReview latest = signed.get(signed.size() - 1);
-            Button amend = new Button("Amend the latest review", VaadinIcon.EDIT.create());
+            Button amend = new Button(getTranslation("review.amendLatest"), VaadinIcon.EDIT.create());
             amend.setId("amend-review");
             Div amendArea = new Div(amend);
             amend.addClickListener(e -> {
                 amendArea.removeAll();
-                amendArea.add(new H3("Amendment of review #" + latest.id()), reviewForm(entry, prediction, latest));
+                amendArea.add(new H3(getTranslation("review.amendment.title", String.valueOf(latest.id()))), reviewForm(entry, prediction, latest));
             });
             work.add(amendArea);
         }
         // the case's responsible pathologist finalizes it; reviewers see there what is still open in the case
-        Anchor finalization = new Anchor("finalize/" + owner.id(), "Case " + owner.accessionNumber()
-                + ": every image and what is still open before its pathologist finalizes it");
+        Anchor finalization = new Anchor("finalize/" + owner.id(),
+                getTranslation("review.finalizeLink", owner.accessionNumber()));
         finalization.setId("review-finalize-link");
         work.add(finalization);
     }
@@ -195,16 +197,18 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
         Div box = new Div();
         box.addClassName("signature");
         box.getElement().setAttribute("data-review-id", String.valueOf(review.id()));
-        String what = review.decision() == ReviewDecision.AGREE ? "Agreed with the model: " + review.finalLabel()
-                : "Overrode the model's " + review.predictedLabel() + " with " + review.finalLabel();
-        box.add(new Div(new Span((review.isAmendment() ? "Amendment of review #" + review.amendsReviewId() + " — " : "")
+        String what = review.decision() == ReviewDecision.AGREE
+                ? getTranslation("review.agreed", review.finalLabel())
+                : getTranslation("review.overrode", review.predictedLabel(), review.finalLabel());
+        box.add(new Div(new Span((review.isAmendment()
+                        ? getTranslation("review.amendmentOf", String.valueOf(review.amendsReviewId())) + " — " : "")
                 + what)),
-                new Div(new Span("Final diagnosis: " + review.finalDiagnosis())));
+                new Div(new Span(getTranslation("review.finalDiagnosis", review.finalDiagnosis()))));
         if (review.comment() != null) {
-            box.add(new Div(new Span("Comment: " + review.comment())));
+            box.add(new Div(new Span(getTranslation("review.comment.value", review.comment()))));
         }
-        Span signature = new Span("Electronically signed by " + review.signerName() + " (" + review.signedBy() + ") on "
-                + DisplayFormats.utc(review.signedAt()) + " — meaning: " + review.meaning().label());
+        Span signature = new Span(getTranslation("review.signedBy", review.signerName(), review.signedBy(),
+                DisplayFormats.utc(review.signedAt()), review.meaning().label()));
         signature.addClassName("signature-line");
         box.add(new Div(signature));
         if (review.signedByRequester()) {
@@ -214,16 +218,17 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
     }
 
     private VerticalLayout reviewForm(QueueEntry entry, StoredPrediction prediction, SignedReview amends) {
-        RadioButtonGroup<ReviewDecision> decision = new RadioButtonGroup<>("Decision");
+        RadioButtonGroup<ReviewDecision> decision = new RadioButtonGroup<>(getTranslation("review.decision"));
         decision.setItems(ReviewDecision.values());
-        decision.setItemLabelGenerator(d -> d == ReviewDecision.AGREE ? "Agree with " + prediction.label() : "Override");
+        decision.setItemLabelGenerator(d -> d == ReviewDecision.AGREE
+                ? getTranslation("review.decision.agree", prediction.label()) : getTranslation("review.decision.override"));
         decision.setValue(ReviewDecision.AGREE);
         decision.setId("review-decision");
         List<String> labels = new ArrayList<>(prediction.classProbabilities().keySet());
         if (!labels.contains(prediction.label())) {
             labels.add(prediction.label());
         }
-        ComboBox<String> finalLabel = new ComboBox<>("Final label", labels);
+        ComboBox<String> finalLabel = new ComboBox<>(getTranslation("review.queue.column.finalLabel"), labels);
         finalLabel.setAllowCustomValue(true);
         finalLabel.addCustomValueSetListener(e -> finalLabel.setValue(e.getDetail()));
         finalLabel.setValue(prediction.label());
@@ -238,15 +243,15 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
                 finalLabel.setValue(prediction.label());
             }
         });
-        TextArea diagnosis = new TextArea("Final diagnosis");
+        TextArea diagnosis = new TextArea(getTranslation("finalize.finalDiagnosis"));
         diagnosis.setId("review-diagnosis");
         diagnosis.setRequired(true);
         diagnosis.setRequiredIndicatorVisible(true);
         diagnosis.setWidthFull();
-        TextArea comment = new TextArea("Comment");
+        TextArea comment = new TextArea(getTranslation("review.comment"));
         comment.setId("review-comment");
         comment.setWidthFull();
-        RadioButtonGroup<SignatureMeaning> meaning = new RadioButtonGroup<>("Meaning of the signature");
+        RadioButtonGroup<SignatureMeaning> meaning = new RadioButtonGroup<>(getTranslation("review.signature.meaning"));
         meaning.setItems(SignatureMeaning.values());
         meaning.setItemLabelGenerator(SignatureMeaning::label);
         meaning.setValue(SignatureMeaning.REVIEWED);
@@ -255,19 +260,18 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
 
         boolean outOfDomain = prediction.assessment().outOfDomain();
         com.vaadin.flow.component.checkbox.Checkbox acknowledge = new com.vaadin.flow.component.checkbox.Checkbox(
-                "I have read the warning: this image lies outside the model's training domain and its probability is"
-                        + " not reliable.");
+                getTranslation("review.oodAcknowledge"));
         acknowledge.setId("review-ood-acknowledge");
         acknowledge.setRequiredIndicatorVisible(true);
         acknowledge.setVisible(outOfDomain);
-        Button sign = new Button("Sign…", VaadinIcon.PENCIL.create(), e -> {
+        Button sign = new Button(getTranslation("review.sign.button"), VaadinIcon.PENCIL.create(), e -> {
             if (diagnosis.getValue().isBlank()) {
-                diagnosis.setErrorMessage("Enter the final diagnosis");
+                diagnosis.setErrorMessage(getTranslation("review.diagnosisRequired"));
                 diagnosis.setInvalid(true);
                 return;
             }
             if (outOfDomain && !acknowledge.getValue()) {
-                acknowledge.setErrorMessage("Acknowledge the out-of-domain warning before signing");
+                acknowledge.setErrorMessage(getTranslation("review.oodRequired"));
                 acknowledge.setInvalid(true);
                 return;
             }
@@ -287,9 +291,10 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
     }
 
     private void openSignatureDialog(ReviewRequest request) {
-        new SignatureDialog(currentUser, users, "this review", request.meaning(), "Sign", password -> {
+        new SignatureDialog(currentUser, users, getTranslation("review.sign.what"), request.meaning(),
+                getTranslation("review.signature.sign"), password -> {
             SignedReview signed = signing.sign(request, password);
-            return "Signed by " + signed.signerName() + " on " + DisplayFormats.utc(signed.signedAt()) + ".";
+            return getTranslation("review.signed.done", signed.signerName(), DisplayFormats.utc(signed.signedAt()));
         }, () -> render(request.predictionId())).open();
     }
 

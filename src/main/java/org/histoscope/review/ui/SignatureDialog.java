@@ -31,13 +31,13 @@ class SignatureDialog extends Dialog {
                     String confirmLabel, Function<String, String> sign, Runnable afterSigning) {
         String username = currentUser.username().orElse("");
         String printedName = users.printedName(username).filter(name -> !name.isBlank()).orElse(username);
-        setHeaderTitle("Electronic signature");
-        PasswordField password = new PasswordField("Password");
+        setHeaderTitle(getTranslation("review.signature.title"));
+        PasswordField password = new PasswordField(getTranslation("review.signature.password"));
         password.setId("signature-password");
         password.setRequiredIndicatorVisible(true);
         password.setWidthFull();
-        Paragraph statement = new Paragraph("I, " + printedName + " (" + username + "), sign " + what
-                + ". Meaning of the signature: " + meaning.label() + ". Enter your password to sign.");
+        Paragraph statement = new Paragraph(getTranslation("review.signature.statement", printedName, username, what,
+                meaning.label()));
         statement.setId("signature-statement");
         add(statement, password);
         Button confirm = new Button(confirmLabel, e -> {
@@ -64,7 +64,7 @@ class SignatureDialog extends Dialog {
         confirm.setId("signature-confirm");
         confirm.addThemeVariants(ButtonVariant.LUMO_PRIMARY);
         confirm.addClickShortcut(Key.ENTER);
-        getFooter().add(new Button("Cancel", e -> close()), confirm);
+        getFooter().add(new Button(getTranslation("review.signature.cancel"), e -> close()), confirm);
     }
 
     @Override

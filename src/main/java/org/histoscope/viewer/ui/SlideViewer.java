@@ -53,7 +53,7 @@ public class SlideViewer extends Div {
         Div canvas = new Div();
         canvas.addClassName("slide-viewer-canvas");
         canvas.setId("slide-viewer-canvas");
-        Div info = new Div(new Span(grid == null ? "" : "Click the slide to read a tile's probability."));
+        Div info = new Div(new Span(grid == null ? "" : getTranslation("viewer.clickHint")));
         info.addClassName("slide-viewer-info");
         info.setId("viewer-tile-info");
         add(canvas);
@@ -98,7 +98,7 @@ public class SlideViewer extends Div {
     }
 
     private HorizontalLayout controls() {
-        Checkbox show = new Checkbox("Show heatmap", true);
+        Checkbox show = new Checkbox(getTranslation("viewer.showHeatmap"), true);
         show.setId("heatmap-toggle");
         show.addValueChangeListener(e -> getElement().executeJs(
                 "window.histoscopeSlideViewer.setVisible(this, $0)", e.getValue()));
@@ -108,21 +108,21 @@ public class SlideViewer extends Div {
         opacity.getElement().setAttribute("max", "100");
         opacity.setValue(String.valueOf((int) (INITIAL_OPACITY * 100)));
         opacity.setId("heatmap-opacity");
-        opacity.setAriaLabel("Heatmap opacity");
+        opacity.setAriaLabel(getTranslation("viewer.heatmapOpacity"));
         opacity.addValueChangeListener(e -> getElement().executeJs(
                 "window.histoscopeSlideViewer.setOpacity(this, $0)", OpacityInput.percent(e.getValue()) / 100.0));
-        NativeLabel label = new NativeLabel("Opacity");
+        NativeLabel label = new NativeLabel(getTranslation("viewer.opacity"));
         label.setFor(opacity);
-        Checkbox mask = new Checkbox("Show tissue mask", false);
+        Checkbox mask = new Checkbox(getTranslation("viewer.showTissueMask"), false);
         mask.setId("tissue-mask-toggle");
-        mask.setTooltipText("Green border: the tiles the tissue detector classified; the rest was taken for glass");
+        mask.setTooltipText(getTranslation("viewer.tissueMask.tooltip"));
         mask.addValueChangeListener(e -> getElement().executeJs(
                 "window.histoscopeSlideViewer.setMaskVisible(this, $0)", e.getValue()));
-        Checkbox outOfDomain = new Checkbox("Show tiles outside the training domain", true);
+        Checkbox outOfDomain = new Checkbox(getTranslation("viewer.showOutOfDomain"), true);
         outOfDomain.setId("ood-layer-toggle");
         outOfDomain.addValueChangeListener(e -> getElement().executeJs(
                 "window.histoscopeSlideViewer.setLayerVisible(this, 'ood', $0)", e.getValue()));
-        Checkbox qc = new Checkbox("Show slide QC failures", true);
+        Checkbox qc = new Checkbox(getTranslation("viewer.showQcFailures"), true);
         qc.setId("qc-layer-toggle");
         qc.addValueChangeListener(e -> getElement().executeJs(
                 "window.histoscopeSlideViewer.setLayerVisible(this, 'qc', $0)", e.getValue()));

@@ -15,7 +15,7 @@ import com.vaadin.flow.component.html.Span;
 import com.vaadin.flow.component.html.UnorderedList;
 import com.vaadin.flow.component.orderedlayout.VerticalLayout;
 import com.vaadin.flow.router.Menu;
-import com.vaadin.flow.router.PageTitle;
+import com.vaadin.flow.router.HasDynamicTitle;
 import com.vaadin.flow.router.Route;
 import jakarta.annotation.security.PermitAll;
 import java.time.Clock;
@@ -35,10 +35,9 @@ import org.histoscope.worklist.WorklistService;
 
 /** The home page: each role's worklist (a user with several roles sees each of theirs). */
 @Route("")
-@PageTitle("Home | Histoscope")
 @Menu(title = "Home", order = 0)
 @PermitAll
-public class HomeView extends VerticalLayout {
+public class HomeView extends VerticalLayout implements HasDynamicTitle {
 
     private final Clock clock;
 
@@ -138,6 +137,11 @@ public class HomeView extends VerticalLayout {
                 new Anchor("admin/status", getTranslation("worklist.admin.status")));
     }
 
+    @Override
+    public String getPageTitle() {
+        return getTranslation("worklist.pageTitle");
+    }
+
     private String caseLine(CaseSummary c) {
         return c.accessionNumber() + " · " + c.patient().fullName() + " (" + c.patient().mrn() + ")";
     }
@@ -164,12 +168,13 @@ public class HomeView extends VerticalLayout {
             age = Duration.ZERO;
         }
         if (age.toDays() > 0) {
-            return age.toDays() + " d " + age.toHoursPart() + " h";
+            return getTranslation("worklist.age.days", String.valueOf(age.toDays()), String.valueOf(age.toHoursPart()));
         }
         if (age.toHours() > 0) {
-            return age.toHours() + " h " + age.toMinutesPart() + " min";
+            return getTranslation("worklist.age.hours", String.valueOf(age.toHours()),
+                    String.valueOf(age.toMinutesPart()));
         }
-        return age.toMinutes() + " min";
+        return getTranslation("worklist.age.minutes", String.valueOf(age.toMinutes()));
     }
 
     private <T> Component list(String id, List<T> items, Function<T, Component> line) {
