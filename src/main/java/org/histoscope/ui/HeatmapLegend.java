@@ -31,7 +31,7 @@ public class HeatmapLegend extends Div {
         Div marker = new Div();
         marker.addClassName("heatmap-legend-threshold");
         marker.setId("heatmap-legend-threshold");
-        marker.getStyle().set("left", percent(threshold));
+        marker.getStyle().set("left", cssPercent(threshold));
         bar.add(marker);
         Div band = new Div();
         band.addClassName("heatmap-legend-band");
@@ -40,7 +40,7 @@ public class HeatmapLegend extends Div {
             Div zone = new Div();
             zone.setId("heatmap-legend-grey-zone");
             zone.getStyle().set("position", "absolute").set("top", "0").set("bottom", "0")
-                    .set("left", percent(greyLow)).set("width", percent(Math.max(0, greyHigh - greyLow)))
+                    .set("left", cssPercent(greyLow)).set("width", cssPercent(Math.max(0, greyHigh - greyLow)))
                     .set("background", HeatmapScale.hex(HeatmapScale.GREY_ZONE_RGB));
             band.add(zone);
         }
@@ -83,7 +83,8 @@ public class HeatmapLegend extends Div {
         return String.format(DisplayFormats.locale(), "%.3f", value);
     }
 
-    private static String percent(double probability) {
+    /** A CSS length ("37.5%"), always with a full stop whatever the user's language. */
+    private static String cssPercent(double probability) {
         return String.format(Locale.ROOT, "%.1f%%", Math.max(0, Math.min(1, probability)) * 100);
     }
 

@@ -68,7 +68,7 @@ class AccountSecurityTest {
         assertThat(TestAccounts.runAs("lotte", reviewer, accounts::ownLanguage)).isEmpty();
         TestAccounts.runAs("lotte", reviewer, () -> accounts.changeOwnLanguage(UserLanguage.GERMAN));
         assertThat(TestAccounts.runAs("lotte", reviewer, accounts::ownLanguage)).contains(UserLanguage.GERMAN);
-        assertThat(jdbc.queryForObject("SELECT language FROM app_user WHERE username = 'lena'", String.class))
+        assertThat(jdbc.queryForObject("SELECT language FROM app_user WHERE username = 'lotte'", String.class))
                 .isEqualTo("de");
         assertThat(asAdmin(() -> auditSearch.search(
                 new AuditFilter("lotte", "LANGUAGE_CHANGED", "USER", "lotte", null, null, null), 0, 10)))
@@ -79,7 +79,7 @@ class AccountSecurityTest {
                 new AuditFilter(null, "LANGUAGE_CHANGED", "USER", "lotte", null, null, null)))).isEqualTo(1);
 
         // a directory account's name and roles are read-only here, its language is not
-        jdbc.update("UPDATE app_user SET source = 'OIDC' WHERE username = 'lena'");
+        jdbc.update("UPDATE app_user SET source = 'OIDC' WHERE username = 'lotte'");
         assertThat(asAdmin(() -> accounts.setLanguage("lotte", null)).language()).isNull();
         assertThat(TestAccounts.runAs("lotte", reviewer, accounts::ownLanguage)).isEmpty();
         assertThat(asAdmin(() -> auditSearch.search(
