@@ -1,6 +1,7 @@
 package org.histoscope.ui;
 
 import com.vaadin.flow.component.UI;
+import org.histoscope.platform.UtcTimes;
 import com.vaadin.flow.component.page.ExtendedClientDetails;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,9 +17,6 @@ import java.util.Optional;
  * times that must be unambiguous use {@link #utc(Instant)}.
  */
 public final class DisplayFormats {
-
-    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
 
     private DisplayFormats() {
     }
@@ -45,16 +43,16 @@ public final class DisplayFormats {
     }
 
     public static String utc(Instant instant) {
-        return instant == null ? "" : UTC.format(instant);
+        return UtcTimes.format(instant, "");
     }
 
     public static String percent(double fraction) {
         return String.format(locale(), "%.1f %%", fraction * 100);
     }
 
+    /** The user's locale, as the translations use it ({@link I18n#locale()}). */
     public static Locale locale() {
-        UI ui = UI.getCurrent();
-        return ui != null && ui.getLocale() != null ? ui.getLocale() : Locale.getDefault();
+        return I18n.locale();
     }
 
     public static ZoneId zone() {

@@ -1,6 +1,7 @@
 package org.histoscope.audit.ui;
 
 import com.vaadin.flow.component.button.Button;
+import org.histoscope.platform.UtcTimes;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.datepicker.DatePicker;
 import com.vaadin.flow.component.grid.Grid;
@@ -28,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import org.histoscope.security.Roles;
 import org.histoscope.audit.AuditEntry;
 import org.histoscope.audit.AuditFilter;
@@ -41,10 +41,6 @@ import org.histoscope.audit.ChainVerification;
 @Menu(title = "Audit log", order = 85)
 @RolesAllowed({Roles.ADMIN, Roles.REVIEWER})
 public class AuditView extends VerticalLayout implements HasDynamicTitle {
-
-    /** UTC like the filters and the CSV export; not ui.DisplayFormats: ui depends on audit (through inference). */
-    private static final DateTimeFormatter UTC_TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     private final AuditSearch search;
     private final AuditService audit;
@@ -108,7 +104,7 @@ public class AuditView extends VerticalLayout implements HasDynamicTitle {
         grid.setId("audit-grid");
         grid.addThemeVariants(GridVariant.LUMO_COMPACT, GridVariant.LUMO_ROW_STRIPES);
         grid.addColumn(AuditEntry::id).setHeader("#").setAutoWidth(true).setFlexGrow(0);
-        grid.addColumn(e -> UTC_TIME.format(e.occurredAt())).setHeader(getTranslation("audit.column.when")).setAutoWidth(true);
+        grid.addColumn(e -> UtcTimes.format(e.occurredAt(), "")).setHeader(getTranslation("audit.column.when")).setAutoWidth(true);
         grid.addColumn(AuditEntry::actor).setHeader(getTranslation("audit.user")).setAutoWidth(true);
         grid.addColumn(AuditEntry::action).setHeader(getTranslation("audit.action")).setAutoWidth(true);
         grid.addColumn(e -> join(e.targetType(), e.targetId())).setHeader(getTranslation("audit.column.target")).setAutoWidth(true);

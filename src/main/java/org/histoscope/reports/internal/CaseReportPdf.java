@@ -1,11 +1,11 @@
 package org.histoscope.reports.internal;
 
 import java.io.ByteArrayOutputStream;
+import org.histoscope.platform.UtcTimes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,8 +30,6 @@ import org.histoscope.review.SignedReview;
  */
 public final class CaseReportPdf {
 
-    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
     private static final String FOOTER = "Histoscope case report. Model results support, and never replace, "
             + "a pathologist's diagnosis.";
 
@@ -317,7 +315,7 @@ public final class CaseReportPdf {
     }
 
     private static String time(Instant instant) {
-        return instant == null ? "—" : UTC.format(instant);
+        return UtcTimes.format(instant, "—");
     }
 
     private static String decimal(double value) {

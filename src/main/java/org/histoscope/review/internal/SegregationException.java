@@ -1,6 +1,7 @@
 package org.histoscope.review.internal;
 
 import jakarta.persistence.Entity;
+import org.histoscope.platform.UtcTimes;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
@@ -8,8 +9,6 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import org.hibernate.annotations.Immutable;
 
 /**
@@ -23,8 +22,6 @@ public class SegregationException {
 
     public enum Kind { SIGNED_OWN_REQUEST, SIGNED_OUT_OWN_CASE, MARKED_OWN_NOT_ASSESSABLE }
 
-    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -82,6 +79,6 @@ public class SegregationException {
             case SIGNED_OUT_OWN_CASE -> "Finalized by the requester of the case's work, every signature their own";
         };
         return who + "; allowed by the department setting changed by " + settingChangedBy + " at "
-                + UTC.format(settingChangedAt);
+                + UtcTimes.format(settingChangedAt, "");
     }
 }
