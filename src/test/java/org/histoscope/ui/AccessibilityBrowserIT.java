@@ -62,6 +62,7 @@ class AccessibilityBrowserIT {
             visit(page, "/cases", "cases");
             visit(page, "/patients", "patients");
             visit(page, "/case-reports/" + caseId, "case reports");
+            visit(page, "/finalize/" + caseId, "finalize (pathologist)");
             visit(page, "/account/password", "change password");
             page.logout();
 

@@ -26,6 +26,7 @@ import org.histoscope.inference.StoredPrediction;
 import org.histoscope.inference.TileScore;
 import org.histoscope.security.Roles;
 import org.histoscope.testsupport.ActingAs;
+import org.histoscope.testsupport.AxeCheck;
 import org.histoscope.testsupport.BrowserSession;
 import org.histoscope.testsupport.TestAccounts;
 import org.histoscope.testsupport.VaadinPage;
@@ -85,6 +86,7 @@ class SlideViewerBrowserIT {
             assertThat(page.byId("heatmap-legend").getText()).contains("threshold");
             waitForTiles(page);
             browser.screenshot(SCREENSHOTS.resolve("slide-viewer.png"));
+            assertThat(AxeCheck.seriousViolations(page)).as("axe-core on the slide viewer").isEmpty();
             // the legend shows the scale in the server's palette with the tile threshold marked (issue 26)
             assertThat(page.byId("heatmap-legend-bar").getCssValue("background-image")).contains("linear-gradient")
                     .contains("rgb(0, 0, 255)").contains("rgb(255, 0, 0)");
@@ -177,6 +179,7 @@ class SlideViewerBrowserIT {
         }
         waitForTiles(page);
         browser.screenshot(SCREENSHOTS.resolve("review-in-viewer.png"));
+        assertThat(AxeCheck.seriousViolations(page)).as("axe-core on the review beside the viewer").isEmpty();
         page.click("review-sign");
         page.type("signature-password", PASSWORD);
         page.click("signature-confirm");
