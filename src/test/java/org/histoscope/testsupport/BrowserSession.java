@@ -27,6 +27,11 @@ public final class BrowserSession implements AutoCloseable {
     private final WebDriver driver;
 
     public BrowserSession() {
+        this(new String[0]);
+    }
+
+    /** With further Chromium flags, e.g. a host-resolver rule that serves the app under a plain-HTTP intranet name. */
+    public BrowserSession(String... extraArguments) {
         try {
             this.profile = Files.createTempDirectory("histoscope-chromium-");
         } catch (IOException e) {
@@ -37,6 +42,7 @@ public final class BrowserSession implements AutoCloseable {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--disable-quic", "--window-size=1400,900", "--user-data-dir=" + profile);
+        options.addArguments(extraArguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(Path.of(CHROMEDRIVER).toFile())
                 .usingAnyFreePort()

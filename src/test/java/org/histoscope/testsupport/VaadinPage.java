@@ -24,8 +24,13 @@ public final class VaadinPage {
     private final String baseUrl;
 
     public VaadinPage(WebDriver driver, int port) {
+        this(driver, "http://localhost:" + port);
+    }
+
+    /** The app under another address, e.g. a plain-HTTP intranet name mapped to this machine. */
+    public VaadinPage(WebDriver driver, String baseUrl) {
         this.driver = driver;
-        this.baseUrl = "http://localhost:" + port;
+        this.baseUrl = baseUrl;
     }
 
     public WebDriver driver() {
