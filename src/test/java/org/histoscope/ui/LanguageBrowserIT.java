@@ -13,14 +13,20 @@ import org.histoscope.testsupport.TestCases;
 import org.histoscope.testsupport.VaadinPage;
 import org.histoscope.users.UserAccountService;
 import org.histoscope.users.UserLanguage;
+import org.histoscope.testsupport.AxeCheck;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The language stored on an account decides the screens, in an (English) Chromium: a German pathologist signs in and
- * reads German navigation, the German cases list and case page with German dates; an English one reads English.
+ * reads German navigation, the German cases list and case page with German dates; an English one reads English. A
+ * user switches their own language on "My account": German at once, still German after signing in again, and back.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "vaadin.devmode.devTools.enabled=false")
@@ -74,5 +80,63 @@ class LanguageBrowserIT {
             assertThat(page.bodyText()).contains("Case " + accession, "Assigned pathologist", "born Jan 1, 1960",
                     "Sign out", "Cases").doesNotContain("Abmelden").doesNotContain("Fälle");
         }
+    }
+
+    @Test
+    void aUserSwitchesTheirOwnLanguageOnMyAccountAndBack() {
+        TestAccounts.createReadyUser(accounts, "wilma", PASSWORD, Roles.REVIEWER);
+        try (BrowserSession browser = new BrowserSession()) {
+            VaadinPage page = new VaadinPage(browser.driver(), port);
+            page.login("wilma", PASSWORD);
+            page.open("/account/password");
+            assertThat(browser.driver().getTitle()).isEqualTo("My account | Histoscope");
+            assertThat(menu(page)).contains("Home", "Review queue", "My account").doesNotContain("Mein Konto");
+
+            choose(page, "Deutsch", "Mein Konto | Histoscope");
+            assertThat(menu(page)).contains("Startseite", "Befundprüfung", "Mein Konto")
+                    .doesNotContain("Review queue").doesNotContain("My account");
+            assertThat(page.bodyText()).contains("Abmelden", "Sprache der Oberfläche", "Passwort ändern",
+                    "Aktuelles Passwort").doesNotContain("Sign out").doesNotContain("Current password");
+            assertThat(AxeCheck.seriousViolations(page)).as("axe-core on the German account page").isEmpty();
+            browser.screenshot(SCREENSHOTS.resolve("account-de.png"));
+
+            // stored on the account: a new sign-in opens in German
+            page.logout();
+            page.login("wilma", PASSWORD);
+            assertThat(menu(page)).contains("Startseite", "Befundprüfung", "Mein Konto");
+            page.open("/account/password");
+            assertThat(browser.driver().getTitle()).isEqualTo("Mein Konto | Histoscope");
+
+            choose(page, "English", "My account | Histoscope");
+            assertThat(menu(page)).contains("Home", "Review queue", "My account").doesNotContain("Mein Konto");
+            assertThat(page.bodyText()).contains("Sign out", "Current password").doesNotContain("Abmelden");
+            page.logout();
+            page.login("wilma", PASSWORD);
+            assertThat(menu(page)).contains("Home", "Review queue").doesNotContain("Startseite");
+        }
+    }
+
+    /** Picks the language in the account page's select; the page reloads with the given title. */
+    private static void choose(VaadinPage page, String language, String titleAfter) {
+        // the select's button, not the field's centre (which may be its long helper text)
+        page.waitFor(By.cssSelector("#own-language vaadin-select-value-button")).click();
+        // the opened select's item that reads the language (in its overlay, where Selenium's visibility check is unsure)
+        JavascriptExecutor js = (JavascriptExecutor) page.driver();
+        WebElement item = new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).withMessage(() -> "no item '" + language
+                + "' among " + js.executeScript("return [...document.querySelectorAll('vaadin-select-item')]"
+                + ".map(i => i.textContent.trim() + ' ' + i.getBoundingClientRect().height).join('; ');")
+                + " in " + js.executeScript("return document.getElementById('own-language').outerHTML;"))
+                .until(d -> (WebElement)
+                ((JavascriptExecutor) d).executeScript("""
+                        return [...document.querySelectorAll('vaadin-select-item')]
+                            .find(i => i.textContent.trim() === arguments[0] && i.getBoundingClientRect().height > 0)
+                            || null;""", language));
+        js.executeScript("arguments[0].click();", item);
+        new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).until(d -> titleAfter.equals(d.getTitle()));
+        page.waitForVaadin();
+    }
+
+    private static String menu(VaadinPage page) {
+        return page.waitFor(By.tagName("vaadin-side-nav")).getText();
     }
 }
