@@ -11,6 +11,7 @@ import javax.imageio.ImageIO;
 import java.util.List;
 import org.histoscope.reports.CaseReportService;
 import org.histoscope.security.Roles;
+import org.histoscope.testsupport.AxeCheck;
 import org.histoscope.testsupport.BrowserSession;
 import org.histoscope.testsupport.TestAccounts;
 import org.histoscope.testsupport.VaadinPage;
@@ -198,6 +199,7 @@ class PathologistAndReviewerBrowserIT {
         page.waitForText("The password is not correct");
         page.type("signature-password", PASSWORD);
         browser.screenshot(SCREENSHOTS.resolve("review-sign.png"));
+        assertThat(AxeCheck.seriousViolations(page)).as("axe-core on the review's signature dialog").isEmpty();
         page.click("signature-confirm");
         page.waitForText("Electronically signed by Dr Rita (rita)");
         assertThat(page.bodyText()).contains("meaning: Reviewed").contains("UTC");
@@ -258,6 +260,7 @@ class PathologistAndReviewerBrowserIT {
         diagnosis.sendKeys(Keys.TAB);
         page.waitForVaadin();
         browser.screenshot(SCREENSHOTS.resolve("finalize.png"));
+        assertThat(AxeCheck.seriousViolations(page)).as("axe-core on the filled-in finalize page").isEmpty();
         page.click("finalize-case");
         assertThat(page.byId("signature-statement").getText()).contains("I, Dr Paula (paula), sign the final "
                 + "diagnosis of case S26-7001").contains("Meaning of the signature: Approved");
@@ -266,6 +269,7 @@ class PathologistAndReviewerBrowserIT {
         page.waitForText("The password is not correct");
         page.type("signature-password", PASSWORD);
         browser.screenshot(SCREENSHOTS.resolve("finalize-sign.png"));
+        assertThat(AxeCheck.seriousViolations(page)).as("axe-core on the finalization's signature dialog").isEmpty();
         page.click("signature-confirm");
         new WebDriverWait(page.driver(), VaadinPage.TIMEOUT).ignoring(StaleElementReferenceException.class)
                 .until(d -> !d.findElements(By.id("final-diagnosis")).isEmpty());
@@ -286,6 +290,7 @@ class PathologistAndReviewerBrowserIT {
         assertThat(page.driver().findElements(By.cssSelector("#job-grid a.result-link")))
                 .allMatch(link -> link.getText().startsWith("model: "));
         browser.screenshot(SCREENSHOTS.resolve("case-finalized.png"));
+        assertThat(AxeCheck.seriousViolations(page)).as("axe-core on the finalized case").isEmpty();
         page.open("/cases");
         page.waitForText("Invasive ductal carcinoma present, largest focus 4.5 mm.");
 
