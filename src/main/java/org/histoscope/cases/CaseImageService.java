@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import org.histoscope.platform.PeopleText;
 import java.time.Clock;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.IOException;
@@ -215,7 +216,7 @@ public class CaseImageService {
     private CaseImage readableImage(long imageId) {
         CaseImage image = transaction.execute(tx -> images.findById(imageId).orElse(null));
         if (image == null) {
-            throw new CaseRuleException("The image no longer exists.");
+            throw new CaseRuleException(PeopleText.of("refusal.cases.image-longer-exists"));
         }
         access.requireReadable(image.getCaseId());
         return image;

@@ -187,6 +187,10 @@ class HostileUploadTest extends TinyModelsContext {
             JobSummary failed = jobsOf(caseId).stream().filter(j -> j.id() == rerun.id()).findFirst().orElseThrow();
             assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
             assertThat(failed.errorMessage()).contains("damaged").doesNotContain("Exception");
+            // issue #26: the reason is stored as a key with its arguments, so a German user reads it in German
+            assertThat(failed.errorCode()).startsWith("refusal.images.");
+            assertThat(org.histoscope.ui.I18n.text(failed.errorReason(), java.util.Locale.GERMAN))
+                    .contains("beschädigt").doesNotContain("damaged").doesNotContain("!refusal");
             assertThat(output.getAll()).containsPattern("Prediction job " + rerun.id() + " \\(attempt \\d+\\) refused its image: ")
                     .doesNotContain("ImageRejectedException").doesNotContain("\tat org.histoscope");
         } finally {
