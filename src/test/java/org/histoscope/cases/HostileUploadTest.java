@@ -75,6 +75,9 @@ class HostileUploadTest extends TinyModelsContext {
                         .doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("java.")
                         .doesNotContain("javax.").doesNotContain("null").hasSizeLessThan(600)
                         .contains("was not accepted");
+                // issue #26: a German user reads the same refusal in German, with no key shown raw
+                soft.assertThat(org.histoscope.ui.I18n.text(outcome.text(), Locale.GERMAN)).as("German for %s", sample)
+                        .startsWith(outcome.fileName() + " wurde nicht angenommen: ").doesNotContain("!");
                 if (sample.hint() != null) {
                     soft.assertThat(outcome.message().toLowerCase(Locale.ROOT)).as("message for %s", sample)
                             .contains(sample.hint());

@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.histoscope.cases.UploadOutcome;
 import org.histoscope.images.ImageLimits;
 import org.histoscope.images.ImageRejectedException;
 import org.histoscope.images.SafeImageInspector;
@@ -140,6 +141,13 @@ class RefusalTranslationsTest {
         PeopleText restored = PeopleText.of(reason.key(), PeopleText.argsFromJson(reason.argsJson()).toArray());
         assertThat(I18n.text(restored, Locale.GERMAN)).isEqualTo(I18n.text(reason, Locale.GERMAN))
                 .contains("2.345");
+    }
+
+    @Test
+    void aRejectedUploadIsOneLineInTheReadersLanguage() {
+        UploadOutcome outcome = UploadOutcome.rejected("slide.png", PeopleText.of("refusal.cases.upload-file-empty"));
+        assertThat(outcome.message()).isEqualTo("slide.png was not accepted: the file is empty.");
+        assertThat(I18n.text(outcome.text(), Locale.GERMAN)).isEqualTo("slide.png wurde nicht angenommen: Die Datei ist leer.");
     }
 
     private static String shownTo(Locale locale, ImageRejectedException refused) {
