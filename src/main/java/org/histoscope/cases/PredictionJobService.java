@@ -87,7 +87,7 @@ public class PredictionJobService {
         PredictionJob job = jobs.lockById(jobId).orElseThrow(() -> new CaseRuleException(PeopleText.of("refusal.cases.job-longer-exists")));
         access.requireModifiable(job.getCaseId());
         if (job.getStatus() != JobStatus.FAILED) {
-            throw new CaseRuleException(PeopleText.of("refusal.cases.failed-job-retried"));
+            throw new CaseRuleException(PeopleText.of("refusal.cases.only-failed-job-retried"));
         }
         requireNotSignedOut(job.getCaseId());
         job.requeue();

@@ -163,9 +163,9 @@ public class SafeImageInspector implements ImageInspector {
         try {
             size = Files.size(file);
         } catch (NoSuchFileException e) {
-            throw new ImageRejectedException(UNREADABLE, PeopleText.of("refusal.images.image-file-does-exist"), e);
+            throw new ImageRejectedException(UNREADABLE, PeopleText.of("refusal.images.file-missing"), e);
         } catch (IOException e) {
-            throw new ImageRejectedException(UNREADABLE, PeopleText.of("refusal.images.image-file-could-read"), e);
+            throw new ImageRejectedException(UNREADABLE, PeopleText.of("refusal.images.file-unreadable"), e);
         }
         if (size == 0) {
             throw new ImageRejectedException(EMPTY, PeopleText.of("refusal.images.file-empty"));
@@ -182,7 +182,7 @@ public class SafeImageInspector implements ImageInspector {
             byte[] head = read(channel, 0, (int) Math.min(FormatSniffer.BYTES_NEEDED, size));
             ImageFormat format = FormatSniffer.sniff(head, head.length).orElseThrow(() ->
                     new ImageRejectedException(UNSUPPORTED_FORMAT,
-                            PeopleText.of("refusal.images.file-tiff-png-jpeg-bmp")));
+                            PeopleText.of("refusal.images.unsupported-format")));
             if (format == ImageFormat.TIFF) {
                 TiffPageChain.checkNoLoop(channel, size, OpenedImage.MAX_PAGES);
             }
@@ -203,7 +203,7 @@ public class SafeImageInspector implements ImageInspector {
             }
             return format;
         } catch (IOException e) {
-            throw new ImageRejectedException(UNREADABLE, PeopleText.of("refusal.images.image-file-could-read"), e);
+            throw new ImageRejectedException(UNREADABLE, PeopleText.of("refusal.images.file-unreadable"), e);
         }
     }
 

@@ -82,7 +82,7 @@ public class ModelEvaluationService {
                     PeopleText.of("refusal.models.target-sensitivity-must-between-0"));
         }
         RegisteredModel model = registry.find(modelId)
-                .orElseThrow(() -> new InputRejectedException("model", "unknown", PeopleText.of("refusal.models.model-registry-id", String.valueOf(modelId))));
+                .orElseThrow(() -> new InputRejectedException("model", "unknown", PeopleText.of("refusal.models.no-model-with-registry-id", String.valueOf(modelId))));
         if (model.status() == ModelStatus.RETIRED) {
             throw new RuleRefusedException("retired", PeopleText.of("refusal.models.retired-model-cannot-evaluated"));
         }
@@ -154,7 +154,7 @@ public class ModelEvaluationService {
         Path csv;
         try (var files = Files.walk(folder, 3)) {
             csv = files.filter(p -> p.getFileName().toString().equals("labels.csv")).findFirst()
-                    .orElseThrow(() -> new ModelPackageRejectedException(PeopleText.of("refusal.models.zip-labels-csv")));
+                    .orElseThrow(() -> new ModelPackageRejectedException(PeopleText.of("refusal.models.zip-lacks-labels-csv")));
         }
         List<String> lines = Files.readAllLines(csv).stream().filter(l -> !l.isBlank()).toList();
         List<LabelledImage> images = new ArrayList<>();

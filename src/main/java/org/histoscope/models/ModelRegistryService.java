@@ -335,7 +335,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     }
 
     private RegisteredModelEntity get(long id) {
-        return models.findById(id).orElseThrow(() -> new InputRejectedException("model", "unknown", PeopleText.of("refusal.models.model-registry-id", String.valueOf(id))));
+        return models.findById(id).orElseThrow(() -> new InputRejectedException("model", "unknown", PeopleText.of("refusal.models.no-model-with-registry-id", String.valueOf(id))));
     }
 
     private String currentActor() {

@@ -230,7 +230,7 @@ public class UserAccountService {
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public void changeOwnPassword(String currentPassword, String newPassword) {
         String username = currentUser.username()
-                .orElseThrow(() -> new UserAdministrationException(PeopleText.of("refusal.users.sign-change-your-password")));
+                .orElseThrow(() -> new UserAdministrationException(PeopleText.of("refusal.users.sign-in-to-change-password")));
         UserAccount account = accounts.findByUsernameIgnoreCase(username)
                 .orElseThrow(() -> new UserAdministrationException(PeopleText.of("refusal.users.your-account-longer-exists")));
         if (account.getSource() == AccountSource.LDAP) {
@@ -278,7 +278,7 @@ public class UserAccountService {
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public UserAccountSummary changeOwnLanguage(UserLanguage language) {
         String username = currentUser.username()
-                .orElseThrow(() -> new UserAdministrationException(PeopleText.of("refusal.users.sign-choose-your-language")));
+                .orElseThrow(() -> new UserAdministrationException(PeopleText.of("refusal.users.sign-in-to-choose-language")));
         return storeLanguage(existing(username), language);
     }
 
@@ -342,7 +342,7 @@ public class UserAccountService {
 
     private UserAccount existing(String username) {
         return accounts.findByUsernameIgnoreCase(username == null ? "" : username)
-                .orElseThrow(() -> new UserAdministrationException(PeopleText.of("refusal.users.user-named", String.valueOf(username))));
+                .orElseThrow(() -> new UserAdministrationException(PeopleText.of("refusal.users.no-such-user", String.valueOf(username))));
     }
 
     private boolean isSelf(UserAccount account) {

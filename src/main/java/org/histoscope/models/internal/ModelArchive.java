@@ -70,7 +70,7 @@ public final class ModelArchive {
     private static Path findPackageFolder(Path root) {
         try (var files = Files.walk(root, 3)) {
             return files.filter(p -> p.getFileName().toString().equals("model-card.json")).map(Path::getParent)
-                    .findFirst().orElseThrow(() -> new ModelPackageRejectedException(PeopleText.of("refusal.models.zip-model-card-json")));
+                    .findFirst().orElseThrow(() -> new ModelPackageRejectedException(PeopleText.of("refusal.models.zip-lacks-model-card-json")));
         } catch (IOException e) {
             throw new ModelPackageRejectedException(PeopleText.of("refusal.models.unpacked-zip-cannot-read"));
         }

@@ -48,10 +48,10 @@ public class ModelPackageValidator {
         Path cardFile = folder.resolve(ModelCards.CARD_FILE);
         Path onnxFile = folder.resolve(ModelCards.MODEL_FILE);
         if (!Files.isRegularFile(cardFile)) {
-            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.package", String.valueOf(ModelCards.CARD_FILE)));
+            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.package-lacks-file", String.valueOf(ModelCards.CARD_FILE)));
         }
         if (!Files.isRegularFile(onnxFile)) {
-            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.package", String.valueOf(ModelCards.MODEL_FILE)));
+            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.package-lacks-file", String.valueOf(ModelCards.MODEL_FILE)));
         }
         ModelCard card;
         try {
