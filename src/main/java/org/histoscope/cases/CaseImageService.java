@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import org.histoscope.platform.PeopleText;
 import java.time.Clock;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.IOException;
@@ -98,13 +99,13 @@ public class CaseImageService {
         String name = safeName(fileName);
         CaseStatus status = transaction.execute(tx -> access.requireModifiable(caseId).getStatus());
         if (status == CaseStatus.SIGNED_OUT) {
-            return reject(caseId, name, "the case is finalized; no more images can be added.");
+            return reject(caseId, name, PeopleText.of("refusal.cases.upload-case-finalized"));
         }
         OriginalStore.Received received;
         try {
             received = store.receive(content, storage.maxUploadSize().toBytes());
         } catch (OriginalStore.UploadTooLargeException e) {
-            return reject(caseId, name, e.getMessage());
+            return reject(caseId, name, PeopleText.untranslated(e.getMessage()));
         }
         try {
             Optional<ImageSummary> existing = findInCase(caseId, received.sha256());
@@ -112,17 +113,17 @@ public class CaseImageService {
                 return duplicate(caseId, name, existing.get());
             }
             if (received.size() == 0) {
-                return reject(caseId, name, "the file is empty.");
+                return reject(caseId, name, PeopleText.of("refusal.cases.upload-file-empty"));
             }
             ImageInfo inspected;
-            Optional<String> unanalysable;
+            Optional<PeopleText> unanalysable;
             try {
                 inspected = inspector.inspectAndProbe(received.tempFile());
                 // the refusals a prediction job would reach (too small, no tissue) are given here, before storing
                 unanalysable = screening.refusal(received.tempFile(), inspected.micronsPerPixel().isEmpty()
                         && stated != null ? stated.magnification() : null);
             } catch (ImageRejectedException e) {
-                return reject(caseId, name, e.userMessage());
+                return reject(caseId, name, e.text());
             }
             Double known = stated != null ? Double.valueOf(stated.micronsPerPixel()) : departmentPixelSize.current()
                     .map(DepartmentPixelSizeService.DefaultPixelSize::micronsPerPixel).orElse(null);
@@ -130,7 +131,7 @@ public class CaseImageService {
             // in (the file's own pixel size, when it has one, wins inside the check)
             Optional<String> tooSmall = inference.refusalIfSmallerThanOnePatch(inspected, known);
             if (tooSmall.isPresent()) {
-                return reject(caseId, name, tooSmall.get());
+                return reject(caseId, name, PeopleText.untranslated(tooSmall.get()));
             }
             if (unanalysable.isPresent()) {
                 return reject(caseId, name, unanalysable.get());
@@ -215,7 +216,7 @@ public class CaseImageService {
     private CaseImage readableImage(long imageId) {
         CaseImage image = transaction.execute(tx -> images.findById(imageId).orElse(null));
         if (image == null) {
-            throw new CaseRuleException("The image no longer exists.");
+            throw new CaseRuleException(PeopleText.of("refusal.cases.image-longer-exists"));
         }
         access.requireReadable(image.getCaseId());
         return image;
@@ -231,9 +232,9 @@ public class CaseImageService {
         return UploadOutcome.duplicate(name, existing);
     }
 
-    private UploadOutcome reject(long caseId, String name, String reason) {
+    private UploadOutcome reject(long caseId, String name, PeopleText reason) {
         transaction.executeWithoutResult(tx -> audit.recordForCase(CaseAuditAction.IMAGE_REJECTED, IMAGE, name, caseId,
-                Map.of("fileName", name, "reason", reason)));
+                Map.of("fileName", name, "reason", reason.english())));
         return UploadOutcome.rejected(name, reason);
     }
 

@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import org.histoscope.platform.PeopleText;
 import org.histoscope.platform.FreeText;
 import java.time.Clock;
 import org.histoscope.audit.AuditEntry;
@@ -70,7 +71,7 @@ public class CaseService {
     @Transactional
     @RolesAllowed(Roles.PATHOLOGIST)
     public PatientSummary updatePatient(long patientId, @Valid PatientForm form) {
-        Patient patient = patients.findById(patientId).orElseThrow(() -> new CaseRuleException("The patient no longer exists."));
+        Patient patient = patients.findById(patientId).orElseThrow(() -> new CaseRuleException(PeopleText.of("refusal.cases.patient-longer-exists")));
         requireFreeMrn(form.mrn(), patientId);
         PatientSummary before = patient.toSummary();
         patient.apply(form, currentUser.usernameOrSystem(), clock.instant());
@@ -111,7 +112,7 @@ public class CaseService {
     public CaseSummary createCase(@Valid CaseForm form) {
         requireFreeAccession(form.accessionNumber(), null);
         Patient patient = patients.findById(form.patientId())
-                .orElseThrow(() -> new CaseRuleException("The chosen patient no longer exists."));
+                .orElseThrow(() -> new CaseRuleException(PeopleText.of("refusal.cases.chosen-patient-longer-exists")));
         PatientCase patientCase = new PatientCase(form, patient, currentUser.usernameOrSystem(), clock.instant());
         saveUnique(() -> cases.saveAndFlush(patientCase), accessionTaken(form.accessionNumber()));
         audit.recordForCase(CaseAuditAction.CASE_CREATED, CASE, patientCase.getId().toString(), patientCase.getId(),
@@ -124,14 +125,14 @@ public class CaseService {
     public CaseSummary updateCase(long caseId, @Valid CaseForm form) {
         PatientCase patientCase = access.requireModifiable(caseId);
         if (patientCase.getStatus() == CaseStatus.SIGNED_OUT) {
-            throw new CaseRuleException("A finalized case cannot be edited.");
+            throw new CaseRuleException(PeopleText.of("refusal.cases.finalized-case-cannot-edited"));
         }
         if (!sameUser(patientCase.getAssignedPathologist(), form.assignedPathologist())) {
-            throw new CaseRuleException("Only an administrator reassigns a case to another pathologist.");
+            throw new CaseRuleException(PeopleText.of("refusal.cases.administrator-reassigns-case-another-pathologist"));
         }
         requireFreeAccession(form.accessionNumber(), caseId);
         Patient patient = patients.findById(form.patientId())
-                .orElseThrow(() -> new CaseRuleException("The chosen patient no longer exists."));
+                .orElseThrow(() -> new CaseRuleException(PeopleText.of("refusal.cases.chosen-patient-longer-exists")));
         CaseSummary before = patientCase.toSummary();
         patientCase.apply(form, patient, currentUser.usernameOrSystem(), clock.instant());
         saveUnique(() -> cases.saveAndFlush(patientCase), accessionTaken(form.accessionNumber()));
@@ -187,11 +188,11 @@ public class CaseService {
     public CaseSummary reassign(long caseId, String pathologist, String reason) {
         reason = FreeText.clean(reason);
         if (reason == null || reason.isBlank()) {
-            throw new CaseRuleException("Give a reason for the reassignment.");
+            throw new CaseRuleException(PeopleText.of("refusal.cases.give-reason-reassignment"));
         }
         PatientCase patientCase = load(caseId);
         if (patientCase.getStatus() == CaseStatus.SIGNED_OUT) {
-            throw new CaseRuleException("A finalized case cannot be reassigned.");
+            throw new CaseRuleException(PeopleText.of("refusal.cases.finalized-case-cannot-reassigned"));
         }
         String previous = patientCase.getAssignedPathologist();
         String next = blankToNull(pathologist);
@@ -241,9 +242,9 @@ public class CaseService {
     @Transactional(propagation = Propagation.MANDATORY)
     @RolesAllowed({Roles.REVIEWER, Roles.PATHOLOGIST})
     public CaseSummary lockForFinalization(long caseId) {
-        PatientCase patientCase = cases.lockById(caseId).orElseThrow(() -> new CaseRuleException("The case no longer exists."));
+        PatientCase patientCase = cases.lockById(caseId).orElseThrow(() -> new CaseRuleException(PeopleText.of("refusal.cases.case-longer-exists")));
         if (patientCase.getStatus() == CaseStatus.SIGNED_OUT) {
-            throw new CaseRuleException("The case is already finalized.");
+            throw new CaseRuleException(PeopleText.of("refusal.cases.case-already-finalized"));
         }
         return patientCase.toSummary();
     }
@@ -255,13 +256,12 @@ public class CaseService {
     @Transactional(propagation = Propagation.MANDATORY)
     @RolesAllowed(Roles.PATHOLOGIST)
     public CaseSummary markFinalized(long caseId) {
-        PatientCase patientCase = cases.lockById(caseId).orElseThrow(() -> new CaseRuleException("The case no longer exists."));
+        PatientCase patientCase = cases.lockById(caseId).orElseThrow(() -> new CaseRuleException(PeopleText.of("refusal.cases.case-longer-exists")));
         if (!access.mayModify(patientCase)) {
-            throw new CaseRuleException("Only the pathologist responsible for case " + patientCase.getAccessionNumber()
-                    + " finalizes it.");
+            throw new CaseRuleException(PeopleText.of("refusal.cases.pathologist-responsible-case-finalizes", String.valueOf(patientCase.getAccessionNumber())));
         }
         if (patientCase.getStatus() == CaseStatus.SIGNED_OUT) {
-            throw new CaseRuleException("The case is already finalized.");
+            throw new CaseRuleException(PeopleText.of("refusal.cases.case-already-finalized"));
         }
         changeStatus(patientCase, CaseStatus.SIGNED_OUT, currentUser.usernameOrSystem());
         return patientCase.toSummary();
@@ -274,13 +274,12 @@ public class CaseService {
     @Transactional(propagation = Propagation.MANDATORY)
     @RolesAllowed(Roles.PATHOLOGIST)
     public CaseSummary lockFinalized(long caseId) {
-        PatientCase patientCase = cases.lockById(caseId).orElseThrow(() -> new CaseRuleException("The case no longer exists."));
+        PatientCase patientCase = cases.lockById(caseId).orElseThrow(() -> new CaseRuleException(PeopleText.of("refusal.cases.case-longer-exists")));
         if (!access.mayModify(patientCase)) {
-            throw new CaseRuleException("Only the pathologist responsible for case " + patientCase.getAccessionNumber()
-                    + " amends its final diagnosis.");
+            throw new CaseRuleException(PeopleText.of("refusal.cases.pathologist-responsible-case-amends-final", String.valueOf(patientCase.getAccessionNumber())));
         }
         if (patientCase.getStatus() != CaseStatus.SIGNED_OUT) {
-            throw new CaseRuleException("The case is not finalized yet; finalize it first.");
+            throw new CaseRuleException(PeopleText.of("refusal.cases.case-finalized-yet-finalize-first"));
         }
         return patientCase.toSummary();
     }
@@ -302,7 +301,7 @@ public class CaseService {
 
     /** The status, read under a shared lock: work may be added to the case only while no sign-out runs. */
     CaseStatus lockedStatusOf(long caseId) {
-        return cases.lockForShare(caseId).orElseThrow(() -> new CaseRuleException("The case no longer exists."))
+        return cases.lockForShare(caseId).orElseThrow(() -> new CaseRuleException(PeopleText.of("refusal.cases.case-longer-exists")))
                 .getStatus();
     }
 
@@ -314,7 +313,7 @@ public class CaseService {
     }
 
     private PatientCase load(long caseId) {
-        return cases.findById(caseId).orElseThrow(() -> new CaseRuleException("The case no longer exists."));
+        return cases.findById(caseId).orElseThrow(() -> new CaseRuleException(PeopleText.of("refusal.cases.case-longer-exists")));
     }
 
     private void requireFreeMrn(String mrn, Long ownId) {
@@ -332,12 +331,12 @@ public class CaseService {
     }
 
     private static DuplicateKeyException mrnTaken(String mrn) {
-        return new DuplicateKeyException("mrn", "A patient with MRN " + mrn.trim() + " already exists.");
+        return new DuplicateKeyException("mrn", PeopleText.of("refusal.cases.patient-mrn-already-exists", String.valueOf(mrn.trim())));
     }
 
     private static DuplicateKeyException accessionTaken(String accession) {
         return new DuplicateKeyException("accessionNumber",
-                "A case with accession number " + accession.trim() + " already exists.");
+                PeopleText.of("refusal.cases.case-accession-number-already-exists", String.valueOf(accession.trim())));
     }
 
     /** The look-up above catches the usual case; the unique constraint catches two users saving at once. */
@@ -347,7 +346,7 @@ public class CaseService {
         } catch (DataIntegrityViolationException e) {
             throw ifTaken;
         } catch (OptimisticLockingFailureException e) {
-            throw new CaseRuleException("Someone changed this record meanwhile. Close the form, reopen it and try again.");
+            throw new CaseRuleException(PeopleText.of("refusal.cases.someone-changed-record-meanwhile-close"));
         }
     }
 

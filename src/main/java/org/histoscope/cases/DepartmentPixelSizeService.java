@@ -1,5 +1,7 @@
 package org.histoscope.cases;
 
+import org.histoscope.platform.InputRejectedException;
+import org.histoscope.platform.PeopleText;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.Clock;
 import java.time.Instant;
@@ -58,13 +60,13 @@ public class DepartmentPixelSizeService {
     @Transactional
     public Optional<DefaultPixelSize> set(Double micronsPerPixel, String reason) {
         if (reason == null || reason.isBlank()) {
-            throw new CaseRuleException("Give a reason for changing the department's default pixel size.");
+            throw new CaseRuleException(PeopleText.of("refusal.cases.give-reason-changing-department-s"));
         }
         if (micronsPerPixel != null) {
             try {
                 StatedPixelSize.micronsPerPixel(micronsPerPixel);
-            } catch (IllegalArgumentException e) {
-                throw new CaseRuleException(e.getMessage());
+            } catch (InputRejectedException e) {
+                throw new CaseRuleException(e.text());
             }
         }
         Optional<DefaultPixelSize> before = current();

@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import org.histoscope.platform.PeopleText;
 import java.time.Clock;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
@@ -72,7 +73,7 @@ public class PredictionJobService {
     @Transactional
     @RolesAllowed(Roles.PATHOLOGIST)
     public JobSummary rerun(long imageId, Long modelId) {
-        CaseImage image = images.findById(imageId).orElseThrow(() -> new CaseRuleException("The image no longer exists."));
+        CaseImage image = images.findById(imageId).orElseThrow(() -> new CaseRuleException(PeopleText.of("refusal.cases.image-longer-exists")));
         access.requireModifiable(image.getCaseId());
         JobSummary job = enqueue(image, true, modelId);
         audit.recordForCase(CaseAuditAction.PREDICTION_RERUN_REQUESTED, JOB, String.valueOf(job.id()), image.getCaseId(),
@@ -83,10 +84,10 @@ public class PredictionJobService {
     @Transactional
     @RolesAllowed(Roles.PATHOLOGIST)
     public JobSummary retry(long jobId) {
-        PredictionJob job = jobs.lockById(jobId).orElseThrow(() -> new CaseRuleException("The job no longer exists."));
+        PredictionJob job = jobs.lockById(jobId).orElseThrow(() -> new CaseRuleException(PeopleText.of("refusal.cases.job-longer-exists")));
         access.requireModifiable(job.getCaseId());
         if (job.getStatus() != JobStatus.FAILED) {
-            throw new CaseRuleException("Only a failed job can be retried.");
+            throw new CaseRuleException(PeopleText.of("refusal.cases.only-failed-job-retried"));
         }
         requireNotSignedOut(job.getCaseId());
         job.requeue();
@@ -162,7 +163,7 @@ public class PredictionJobService {
 
     private void requireNotSignedOut(long caseId) {
         if (cases.lockedStatusOf(caseId) == CaseStatus.SIGNED_OUT) {
-            throw new CaseRuleException("The case is finalized; no new predictions can be made for it.");
+            throw new CaseRuleException(PeopleText.of("refusal.cases.case-finalized-new-predictions-made"));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.histoscope.cases;
 
+import org.histoscope.platform.PeopleText;
 import org.histoscope.platform.InputRejectedException;
 import java.util.Locale;
 
@@ -16,13 +17,13 @@ public record StatedPixelSize(double micronsPerPixel, String label) {
 
     public StatedPixelSize {
         if (!(micronsPerPixel >= 0.05 && micronsPerPixel <= 50)) {
-            throw new InputRejectedException("micronsPerPixel", "out-of-range", "A pixel size between 0.05 and 50 µm/px is needed.");
+            throw new InputRejectedException("micronsPerPixel", "out-of-range", PeopleText.of("refusal.cases.pixel-size-between-0-05"));
         }
     }
 
     public static StatedPixelSize objective(double magnification) {
         if (!(magnification > 0 && magnification <= 100)) {
-            throw new InputRejectedException("objective", "out-of-range", "An objective between 1x and 100x is needed.");
+            throw new InputRejectedException("objective", "out-of-range", PeopleText.of("refusal.cases.objective-between-1x-100x-needed"));
         }
         return new StatedPixelSize(MICRONS_AT_40X * 40 / magnification,
                 String.format(Locale.ROOT, "%sx objective", trim(magnification)));

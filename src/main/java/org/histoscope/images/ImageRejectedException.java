@@ -1,5 +1,6 @@
 package org.histoscope.images;
 
+import org.histoscope.platform.PeopleText;
 import org.histoscope.platform.WrittenForPeople;
 
 /**
@@ -32,23 +33,32 @@ public class ImageRejectedException extends RuntimeException implements WrittenF
     }
 
     private final Reason reason;
+    private final PeopleText text;
 
     public ImageRejectedException(Reason reason, String userMessage) {
-        super(userMessage);
-        this.reason = reason;
+        this(reason, PeopleText.untranslated(userMessage), null);
     }
 
     public ImageRejectedException(Reason reason, String userMessage, Throwable cause) {
-        super(userMessage, cause);
+        this(reason, PeopleText.untranslated(userMessage), cause);
+    }
+
+    public ImageRejectedException(Reason reason, PeopleText text) {
+        this(reason, text, null);
+    }
+
+    public ImageRejectedException(Reason reason, PeopleText text, Throwable cause) {
+        super(text.english(), cause);
         this.reason = reason;
+        this.text = text;
     }
 
     public Reason reason() {
         return reason;
     }
 
-    /** The message for the user; identical to {@link #getMessage()}. */
-    public String userMessage() {
-        return getMessage();
+    @Override
+    public PeopleText text() {
+        return text;
     }
 }

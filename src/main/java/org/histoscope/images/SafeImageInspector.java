@@ -1,5 +1,6 @@
 package org.histoscope.images;
 
+import org.histoscope.platform.PeopleText;
 import jakarta.annotation.security.PermitAll;
 import static org.histoscope.images.ImageRejectedException.Reason.CORRUPT;
 import static org.histoscope.images.ImageRejectedException.Reason.EMPTY;
@@ -101,11 +102,9 @@ public class SafeImageInspector implements ImageInspector {
         }
         long budget = reader.decodeBudgetLeft();
         if (total > budget) {
-            throw new ImageRejectedException(TOO_COSTLY_TO_DECODE, String.format(java.util.Locale.ROOT,
-                    "Analysing this %,d x %,d pixel %s image part by part would decode %s, more than the %s allowed"
-                            + " for one image, because its rows can only be decoded from the top (or in very large"
-                            + " blocks). Save it as a tiled TIFF (for example 512 x 512 tiles).",
-                    info.width(), info.height(), info.format(), DecodeCost.human(total), DecodeCost.human(budget)));
+            throw new ImageRejectedException(TOO_COSTLY_TO_DECODE, PeopleText.of(
+                    "refusal.images.rows-decoded-from-top-over-budget", info.width(), info.height(),
+                    String.valueOf(info.format()), DecodeCost.human(total), DecodeCost.human(budget)));
         }
     }
 
@@ -164,16 +163,16 @@ public class SafeImageInspector implements ImageInspector {
         try {
             size = Files.size(file);
         } catch (NoSuchFileException e) {
-            throw new ImageRejectedException(UNREADABLE, "The image file does not exist.", e);
+            throw new ImageRejectedException(UNREADABLE, PeopleText.of("refusal.images.file-missing"), e);
         } catch (IOException e) {
-            throw new ImageRejectedException(UNREADABLE, "The image file could not be read.", e);
+            throw new ImageRejectedException(UNREADABLE, PeopleText.of("refusal.images.file-unreadable"), e);
         }
         if (size == 0) {
-            throw new ImageRejectedException(EMPTY, "The file is empty.");
+            throw new ImageRejectedException(EMPTY, PeopleText.of("refusal.images.file-empty"));
         }
         if (size > limits.maxFileBytes()) {
-            throw new ImageRejectedException(TOO_LARGE_FILE, String.format(
-                    "The file is %,d bytes; at most %,d bytes are accepted.", size, limits.maxFileBytes()));
+            throw new ImageRejectedException(TOO_LARGE_FILE, PeopleText.of(
+                    "refusal.images.too-large-file", size, limits.maxFileBytes()));
         }
         return size;
     }
@@ -183,12 +182,12 @@ public class SafeImageInspector implements ImageInspector {
             byte[] head = read(channel, 0, (int) Math.min(FormatSniffer.BYTES_NEEDED, size));
             ImageFormat format = FormatSniffer.sniff(head, head.length).orElseThrow(() ->
                     new ImageRejectedException(UNSUPPORTED_FORMAT,
-                            "The file is not a TIFF, PNG, JPEG or BMP image (recognised by its content, not its name)."));
+                            PeopleText.of("refusal.images.unsupported-format")));
             if (format == ImageFormat.TIFF) {
                 TiffPageChain.checkNoLoop(channel, size, OpenedImage.MAX_PAGES);
             }
             if (format == ImageFormat.PNG && !endsWith(channel, size, PNG_IEND)) {
-                throw new ImageRejectedException(CORRUPT, "The PNG file is truncated or damaged (no end marker).");
+                throw new ImageRejectedException(CORRUPT, PeopleText.of("refusal.images.png-file-truncated-damaged-end"));
             }
             if (format == ImageFormat.PNG) {
                 checkPngHeaderDimensions(channel);
@@ -200,11 +199,11 @@ public class SafeImageInspector implements ImageInspector {
                 checkBmpHeaderDimensions(channel);
             }
             if (format == ImageFormat.JPEG && !hasJpegEnd(channel, size)) {
-                throw new ImageRejectedException(CORRUPT, "The JPEG file is truncated or damaged (no end marker).");
+                throw new ImageRejectedException(CORRUPT, PeopleText.of("refusal.images.jpeg-file-truncated-damaged-end"));
             }
             return format;
         } catch (IOException e) {
-            throw new ImageRejectedException(UNREADABLE, "The image file could not be read.", e);
+            throw new ImageRejectedException(UNREADABLE, PeopleText.of("refusal.images.file-unreadable"), e);
         }
     }
 
@@ -212,7 +211,7 @@ public class SafeImageInspector implements ImageInspector {
     private void checkPngHeaderDimensions(FileChannel channel) throws IOException {
         ByteBuffer ihdr = ByteBuffer.wrap(read(channel, 8, 16));
         if (ihdr.remaining() < 16 || ihdr.getInt(4) != 0x49484452) {
-            throw new ImageRejectedException(CORRUPT, "The PNG file is damaged (no image header).");
+            throw new ImageRejectedException(CORRUPT, PeopleText.of("refusal.images.png-file-damaged-image-header"));
         }
         OpenedImage.checkDimensions(Integer.toUnsignedLong(ihdr.getInt(8)), Integer.toUnsignedLong(ihdr.getInt(12)),
                 limits);
@@ -254,10 +253,8 @@ public class SafeImageInspector implements ImageInspector {
     private void checkProgressiveMemory(boolean progressive, int width, int height, int components) {
         long coefficients = (long) width * height * components * 2;
         if (progressive && coefficients > limits.maxDecodeUnitBytes()) {
-            throw new ImageRejectedException(TOO_COSTLY_TO_DECODE, String.format(java.util.Locale.ROOT,
-                    "This %,d x %,d pixel progressive JPEG can only be decoded whole, which needs %s of memory at"
-                            + " once, more than the %s that can be decoded safely. Save it as a baseline JPEG or a"
-                            + " tiled TIFF.", width, height, DecodeCost.human(coefficients),
+            throw new ImageRejectedException(TOO_COSTLY_TO_DECODE, PeopleText.of(
+                    "refusal.images.progressive-jpeg-too-large", width, height, DecodeCost.human(coefficients),
                     DecodeCost.human(limits.maxDecodeUnitBytes())));
         }
     }

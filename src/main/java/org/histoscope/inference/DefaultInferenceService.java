@@ -1,5 +1,6 @@
 package org.histoscope.inference;
 
+import org.histoscope.platform.PeopleText;
 import org.histoscope.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import java.awt.Rectangle;
@@ -66,11 +67,11 @@ public class DefaultInferenceService implements InferenceService {
         if (request.registeredModelId() != null) {
             return catalog.model(request.registeredModelId()).orElseThrow(() -> new PredictionFailedException(
                     PredictionFailedException.Reason.MODEL_NOT_FOUND,
-                    "Model " + request.registeredModelId() + " is not registered or not usable."));
+                    PeopleText.of("refusal.inference.model-not-found", String.valueOf(request.registeredModelId()))));
         }
         return catalog.activeModel().orElseThrow(() -> new PredictionFailedException(
                 PredictionFailedException.Reason.NO_ACTIVE_MODEL,
-                "No model is active. An administrator must activate a model first."));
+                PeopleText.of("refusal.inference.no-active-model")));
     }
 
     /**
@@ -135,10 +136,8 @@ public class DefaultInferenceService implements InferenceService {
         long started = System.nanoTime();
         BufferedImage patch = reader.readRegion(PatchCrop.of(info, card).region(), 1);
         if (new TissueDetector(engine.settings().tissueMinFraction()).tissueFraction(patch) == 0) {
-            throw new PredictionFailedException(PredictionFailedException.Reason.NO_TISSUE, String.format(
-                    "No tissue found: no pixel of this %d x %d image looks like stained tissue (it is white, black or"
-                            + " one ink colour), so no prediction was made. Check that the right image was uploaded.",
-                    info.width(), info.height()));
+            throw new PredictionFailedException(PredictionFailedException.Reason.NO_TISSUE, PeopleText.of(
+                    "refusal.inference.no-tissue-pixel", String.valueOf(info.width()), String.valueOf(info.height())));
         }
         Preprocessor preprocessor = new Preprocessor(card.input());
         float[] input = new float[preprocessor.valuesPerPatch()];
@@ -179,11 +178,9 @@ public class DefaultInferenceService implements InferenceService {
         TileStatistics statistics = WholeImagePredictor.statistics(result, info, descriptor.threshold(),
                 engine.settings().minUsableTissueShare());
         if (statistics.tissueTiles() == 0) {
-            throw new PredictionFailedException(PredictionFailedException.Reason.NO_TISSUE, String.format(
-                    java.util.Locale.ROOT, "No tissue found: none of the %,d tiles of %d x %d pixels looks like"
-                            + " stained tissue (all are white glass, black or ink), so no prediction was"
-                            + " made. Check that the right image was uploaded and that it is an H&E slide.",
-                    statistics.tilesTotal(), tileSide, tileSide));
+            throw new PredictionFailedException(PredictionFailedException.Reason.NO_TISSUE, PeopleText.of(
+                    "refusal.inference.no-tissue-tile", statistics.tilesTotal(), String.valueOf(tileSide),
+                    String.valueOf(tileSide)));
         }
         // not the single highest tile: one noisy tile must not make a slide positive (see WholeSlideScoring); tiles
         // outside the training domain or failing slide QC do not count

@@ -1,5 +1,6 @@
 package org.histoscope.inference;
 
+import org.histoscope.platform.PeopleText;
 import jakarta.annotation.security.RolesAllowed;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
@@ -42,7 +43,7 @@ public class UploadScreening {
      * @param statedMagnification the magnification the pathologist stated for a file without resolution; null if none
      */
     @RolesAllowed(Roles.PATHOLOGIST)
-    public Optional<String> refusal(Path image, Double statedMagnification) {
+    public Optional<PeopleText> refusal(Path image, Double statedMagnification) {
         Optional<ModelDescriptor> active = catalog.activeModel();
         if (active.isEmpty()) {
             return Optional.empty();
@@ -54,9 +55,7 @@ public class UploadScreening {
             int tileSide = DefaultInferenceService.tileSide(card, info, request);
             boolean tissue = DefaultInferenceService.chooseMode(PredictionMode.AUTO, info, card, tileSide)
                     == PredictionMode.PATCH ? patchHasTissue(reader, card) : anyTissueTile(reader, tileSide);
-            return tissue ? Optional.empty() : Optional.of("no tissue found: nothing in this image looks like "
-                    + "stained tissue (it is white glass, black or one ink colour), so it cannot be analysed. Check "
-                    + "that the right image was chosen.");
+            return tissue ? Optional.empty() : Optional.of(PeopleText.of("refusal.inference.upload-no-tissue"));
         }
     }
 

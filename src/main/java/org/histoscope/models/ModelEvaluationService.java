@@ -1,5 +1,6 @@
 package org.histoscope.models;
 
+import org.histoscope.platform.PeopleText;
 import org.histoscope.platform.FreeText;
 import org.histoscope.platform.InputRejectedException;
 import org.histoscope.platform.RuleRefusedException;
@@ -78,12 +79,12 @@ public class ModelEvaluationService {
         String datasetName = FreeText.clean(typedDatasetName);
         if (!(targetSensitivity > 0 && targetSensitivity <= 1)) {
             throw new InputRejectedException("targetSensitivity", "out-of-range",
-                    "The target sensitivity must be between 0 and 1.");
+                    PeopleText.of("refusal.models.target-sensitivity-must-between-0"));
         }
         RegisteredModel model = registry.find(modelId)
-                .orElseThrow(() -> new InputRejectedException("model", "unknown", "No model with registry id " + modelId + "."));
+                .orElseThrow(() -> new InputRejectedException("model", "unknown", PeopleText.of("refusal.models.no-model-with-registry-id", String.valueOf(modelId))));
         if (model.status() == ModelStatus.RETIRED) {
-            throw new RuleRefusedException("retired", "A retired model cannot be evaluated.");
+            throw new RuleRefusedException("retired", PeopleText.of("refusal.models.retired-model-cannot-evaluated"));
         }
         Path folder = null;
         try {
@@ -92,7 +93,7 @@ public class ModelEvaluationService {
             labelledImages(folder, model);
         } catch (IOException e) {
             deleteQuietly(zip);
-            throw new ModelPackageRejectedException("The data set could not be unpacked.");
+            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.data-set-could-unpacked"));
         } catch (RuntimeException e) {
             deleteQuietly(zip);
             throw e;
@@ -153,7 +154,7 @@ public class ModelEvaluationService {
         Path csv;
         try (var files = Files.walk(folder, 3)) {
             csv = files.filter(p -> p.getFileName().toString().equals("labels.csv")).findFirst()
-                    .orElseThrow(() -> new ModelPackageRejectedException("The zip has no labels.csv."));
+                    .orElseThrow(() -> new ModelPackageRejectedException(PeopleText.of("refusal.models.zip-lacks-labels-csv")));
         }
         List<String> lines = Files.readAllLines(csv).stream().filter(l -> !l.isBlank()).toList();
         List<LabelledImage> images = new ArrayList<>();
@@ -161,16 +162,16 @@ public class ModelEvaluationService {
         for (String line : lines.subList(1, lines.size())) {
             String[] fields = line.split(",");
             if (fields.length < 2) {
-                throw new ModelPackageRejectedException("labels.csv has a malformed line: " + line);
+                throw new ModelPackageRejectedException(PeopleText.of("refusal.models.labels-csv-malformed-line", String.valueOf(line)));
             }
             Path file = base.resolve(fields[0].strip()).normalize();
             if (!file.startsWith(base) || !Files.isRegularFile(file)) {
-                throw new ModelPackageRejectedException("labels.csv names a missing image: " + fields[0]);
+                throw new ModelPackageRejectedException(PeopleText.of("refusal.models.labels-csv-names-missing-image", String.valueOf(fields[0])));
             }
             images.add(new LabelledImage(file, positive(fields[1].strip(), model)));
         }
         if (images.isEmpty() || images.size() > MAX_IMAGES) {
-            throw new ModelPackageRejectedException("labels.csv must list between 1 and " + MAX_IMAGES + " images.");
+            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.labels-csv-must-list-between", String.valueOf(MAX_IMAGES)));
         }
         return images;
     }
@@ -182,7 +183,7 @@ public class ModelEvaluationService {
         if (label.equals("0") || label.equalsIgnoreCase(model.classes().get(0))) {
             return false;
         }
-        throw new ModelPackageRejectedException("Unknown label '" + label + "': use 0/1 or " + model.classes() + ".");
+        throw new ModelPackageRejectedException(PeopleText.of("refusal.models.unknown-label-use-0-1", String.valueOf(label), String.valueOf(model.classes())));
     }
 
     private static void deleteQuietly(Path path) {

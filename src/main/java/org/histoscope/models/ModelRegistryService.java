@@ -1,5 +1,6 @@
 package org.histoscope.models;
 
+import org.histoscope.platform.PeopleText;
 import org.histoscope.platform.FreeText;
 import org.histoscope.platform.InputRejectedException;
 import org.histoscope.platform.RuleRefusedException;
@@ -99,7 +100,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     @Transactional
     public RegisteredModel addUploaded(UploadedModelFiles files) {
         if (!files.complete()) {
-            throw new ModelPackageRejectedException("Upload a package zip, or model.onnx together with model-card.json.");
+            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.upload-package-zip-model-onnx"));
         }
         Optional<Path> zip = files.file(UploadedModelFiles.ZIP);
         Path folder = null;
@@ -138,8 +139,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
             }
             ValidatedPackage validated = validator.validate(folder);
             models.findBySha256(validated.sha256()).ifPresent(existing -> {
-                throw new ModelPackageRejectedException("This model is already registered as " + existing.name
-                        + " " + existing.version + " (registry id " + existing.id + ").");
+                throw new ModelPackageRejectedException(PeopleText.of("refusal.models.model-already-registered-registry-id", String.valueOf(existing.name), String.valueOf(existing.version), String.valueOf(existing.id)));
             });
             stored = copyIntoModelsDirectory(folder, validated.card());
             RegisteredModelEntity entity = register(validated, stored, ModelStatus.AVAILABLE, currentActor());
@@ -165,11 +165,10 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
             return model.toValue();
         }
         if (model.status == ModelStatus.RETIRED) {
-            throw new RuleRefusedException("retired", "A retired model cannot be activated.");
+            throw new RuleRefusedException("retired", PeopleText.of("refusal.models.retired-model-cannot-activated"));
         }
         if (!fileMatches(model)) {
-            throw new RuleRefusedException("file-changed", "The model file of " + model.name + " " + model.version
-                    + " is missing or changed on disk; it cannot be activated.");
+            throw new RuleRefusedException("file-changed", PeopleText.of("refusal.models.model-file-missing-changed-disk", String.valueOf(model.name), String.valueOf(model.version)));
         }
         return makeActive(model).toValue();
     }
@@ -200,7 +199,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
         RegisteredModelEntity model = get(id);
         if (model.status == ModelStatus.ACTIVE) {
             throw new RuleRefusedException("active",
-                    "The active model cannot be retired; activate another model first.");
+                    PeopleText.of("refusal.models.active-model-cannot-retired-activate"));
         }
         if (model.status == ModelStatus.RETIRED) {
             return model.toValue();
@@ -218,14 +217,14 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     public RegisteredModel changeThreshold(long id, double threshold, String reason) {
         if (!(threshold > 0 && threshold < 1)) {
             throw new InputRejectedException("threshold", "out-of-range",
-                    "The threshold must be between 0 and 1 (exclusive).");
+                    PeopleText.of("refusal.models.threshold-must-between-0-1"));
         }
         String why = reason == null ? "" : FreeText.clean(reason).strip();
         if (why.isEmpty()) {
-            throw new InputRejectedException("reason", "required", "A reason is required to change the threshold.");
+            throw new InputRejectedException("reason", "required", PeopleText.of("refusal.models.reason-required-change-threshold"));
         }
         if (why.length() > MAX_REASON) {
-            throw new InputRejectedException("reason", "too-long", "The reason may be at most " + MAX_REASON + " characters.");
+            throw new InputRejectedException("reason", "too-long", PeopleText.of("refusal.models.reason-may-most-characters", String.valueOf(MAX_REASON)));
         }
         RegisteredModelEntity model = get(id);
         double previous = model.threshold;
@@ -258,8 +257,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     private ModelDescriptor descriptor(RegisteredModelEntity model) {
         if (!fileMatches(model)) {
             throw new PredictionFailedException(PredictionFailedException.Reason.MODEL_UNUSABLE,
-                    "The file of model " + model.name + " " + model.version + " is missing or was changed on disk "
-                            + "(its sha256 no longer matches the registry). An administrator must re-register it.");
+                    PeopleText.of("refusal.inference.model-file-changed", String.valueOf(model.name), String.valueOf(model.version)));
         }
         ModelCard card = ModelCards.fromMap(model.card);
         return new ModelDescriptor(model.id, card, onnxFile(model), model.sha256, model.threshold);
@@ -337,7 +335,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     }
 
     private RegisteredModelEntity get(long id) {
-        return models.findById(id).orElseThrow(() -> new InputRejectedException("model", "unknown", "No model with registry id " + id + "."));
+        return models.findById(id).orElseThrow(() -> new InputRejectedException("model", "unknown", PeopleText.of("refusal.models.no-model-with-registry-id", String.valueOf(id))));
     }
 
     private String currentActor() {
@@ -355,7 +353,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
                 .replaceAll("[^A-Za-z0-9._-]", "_");
         Path target = directory.resolve(name);
         if (Files.exists(target)) {
-            throw new ModelPackageRejectedException("The folder " + target + " already exists in the models directory.");
+            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.folder-already-exists-models-directory", String.valueOf(target)));
         }
         Files.createDirectories(directory);
         try (Stream<Path> files = Files.walk(folder)) {

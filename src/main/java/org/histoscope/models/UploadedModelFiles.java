@@ -1,5 +1,6 @@
 package org.histoscope.models;
 
+import org.histoscope.platform.PeopleText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,7 +40,7 @@ public final class UploadedModelFiles {
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {
                 Files.deleteIfExists(file);
-                throw new ModelPackageRejectedException("The file " + fileName + " is larger than 2 GiB.");
+                throw new ModelPackageRejectedException(PeopleText.of("refusal.models.file-larger-than-2-gib", String.valueOf(fileName)));
             }
             String kind = kindOf(file);
             Path previous = files.put(kind, file);

@@ -22,8 +22,12 @@ public final class ErrorReference {
 
     /** The reason a failed job keeps (job grid, API, audit): written for people, with the logged reference. */
     public static String jobFailure(Logger log, String whatFailed, Throwable error) {
-        return "An internal error stopped this job. Quote reference " + logged(log, whatFailed, error)
-                + " to your administrator.";
+        return jobFailureText(log, whatFailed, error).english();
+    }
+
+    /** {@link #jobFailure} as a text for each reader's language (the job grid shows it in the user's). */
+    public static PeopleText jobFailureText(Logger log, String whatFailed, Throwable error) {
+        return PeopleText.of("job.failure.internal", logged(log, whatFailed, error));
     }
 
     /**
@@ -32,10 +36,18 @@ public final class ErrorReference {
      * message only when it has no cause, else a reference to the logged technical cause (ONNX Runtime's own text).
      */
     public static String jobRefusal(Logger log, String whatFailed, RuntimeException refusal) {
+        return jobRefusalText(log, whatFailed, refusal).english();
+    }
+
+    /** {@link #jobRefusal} as a text for each reader's language. */
+    public static PeopleText jobRefusalText(Logger log, String whatFailed, RuntimeException refusal) {
         if (refusal instanceof WrittenForPeople people) {
-            return people.userMessage();
+            return people.text();
         }
-        return refusal.getCause() == null ? refusal.getMessage() : jobFailure(log, whatFailed, refusal);
+        if (refusal.getCause() != null) {
+            return jobFailureText(log, whatFailed, refusal);
+        }
+        return refusal instanceof TextForPeople worded ? worded.text() : PeopleText.untranslated(refusal.getMessage());
     }
 
     /** The sentence people see for an unexpected failure of what they just did. */

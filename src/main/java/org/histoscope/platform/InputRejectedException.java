@@ -10,11 +10,17 @@ public class InputRejectedException extends IllegalArgumentException implements 
 
     private final String field;
     private final String code;
+    private final PeopleText text;
 
     public InputRejectedException(String field, String code, String message) {
-        super(message);
+        this(field, code, PeopleText.untranslated(message));
+    }
+
+    public InputRejectedException(String field, String code, PeopleText text) {
+        super(text.english());
         this.field = field;
         this.code = code;
+        this.text = text;
     }
 
     /** The input the refusal is about, as the service names it (e.g. {@code "reason"}). */
@@ -28,7 +34,7 @@ public class InputRejectedException extends IllegalArgumentException implements 
     }
 
     @Override
-    public String userMessage() {
-        return getMessage();
+    public PeopleText text() {
+        return text;
     }
 }

@@ -1,5 +1,6 @@
 package org.histoscope.review;
 
+import org.histoscope.platform.PeopleText;
 import jakarta.annotation.security.RolesAllowed;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -103,25 +104,24 @@ public class CaseFinalizationService implements CaseOutcomes {
         List<NotAssessableMark> marks = notAssessable.notAssessableOfCase(caseId);
         Set<Long> marked = marks.stream().map(NotAssessableMark::imageId).collect(Collectors.toSet());
         Set<Long> withResult = items.stream().map(ReviewQueueItem::getImageId).collect(Collectors.toSet());
-        List<String> blockers = new ArrayList<>();
+        List<PeopleText> blockers = new ArrayList<>();
         List<ImageSummary> markable = new ArrayList<>();
         if (caseImages.isEmpty()) {
-            blockers.add("The case has no images.");
+            blockers.add(PeopleText.of("review.blocker.no-images"));
         }
         for (ImageSummary image : caseImages) {
             List<JobSummary> ofImage = caseJobs.stream().filter(job -> job.imageId() == image.id()).toList();
             if (ofImage.stream().anyMatch(CaseFinalizationService::inFlight)) {
-                blockers.add(image.originalFilename() + ": its prediction is still queued or running.");
+                blockers.add(PeopleText.of("review.blocker.in-flight", image.originalFilename()));
             } else if (!withResult.contains(image.id()) && !marked.contains(image.id())) {
                 markable.add(image);
-                blockers.add(image.originalFilename() + (ofImage.stream().anyMatch(job -> job.status() == JobStatus.FAILED)
-                        ? ": its prediction failed. Retry it, or have a reviewer mark the image not assessable."
-                        : ": it has no result to review. Have a reviewer mark it not assessable, or run a prediction."));
+                blockers.add(PeopleText.of(ofImage.stream().anyMatch(job -> job.status() == JobStatus.FAILED)
+                        ? "review.blocker.failed" : "review.blocker.no-result", image.originalFilename()));
             }
         }
         long unsigned = items.stream().filter(item -> !item.isReviewed()).count();
         if (unsigned > 0) {
-            blockers.add(unsigned + " result(s) of this case are not signed by a reviewer yet.");
+            blockers.add(PeopleText.of("review.blocker.unsigned", String.valueOf(unsigned)));
         }
         return new FinalizationCheck(List.copyOf(blockers), List.copyOf(markable), marks);
     }
@@ -142,14 +142,14 @@ public class CaseFinalizationService implements CaseOutcomes {
     @Transactional(noRollbackFor = SignatureRejectedException.class)
     @RolesAllowed(Roles.PATHOLOGIST)
     public FinalDiagnosis finalizeCase(long caseId, FinalDiagnosisForm form, String password) {
-        CaseSummary owner = cases.findCase(caseId).orElseThrow(() -> new ReviewRuleException("The case no longer exists."));
+        CaseSummary owner = cases.findCase(caseId).orElseThrow(() -> new ReviewRuleException(PeopleText.of("refusal.review.case-longer-exists")));
         String signer = signatures.verifiedSigner(password, CASE, String.valueOf(caseId), caseId);
         requireResponsible(owner, signer);
         check(form, false);
         cases.lockForFinalization(caseId);
         FinalizationCheck check = finalizationCheck(caseId);
         if (!check.ready()) {
-            throw new ReviewRuleException("The case cannot be finalized yet. " + String.join(" ", check.blockers()));
+            throw new ReviewRuleException(PeopleText.of("refusal.review.not-ready", check.reasons()));
         }
         List<Long> predictionIds = queue.findByCaseIdOrderByPredictedAtAsc(caseId).stream()
                 .map(ReviewQueueItem::getPredictionId).toList();
@@ -177,13 +177,13 @@ public class CaseFinalizationService implements CaseOutcomes {
     @Transactional(noRollbackFor = SignatureRejectedException.class)
     @RolesAllowed(Roles.PATHOLOGIST)
     public FinalDiagnosis amendFinalDiagnosis(long caseId, FinalDiagnosisForm form, String password) {
-        CaseSummary owner = cases.findCase(caseId).orElseThrow(() -> new ReviewRuleException("The case no longer exists."));
+        CaseSummary owner = cases.findCase(caseId).orElseThrow(() -> new ReviewRuleException(PeopleText.of("refusal.review.case-longer-exists")));
         String signer = signatures.verifiedSigner(password, CASE, String.valueOf(caseId), caseId);
         requireResponsible(owner, signer);
         check(form, true);
         cases.lockFinalized(caseId);
         CaseFinalization previous = finalizations.findFirstByCaseIdOrderByVersionDesc(caseId)
-                .orElseThrow(() -> new ReviewRuleException("The case is not finalized yet; finalize it first."));
+                .orElseThrow(() -> new ReviewRuleException(PeopleText.of("refusal.review.case-finalized-yet-finalize-first")));
         CaseFinalization saved = save(new CaseFinalization(caseId, previous.getVersion() + 1, form, signer,
                 signatures.printedName(signer), clock.instant(), previous.getId()));
         FinalDiagnosis amended = saved.toFinalDiagnosis(null);
@@ -240,39 +240,39 @@ public class CaseFinalizationService implements CaseOutcomes {
     private static void requireResponsible(CaseSummary owner, String signer) {
         String responsible = owner.assignedPathologist() != null ? owner.assignedPathologist() : owner.createdBy();
         if (responsible == null || !responsible.equalsIgnoreCase(signer)) {
-            throw new ReviewRuleException("Only the pathologist responsible for case " + owner.accessionNumber()
-                    + " finalizes it: " + (owner.assignedPathologist() != null ? owner.assignedPathologist()
-                    : "while none is assigned, the one who created it") + ". An administrator can assign it to you "
-                    + "(Reassign on the case page).");
+            throw new ReviewRuleException(owner.assignedPathologist() != null
+                    ? PeopleText.of("refusal.review.only-assigned-finalizes", owner.accessionNumber(),
+                            owner.assignedPathologist())
+                    : PeopleText.of("refusal.review.only-creator-finalizes", owner.accessionNumber()));
         }
     }
 
     private static void check(FinalDiagnosisForm form, boolean amendment) {
         if (form == null || form.idcPresent() == null) {
-            throw new ReviewRuleException("Say whether invasive ductal carcinoma is present or absent.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.say-whether-invasive-ductal-carcinoma"));
         }
         if (form.diagnosis() == null || form.diagnosis().isBlank()) {
-            throw new ReviewRuleException("Enter the final diagnosis.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.enter-final-diagnosis"));
         }
         if (form.diagnosis().length() > 10000) {
-            throw new ReviewRuleException("The final diagnosis is too long (at most 10,000 characters).");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.final-diagnosis-too-long-most"));
         }
         if (form.meaning() == null) {
-            throw new ReviewRuleException("Choose the meaning of the signature.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.choose-meaning-signature"));
         }
         if (!form.idcPresent() && (form.largestFocusMm() != null || form.idcPercent() != null)) {
-            throw new ReviewRuleException("A focus size or a percentage is given only where carcinoma is present.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.focus-size-percentage-given-where"));
         }
         if (form.largestFocusMm() != null && (form.largestFocusMm().signum() <= 0
                 || form.largestFocusMm().compareTo(MAX_FOCUS_MM) >= 0 || form.largestFocusMm().scale() > 2)) {
-            throw new ReviewRuleException("The largest focus is a size in millimetres above 0, with at most two decimals.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.largest-focus-size-millimetres-above"));
         }
         if (form.idcPercent() != null && (form.idcPercent().signum() <= 0 || form.idcPercent().compareTo(HUNDRED) > 0
                 || form.idcPercent().scale() > 2)) {
-            throw new ReviewRuleException("The percentage of carcinoma lies above 0 and at most 100.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.percentage-carcinoma-lies-above-0"));
         }
         if (amendment && (form.amendmentReason() == null || form.amendmentReason().isBlank())) {
-            throw new ReviewRuleException("Say why the final diagnosis is amended.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.say-why-final-diagnosis-amended"));
         }
     }
 
@@ -280,8 +280,7 @@ public class CaseFinalizationService implements CaseOutcomes {
         try {
             return finalizations.saveAndFlush(finalization);
         } catch (DataIntegrityViolationException e) {
-            throw new ReviewRuleException("The final diagnosis of this case was signed by someone else a moment ago. "
-                    + "Reload the page to see it.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.final-diagnosis-case-signed-someone"));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.histoscope.review;
 
+import org.histoscope.platform.PeopleText;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.Clock;
 import java.util.List;
@@ -68,26 +69,25 @@ public class NotAssessableService {
     public NotAssessableMark markNotAssessable(long imageId, String reason, SignatureMeaning meaning, String password) {
         String cleanReason = FreeText.clean(reason);
         ImageSummary image = images.findImage(imageId)
-                .orElseThrow(() -> new ReviewRuleException("The image no longer exists."));
+                .orElseThrow(() -> new ReviewRuleException(PeopleText.of("refusal.review.image-longer-exists")));
         caseAccess.requireRead(image.caseId());
         String signer = signatures.verifiedSigner(password, "case_image", String.valueOf(imageId), image.caseId());
         if (cleanReason == null || cleanReason.isBlank()) {
-            throw new ReviewRuleException("Say why the image cannot be assessed.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.say-why-image-cannot-assessed"));
         }
         if (meaning == null) {
-            throw new ReviewRuleException("Choose the meaning of the signature.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.choose-meaning-signature"));
         }
         cases.lockForFinalization(image.caseId());
         if (jobs.jobsForCase(image.caseId()).stream().anyMatch(job -> job.imageId() == imageId
                 && (job.status() == JobStatus.QUEUED || job.status() == JobStatus.RUNNING))) {
-            throw new ReviewRuleException("The prediction for " + image.originalFilename()
-                    + " is still queued or running; wait for its result.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.prediction-still-queued-running-wait", String.valueOf(image.originalFilename())));
         }
         if (queue.findByCaseIdOrderByPredictedAtAsc(image.caseId()).stream().anyMatch(i -> i.getImageId() == imageId)) {
-            throw new ReviewRuleException(image.originalFilename() + " has a result to review; review that instead.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.result-review-review-instead", String.valueOf(image.originalFilename())));
         }
         if (notAssessable.existsByImageId(imageId)) {
-            throw new ReviewRuleException(image.originalFilename() + " is already marked not assessable.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.already-marked-assessable", String.valueOf(image.originalFilename())));
         }
         Optional<SecuritySettingsService.Setting> exception = segregation.ownImage(signer, image);
         String printedName = signatures.printedName(signer);

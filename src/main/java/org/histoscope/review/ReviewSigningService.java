@@ -1,5 +1,6 @@
 package org.histoscope.review;
 
+import org.histoscope.platform.PeopleText;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import java.time.Clock;
@@ -65,23 +66,21 @@ public class ReviewSigningService {
     @RolesAllowed(Roles.REVIEWER)
     public SignedReview sign(@Valid ReviewRequest request, String password) {
         long caseId = queue.findById(request.predictionId()).map(ReviewQueueItem::getCaseId)
-                .orElseThrow(() -> new ReviewRuleException("This result is not in the review queue."));
+                .orElseThrow(() -> new ReviewRuleException(PeopleText.of("refusal.review.result-review-queue")));
         String signer = signatures.verifiedSigner(password, REVIEW, String.valueOf(request.predictionId()), caseId);
         ReviewQueueItem item = queue.findById(request.predictionId())
-                .orElseThrow(() -> new ReviewRuleException("This result is not in the review queue."));
+                .orElseThrow(() -> new ReviewRuleException(PeopleText.of("refusal.review.result-review-queue")));
         checkAmendment(item, request.amendsReviewId());
         Optional<SecuritySettingsService.Setting> exception = segregation.ownRequest(signer, request.predictionId());
         String finalLabel = request.finalLabel().trim();
         if (request.decision() == ReviewDecision.AGREE && !finalLabel.equalsIgnoreCase(item.getPredictedLabel())) {
-            throw new ReviewRuleException("To agree, keep the model's label (" + item.getPredictedLabel()
-                    + "); choose Override to change it.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.agree-keep-model-s-label", String.valueOf(item.getPredictedLabel())));
         }
         if (request.decision() == ReviewDecision.OVERRIDE && finalLabel.equalsIgnoreCase(item.getPredictedLabel())) {
-            throw new ReviewRuleException("An override needs a label different from the model's.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.override-needs-label-different-from"));
         }
         if (item.isOutOfDomain() && !request.outOfDomainAcknowledged()) {
-            throw new ReviewRuleException("This result lies outside the model's training domain: acknowledge the "
-                    + "warning before signing.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.result-lies-outside-model-s"));
         }
         String printedName = signatures.printedName(signer);
         Review review;
@@ -94,8 +93,7 @@ public class ReviewSigningService {
             queue.saveAndFlush(item);
         } catch (DataIntegrityViolationException | OptimisticLockingFailureException e) {
             // another reviewer signed (or amended) this result at the same moment; theirs stands
-            throw new ReviewRuleException("Another reviewer signed this result a moment ago. "
-                    + "Reload it to see their review; amend it if you disagree.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.another-reviewer-signed-result-moment"));
         }
         exception.ifPresent(setting -> exceptions.save(new SegregationException(review.getId(), item.getCaseId(),
                 SegregationException.Kind.SIGNED_OWN_REQUEST, signer, setting.changedBy(), setting.changedAt(),
@@ -117,11 +115,10 @@ public class ReviewSigningService {
     private void checkAmendment(ReviewQueueItem item, Long amendsReviewId) {
         if (amendsReviewId == null) {
             if (item.isReviewed()) {
-                throw new ReviewRuleException("This result is already signed; a signed review cannot be changed. "
-                        + "Record an amendment instead.");
+                throw new ReviewRuleException(PeopleText.of("refusal.review.result-already-signed-signed-review"));
             }
         } else if (!amendsReviewId.equals(item.getLatestReviewId())) {
-            throw new ReviewRuleException("Only the latest signed review of this result can be amended.");
+            throw new ReviewRuleException(PeopleText.of("refusal.review.latest-signed-review-result-amended"));
         }
     }
 

@@ -10,7 +10,13 @@ public enum SignatureMeaning {
         this.label = label;
     }
 
+    /** The English label the audit trail and the PDF keep. */
     public String label() {
         return label;
+    }
+
+    /** The key of the label in the message bundles, for screens in the reader's language. */
+    public String messageKey() {
+        return "review.meaning." + name().toLowerCase(java.util.Locale.ROOT);
     }
 }

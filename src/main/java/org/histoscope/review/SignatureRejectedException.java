@@ -1,9 +1,11 @@
 package org.histoscope.review;
 
+import org.histoscope.platform.PeopleText;
+
 /** The password given to sign did not match; nothing was signed. */
 public class SignatureRejectedException extends ReviewRuleException {
 
     public SignatureRejectedException() {
-        super("The password is not correct. The review was not signed.");
+        super(PeopleText.of("refusal.review.wrong-password"));
     }
 }

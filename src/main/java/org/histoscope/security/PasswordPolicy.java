@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.springframework.stereotype.Component;
+import org.histoscope.platform.PeopleText;
 import org.histoscope.platform.Unguarded;
 import org.histoscope.security.internal.GuessableParts;
 
@@ -36,31 +37,39 @@ public class PasswordPolicy {
     }
 
     /**
-     * Every rule the password breaks, as messages for the user; empty when the password is acceptable. A length
-     * problem is reported alone, and of the guessability rules (common, the user name, context words, a repeated
-     * pattern) the first that applies, so the user gets one clear reason at a time.
+     * Every rule the password breaks, as messages for the user in English; empty when the password is acceptable.
+     *
+     * @see #violationTexts(String, String)
      */
     public List<String> violations(String username, String password) {
-        List<String> problems = new ArrayList<>();
+        return violationTexts(username, password).stream().map(PeopleText::english).toList();
+    }
+
+    /**
+     * Every rule the password breaks, as texts for each reader's language; empty when the password is acceptable. A
+     * length problem is reported alone, and of the guessability rules (common, the user name, context words, a
+     * repeated pattern) the first that applies, so the user gets one clear reason at a time.
+     */
+    public List<PeopleText> violationTexts(String username, String password) {
+        List<PeopleText> problems = new ArrayList<>();
         if (password == null || password.isEmpty()) {
-            problems.add("Enter a password.");
+            problems.add(PeopleText.of("refusal.password.empty"));
             return problems;
         }
         int length = password.codePointCount(0, password.length());
         if (length < MIN_LENGTH) {
-            problems.add("Use at least " + MIN_LENGTH + " characters (a passphrase of several words is easiest); "
-                    + "this one has " + length + ".");
+            problems.add(PeopleText.of("refusal.password.too-short", MIN_LENGTH, length));
         }
         if (length > MAX_LENGTH) {
-            problems.add("Use at most " + MAX_LENGTH + " characters; this one has " + length + ".");
+            problems.add(PeopleText.of("refusal.password.too-long", MAX_LENGTH, length));
         }
         if (!problems.isEmpty()) {
             return problems;
         }
         if (commonPasswords.contains(password.toLowerCase(Locale.ROOT))) {
-            problems.add("This password is on a list of commonly used passwords; choose another.");
+            problems.add(PeopleText.of("refusal.password.common"));
         } else if (username != null && password.equalsIgnoreCase(username.trim())) {
-            problems.add("The password must not be the user name.");
+            problems.add(PeopleText.of("refusal.password.user-name"));
         } else {
             GuessableParts.problem(username, password).ifPresent(problems::add);
         }
@@ -68,7 +77,7 @@ public class PasswordPolicy {
     }
 
     public void check(String username, String password) {
-        List<String> problems = violations(username, password);
+        List<PeopleText> problems = violationTexts(username, password);
         if (!problems.isEmpty()) {
             throw new PasswordPolicyViolation(problems);
         }
@@ -97,17 +106,23 @@ public class PasswordPolicy {
         return Set.copyOf(passwords);
     }
 
-    /** A password broke the policy; the message lists every reason. */
+    /** A password broke the policy; the message lists every reason (in English), {@link #texts()} for each reader. */
     public static class PasswordPolicyViolation extends IllegalArgumentException {
-        private final List<String> problems;
+        private final List<PeopleText> texts;
 
-        public PasswordPolicyViolation(List<String> problems) {
-            super(String.join(" ", problems));
-            this.problems = List.copyOf(problems);
+        public PasswordPolicyViolation(List<PeopleText> texts) {
+            super(String.join(" ", texts.stream().map(PeopleText::english).toList()));
+            this.texts = List.copyOf(texts);
         }
 
+        /** The reasons in English. */
         public List<String> problems() {
-            return problems;
+            return texts.stream().map(PeopleText::english).toList();
+        }
+
+        /** The reasons, for each reader's language. */
+        public List<PeopleText> texts() {
+            return texts;
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.histoscope.tokens;
 
+import org.histoscope.platform.PeopleText;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -61,13 +62,13 @@ public class ApiTokenService {
         Instant now = clock.instant();
         String name = request.name().trim();
         if (!ASSIGNABLE_ROLES.containsAll(request.roles())) {
-            throw new ApiTokenRejectedException("Unknown role; choose from " + ASSIGNABLE_ROLES + ".");
+            throw new ApiTokenRejectedException(PeopleText.of("refusal.tokens.unknown-role-choose-from", String.valueOf(ASSIGNABLE_ROLES)));
         }
         if (!request.expiresAt().isAfter(now)) {
-            throw new ApiTokenRejectedException("The expiry must be in the future.");
+            throw new ApiTokenRejectedException(PeopleText.of("refusal.tokens.expiry-must-future"));
         }
         if (tokens.existsByNameIgnoreCase(name)) {
-            throw new ApiTokenRejectedException("A token named " + name + " already exists; revoked names are not reused.");
+            throw new ApiTokenRejectedException(PeopleText.of("refusal.tokens.token-named-already-exists-revoked", String.valueOf(name)));
         }
         String secret = newSecret();
         ApiToken token = new ApiToken(name, sha256(secret), secret.substring(0, SECRET_PREFIX.length() + 6),
@@ -75,7 +76,7 @@ public class ApiTokenService {
         try {
             tokens.saveAndFlush(token);
         } catch (DataIntegrityViolationException e) {
-            throw new ApiTokenRejectedException("A token named " + name + " already exists.");
+            throw new ApiTokenRejectedException(PeopleText.of("refusal.tokens.token-named-already-exists", String.valueOf(name)));
         }
         audit.record(TokenAuditAction.API_TOKEN_CREATED, TOKEN, token.getId().toString(),
                 Map.of("name", name, "roles", String.join(",", token.roleSet()),
@@ -94,9 +95,9 @@ public class ApiTokenService {
     @RolesAllowed(Roles.ADMIN)
     public ApiTokenSummary revoke(long tokenId) {
         ApiToken token = tokens.findById(tokenId)
-                .orElseThrow(() -> new ApiTokenRejectedException("The token no longer exists."));
+                .orElseThrow(() -> new ApiTokenRejectedException(PeopleText.of("refusal.tokens.token-longer-exists")));
         if (token.isRevoked()) {
-            throw new ApiTokenRejectedException("The token " + token.getName() + " is already revoked.");
+            throw new ApiTokenRejectedException(PeopleText.of("refusal.tokens.token-already-revoked", String.valueOf(token.getName())));
         }
         Instant now = clock.instant();
         token.revoke(currentUser.usernameOrSystem(), now);

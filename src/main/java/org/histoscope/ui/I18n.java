@@ -2,7 +2,11 @@ package org.histoscope.ui;
 
 import com.vaadin.flow.component.UI;
 import java.text.MessageFormat;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
+import org.histoscope.platform.PeopleText;
+import org.histoscope.platform.WrittenForPeople;
 
 /**
  * Translations for code that is not a component (grid column renderers in static helpers, badges, notifications
@@ -28,6 +32,28 @@ public final class I18n {
     public static String translate(String key, Locale locale, Object... params) {
         return Translations.find(key, locale).map(text -> new MessageFormat(text, locale).format(params))
                 .orElse("!" + key + "!");
+    }
+
+    /**
+     * A service's sentence (a refusal, a job's failure reason) in the current user's language: its key in the
+     * bundles with its arguments, or the text as written where it has no key.
+     */
+    public static String text(PeopleText text) {
+        return text(text, locale());
+    }
+
+    public static String text(PeopleText text, Locale locale) {
+        return text.in(locale);
+    }
+
+    /** A refusal written for people, in the current user's language. */
+    public static String refusal(WrittenForPeople refusal) {
+        return text(refusal.text());
+    }
+
+    /** Several refusals (e.g. the rules a password breaks) as one line in the current user's language. */
+    public static String joined(List<PeopleText> texts) {
+        return texts.stream().map(I18n::text).collect(Collectors.joining(" "));
     }
 
     public static Locale locale() {

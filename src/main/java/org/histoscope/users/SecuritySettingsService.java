@@ -1,5 +1,6 @@
 package org.histoscope.users;
 
+import org.histoscope.platform.PeopleText;
 import org.histoscope.platform.FreeText;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.Clock;
@@ -55,7 +56,7 @@ public class SecuritySettingsService {
     public Setting setRequesterMaySign(boolean enabled, String reason) {
         reason = FreeText.clean(reason);
         if (reason == null || reason.isBlank()) {
-            throw new UserAdministrationException("Give a reason for changing the segregation-of-duties setting.");
+            throw new UserAdministrationException(PeopleText.of("refusal.users.give-reason-changing-segregation-duties"));
         }
         String actor = currentUser.usernameOrSystem();
         OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);

@@ -1,5 +1,6 @@
 package org.histoscope.users;
 
+import org.histoscope.platform.PeopleText;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.Clock;
 import java.time.Instant;
@@ -110,11 +111,10 @@ public class UserAccountService {
     public UserAccountSummary create(NewUser request) {
         String username = request.username() == null ? "" : request.username().trim();
         if (!USERNAME.matcher(username).matches()) {
-            throw new UserAdministrationException("The user name must be 2 to 64 letters, digits, dots, hyphens or "
-                    + "underscores, starting with a letter or digit.");
+            throw new UserAdministrationException(PeopleText.of("refusal.users.user-name-must-2-64"));
         }
         if (accounts.findByUsernameIgnoreCase(username).isPresent()) {
-            throw new UserAdministrationException("A user named '" + username + "' already exists.");
+            throw new UserAdministrationException(PeopleText.of("refusal.users.user-named-already-exists", String.valueOf(username)));
         }
         String fullName = requireFullName(request.fullName());
         String email = normaliseEmail(request.email());
@@ -135,14 +135,13 @@ public class UserAccountService {
     public UserAccountSummary update(String username, UserChanges changes) {
         UserAccount account = existing(username);
         if (account.getSource() != AccountSource.LOCAL) {
-            throw new UserAdministrationException("This account's name and roles come from the directory ("
-                    + account.getSource() + ") and are read again at every sign-in; change them there.");
+            throw new UserAdministrationException(PeopleText.of("refusal.users.account-s-name-roles-come", String.valueOf(account.getSource())));
         }
         String fullName = requireFullName(changes.fullName());
         String email = normaliseEmail(changes.email());
         Set<String> roles = requireRoles(changes.roles());
         if (isSelf(account) && account.getRoles().contains(Roles.ADMIN) && !roles.contains(Roles.ADMIN)) {
-            throw new UserAdministrationException("You cannot remove your own administrator role.");
+            throw new UserAdministrationException(PeopleText.of("refusal.users.you-cannot-remove-your-own"));
         }
         if (account.getRoles().contains(Roles.ADMIN) && !roles.contains(Roles.ADMIN) && account.isEnabled()) {
             requireAnotherEnabledAdmin();
@@ -174,7 +173,7 @@ public class UserAccountService {
             return account.summary(clock.instant());
         }
         if (!enabled && isSelf(account)) {
-            throw new UserAdministrationException("You cannot disable your own account.");
+            throw new UserAdministrationException(PeopleText.of("refusal.users.you-cannot-disable-your-own"));
         }
         if (!enabled && account.getRoles().contains(Roles.ADMIN)) {
             requireAnotherEnabledAdmin();
@@ -196,7 +195,7 @@ public class UserAccountService {
     public UserAccountSummary resetPassword(String username, String temporaryPassword) {
         UserAccount account = existing(username);
         if (account.getSource() == AccountSource.LDAP) {
-            throw new UserAdministrationException("This account's password is kept by the directory (LDAP).");
+            throw new UserAdministrationException(PeopleText.of("refusal.users.account-s-password-kept-directory"));
         }
         passwordPolicy.check(account.getUsername(), temporaryPassword);
         account.setPasswordHash(passwordEncoder.encode(temporaryPassword));
@@ -231,26 +230,25 @@ public class UserAccountService {
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public void changeOwnPassword(String currentPassword, String newPassword) {
         String username = currentUser.username()
-                .orElseThrow(() -> new UserAdministrationException("Sign in to change your password."));
+                .orElseThrow(() -> new UserAdministrationException(PeopleText.of("refusal.users.sign-in-to-change-password")));
         UserAccount account = accounts.findByUsernameIgnoreCase(username)
-                .orElseThrow(() -> new UserAdministrationException("Your account no longer exists."));
+                .orElseThrow(() -> new UserAdministrationException(PeopleText.of("refusal.users.your-account-longer-exists")));
         if (account.getSource() == AccountSource.LDAP) {
-            throw new UserAdministrationException("Your password is kept by the directory; change it there.");
+            throw new UserAdministrationException(PeopleText.of("refusal.users.your-password-kept-directory-change"));
         }
         if (account.isLockedAt(clock.instant())) {
             // Otherwise the lock after failed signatures could be sidestepped by guessing here instead
-            throw new UserAdministrationException("Your account is locked after repeated failed password checks; "
-                    + "try again later or ask an administrator to unlock it.");
+            throw new UserAdministrationException(PeopleText.of("refusal.users.your-account-locked-after-repeated"));
         }
         if (currentPassword == null || !passwordEncoder.matches(currentPassword, account.getPasswordHash())) {
             loginAttempts.failed(username, UserAuditAction.PASSWORD_VERIFICATION_FAILED, "wrong current password");
             throw new UserAdministrationException(UserAdministrationException.Field.CURRENT_PASSWORD,
-                    "The current password is not correct.");
+                    PeopleText.of("refusal.users.current-password-correct"));
         }
         passwordPolicy.check(username, newPassword);
         if (newPassword.equals(currentPassword)) {
             throw new UserAdministrationException(UserAdministrationException.Field.NEW_PASSWORD,
-                    "The new password must differ from the current one.");
+                    PeopleText.of("refusal.users.new-password-must-differ-from"));
         }
         storeNewPassword(username, newPassword);
     }
@@ -280,7 +278,7 @@ public class UserAccountService {
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER, Roles.ADMIN})
     public UserAccountSummary changeOwnLanguage(UserLanguage language) {
         String username = currentUser.username()
-                .orElseThrow(() -> new UserAdministrationException("Sign in to choose your language."));
+                .orElseThrow(() -> new UserAdministrationException(PeopleText.of("refusal.users.sign-in-to-choose-language")));
         return storeLanguage(existing(username), language);
     }
 
@@ -344,7 +342,7 @@ public class UserAccountService {
 
     private UserAccount existing(String username) {
         return accounts.findByUsernameIgnoreCase(username == null ? "" : username)
-                .orElseThrow(() -> new UserAdministrationException("No user named '" + username + "'."));
+                .orElseThrow(() -> new UserAdministrationException(PeopleText.of("refusal.users.no-such-user", String.valueOf(username))));
     }
 
     private boolean isSelf(UserAccount account) {
@@ -353,14 +351,14 @@ public class UserAccountService {
 
     private void requireAnotherEnabledAdmin() {
         if (accounts.countEnabledAdmins() <= 1) {
-            throw new UserAdministrationException("At least one enabled administrator must remain.");
+            throw new UserAdministrationException(PeopleText.of("refusal.users.least-one-enabled-administrator-must"));
         }
     }
 
     private static String requireFullName(String fullName) {
         String trimmed = fullName == null ? "" : fullName.strip();
         if (trimmed.isEmpty() || trimmed.length() > 200) {
-            throw new UserAdministrationException("Enter the full name (as printed on signatures), up to 200 characters.");
+            throw new UserAdministrationException(PeopleText.of("refusal.users.enter-full-name-printed-signatures"));
         }
         return trimmed;
     }
@@ -371,20 +369,20 @@ public class UserAccountService {
         }
         String trimmed = email.strip();
         if (trimmed.length() > 254 || !EMAIL.matcher(trimmed).matches()) {
-            throw new UserAdministrationException("'" + trimmed + "' is not a valid e-mail address.");
+            throw new UserAdministrationException(PeopleText.of("refusal.users.valid-e-mail-address", String.valueOf(trimmed)));
         }
         return trimmed;
     }
 
     private static Set<String> requireRoles(Set<String> roles) {
         if (roles == null || roles.isEmpty()) {
-            throw new UserAdministrationException("Give the user at least one role.");
+            throw new UserAdministrationException(PeopleText.of("refusal.users.give-user-least-one-role"));
         }
         Set<String> normalised = new TreeSet<>();
         for (String role : roles) {
             String upper = role == null ? "" : role.trim().toUpperCase(Locale.ROOT);
             if (!ALL_ROLES.contains(upper)) {
-                throw new UserAdministrationException("Unknown role '" + role + "'.");
+                throw new UserAdministrationException(PeopleText.of("refusal.users.unknown-role", String.valueOf(role)));
             }
             normalised.add(upper);
         }

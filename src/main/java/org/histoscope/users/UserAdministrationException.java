@@ -1,5 +1,6 @@
 package org.histoscope.users;
 
+import org.histoscope.platform.PeopleText;
 import org.histoscope.platform.WrittenForPeople;
 
 /**
@@ -12,14 +13,20 @@ public class UserAdministrationException extends RuntimeException implements Wri
     public enum Field { CURRENT_PASSWORD, NEW_PASSWORD }
 
     private final Field field;
+    private final PeopleText text;
 
     public UserAdministrationException(String message) {
-        this(null, message);
+        this(null, PeopleText.untranslated(message));
     }
 
-    public UserAdministrationException(Field field, String message) {
-        super(message);
+    public UserAdministrationException(PeopleText text) {
+        this(null, text);
+    }
+
+    public UserAdministrationException(Field field, PeopleText text) {
+        super(text.english());
         this.field = field;
+        this.text = text;
     }
 
     /** The input this refusal is about; null when it concerns the request as a whole. */
@@ -28,7 +35,7 @@ public class UserAdministrationException extends RuntimeException implements Wri
     }
 
     @Override
-    public String userMessage() {
-        return getMessage();
+    public PeopleText text() {
+        return text;
     }
 }

@@ -109,42 +109,88 @@
     return canvas.toDataURL('image/png');
   }
 
+  /**
+   * The viewer's own words in English; the view sends them in its user's language (options.texts, from the message
+   * bundles), numbered placeholders as in the bundles: {0}, {1} ...
+   */
+  var ENGLISH = {
+    outside: 'Outside the slide.',
+    where: 'Tile column {0}, row {1} at x {2}, y {3} px ({4} px square)',
+    position: ', {0} mm, {1} mm from the top left',
+    background: '{0}: background, not classified.',
+    probability: '{0}: probability {1}',
+    smoothedAbove: '; smoothed with its neighbours {0} (at or above the tile threshold {1})',
+    smoothedBelow: '; smoothed with its neighbours {0} (below the tile threshold {1})',
+    outOfDomain: ' Outside the model\'s training domain: not in the slide score.',
+    blurred: ' Slide QC: blurred.',
+    penInk: ' Slide QC: pen ink.',
+    exposure: ' Slide QC: too dark or washed out.',
+    decimalSeparator: '.',
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
+    home: 'Show the whole slide',
+    fullPage: 'Toggle full page'
+  };
+
+  function text(options, name) {
+    var texts = options.texts || {};
+    return typeof texts[name] === 'string' ? texts[name] : ENGLISH[name];
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\d+)\}/g, function (all, i) { return values[+i] === undefined ? all : values[+i]; });
+  }
+
+  function decimal(options, value, digits) {
+    return value.toFixed(digits).replace('.', text(options, 'decimalSeparator'));
+  }
+
   function describe(options, imageX, imageY) {
     var grid = options.grid;
     if (imageX < 0 || imageY < 0 || imageX >= options.width || imageY >= options.height) {
-      return {text: 'Outside the slide.', probability: null};
+      return {text: text(options, 'outside'), probability: null};
     }
     var column = Math.floor(imageX / grid.tileSide);
     var row = Math.floor(imageY / grid.tileSide);
     var p = grid.probabilities[row * grid.columns + column];
-    var where = 'Tile column ' + column + ', row ' + row + ' at x ' + column * grid.tileSide + ', y '
-        + row * grid.tileSide + ' px (' + grid.tileSide + ' px square)';
+    var where = fill(text(options, 'where'), [column, row, column * grid.tileSide, row * grid.tileSide, grid.tileSide]);
     if (options.micronsPerPixel) {
-      where += ', ' + (column * grid.tileSide * options.micronsPerPixel / 1000).toFixed(3) + ' mm, '
-          + (row * grid.tileSide * options.micronsPerPixel / 1000).toFixed(3) + ' mm from the top left';
+      where += fill(text(options, 'position'), [
+        decimal(options, column * grid.tileSide * options.micronsPerPixel / 1000, 3),
+        decimal(options, row * grid.tileSide * options.micronsPerPixel / 1000, 3)]);
     }
     if (p === null || p === undefined) {
-      return {text: where + ': background, not classified.', probability: null};
+      return {text: fill(text(options, 'background'), [where]), probability: null};
     }
     var smoothed = grid.smoothed ? grid.smoothed[row * grid.columns + column] : null;
     var flags = grid.flags ? grid.flags[row * grid.columns + column] : 0;
     var flagText = '';
-    if (flags & 1) flagText += ' Outside the model\'s training domain: not in the slide score.';
-    if (flags & 2) flagText += ' Slide QC: blurred.';
-    if (flags & 4) flagText += ' Slide QC: pen ink.';
-    if (flags & 8) flagText += ' Slide QC: too dark or washed out.';
+    if (flags & 1) flagText += text(options, 'outOfDomain');
+    if (flags & 2) flagText += text(options, 'blurred');
+    if (flags & 4) flagText += text(options, 'penInk');
+    if (flags & 8) flagText += text(options, 'exposure');
+    var neighbours = smoothed === null || smoothed === undefined ? ''
+        : fill(text(options, smoothed >= options.threshold ? 'smoothedAbove' : 'smoothedBelow'),
+            [decimal(options, smoothed, 4), decimal(options, options.threshold, 4)]);
     return {
-      text: where + ': probability ' + p.toFixed(4)
-          + (smoothed === null || smoothed === undefined ? '' : '; smoothed with its neighbours ' + smoothed.toFixed(4)
-          + (smoothed >= options.threshold ? ' (at or above' : ' (below') + ' the tile threshold '
-          + options.threshold.toFixed(4) + ')') + '.' + flagText,
+      text: fill(text(options, 'probability'), [where, decimal(options, p, 4)]) + neighbours + '.' + flagText,
       probability: p, column: column, row: row, flags: flags
     };
+  }
+
+  /** OpenSeadragon's button tooltips (its strings are global to the page) in the user's language. */
+  function translateButtons(options) {
+    if (!OpenSeadragon.setString) return;
+    OpenSeadragon.setString('Tooltips.ZoomIn', text(options, 'zoomIn'));
+    OpenSeadragon.setString('Tooltips.ZoomOut', text(options, 'zoomOut'));
+    OpenSeadragon.setString('Tooltips.Home', text(options, 'home'));
+    OpenSeadragon.setString('Tooltips.FullPage', text(options, 'fullPage'));
   }
 
   function create(element, options) {
     var container = element.querySelector('.slide-viewer-canvas');
     var info = element.querySelector('.slide-viewer-info');
+    translateButtons(options);
     var viewer = OpenSeadragon({
       element: container,
       prefixUrl: options.prefixUrl,
@@ -246,6 +292,7 @@
       state.layerVisible[name] = visible;
       apply(state);
     },
-    colour: colour
+    colour: colour,
+    describe: describe
   };
 })();

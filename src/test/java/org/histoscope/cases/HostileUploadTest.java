@@ -75,6 +75,9 @@ class HostileUploadTest extends TinyModelsContext {
                         .doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("java.")
                         .doesNotContain("javax.").doesNotContain("null").hasSizeLessThan(600)
                         .contains("was not accepted");
+                // issue #26: a German user reads the same refusal in German, with no key shown raw
+                soft.assertThat(org.histoscope.ui.I18n.text(outcome.text(), Locale.GERMAN)).as("German for %s", sample)
+                        .startsWith(outcome.fileName() + " wurde nicht angenommen: ").doesNotContain("!");
                 if (sample.hint() != null) {
                     soft.assertThat(outcome.message().toLowerCase(Locale.ROOT)).as("message for %s", sample)
                             .contains(sample.hint());
@@ -187,6 +190,10 @@ class HostileUploadTest extends TinyModelsContext {
             JobSummary failed = jobsOf(caseId).stream().filter(j -> j.id() == rerun.id()).findFirst().orElseThrow();
             assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
             assertThat(failed.errorMessage()).contains("damaged").doesNotContain("Exception");
+            // issue #26: the reason is stored as a key with its arguments, so a German user reads it in German
+            assertThat(failed.errorCode()).startsWith("refusal.images.");
+            assertThat(org.histoscope.ui.I18n.text(failed.errorReason(), java.util.Locale.GERMAN))
+                    .contains("beschädigt").doesNotContain("damaged").doesNotContain("!refusal");
             assertThat(output.getAll()).containsPattern("Prediction job " + rerun.id() + " \\(attempt \\d+\\) refused its image: ")
                     .doesNotContain("ImageRejectedException").doesNotContain("\tat org.histoscope");
         } finally {

@@ -125,6 +125,11 @@ class PredictionJobIntegrityTest extends SpiedJobContext {
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.errorMessage())
                 .matches("An internal error stopped this job\\. Quote reference [0-9a-f]{8} to your administrator\\.");
+        String reference = failed.errorMessage().replaceAll(".*reference ([0-9a-f]{8}).*", "$1");
+        assertThat(failed.errorCode()).as("the reason's key, stored beside the English text").isEqualTo("job.failure.internal");
+        assertThat(org.histoscope.ui.I18n.text(failed.errorReason(), java.util.Locale.GERMAN))
+                .as("a German user's job grid").isEqualTo("Ein interner Fehler hat diesen Auftrag gestoppt. Nennen Sie "
+                        + "Ihrer Administration die Referenz " + reference + ".");
         String audited = jdbc.queryForObject("SELECT details::text FROM audit_event WHERE action = 'PREDICTION_FAILED' "
                 + "AND target_id = ? ORDER BY id DESC LIMIT 1", String.class, String.valueOf(jobId));
         assertThat(audited).contains(failed.errorMessage().replaceAll(".*reference ([0-9a-f]{8}).*", "$1"))

@@ -1,5 +1,6 @@
 package org.histoscope.cases.internal;
 
+import org.histoscope.platform.PeopleText;
 import org.histoscope.security.CaseReadAccess;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
@@ -88,6 +89,6 @@ public class CaseAccessPolicy implements CaseReadAccess {
     }
 
     private PatientCase load(long caseId) {
-        return cases.findById(caseId).orElseThrow(() -> new CaseRuleException("The case no longer exists."));
+        return cases.findById(caseId).orElseThrow(() -> new CaseRuleException(PeopleText.of("refusal.cases.case-longer-exists")));
     }
 }

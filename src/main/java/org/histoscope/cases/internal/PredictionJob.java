@@ -9,6 +9,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 import java.time.Instant;
+import java.util.List;
+import org.histoscope.platform.PeopleText;
 import org.histoscope.cases.JobStatus;
 import org.histoscope.cases.JobSummary;
 
@@ -27,7 +29,12 @@ public class PredictionJob {
     @Enumerated(EnumType.STRING)
     private JobStatus status;
     private double progress;
+    /** The reason in English, as the API and the audit trail quote it. */
     private String errorMessage;
+    /** The reason's message key, for screens in the reader's language; null where it has none. */
+    private String errorKey;
+    /** The key's arguments as a JSON array of strings and numbers. */
+    private String errorArgs;
     private int attempts;
     private Long predictionId;
     private String requestedBy;
@@ -57,6 +64,8 @@ public class PredictionJob {
         attempts++;
         progress = 0;
         errorMessage = null;
+        errorKey = null;
+        errorArgs = null;
         startedAt = now;
         finishedAt = null;
     }
@@ -87,9 +96,11 @@ public class PredictionJob {
         return predictionId;
     }
 
-    void fail(String message, Instant now) {
+    void fail(PeopleText reason, Instant now) {
         status = JobStatus.FAILED;
-        errorMessage = message;
+        errorMessage = reason.english();
+        errorKey = reason.storable() ? reason.key() : null;
+        errorArgs = errorKey == null ? null : reason.argsJson();
         finishedAt = now;
     }
 
@@ -97,6 +108,8 @@ public class PredictionJob {
         status = JobStatus.QUEUED;
         progress = 0;
         errorMessage = null;
+        errorKey = null;
+        errorArgs = null;
     }
 
     public JobSummary toSummary(String imageName) {
@@ -104,7 +117,8 @@ public class PredictionJob {
     }
 
     public JobSummary toSummary(String imageName, boolean interrupted) {
-        return new JobSummary(id, caseId, imageId, imageName, rerun, modelId, status, progress, errorMessage, attempts,
+        return new JobSummary(id, caseId, imageId, imageName, rerun, modelId, status, progress, errorMessage, errorKey,
+                errorKey == null ? List.of() : PeopleText.argsFromJson(errorArgs), attempts,
                 predictionId, requestedBy, requestedAt, startedAt, finishedAt, interrupted && status == JobStatus.RUNNING,
                 status == JobStatus.DONE && explanationModelId != null);
     }

@@ -1,6 +1,7 @@
 package org.histoscope.cases.internal;
 
 import org.histoscope.platform.ErrorReference;
+import org.histoscope.platform.PeopleText;
 import org.histoscope.platform.ProgressThrottle;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
@@ -129,10 +130,10 @@ public class PredictionJobExecutor {
             }
             // an image refusal is written for people even when it wraps the decoder's cause; a prediction failure
             // that wraps a technical cause (ONNX Runtime's own text) keeps only a reference to it
-            failIfCurrent(attempt, ErrorReference.jobRefusal(log, "Prediction job " + jobId, e));
+            failIfCurrent(attempt, ErrorReference.jobRefusalText(log, "Prediction job " + jobId, e));
             return;
         } catch (RuntimeException e) {
-            failIfCurrent(attempt, ErrorReference.jobFailure(log, "Prediction job " + jobId + " (attempt "
+            failIfCurrent(attempt, ErrorReference.jobFailureText(log, "Prediction job " + jobId + " (attempt "
                     + attempt.number() + ")", e));
             return;
         }
@@ -143,7 +144,7 @@ public class PredictionJobExecutor {
             log.info("Prediction job {} (attempt {}) already has a result; this one is discarded", jobId, attempt.number());
             return;
         } catch (RuntimeException e) {
-            failIfCurrent(attempt, ErrorReference.jobFailure(log, "Storing the result of prediction job " + jobId
+            failIfCurrent(attempt, ErrorReference.jobFailureText(log, "Storing the result of prediction job " + jobId
                     + " (attempt " + attempt.number() + ")", e));
             return;
         }
@@ -293,11 +294,11 @@ public class PredictionJobExecutor {
         return microns == null ? null : new StatedPixelSize(microns, "").magnification();
     }
 
-    private void failIfCurrent(Attempt attempt, String reason) {
+    private void failIfCurrent(Attempt attempt, PeopleText reason) {
         transaction.executeWithoutResult(status -> lockIfCurrent(attempt).ifPresent(job -> {
             job.fail(reason, clock.instant());
             audit.recordForCase(CaseAuditAction.PREDICTION_FAILED, JOB, String.valueOf(attempt.jobId()),
-                    job.getCaseId(), Map.of("reason", reason, "attempt", attempt.number()));
+                    job.getCaseId(), Map.of("reason", reason.english(), "attempt", attempt.number()));
             publisher.publishEvent(new JobChanged(job.toSummary(attempt.image().getOriginalFilename())));
         }));
     }

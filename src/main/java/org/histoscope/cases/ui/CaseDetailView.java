@@ -28,7 +28,6 @@ import com.vaadin.flow.shared.Registration;
 import jakarta.annotation.security.RolesAllowed;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
 import java.time.Clock;
 import org.histoscope.inference.PredictionService;
 import org.histoscope.ui.DisplayFormats;
@@ -37,6 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
+import org.histoscope.platform.PeopleText;
 import org.histoscope.ui.I18n;
 import org.histoscope.ui.Notifications;
 import org.histoscope.users.UserDirectory;
@@ -246,7 +246,6 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
      * not stored is answered 422, so the upload's own file list marks it failed instead of ticking it off.
      */
     private UploadHandler uploadHandler(long caseId) {
-        Locale locale = getLocale();
         return new UploadHandler() {
             @Override
             public void handleUploadRequest(UploadEvent event) {
@@ -255,8 +254,7 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
                     outcome = images.upload(caseId, event.getFileName(), in, pixelSize.stated());
                 } catch (IOException | RuntimeException e) {
                     outcome = UploadOutcome.rejected(CaseImageService.safeName(event.getFileName()),
-                            I18n.translate("case.upload.notStored", locale,
-                                    ErrorReference.logged(log, "Storing an upload", e)));
+                            PeopleText.of("case.upload.notStored", ErrorReference.logged(log, "Storing an upload", e)));
                 }
                 UploadOutcome shown = outcome;
                 NOT_STORED.set(outcome.result() == UploadOutcome.Result.REJECTED);
@@ -295,12 +293,12 @@ public class CaseDetailView extends VerticalLayout implements HasUrlParameter<Lo
             case STORED -> "success";
             case DUPLICATE -> "contrast";
             case REJECTED -> "error";
-        }), new Span(" " + outcome.message()));
+        }), new Span(" " + I18n.text(outcome.text())));
         line.addClassName("upload-outcome");
         line.getElement().setAttribute("data-result", outcome.result().name());
         uploadLog.addComponentAsFirst(line);
         if (outcome.result() != UploadOutcome.Result.STORED) {
-            Notifications.error(outcome.message());
+            Notifications.error(I18n.text(outcome.text()));
         }
         refreshAll();
     }

@@ -1,5 +1,6 @@
 package org.histoscope.cases.ui;
 
+import org.histoscope.ui.I18n;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -101,10 +102,10 @@ class CaseDialog extends Dialog {
             } catch (ValidationException invalid) {
                 // fields are marked by the binder
             } catch (DuplicateKeyException taken) {
-                accessionNumber.setErrorMessage(taken.userMessage());
+                accessionNumber.setErrorMessage(I18n.refusal(taken));
                 accessionNumber.setInvalid(true);
             } catch (CaseRuleException rule) {
-                Notifications.error(rule.userMessage());
+                Notifications.error(I18n.refusal(rule));
             }
         });
         save.setId("case-save");

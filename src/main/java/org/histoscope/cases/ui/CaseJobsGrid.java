@@ -1,5 +1,6 @@
 package org.histoscope.cases.ui;
 
+import org.histoscope.ui.I18n;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -103,7 +104,7 @@ class CaseJobsGrid extends Grid<JobSummary> {
     }
 
     private Component failureCell(JobSummary job) {
-        Span reason = new Span(job.errorMessage());
+        Span reason = new Span(I18n.text(job.errorReason()));
         reason.addClassName("job-error");
         HorizontalLayout cell = new HorizontalLayout(reason);
         cell.setAlignItems(FlexComponent.Alignment.CENTER);
@@ -113,7 +114,7 @@ class CaseJobsGrid extends Grid<JobSummary> {
                     jobs.retry(job.id());
                     Notifications.info(getTranslation("case.jobs.queuedAgain", job.imageName()));
                 } catch (CaseRuleException rule) {
-                    Notifications.error(rule.userMessage());
+                    Notifications.error(I18n.refusal(rule));
                 }
                 onRetry.run();
             });

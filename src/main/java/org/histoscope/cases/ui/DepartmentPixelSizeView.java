@@ -1,5 +1,6 @@
 package org.histoscope.cases.ui;
 
+import org.histoscope.ui.I18n;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.H2;
@@ -48,7 +49,7 @@ public class DepartmentPixelSizeView extends VerticalLayout implements HasDynami
                 reason.clear();
                 show();
             } catch (CaseRuleException rule) {
-                Notifications.error(rule.userMessage());
+                Notifications.error(I18n.refusal(rule));
             }
         });
         save.setId("pixel-size-save");

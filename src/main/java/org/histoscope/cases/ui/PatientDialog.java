@@ -1,5 +1,6 @@
 package org.histoscope.cases.ui;
 
+import org.histoscope.ui.I18n;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -60,10 +61,10 @@ class PatientDialog extends Dialog {
             } catch (ValidationException invalid) {
                 // the binder already marks the fields
             } catch (DuplicateKeyException taken) {
-                mrn.setErrorMessage(taken.userMessage());
+                mrn.setErrorMessage(I18n.refusal(taken));
                 mrn.setInvalid(true);
             } catch (CaseRuleException rule) {
-                Notifications.error(rule.userMessage());
+                Notifications.error(I18n.refusal(rule));
             }
         });
         save.setId("patient-save");

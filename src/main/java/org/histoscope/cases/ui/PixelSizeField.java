@@ -1,5 +1,6 @@
 package org.histoscope.cases.ui;
 
+import org.histoscope.ui.I18n;
 import org.histoscope.platform.InputRejectedException;
 import org.histoscope.cases.StatedPixelSize;
 import com.vaadin.flow.component.orderedlayout.FlexComponent;
@@ -66,7 +67,7 @@ class PixelSizeField extends HorizontalLayout {
                 stated = StatedPixelSize.micronsPerPixel(microns.getValue());
             } catch (InputRejectedException e) {
                 stated = null;
-                microns.setErrorMessage(e.userMessage());
+                microns.setErrorMessage(I18n.refusal(e));
                 microns.setInvalid(true);
             }
         } else {

@@ -1,5 +1,6 @@
 package org.histoscope.cases.ui;
 
+import org.histoscope.ui.I18n;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.html.Div;
 import com.vaadin.flow.component.html.Image;
@@ -100,7 +101,7 @@ public class PredictionImage extends Div {
                 byte[] content = bytes.get();
                 return new DownloadResponse(new ByteArrayInputStream(content), name, "image/png", content.length);
             } catch (ImageRejectedException e) {
-                return DownloadResponse.error(422, e.userMessage());
+                return DownloadResponse.error(422, I18n.refusal(e));
             }
         });
     }

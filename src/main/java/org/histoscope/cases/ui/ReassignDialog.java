@@ -1,5 +1,6 @@
 package org.histoscope.cases.ui;
 
+import org.histoscope.ui.I18n;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.combobox.ComboBox;
@@ -36,7 +37,7 @@ class ReassignDialog extends Dialog {
                         pathologist.getValue() == null ? null : pathologist.getValue().username(), reason.getValue()));
                 close();
             } catch (CaseRuleException ex) {
-                reason.setErrorMessage(ex.userMessage());
+                reason.setErrorMessage(I18n.refusal(ex));
                 reason.setInvalid(true);
             }
         });

@@ -1,5 +1,6 @@
 package org.histoscope.cases.ui;
 
+import org.histoscope.ui.I18n;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.grid.Grid;
@@ -338,7 +339,7 @@ public class ResultView extends VerticalLayout implements HasUrlParameter<Long>,
                 Notifications.success(getTranslation("result.rerun.queued"));
                 getUI().ifPresent(ui -> ui.navigate(CaseDetailView.class, image.caseId()));
             } catch (CaseRuleException rule) {
-                Notifications.error(rule.userMessage());
+                Notifications.error(I18n.refusal(rule));
             }
         });
         run.addThemeVariants(ButtonVariant.LUMO_PRIMARY);

@@ -1,5 +1,6 @@
 package org.histoscope.images.internal;
 
+import org.histoscope.platform.PeopleText;
 import static org.histoscope.images.ImageRejectedException.Reason.TOO_COSTLY_TO_DECODE;
 
 import java.awt.Rectangle;
@@ -77,27 +78,21 @@ public final class DecodeCost {
         long declared = declaredBytes();
         double ratio = (double) declared / Math.max(1, fileSize);
         if (declared > limits.compressionCheckFromBytes() && ratio > limits.maxCompressionRatio()) {
-            throw new ImageRejectedException(TOO_COSTLY_TO_DECODE, String.format(Locale.ROOT,
-                    "The %s file is %s but its %,d x %,d pixels would decode to %s (%,.0f bytes per byte of file;"
-                            + " at most %,.0f are accepted). A file that compresses this much is almost entirely"
-                            + " uniform: a blank or black canvas or a decompression bomb, with no tissue to analyse.",
-                    format, human(fileSize), width, height, human(declared), ratio, limits.maxCompressionRatio()));
+            throw new ImageRejectedException(TOO_COSTLY_TO_DECODE, PeopleText.of(
+                    "refusal.images.decompression-bomb", String.valueOf(format), human(fileSize), width, height,
+                    human(declared), ratio, limits.maxCompressionRatio()));
         }
         if (blockBytes() > limits.maxDecodeUnitBytes()) {
-            throw new ImageRejectedException(TOO_COSTLY_TO_DECODE, String.format(Locale.ROOT,
-                    "The %s file stores its pixels in %s, and each must be decoded whole: %s at once, more than the"
-                            + " %s that can be decoded safely. Save it as a tiled TIFF (for example 512 x 512 tiles).",
-                    format, layout, human(blockBytes()), human(limits.maxDecodeUnitBytes())));
+            throw new ImageRejectedException(TOO_COSTLY_TO_DECODE, PeopleText.of(
+                    "refusal.images.decode-unit-too-large", String.valueOf(format), String.valueOf(layout),
+                    human(blockBytes()), human(limits.maxDecodeUnitBytes())));
         }
     }
 
     /** The message when reading would exceed the budget of one opened image. */
-    String overBudget(ImageFormat format, long spent, long wanted, long budget) {
-        return String.format(Locale.ROOT,
-                "Decoding this %s image would take more than the %s allowed for one image (%s decoded so far, %s more"
-                        + " needed): it stores its pixels in %s, which must be decoded again for every part read."
-                        + " Save it as a tiled TIFF (for example 512 x 512 tiles).",
-                format, human(budget), human(spent), human(wanted), layout);
+    PeopleText overBudget(ImageFormat format, long spent, long wanted, long budget) {
+        return PeopleText.of("refusal.images.decode-over-budget", String.valueOf(format), human(budget), human(spent),
+                human(wanted), String.valueOf(layout));
     }
 
     public static String human(long bytes) {

@@ -1,5 +1,6 @@
 package org.histoscope.images.internal;
 
+import org.histoscope.platform.PeopleText;
 import static org.histoscope.images.ImageRejectedException.Reason.CORRUPT;
 import static org.histoscope.images.ImageRejectedException.Reason.UNSUPPORTED_FORMAT;
 
@@ -45,7 +46,7 @@ final class Jpeg2000Tiles {
     Jpeg2000Tiles(Path file, int width, int height, TiffHeaderFacts facts) {
         if (!facts.isTiled()) {
             throw new ImageRejectedException(UNSUPPORTED_FORMAT,
-                    "JPEG 2000 compressed TIFF pages are only supported when tiled.");
+                    PeopleText.of("refusal.images.jpeg-2000-compressed-tiff-pages"));
         }
         this.file = file;
         this.width = width;
@@ -123,16 +124,16 @@ final class Jpeg2000Tiles {
 
     private Raster decode(FileChannel channel, int index) throws IOException {
         if (index >= offsets.length) {
-            throw new ImageRejectedException(CORRUPT, "The slide is damaged: a JPEG 2000 tile is missing.");
+            throw new ImageRejectedException(CORRUPT, PeopleText.of("refusal.images.slide-damaged-jpeg-2000-tile"));
         }
         long count = counts[index];
         if (count <= 0 || count > MAX_TILE_BYTES) {
-            throw new ImageRejectedException(CORRUPT, "The slide is damaged: a JPEG 2000 tile has an invalid size.");
+            throw new ImageRejectedException(CORRUPT, PeopleText.of("refusal.images.slide-damaged-jpeg-2000-tile-2"));
         }
         ByteBuffer bytes = ByteBuffer.allocate((int) count);
         while (bytes.hasRemaining()) {
             if (channel.read(bytes, offsets[index] + bytes.position()) < 0) {
-                throw new ImageRejectedException(CORRUPT, "The slide is truncated: a JPEG 2000 tile ends early.");
+                throw new ImageRejectedException(CORRUPT, PeopleText.of("refusal.images.slide-truncated-jpeg-2000-tile"));
             }
         }
         ImageReader reader = jpeg2000Reader();
@@ -140,9 +141,7 @@ final class Jpeg2000Tiles {
             reader.setInput(in, true, true);
             // the codestream states its own size: a tile larger than the TIFF's tile is a decompression bomb
             if (reader.getWidth(0) > tileWidth || reader.getHeight(0) > tileLength) {
-                throw new ImageRejectedException(CORRUPT, "The slide is damaged or forged: a JPEG 2000 tile is "
-                        + reader.getWidth(0) + " x " + reader.getHeight(0) + " pixels in a " + tileWidth + " x "
-                        + tileLength + " tile grid.");
+                throw new ImageRejectedException(CORRUPT, PeopleText.of("refusal.images.slide-damaged-forged-jpeg-2000", String.valueOf(reader.getWidth(0)), String.valueOf(reader.getHeight(0)), String.valueOf(tileWidth), String.valueOf(tileLength)));
             }
             return reader.read(0).getRaster();
         } finally {
@@ -158,7 +157,7 @@ final class Jpeg2000Tiles {
                 return candidate;
             }
         }
-        throw new ImageRejectedException(UNSUPPORTED_FORMAT, "No JPEG 2000 decoder is available.");
+        throw new ImageRejectedException(UNSUPPORTED_FORMAT, PeopleText.of("refusal.images.jpeg-2000-decoder-available"));
     }
 
     private static int ceilDiv(int a, int b) {

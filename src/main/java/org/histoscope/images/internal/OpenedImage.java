@@ -1,5 +1,6 @@
 package org.histoscope.images.internal;
 
+import org.histoscope.platform.PeopleText;
 import static org.histoscope.images.ImageRejectedException.Reason.BAD_DIMENSIONS;
 import static org.histoscope.images.ImageRejectedException.Reason.CORRUPT;
 import static org.histoscope.images.ImageRejectedException.Reason.TOO_COSTLY_TO_DECODE;
@@ -85,7 +86,7 @@ public final class OpenedImage implements RegionReader {
             }
         }
         throw firstFailure != null ? firstFailure
-                : new ImageRejectedException(UNSUPPORTED_FORMAT, "No decoder is available for " + format + " images.");
+                : new ImageRejectedException(UNSUPPORTED_FORMAT, PeopleText.of("refusal.images.decoder-available-images", String.valueOf(format)));
     }
 
     private static OpenedImage open(Path file, ImageFormat format, long fileSize, ImageLimits limits,
@@ -175,7 +176,7 @@ public final class OpenedImage implements RegionReader {
         } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
             closeQuietly(stream, reader);
             throw new ImageRejectedException(CORRUPT,
-                    "The " + format + " file is damaged or not a valid image (its header could not be read).", e);
+                    PeopleText.of("refusal.images.file-damaged-valid-image-header", String.valueOf(format)), e);
         }
     }
 
@@ -224,7 +225,7 @@ public final class OpenedImage implements RegionReader {
         }
         if (pages > MAX_PAGES) {
             throw new ImageRejectedException(UNSUPPORTED_FORMAT,
-                    "The TIFF file has more than " + MAX_PAGES + " pages; such files are not supported.");
+                    PeopleText.of("refusal.images.tiff-file-more-than-pages", String.valueOf(MAX_PAGES)));
         }
         return pages;
     }
@@ -248,7 +249,7 @@ public final class OpenedImage implements RegionReader {
         }
         if (best < 0) {
             throw new ImageRejectedException(UNSUPPORTED_FORMAT,
-                    "The file holds only label or macro pictures, no slide image.");
+                    PeopleText.of("refusal.images.file-holds-label-macro-pictures"));
         }
         return best;
     }
@@ -312,7 +313,7 @@ public final class OpenedImage implements RegionReader {
         }
         Iterator<ImageTypeSpecifier> types = reader.getImageTypes(page);
         if (!types.hasNext()) {
-            throw new ImageRejectedException(UNSUPPORTED_FORMAT, "This image's pixel layout is not supported.");
+            throw new ImageRejectedException(UNSUPPORTED_FORMAT, PeopleText.of("refusal.images.image-s-pixel-layout-supported"));
         }
         return types.next();
     }
@@ -321,32 +322,30 @@ public final class OpenedImage implements RegionReader {
     static void checkTiledDimensions(long width, long height, ImageLimits limits) {
         if (width <= 0 || height <= 0) {
             throw new ImageRejectedException(BAD_DIMENSIONS,
-                    "The image declares invalid dimensions (" + width + " x " + height + " pixels).");
+                    PeopleText.of("refusal.images.image-declares-invalid-dimensions-x", String.valueOf(width), String.valueOf(height)));
         }
         if (width * height > limits.maxTiledPixels()) {
-            throw new ImageRejectedException(TOO_MANY_PIXELS, String.format(
-                    "The slide has %,d pixels (%d x %d); at most %,d are accepted.",
-                    width * height, width, height, limits.maxTiledPixels()));
+            throw new ImageRejectedException(TOO_MANY_PIXELS, PeopleText.of(
+                    "refusal.images.slide-too-many-pixels", width * height, String.valueOf(width),
+                    String.valueOf(height), limits.maxTiledPixels()));
         }
         if (width > limits.maxTiledSide() || height > limits.maxTiledSide()) {
-            throw new ImageRejectedException(BAD_DIMENSIONS, "The slide is " + width + " x " + height
-                    + " pixels; each side may be at most " + limits.maxTiledSide() + " pixels.");
+            throw new ImageRejectedException(BAD_DIMENSIONS, PeopleText.of("refusal.images.slide-x-pixels-each-side", String.valueOf(width), String.valueOf(height), String.valueOf(limits.maxTiledSide())));
         }
     }
 
     public static void checkDimensions(long width, long height, ImageLimits limits) {
         if (width <= 0 || height <= 0) {
             throw new ImageRejectedException(BAD_DIMENSIONS,
-                    "The image declares invalid dimensions (" + width + " x " + height + " pixels).");
+                    PeopleText.of("refusal.images.image-declares-invalid-dimensions-x", String.valueOf(width), String.valueOf(height)));
         }
         if (width * height > limits.maxPixels()) {
-            throw new ImageRejectedException(TOO_MANY_PIXELS, String.format(
-                    "The image has %,d pixels (%d x %d); at most %,d are accepted.",
-                    width * height, width, height, limits.maxPixels()));
+            throw new ImageRejectedException(TOO_MANY_PIXELS, PeopleText.of(
+                    "refusal.images.image-too-many-pixels", width * height, String.valueOf(width),
+                    String.valueOf(height), limits.maxPixels()));
         }
         if (width > limits.maxSide() || height > limits.maxSide()) {
-            throw new ImageRejectedException(BAD_DIMENSIONS, "The image is " + width + " x " + height
-                    + " pixels; each side may be at most " + limits.maxSide() + " pixels.");
+            throw new ImageRejectedException(BAD_DIMENSIONS, PeopleText.of("refusal.images.image-x-pixels-each-side", String.valueOf(width), String.valueOf(height), String.valueOf(limits.maxSide())));
         }
     }
 
@@ -377,9 +376,8 @@ public final class OpenedImage implements RegionReader {
         }
         long outputPixels = (long) ceilDiv(region.width, subsampling) * ceilDiv(region.height, subsampling);
         if (outputPixels > limits.maxFullDecodePixels()) {
-            throw new ImageRejectedException(TOO_MANY_PIXELS, String.format(
-                    "A region of %,d pixels was requested; at most %,d are decoded at once.",
-                    outputPixels, limits.maxFullDecodePixels()));
+            throw new ImageRejectedException(TOO_MANY_PIXELS, PeopleText.of(
+                    "refusal.images.region-too-large", outputPixels, limits.maxFullDecodePixels()));
         }
         charge(costs[level], costs[level].of(region));
         try {
@@ -395,16 +393,17 @@ public final class OpenedImage implements RegionReader {
             if (info.format() == ImageFormat.JPEG && decodeWarnings > warningsBefore) {
                 // the decoder filled what it could not read with grey: a prediction on it would be meaningless
                 throw new ImageRejectedException(CORRUPT,
-                        "The JPEG image is damaged: part of its pixel data is corrupt and could not be decoded.");
+                        PeopleText.of("refusal.images.jpeg-image-damaged-part-pixel"));
             }
             return RgbConversion.toRgb(decoded);
         } catch (ImageRejectedException e) {
             throw e;
         } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
             String layout = layouts[level];
-            throw new ImageRejectedException(CORRUPT, "The " + info.format() + " image is damaged"
-                    + (layout == null ? "" : " or stores its pixels in a way that is not supported (" + layout + ")")
-                    + ": its pixel data could not be decoded.", e);
+            throw new ImageRejectedException(CORRUPT, layout == null
+                    ? PeopleText.of("refusal.images.pixel-data-damaged", String.valueOf(info.format()))
+                    : PeopleText.of("refusal.images.pixel-data-damaged-or-layout", String.valueOf(info.format()), layout),
+                    e);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.histoscope.images.internal;
 
+import org.histoscope.platform.PeopleText;
 import static org.histoscope.images.ImageRejectedException.Reason.CORRUPT;
 
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ final class TiffHeaderFacts {
         for (int i = 0; i < Math.min(offsets.size(), counts.size()); i++) {
             if (offsets.get(i) + counts.get(i) > fileSize) {
                 throw new ImageRejectedException(CORRUPT,
-                        "The TIFF file is truncated or damaged: its image data extends beyond the end of the file.");
+                        PeopleText.of("refusal.images.tiff-file-truncated-damaged-image"));
             }
         }
     }
@@ -123,7 +124,7 @@ final class TiffHeaderFacts {
             long tileWidth = first(TILE_WIDTH, 0);
             long tileLength = first(TILE_LENGTH, 0);
             if (tileWidth <= 0 || tileLength <= 0) {
-                throw new ImageRejectedException(CORRUPT, "The TIFF file is damaged: a page declares empty tiles.");
+                throw new ImageRejectedException(CORRUPT, PeopleText.of("refusal.images.tiff-file-damaged-page-declares"));
             }
             expected = ceilDiv(width, tileWidth) * ceilDiv(height, tileLength) * planes;
             actual = values(TILE_OFFSETS).size();
@@ -133,9 +134,9 @@ final class TiffHeaderFacts {
             actual = values(STRIP_OFFSETS).size();
         }
         if (actual != expected || values(isTiled() ? TILE_BYTE_COUNTS : STRIP_BYTE_COUNTS).size() != actual) {
-            throw new ImageRejectedException(CORRUPT, String.format(
-                    "The TIFF file is damaged or forged: a page declares %d x %d pixels but holds %d of the %d image "
-                            + "blocks that size needs.", width, height, actual, expected));
+            throw new ImageRejectedException(CORRUPT, PeopleText.of(
+                    "refusal.images.tiff-block-count-mismatch", String.valueOf(width), String.valueOf(height),
+                    String.valueOf(actual), String.valueOf(expected)));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.histoscope.images.internal;
 
+import org.histoscope.platform.PeopleText;
 import static org.histoscope.images.ImageRejectedException.Reason.CORRUPT;
 
 import java.io.IOException;
@@ -36,9 +37,8 @@ public final class TiffPageChain {
         for (int page = 0; offset != 0 && page <= maxPages; page++) {
             Integer earlier = pageAt.putIfAbsent(offset, page);
             if (earlier != null) {
-                throw new ImageRejectedException(CORRUPT, String.format(
-                        "The TIFF file is damaged: its chain of pages loops (page %d points back to page %d), so it"
-                                + " has no end.", page, earlier + 1));
+                throw new ImageRejectedException(CORRUPT, PeopleText.of(
+                        "refusal.images.tiff-page-chain-loops", String.valueOf(page), String.valueOf(earlier + 1)));
             }
             if (offset < 8 || offset >= size) {
                 return; // a dangling pointer is the decoder's to judge

@@ -1,5 +1,6 @@
 package org.histoscope.images.internal;
 
+import org.histoscope.platform.PeopleText;
 import static org.histoscope.images.ImageRejectedException.Reason.TOO_MANY_PIXELS;
 
 import java.awt.Rectangle;
@@ -69,10 +70,9 @@ final class TiledBands {
             int top = tileRow * tileLength;
             int rows = Math.min(tileLength, height - top);
             if ((long) width * rows > maxBandPixels) {
-                throw new ImageRejectedException(TOO_MANY_PIXELS, String.format(
-                        "This TIFF is %,d pixels wide with tiles of %d rows: a row of its tiles is %,d pixels, more"
-                                + " than the %,d decoded at once. Save it with JPEG tiles or as a classic TIFF.",
-                        width, tileLength, (long) width * rows, maxBandPixels));
+                throw new ImageRejectedException(TOO_MANY_PIXELS, PeopleText.of(
+                        "refusal.images.tile-row-too-large", width, String.valueOf(tileLength),
+                        (long) width * rows, maxBandPixels));
             }
             ImageReadParam param = reader.getDefaultReadParam();
             param.setSourceRegion(new Rectangle(0, top, width, rows));

@@ -1,5 +1,6 @@
 package org.histoscope.inference.internal;
 
+import org.histoscope.platform.PeopleText;
 import org.histoscope.images.PngEncoder;
 
 import java.awt.Rectangle;
@@ -146,11 +147,9 @@ public final class WholeImagePredictor {
         }
         long left = reader.decodeBudgetLeft();
         if (cost > left) {
-            throw new ImageRejectedException(ImageRejectedException.Reason.TOO_COSTLY_TO_DECODE, String.format(
-                    java.util.Locale.ROOT, "Analysing this %,d x %,d pixel %s image would decode %,d MB, more than the"
-                            + " %,d MB allowed for one image, because of the way its pixels are stored. Save it as a"
-                            + " tiled TIFF (for example 512 x 512 tiles).", info.width(), info.height(),
-                    info.format(), cost / 1_000_000, left / 1_000_000));
+            throw new ImageRejectedException(ImageRejectedException.Reason.TOO_COSTLY_TO_DECODE, PeopleText.of(
+                    "refusal.inference.whole-image-over-budget", info.width(), info.height(),
+                    String.valueOf(info.format()), cost / 1_000_000, left / 1_000_000));
         }
     }
 

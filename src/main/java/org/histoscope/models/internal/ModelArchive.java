@@ -1,5 +1,6 @@
 package org.histoscope.models.internal;
 
+import org.histoscope.platform.PeopleText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,11 +33,11 @@ public final class ModelArchive {
             ZipEntry entry;
             while ((entry = in.getNextEntry()) != null) {
                 if (++entries > MAX_ENTRIES) {
-                    throw new ModelPackageRejectedException("The zip holds more than " + MAX_ENTRIES + " files.");
+                    throw new ModelPackageRejectedException(PeopleText.of("refusal.models.zip-holds-more-than-files", String.valueOf(MAX_ENTRIES)));
                 }
                 Path destination = target.resolve(entry.getName()).normalize();
                 if (!destination.startsWith(target)) {
-                    throw new ModelPackageRejectedException("The zip contains a path outside the package: " + entry.getName());
+                    throw new ModelPackageRejectedException(PeopleText.of("refusal.models.zip-contains-path-outside-package", String.valueOf(entry.getName())));
                 }
                 if (entry.isDirectory()) {
                     Files.createDirectories(destination);
@@ -46,7 +47,7 @@ public final class ModelArchive {
                 total += copyBounded(in, destination, MAX_UNPACKED_BYTES - total);
             }
         } catch (IOException e) {
-            throw new ModelPackageRejectedException("The file is not a readable zip archive.");
+            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.file-readable-zip-archive"));
         }
     }
 
@@ -58,7 +59,7 @@ public final class ModelArchive {
             while ((read = in.read(buffer)) > 0) {
                 written += read;
                 if (written > allowed) {
-                    throw new ModelPackageRejectedException("The zip unpacks to more than 2 GiB.");
+                    throw new ModelPackageRejectedException(PeopleText.of("refusal.models.zip-unpacks-more-than-2"));
                 }
                 out.write(buffer, 0, read);
             }
@@ -69,9 +70,9 @@ public final class ModelArchive {
     private static Path findPackageFolder(Path root) {
         try (var files = Files.walk(root, 3)) {
             return files.filter(p -> p.getFileName().toString().equals("model-card.json")).map(Path::getParent)
-                    .findFirst().orElseThrow(() -> new ModelPackageRejectedException("The zip has no model-card.json."));
+                    .findFirst().orElseThrow(() -> new ModelPackageRejectedException(PeopleText.of("refusal.models.zip-lacks-model-card-json")));
         } catch (IOException e) {
-            throw new ModelPackageRejectedException("The unpacked zip cannot be read.");
+            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.unpacked-zip-cannot-read"));
         }
     }
 }

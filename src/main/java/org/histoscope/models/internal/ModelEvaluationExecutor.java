@@ -1,5 +1,6 @@
 package org.histoscope.models.internal;
 
+import org.histoscope.platform.PeopleText;
 import org.histoscope.platform.ErrorReference;
 import org.histoscope.platform.ProgressThrottle;
 import java.time.Clock;
@@ -79,9 +80,9 @@ public class ModelEvaluationExecutor {
         try {
             ModelEvaluationEntity evaluation = evaluations.findById(id).orElseThrow();
             RegisteredModel model = registry.find(evaluation.modelId).orElseThrow(
-                    () -> new ModelPackageRejectedException("The model is no longer registered."));
+                    () -> new ModelPackageRejectedException(PeopleText.of("refusal.models.model-longer-registered")));
             if (!Files.isRegularFile(zip)) {
-                throw new ModelPackageRejectedException("The uploaded data set is no longer available.");
+                throw new ModelPackageRejectedException(PeopleText.of("refusal.models.uploaded-data-set-longer-available"));
             }
             folder = Files.createTempDirectory("evaluation");
             ModelArchive.unpackInto(zip, folder);
@@ -105,7 +106,7 @@ public class ModelEvaluationExecutor {
             }
             int withoutTissue = images.size() - scored;
             if (scored == 0) {
-                throw new ModelPackageRejectedException("None of the " + images.size() + " images shows tissue.");
+                throw new ModelPackageRejectedException(PeopleText.of("refusal.models.none-images-shows-tissue", String.valueOf(images.size())));
             }
             EvaluationMetrics metrics = EvaluationMetrics.compute(java.util.Arrays.copyOf(probabilities, scored),
                     java.util.Arrays.copyOf(labels, scored), evaluation.threshold, evaluation.targetSensitivity);

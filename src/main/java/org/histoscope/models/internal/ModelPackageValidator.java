@@ -1,5 +1,7 @@
 package org.histoscope.models.internal;
 
+import org.histoscope.platform.PeopleText;
+import java.util.Locale;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,10 +48,10 @@ public class ModelPackageValidator {
         Path cardFile = folder.resolve(ModelCards.CARD_FILE);
         Path onnxFile = folder.resolve(ModelCards.MODEL_FILE);
         if (!Files.isRegularFile(cardFile)) {
-            throw new ModelPackageRejectedException("The package has no " + ModelCards.CARD_FILE + ".");
+            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.package-lacks-file", String.valueOf(ModelCards.CARD_FILE)));
         }
         if (!Files.isRegularFile(onnxFile)) {
-            throw new ModelPackageRejectedException("The package has no " + ModelCards.MODEL_FILE + ".");
+            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.package-lacks-file", String.valueOf(ModelCards.MODEL_FILE)));
         }
         ModelCard card;
         try {
@@ -59,8 +61,7 @@ public class ModelPackageValidator {
         }
         String sha256 = sha256(onnxFile);
         if (!sha256.equals(card.sha256())) {
-            throw new ModelPackageRejectedException("model.onnx does not match its card: its sha256 is " + sha256
-                    + " but the card says " + card.sha256() + ". The file was changed or is from another package.");
+            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.model-onnx-does-match-card", String.valueOf(sha256), String.valueOf(card.sha256())));
         }
         try (CandidateModel model = candidates.load(card, onnxFile)) {
             Reference reference = checkReference(folder, model);
@@ -83,33 +84,32 @@ public class ModelPackageValidator {
         try {
             lines = Files.readAllLines(csv).stream().skip(1).filter(l -> !l.isBlank()).toList();
         } catch (IOException e) {
-            throw new ModelPackageRejectedException("reference/probabilities.csv cannot be read.");
+            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.reference-probabilities-csv-cannot-read"));
         }
         double worst = 0;
         for (String line : lines) {
             String[] fields = line.split(",");
             if (fields.length < 2 || fields[0].contains("/") || fields[0].contains("\\")) {
-                throw new ModelPackageRejectedException("reference/probabilities.csv has a malformed line: " + line);
+                throw new ModelPackageRejectedException(PeopleText.of("refusal.models.reference-probabilities-csv-malformed-line", String.valueOf(line)));
             }
             double expected;
             try {
                 expected = Double.parseDouble(fields[1].trim());
             } catch (NumberFormatException e) {
-                throw new ModelPackageRejectedException("reference/probabilities.csv has a malformed probability: " + line);
+                throw new ModelPackageRejectedException(PeopleText.of("refusal.models.reference-probabilities-csv-malformed-probability", String.valueOf(line)));
             }
             BufferedImage patch;
             try {
                 patch = inspector.readWhole(folder.resolve("reference").resolve(fields[0].trim()));
             } catch (ImageRejectedException e) {
-                throw new ModelPackageRejectedException("Reference image " + fields[0] + ": " + e.getMessage());
+                throw new ModelPackageRejectedException(PeopleText.of("refusal.models.reference-image", String.valueOf(fields[0]), e.text()));
             }
             double actual = model.patchProbability(patch);
             double difference = Math.abs(actual - expected);
             if (difference > model.card().referenceTolerance()) {
-                throw new ModelPackageRejectedException(String.format(
-                        "The model does not reproduce its reference: %s gives %.6f here but %.6f in the card's "
-                                + "reference (tolerance %.0e). Preprocessing or weights differ.",
-                        fields[0], actual, expected, model.card().referenceTolerance()));
+                throw new ModelPackageRejectedException(PeopleText.of(
+                        "refusal.models.reference-not-reproduced", fields[0], actual, expected,
+                        String.format(Locale.ROOT, "%.0e", model.card().referenceTolerance())));
             }
             worst = Math.max(worst, difference);
         }
@@ -127,7 +127,7 @@ public class ModelPackageValidator {
             }
             return HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {
-            throw new ModelPackageRejectedException("model.onnx cannot be read: " + e.getMessage());
+            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.model-onnx-cannot-read", String.valueOf(e.getMessage())));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

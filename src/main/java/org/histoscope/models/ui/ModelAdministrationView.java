@@ -1,5 +1,6 @@
 package org.histoscope.models.ui;
 
+import org.histoscope.ui.I18n;
 import org.histoscope.platform.InputRejectedException;
 import org.histoscope.platform.RuleRefusedException;
 import com.vaadin.flow.component.button.Button;
@@ -116,7 +117,7 @@ public class ModelAdministrationView extends VerticalLayout implements HasDynami
             action.run();
             Notifications.success(message);
         } catch (InputRejectedException | RuleRefusedException e) {
-            Notifications.error(e.userMessage());
+            Notifications.error(I18n.refusal(e));
         } catch (AccessDeniedException e) {
             Notifications.error(getTranslation("models.adminsOnly"));
         }

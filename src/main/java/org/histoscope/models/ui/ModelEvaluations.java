@@ -1,5 +1,6 @@
 package org.histoscope.models.ui;
 
+import org.histoscope.ui.I18n;
 import org.histoscope.platform.InputRejectedException;
 import org.histoscope.platform.RuleRefusedException;
 import com.vaadin.flow.component.Html;
@@ -162,7 +163,7 @@ class ModelEvaluations extends VerticalLayout {
                 Notifications.success(getTranslation("models.eval.begun"));
                 refresh();
             } catch (ModelPackageRejectedException | InputRejectedException | RuleRefusedException ex) {
-                Notifications.error(getTranslation("models.eval.refused", ex.userMessage()));
+                Notifications.error(getTranslation("models.eval.refused", I18n.refusal(ex)));
             } catch (AccessDeniedException ex) {
                 Notifications.error(getTranslation("models.adminsOnly"));
             }

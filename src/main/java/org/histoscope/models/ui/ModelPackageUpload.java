@@ -1,5 +1,6 @@
 package org.histoscope.models.ui;
 
+import org.histoscope.ui.I18n;
 import org.histoscope.platform.InputRejectedException;
 import org.histoscope.platform.RuleRefusedException;
 import com.vaadin.flow.component.button.Button;
@@ -66,7 +67,7 @@ class ModelPackageUpload extends VerticalLayout {
             uploaded.setText(getTranslation("models.upload.ready", String.join(", ", files.kinds())));
             register.setEnabled(files.complete());
         } catch (ModelPackageRejectedException e) {
-            Notifications.error(e.userMessage());
+            Notifications.error(I18n.refusal(e));
         } catch (UncheckedIOException e) {
             Notifications.error(getTranslation("models.upload.unreadable"));
         }
@@ -80,7 +81,7 @@ class ModelPackageUpload extends VerticalLayout {
             register.setEnabled(false);
             onRegistered.run();
         } catch (ModelPackageRejectedException | InputRejectedException | RuleRefusedException e) {
-            Notifications.error(getTranslation("models.upload.refused", e.userMessage()));
+            Notifications.error(getTranslation("models.upload.refused", I18n.refusal(e)));
         } catch (AccessDeniedException e) {
             Notifications.error(getTranslation("models.adminsOnly"));
         } catch (UncheckedIOException e) {

@@ -1,5 +1,6 @@
 package org.histoscope.models.ui;
 
+import org.histoscope.ui.I18n;
 import org.histoscope.platform.InputRejectedException;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -52,9 +53,9 @@ class ThresholdDialog extends Dialog {
         } catch (InputRejectedException ex) {
             boolean aboutReason = "reason".equals(ex.field());
             reason.setInvalid(aboutReason);
-            reason.setErrorMessage(ex.userMessage());
+            reason.setErrorMessage(I18n.refusal(ex));
             value.setInvalid(!aboutReason);
-            value.setErrorMessage(ex.userMessage());
+            value.setErrorMessage(I18n.refusal(ex));
         } catch (AccessDeniedException ex) {
             Notifications.error(getTranslation("models.adminsOnly"));
         }

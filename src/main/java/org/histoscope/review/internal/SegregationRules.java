@@ -1,5 +1,6 @@
 package org.histoscope.review.internal;
 
+import org.histoscope.platform.PeopleText;
 import java.util.List;
 import java.util.Optional;
 import org.histoscope.cases.CaseImageService;
@@ -49,8 +50,7 @@ public class SegregationRules {
         if (requester == null || !requester.equalsIgnoreCase(signer)) {
             return Optional.empty();
         }
-        return allowedOr("You requested this prediction, so another reviewer must sign it "
-                + "(segregation of duties). An administrator can allow this for small departments.");
+        return allowedOr(PeopleText.of("refusal.review.segregation-own-request"));
     }
 
     /**
@@ -65,9 +65,7 @@ public class SegregationRules {
         if (!requestedByMe) {
             return Optional.empty();
         }
-        return allowedOr("You uploaded this image or requested its prediction, so another reviewer "
-                + "must mark it not assessable (segregation of duties). An administrator can allow this for small "
-                + "departments.");
+        return allowedOr(PeopleText.of("refusal.review.segregation-own-image"));
     }
 
     /**
@@ -88,11 +86,10 @@ public class SegregationRules {
         if (!requestedByMe || !onlyMySignatures) {
             return Optional.empty();
         }
-        return allowedOr("Every signature on this case is yours and you requested its work; another person's "
-                + "signature must be on it before you finalize it (segregation of duties).");
+        return allowedOr(PeopleText.of("refusal.review.segregation-only-own-signatures"));
     }
 
-    private Optional<SecuritySettingsService.Setting> allowedOr(String refusal) {
+    private Optional<SecuritySettingsService.Setting> allowedOr(PeopleText refusal) {
         SecuritySettingsService.Setting setting = settings.requesterMaySign();
         if (!setting.enabled()) {
             throw new ReviewRuleException(refusal);

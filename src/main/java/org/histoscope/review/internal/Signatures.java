@@ -1,5 +1,6 @@
 package org.histoscope.review.internal;
 
+import org.histoscope.platform.PeopleText;
 import java.util.Map;
 import org.histoscope.audit.AuditService;
 import org.histoscope.security.CurrentUser;
@@ -30,7 +31,7 @@ public class Signatures {
     /** The signer's login, once their password is verified; the rejection of a wrong one is audited first. */
     @Unguarded("internal to the review feature (Modulith keeps other features out): called by its guarded services and jobs")
     public String verifiedSigner(String password, String targetType, String targetId, long caseId) {
-        String signer = currentUser.username().orElseThrow(() -> new ReviewRuleException("Sign in to sign."));
+        String signer = currentUser.username().orElseThrow(() -> new ReviewRuleException(PeopleText.of("refusal.review.sign-in-to-sign")));
         if (password == null || !users.verifyPassword(signer, password)) {
             audit.recordForCase(ReviewAuditAction.SIGNATURE_REJECTED, targetType, targetId, caseId,
                     Map.of("reason", "wrong password"));

@@ -74,7 +74,7 @@ class CaseFinalizePanel extends Div {
             add(new Paragraph(getTranslation("finalize.blocked")));
             UnorderedList open = new UnorderedList();
             open.setId("finalize-blockers");
-            check.blockers().forEach(blocker -> open.add(new ListItem(blocker)));
+            check.reasons().forEach(blocker -> open.add(new ListItem(I18n.text(blocker))));
             add(open);
             if (parts.currentUser().hasRole(org.histoscope.security.Roles.REVIEWER)) {
                 markButtons(check.markable());
@@ -118,7 +118,7 @@ class CaseFinalizePanel extends Div {
                     diagnosis.amendmentReason()))));
         }
         Span signature = new Span(I18n.t("review.signedBy", diagnosis.signerName(), diagnosis.signedBy(),
-                DisplayFormats.utc(diagnosis.signedAt()), diagnosis.meaning().label()));
+                DisplayFormats.utc(diagnosis.signedAt()), I18n.t(diagnosis.meaning().messageKey())));
         signature.addClassName("signature-line");
         box.add(new Div(signature));
         if (diagnosis.segregationNote() != null) {
@@ -149,14 +149,14 @@ class CaseFinalizePanel extends Div {
                 for (SignedReview review : signed) {
                     Div line = new Div(new Span(getTranslation(review.isAmendment() ? "finalize.review.amended" : "finalize.review",
                             review.finalLabel(), review.finalDiagnosis(), review.signerName(),
-                            DisplayFormats.utc(review.signedAt()), review.meaning().label())));
+                            DisplayFormats.utc(review.signedAt()), I18n.t(review.meaning().messageKey()))));
                     line.addClassName("finalize-review");
                     card.add(line);
                 }
             }
             for (NotAssessableMark mark : marks.getOrDefault(image.id(), List.of())) {
                 card.add(new Div(new Span(getTranslation("finalize.notAssessable", mark.reason(), mark.signerName(),
-                        DisplayFormats.utc(mark.signedAt()), mark.meaning().label()))));
+                        DisplayFormats.utc(mark.signedAt()), I18n.t(mark.meaning().messageKey())))));
                 if (mark.signedByRequester()) {
                     card.add(ReviewView.segregationNote(mark.segregationNote()));
                 }
@@ -245,7 +245,7 @@ class CaseFinalizePanel extends Div {
         reason.setRequiredIndicatorVisible(true);
         RadioButtonGroup<SignatureMeaning> meaning = new RadioButtonGroup<>(getTranslation("review.signature.meaning"));
         meaning.setItems(SignatureMeaning.values());
-        meaning.setItemLabelGenerator(SignatureMeaning::label);
+        meaning.setItemLabelGenerator(m -> getTranslation(m.messageKey()));
         meaning.setValue(SignatureMeaning.APPROVED);
         meaning.setId("final-meaning");
         meaning.setRequiredIndicatorVisible(true);

@@ -1,5 +1,6 @@
 package org.histoscope.review.ui;
 
+import org.histoscope.ui.I18n;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.dialog.Dialog;
@@ -28,7 +29,7 @@ class NotAssessableDialog extends Dialog {
         reason.setWidthFull();
         RadioButtonGroup<SignatureMeaning> meaning = new RadioButtonGroup<>(getTranslation("review.signature.meaning"));
         meaning.setItems(SignatureMeaning.values());
-        meaning.setItemLabelGenerator(SignatureMeaning::label);
+        meaning.setItemLabelGenerator(m -> getTranslation(m.messageKey()));
         meaning.setValue(SignatureMeaning.REVIEWED);
         meaning.setRequiredIndicatorVisible(true);
         PasswordField password = new PasswordField(getTranslation("review.signature.password"));
@@ -48,10 +49,10 @@ class NotAssessableDialog extends Dialog {
                 afterSigning.run();
             } catch (SignatureRejectedException wrong) {
                 password.clear();
-                password.setErrorMessage(wrong.userMessage());
+                password.setErrorMessage(I18n.refusal(wrong));
                 password.setInvalid(true);
             } catch (ReviewRuleException | CaseRuleException rule) {
-                Notifications.error(rule.userMessage());
+                Notifications.error(I18n.refusal(rule));
             }
         });
         confirm.setId("not-assessable-confirm");

@@ -208,7 +208,7 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
             box.add(new Div(new Span(getTranslation("review.comment.value", review.comment()))));
         }
         Span signature = new Span(getTranslation("review.signedBy", review.signerName(), review.signedBy(),
-                DisplayFormats.utc(review.signedAt()), review.meaning().label()));
+                DisplayFormats.utc(review.signedAt()), getTranslation(review.meaning().messageKey())));
         signature.addClassName("signature-line");
         box.add(new Div(signature));
         if (review.signedByRequester()) {
@@ -253,7 +253,7 @@ public class ReviewView extends VerticalLayout implements HasUrlParameter<Long>,
         comment.setWidthFull();
         RadioButtonGroup<SignatureMeaning> meaning = new RadioButtonGroup<>(getTranslation("review.signature.meaning"));
         meaning.setItems(SignatureMeaning.values());
-        meaning.setItemLabelGenerator(SignatureMeaning::label);
+        meaning.setItemLabelGenerator(m -> getTranslation(m.messageKey()));
         meaning.setValue(SignatureMeaning.REVIEWED);
         meaning.setId("review-meaning");
         meaning.setRequiredIndicatorVisible(true);

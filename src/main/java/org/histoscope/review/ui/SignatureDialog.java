@@ -1,5 +1,6 @@
 package org.histoscope.review.ui;
 
+import org.histoscope.ui.I18n;
 import com.vaadin.flow.component.Key;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
@@ -37,7 +38,7 @@ class SignatureDialog extends Dialog {
         password.setRequiredIndicatorVisible(true);
         password.setWidthFull();
         Paragraph statement = new Paragraph(getTranslation("review.signature.statement", printedName, username, what,
-                meaning.label()));
+                getTranslation(meaning.messageKey())));
         statement.setId("signature-statement");
         add(statement, password);
         Button confirm = new Button(confirmLabel, e -> {
@@ -48,14 +49,14 @@ class SignatureDialog extends Dialog {
                 afterSigning.run();
             } catch (SignatureRejectedException wrong) {
                 password.clear();
-                password.setErrorMessage(wrong.userMessage());
+                password.setErrorMessage(I18n.refusal(wrong));
                 password.setInvalid(true);
             } catch (ReviewRuleException rule) {
                 close();
-                Notifications.error(rule.userMessage());
+                Notifications.error(I18n.refusal(rule));
             } catch (CaseRuleException rule) {
                 close();
-                Notifications.error(rule.userMessage());
+                Notifications.error(I18n.refusal(rule));
             } catch (ConstraintViolationException invalid) {
                 close();
                 Notifications.invalid(invalid);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.histoscope.platform.PeopleText;
 import org.histoscope.security.Usernames;
 
 /**
@@ -24,18 +25,15 @@ public final class GuessableParts {
     private GuessableParts() {
     }
 
-    public static Optional<String> problem(String username, String password) {
+    public static Optional<PeopleText> problem(String username, String password) {
         String lower = password.toLowerCase(Locale.ROOT);
         String own = withoutSeparators(withoutContextWords(lower, contextWords(username)));
         int ownLength = own.codePointCount(0, own.length());
         if (ownLength < MIN_OWN_CHARACTERS) {
-            return Optional.of("Apart from words anyone would try first here (histoscope, password, your user name "
-                    + "...) and separators, this password has only " + ownLength + " characters of its own; use at "
-                    + "least " + MIN_OWN_CHARACTERS + ".");
+            return Optional.of(PeopleText.of("refusal.password.few-own-characters", ownLength, MIN_OWN_CHARACTERS));
         }
         if (isRepetitive(withoutSeparators(lower)) || isRepetitive(own)) {
-            return Optional.of("This password repeats a short pattern or uses only a few different characters; "
-                    + "a passphrase of several unrelated words is easiest to remember.");
+            return Optional.of(PeopleText.of("refusal.password.repetitive"));
         }
         return Optional.empty();
     }

@@ -1,5 +1,6 @@
 package org.histoscope.status.ui;
 
+import org.histoscope.ui.I18n;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.grid.Grid;
@@ -58,7 +59,7 @@ public class SystemStatusView extends VerticalLayout implements HasDynamicTitle 
         failures.addColumn(JobSummary::id).setHeader(getTranslation("status.queue.job")).setAutoWidth(true);
         failures.addColumn(JobSummary::imageName).setHeader(getTranslation("status.queue.image")).setAutoWidth(true);
         failures.addColumn(j -> DisplayFormats.dateTime(j.finishedAt())).setHeader(getTranslation("status.queue.failedAt")).setAutoWidth(true);
-        failures.addColumn(JobSummary::errorMessage).setHeader(getTranslation("status.queue.reason"));
+        failures.addColumn(job -> job.errorReason() == null ? "" : I18n.text(job.errorReason())).setHeader(getTranslation("status.queue.reason"));
         failures.setItems(queue.recentFailures());
         failures.setAllRowsVisible(true);
         failures.setEmptyStateText(getTranslation("status.queue.noFailures"));

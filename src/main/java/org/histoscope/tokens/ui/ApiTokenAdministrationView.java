@@ -1,5 +1,6 @@
 package org.histoscope.tokens.ui;
 
+import org.histoscope.ui.I18n;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.checkbox.CheckboxGroup;
@@ -109,7 +110,7 @@ public class ApiTokenAdministrationView extends VerticalLayout implements HasDyn
                 refresh();
                 showOnce(issued);
             } catch (ApiTokenRejectedException rejected) {
-                Notifications.error(rejected.userMessage());
+                Notifications.error(I18n.refusal(rejected));
             } catch (ConstraintViolationException invalid) {
                 Notifications.invalid(invalid);
             }
@@ -177,7 +178,7 @@ public class ApiTokenAdministrationView extends VerticalLayout implements HasDyn
                 tokens.revoke(token.id());
                 refresh();
             } catch (ApiTokenRejectedException rejected) {
-                Notifications.error(rejected.userMessage());
+                Notifications.error(I18n.refusal(rejected));
             }
         });
         confirm.setCancelable(true);

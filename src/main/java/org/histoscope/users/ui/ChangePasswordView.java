@@ -1,5 +1,6 @@
 package org.histoscope.users.ui;
 
+import org.histoscope.ui.I18n;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.html.H2;
@@ -103,12 +104,12 @@ public class ChangePasswordView extends VerticalLayout implements BeforeEnterObs
         try {
             accounts.changeOwnPassword(current.getValue(), replacement.getValue());
         } catch (PasswordPolicyViolation e) {
-            replacement.setErrorMessage(String.join(" ", e.problems()));
+            replacement.setErrorMessage(I18n.joined(e.texts()));
             replacement.setInvalid(true);
             return;
         } catch (UserAdministrationException e) {
             PasswordField about = e.field() == UserAdministrationException.Field.CURRENT_PASSWORD ? current : replacement;
-            about.setErrorMessage(e.userMessage());
+            about.setErrorMessage(I18n.refusal(e));
             about.setInvalid(true);
             return;
         }

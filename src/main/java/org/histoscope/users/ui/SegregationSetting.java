@@ -1,5 +1,6 @@
 package org.histoscope.users.ui;
 
+import org.histoscope.ui.I18n;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
 import com.vaadin.flow.component.html.Span;
@@ -48,7 +49,7 @@ class SegregationSetting extends VerticalLayout {
             try {
                 show(settings.setRequesterMaySign(enable, reason.getValue()));
             } catch (UserAdministrationException ex) {
-                Notification.show(ex.userMessage(), 5000, Notification.Position.MIDDLE)
+                Notification.show(I18n.refusal(ex), 5000, Notification.Position.MIDDLE)
                         .addThemeVariants(NotificationVariant.LUMO_ERROR);
                 show(settings.requesterMaySign());
             }

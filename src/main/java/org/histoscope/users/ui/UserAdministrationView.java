@@ -1,5 +1,6 @@
 package org.histoscope.users.ui;
 
+import org.histoscope.ui.I18n;
 import com.vaadin.flow.component.button.Button;
 import com.vaadin.flow.component.button.ButtonVariant;
 import com.vaadin.flow.component.confirmdialog.ConfirmDialog;
@@ -197,9 +198,9 @@ public class UserAdministrationView extends VerticalLayout implements HasDynamic
             grid.select(changed);
             return true;
         } catch (PasswordPolicyViolation e) {
-            Notifications.error(String.join(" ", e.problems()));
+            Notifications.error(I18n.joined(e.texts()));
         } catch (UserAdministrationException e) {
-            Notifications.error(e.userMessage());
+            Notifications.error(I18n.refusal(e));
         }
         return false;
     }

@@ -1,5 +1,7 @@
 package org.histoscope.viewer.ui;
 
+import java.text.DecimalFormatSymbols;
+import java.util.List;
 import com.vaadin.flow.component.AttachEvent;
 import com.vaadin.flow.component.checkbox.Checkbox;
 import com.vaadin.flow.component.html.Div;
@@ -29,6 +31,11 @@ public class SlideViewer extends Div {
     static final String OPENSEADRAGON = "context://openseadragon/6.1.1/openseadragon.min.js";
     static final String GLUE = "context://histoscope/slide-viewer.js";
     private static final double INITIAL_OPACITY = 0.5;
+
+    /** The names of slide-viewer.js's texts; each is {@code viewer.js.<name>} in the bundles. */
+    public static final List<String> SCRIPT_TEXTS = List.of("outside", "where", "position", "background", "probability",
+            "smoothedAbove", "smoothedBelow", "outOfDomain", "blurred", "penInk", "exposure", "zoomIn", "zoomOut", "home",
+            "fullPage");
 
     private final JsonObject options;
 
@@ -84,6 +91,18 @@ public class SlideViewer extends Div {
         options.put("palette", palette);
         options.put("outOfDomainColour", HeatmapScale.hex(HeatmapScale.OUT_OF_DOMAIN_RGB));
         options.put("qcColour", HeatmapScale.hex(HeatmapScale.QC_FAILED_RGB));
+        options.put("texts", texts());
+    }
+
+    /** The script's own words (tile descriptions, button tooltips) in the user's language; it has English defaults. */
+    private JsonObject texts() {
+        JsonObject texts = Json.createObject();
+        for (String name : SCRIPT_TEXTS) {
+            // no arguments: the script fills the numbered placeholders ({0} ...) itself
+            texts.put(name, getTranslation("viewer.js." + name));
+        }
+        texts.put("decimalSeparator", String.valueOf(DecimalFormatSymbols.getInstance(getLocale()).getDecimalSeparator()));
+        return texts;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.histoscope.worklist.ui;
 
+import org.histoscope.ui.I18n;
 import com.vaadin.flow.component.Component;
 import com.vaadin.flow.component.grid.ColumnTextAlign;
 import com.vaadin.flow.component.grid.Grid;
@@ -124,7 +125,7 @@ public class HomeView extends VerticalLayout implements HasDynamicTitle {
         Grid<JobSummary> failures = new Grid<>();
         failures.addColumn(JobSummary::imageName).setHeader(getTranslation("worklist.column.image"));
         failures.addColumn(j -> DisplayFormats.dateTime(j.finishedAt())).setHeader(getTranslation("worklist.column.failed"));
-        failures.addColumn(JobSummary::errorMessage).setHeader(getTranslation("worklist.column.reason")).setFlexGrow(3);
+        failures.addColumn(job -> job.errorReason() == null ? "" : I18n.text(job.errorReason())).setHeader(getTranslation("worklist.column.reason")).setFlexGrow(3);
         failures.addComponentColumn(j -> link("case/" + j.caseId(), getTranslation("worklist.admin.openCase")))
                 .setHeader(getTranslation("worklist.column.case"));
         failures.addThemeVariants(GridVariant.LUMO_WRAP_CELL_CONTENT);

@@ -45,7 +45,7 @@ class JobUpdatesTest {
     }
 
     private static JobSummary job(long id) {
-        return new JobSummary(id, 1, 2, "patch.png", false, null, JobStatus.DONE, 1, null, 1, 3L, "patty",
+        return new JobSummary(id, 1, 2, "patch.png", false, null, JobStatus.DONE, 1, null, null, java.util.List.of(), 1, 3L, "patty",
                 Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, false, false);
     }
 }
