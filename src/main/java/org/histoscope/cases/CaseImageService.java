@@ -105,7 +105,7 @@ public class CaseImageService {
         try {
             received = store.receive(content, storage.maxUploadSize().toBytes());
         } catch (OriginalStore.UploadTooLargeException e) {
-            return reject(caseId, name, PeopleText.untranslated(e.getMessage()));
+            return reject(caseId, name, PeopleText.of("refusal.cases.upload-too-large", e.maxMegabytes()));
         }
         try {
             Optional<ImageSummary> existing = findInCase(caseId, received.sha256());
@@ -129,9 +129,9 @@ public class CaseImageService {
                     .map(DepartmentPixelSizeService.DefaultPixelSize::micronsPerPixel).orElse(null);
             // size first: an image smaller than one patch at the model's resolution has no tile to look for tissue
             // in (the file's own pixel size, when it has one, wins inside the check)
-            Optional<String> tooSmall = inference.refusalIfSmallerThanOnePatch(inspected, known);
+            Optional<PeopleText> tooSmall = inference.refusalIfSmallerThanOnePatch(inspected, known);
             if (tooSmall.isPresent()) {
-                return reject(caseId, name, PeopleText.untranslated(tooSmall.get()));
+                return reject(caseId, name, tooSmall.get());
             }
             if (unanalysable.isPresent()) {
                 return reject(caseId, name, unanalysable.get());

@@ -84,7 +84,7 @@ public class DefaultInferenceService implements InferenceService {
 
     @Override
     @RolesAllowed({Roles.PATHOLOGIST, Roles.SYSTEM})
-    public java.util.Optional<String> refusalIfSmallerThanOnePatch(ImageInfo info, Double statedMicronsPerPixel) {
+    public java.util.Optional<org.histoscope.platform.PeopleText> refusalIfSmallerThanOnePatch(ImageInfo info, Double statedMicronsPerPixel) {
         java.util.Optional<ModelDescriptor> active = catalog.activeModel();
         if (active.isEmpty()) {
             return java.util.Optional.empty(); // the job will say that no model is active

@@ -24,7 +24,7 @@ public interface InferenceService {
      * @param statedMicronsPerPixel the uploader's stated pixel size for a file that carries none; null when none
      * @return the message for people when refused; empty when the image is large enough or no model is active
      */
-    java.util.Optional<String> refusalIfSmallerThanOnePatch(org.histoscope.images.ImageInfo info,
+    java.util.Optional<org.histoscope.platform.PeopleText> refusalIfSmallerThanOnePatch(org.histoscope.images.ImageInfo info,
                                                             Double statedMicronsPerPixel);
 
     /**

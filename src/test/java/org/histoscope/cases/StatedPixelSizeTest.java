@@ -79,7 +79,10 @@ class StatedPixelSizeTest extends TinyModelsContext {
         UploadOutcome refused = upload(caseId, "small-at-10x.png", small, StatedPixelSize.objective(10));
         assertThat(refused.result()).isEqualTo(UploadOutcome.Result.REJECTED);
         assertThat(refused.message()).contains("too small to analyse").contains("50 x 50 pixels")
-                .contains("100 x 100");
+                .contains("100 x 100").contains("at the model's 2.0 µm/px (the image's pixel size: 1.0000 µm/px)");
+        assertThat(refused.text().in(java.util.Locale.GERMAN)).as("a German user reads it in German")
+                .contains("das Bild ist zu klein für die Analyse: 50 x 50 Pixel")
+                .contains("bei der Auflösung des Modells von 2,0 µm/px (Pixelgröße des Bildes: 1,0000 µm/px)");
         assertThat(ActingAs.user("patty", () -> jobs.jobsForCase(caseId), Roles.PATHOLOGIST)).isEmpty();
         // at the model's own resolution the same pixels are one whole patch
         UploadOutcome accepted = upload(caseId, "small-at-2um.png", small, StatedPixelSize.micronsPerPixel(2.0));

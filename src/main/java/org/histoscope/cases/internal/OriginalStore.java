@@ -115,8 +115,16 @@ public class OriginalStore {
     }
 
     public static class UploadTooLargeException extends IOException {
+        private final long maxMegabytes;
+
         UploadTooLargeException(long maxBytes) {
-            super("The file is larger than the limit of " + org.springframework.util.unit.DataSize.ofBytes(maxBytes).toMegabytes() + " MB.");
+            super("The file is larger than the limit of the upload size");
+            this.maxMegabytes = org.springframework.util.unit.DataSize.ofBytes(maxBytes).toMegabytes();
+        }
+
+        /** The limit, in MB, for the refusal's text. */
+        public long maxMegabytes() {
+            return maxMegabytes;
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.histoscope.inference.internal;
 
 import java.util.Locale;
+import org.histoscope.platform.PeopleText;
 import java.util.OptionalDouble;
 import org.histoscope.images.ImageInfo;
 import org.histoscope.inference.ModelCard;
@@ -74,18 +75,18 @@ public record PixelSize(OptionalDouble imageMicrons, String source) {
      * The refusal of an image smaller than one model patch at the model's resolution (it would be mostly padding),
      * or null when it is large enough.
      */
-    public String refusalIfSmallerThanOnePatch(ModelCard card, ImageInfo info) {
+    public PeopleText refusalIfSmallerThanOnePatch(ModelCard card, ImageInfo info) {
         int side = tileSide(card);
         if (info.width() >= side && info.height() >= side) {
             return null;
         }
-        String resolution = card.micronsPerPixel() == null ? ""
-                : String.format(Locale.ROOT, " at the model's %s µm/px (the image's pixel size: %s)",
-                trim(card.micronsPerPixel()), imageMicrons.isEmpty() ? "unknown, the model's assumed"
-                        : String.format(Locale.ROOT, "%.4f µm/px", imageMicrons.getAsDouble()));
-        return String.format(Locale.ROOT, "the image is too small to analyse: %d x %d pixels is smaller than one"
-                + " model patch of %d x %d pixels%s. Upload a larger region of the slide.", info.width(),
-                info.height(), side, side, resolution);
+        if (card.micronsPerPixel() == null) {
+            return PeopleText.of("refusal.inference.too-small", info.width(), info.height(), side);
+        }
+        PeopleText imagePixelSize = imageMicrons.isEmpty() ? PeopleText.of("refusal.inference.pixel-size-assumed")
+                : PeopleText.of("refusal.inference.pixel-size", imageMicrons.getAsDouble());
+        return PeopleText.of("refusal.inference.too-small-at-resolution", info.width(), info.height(), side,
+                card.micronsPerPixel(), imagePixelSize);
     }
 
     private static String trim(double value) {
