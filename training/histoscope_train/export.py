@@ -24,6 +24,7 @@ import copy
 import csv
 import datetime as _dt
 import json
+import logging
 import os
 import platform
 import random
@@ -39,12 +40,15 @@ from . import data as D
 from . import lineage, onnx_runner, package_weights
 from .common import (MAX_ONNX_BYTES, load_model, needs_fp16, round_weights_fp16, sha256_file, write_json,
                      fp32_bytes)
+from .logsetup import configure_logging
 from .models import ARCH_NAMES, count_parameters
 from . import domain_guard as G
 
 INPUT_NAME = "input"
 OUTPUT_NAME = "probability"
 OOD_OUTPUT_NAME = "ood_score"
+
+log = logging.getLogger(__name__)
 
 
 def convert_initializers_to_fp16(model_proto: onnx.ModelProto) -> int:
@@ -284,11 +288,11 @@ def main(argv=None):
     diff_onnx = float(np.max(np.abs(p_onnx - p_torch)))
     if guard is not None:
         diff_ood = float(np.max(np.abs(onnx_out[1].reshape(-1) - o_torch)))
-        print(f"[check] ood_score ONNX (interpreted) vs PyTorch: max |d| = {diff_ood:.3g}", flush=True)
+        log.info(f"[check] ood_score ONNX (interpreted) vs PyTorch: max |d| = {diff_ood:.3g}")
         diff_onnx = max(diff_onnx, diff_ood)
     diff_fp16 = float(np.max(np.abs(p_torch - p_orig)))
-    print(f"[check] ONNX (interpreted from file) vs PyTorch (deployed weights): max |dp| = {diff_onnx:.3g}; "
-          f"fp16-rounded vs original fp32 PyTorch: max |dp| = {diff_fp16:.3g}", flush=True)
+    log.info(f"[check] ONNX (interpreted from file) vs PyTorch (deployed weights): max |dp| = {diff_onnx:.3g}; "
+             f"fp16-rounded vs original fp32 PyTorch: max |dp| = {diff_fp16:.3g}")
     if diff_onnx > 1e-4 or diff_fp16 > 1e-3:
         raise SystemExit("ONNX check failed")
     with open(os.path.join(ref_dir, "probabilities.csv"), "w", newline="") as f:
@@ -426,7 +430,7 @@ def main(argv=None):
         "intended_use": "research / decision support demo; not a medical device" + _prevalence_clause(calib),
     }
     write_json(os.path.join(args.out, "model-card.json"), card)
-    print(f"[export] {onnx_path} {info['bytes']/1e6:.1f} MB fp16={fp16} sha256={card['onnx']['sha256']}", flush=True)
+    log.info(f"[export] {onnx_path} {info['bytes']/1e6:.1f} MB fp16={fp16} sha256={card['onnx']['sha256']}")
     return card
 
 
@@ -507,4 +511,5 @@ def _prevalence_clause(calib) -> str:
 
 
 if __name__ == "__main__":
+    configure_logging()
     main()

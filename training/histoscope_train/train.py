@@ -29,7 +29,8 @@ import torch.nn as nn
 
 from . import data as D
 from . import package_weights
-from .common import configure_logging, get_device, predict, seed_everything
+from .common import get_device, predict, seed_everything
+from .logsetup import configure_logging
 from .metrics import roc_auc
 from .models import build_model, count_parameters, load_backbone_weights, ARCHS
 
