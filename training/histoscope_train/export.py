@@ -221,7 +221,8 @@ def parse_args(argv=None):
 
 def main(argv=None):
     """The export as its steps: read the run, write the graph, copy and check the reference patches against it,
-    keep the run's files, then the card. Nothing is written before every input has been read."""
+    keep the run's files, then the card. The checkpoint, lineage, evaluation, guard and operating points are all
+    read before anything is written (OUT may be the package the run was warm-started from)."""
     args = parse_args(argv)
     torch.set_num_threads(2)
     run = load_run_inputs(args)
