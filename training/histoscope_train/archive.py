@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import logging
 import os
 import shutil
+from .logsetup import configure_logging
+
+log = logging.getLogger(__name__)
 
 KEPT = ("config.json", "log.csv", "history.json", "eval/metrics.json", "eval/roc_test.csv")
 COMPRESSED = ("eval/predictions_val.csv", "eval/predictions_test.csv")  # ~200 kB each as text
@@ -78,8 +82,9 @@ def main(argv=None):
     args = ap.parse_args(argv)
     target = os.path.join(args.archive, args.name or os.path.basename(os.path.normpath(args.run)))
     keep(args.run, target)
-    print(f"[archive] kept {args.run} in {target}")
+    log.info(f"[archive] kept {args.run} in {target}")
 
 
 if __name__ == "__main__":
+    configure_logging()
     main()

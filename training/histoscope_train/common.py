@@ -4,10 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-
-import logging
 import random
-import sys
 
 import numpy as np
 import torch
@@ -92,8 +89,3 @@ def predict(model, images_uint8: torch.Tensor, mean, std, device, batch_size=256
         x = D.batch_to_input(images_uint8[i:i + batch_size], mean, std, stain=stain).to(device)
         out.append(torch.sigmoid(model(x)).float().cpu().view(-1))
     return torch.cat(out).numpy() if out else np.zeros(0, dtype=np.float32)
-
-
-def configure_logging(level: int = logging.INFO) -> None:
-    """Progress lines on standard output, one message a line, as the scripts and their logs expect."""
-    logging.basicConfig(level=level, format="%(message)s", stream=sys.stdout, force=True)

@@ -25,7 +25,7 @@ import statistics
 import numpy as np
 
 from . import data as D
-from .common import configure_logging
+from .logsetup import configure_logging
 from .archive import open_text
 from .metrics import roc_auc, threshold_metrics, youden_threshold
 

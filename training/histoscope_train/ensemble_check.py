@@ -11,6 +11,7 @@ AUC differs from the base model's.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 
 import numpy as np
@@ -18,6 +19,9 @@ import numpy as np
 from .metrics import roc_auc
 from .report_comparison import read_predictions
 from .significance import delong_test
+from .logsetup import configure_logging
+
+log = logging.getLogger(__name__)
 
 _EPS = 1e-6
 WEIGHTS = [0.2, 0.35, 0.5]  # the other run's share of the average
@@ -81,9 +85,10 @@ def main(argv=None):
     ap.add_argument("--weights", nargs="+", type=float, default=WEIGHTS)
     args = ap.parse_args(argv)
     rows = candidates(args.base, args.others, args.weights)
-    print(f"base {args.base}: validation AUC {rows[0]['base_auc']:.4f}")
-    print("\n".join(table(rows)))
+    log.info(f"base {args.base}: validation AUC {rows[0]['base_auc']:.4f}")
+    log.info("\n".join(table(rows)))
 
 
 if __name__ == "__main__":
+    configure_logging()
     main()

@@ -21,7 +21,8 @@ import numpy as np
 import torch
 
 from . import data as D
-from .common import configure_logging, get_device, load_model, needs_fp16, round_weights_fp16, write_json
+from .common import get_device, load_model, needs_fp16, round_weights_fp16, write_json
+from .logsetup import configure_logging
 from . import calibration as C
 from .metrics import full_report, roc_curve, youden_threshold, threshold_metrics, roc_auc
 

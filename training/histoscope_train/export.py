@@ -24,10 +24,12 @@ import copy
 import csv
 import datetime as _dt
 import json
+import logging
 import os
 import platform
 import random
 import shutil
+from dataclasses import dataclass
 
 import numpy as np
 import onnx
@@ -40,11 +42,14 @@ from . import lineage, onnx_runner, package_weights
 from .common import (MAX_ONNX_BYTES, load_model, needs_fp16, round_weights_fp16, sha256_file, write_json,
                      fp32_bytes)
 from .models import ARCH_NAMES, count_parameters
+from .logsetup import configure_logging
 from . import domain_guard as G
 
 INPUT_NAME = "input"
 OUTPUT_NAME = "probability"
 OOD_OUTPUT_NAME = "ood_score"
+
+log = logging.getLogger(__name__)
 
 
 def convert_initializers_to_fp16(model_proto: onnx.ModelProto) -> int:
@@ -190,7 +195,7 @@ def _stain_jitter(hed: float) -> str:
     return f"HED stain jitter (+-{hed} scale and shift per stain)" if hed else "no stain jitter"
 
 
-def main(argv=None):
+def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", required=True)
     ap.add_argument("--checkpoint", default=None, help="default RUN/best.pt")
@@ -211,29 +216,69 @@ def main(argv=None):
                     help="operating_points.json from histoscope_train.operating_points; default RUN/eval/ if present")
     ap.add_argument("--notes", default="")
     ap.add_argument("--extra-json", default=None, help="JSON file merged into the card's 'training' section")
-    args = ap.parse_args(argv)
+    return ap.parse_args(argv)
 
+
+def main(argv=None):
+    """The export as its steps: read the run, write the graph, copy and check the reference patches against it,
+    keep the run's files, then the card. The checkpoint, lineage, evaluation, guard and operating points are all
+    read before anything is written (OUT may be the package the run was warm-started from)."""
+    args = parse_args(argv)
     torch.set_num_threads(2)
+    run = load_run_inputs(args)
+    os.makedirs(args.out, exist_ok=True)
+    onnx_path, info = export_graph(run, args.out)
+    names, ref = copy_reference_patches(args, run.cfg)
+    parity = check_parity(run, onnx_path, os.path.join(args.out, "reference"), names)
+    write_reference_tables(os.path.join(args.out, "reference"), names, ref, parity)
+    keep_run_files(args, run)
+    card = build_card(args, run, info, onnx_path, parity, len(names), training_history(args.run, run.checkpoint),
+                      read_extra(args.extra_json))
+    write_json(os.path.join(args.out, "model-card.json"), card)
+    log.info(f"[export] {onnx_path} {info['bytes']/1e6:.1f} MB fp16={run.fp16} sha256={card['onnx']['sha256']}")
+    return card
+
+
+@dataclass
+class RunInputs:
+    """Everything the package is made from, read before anything is written."""
+    model: torch.nn.Module     # the deployed weights (rounded to float16 values when fp16)
+    original: torch.nn.Module  # the checkpoint's weights as trained, to measure what the rounding costs
+    cfg: dict
+    checkpoint: dict
+    fp16: bool
+    weights_history: dict | None
+    metrics: dict
+    calib: dict
+    tta: str
+    guard: torch.nn.Module | None
+    guard_info: dict | None
+    operating: dict | None
+    magnification: dict | None
+
+
+def _read_json_if_exists(path: str):
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def load_run_inputs(args) -> RunInputs:
+    """Read the checkpoint and what evaluate, the guard fit, operating_points and the magnification check left
+    in the run. The lineage is read first: a run warm-started from the package it is exported over reads that
+    package, which the export is about to overwrite."""
     ckpt = args.checkpoint or os.path.join(args.run, "best.pt")
     model, cfg, ck = load_model(ckpt, "cpu")
-    # before anything is written: a run warm-started from the package it is exported over reads that package
     weights_history = (lineage.of_run(args.run, cfg, lineage.read_log(args.run))
                        if os.path.exists(os.path.join(args.run, "log.csv")) else None)
-    native = cfg["native_size"]
     fp16 = needs_fp16(model, args.fp16)
     original = copy.deepcopy(model)
     if fp16:
         round_weights_fp16(model)
-    os.makedirs(args.out, exist_ok=True)
     eval_dir = args.eval_dir or os.path.join(args.run, "eval")
-    metrics = {}
-    mpath = os.path.join(eval_dir, "metrics.json")
-    if os.path.exists(mpath):
-        with open(mpath) as f:
-            metrics = json.load(f)
-    calib = metrics.get("calibration") or {"method": "none", "a": 1.0, "b": 0.0}
-    tta = metrics.get("tta", "none")
-    onnx_path = os.path.join(args.out, "model.onnx")
+    metrics = _read_json_if_exists(os.path.join(eval_dir, "metrics.json"))
+    metrics = {} if metrics is None else metrics
     guard_dir = args.guard_dir or os.path.join(args.run, "guard")
     guard, guard_info = None, None
     if os.path.exists(os.path.join(guard_dir, "guard.pt")):
@@ -241,23 +286,32 @@ def main(argv=None):
         guard = load_guard(guard_dir)
         with open(os.path.join(guard_dir, "guard.json")) as f:
             guard_info = json.load(f)
-    ops_path = args.operating_points or os.path.join(eval_dir, "operating_points.json")
-    operating = None
-    if os.path.exists(ops_path):
-        with open(ops_path) as f:
-            operating = json.load(f)
-    magnification = None
-    if os.path.exists(os.path.join(eval_dir, "magnification.json")):
-        with open(os.path.join(eval_dir, "magnification.json")) as f:
-            magnification = json.load(f)
-    info = export_onnx(model, onnx_path, native, fp16, a=calib["a"], b=calib["b"], guard=guard)
+    return RunInputs(
+        model=model, original=original, cfg=cfg, checkpoint=ck, fp16=fp16, weights_history=weights_history,
+        metrics=metrics, calib=metrics.get("calibration") or {"method": "none", "a": 1.0, "b": 0.0},
+        tta=metrics.get("tta", "none"), guard=guard, guard_info=guard_info,
+        operating=_read_json_if_exists(args.operating_points or os.path.join(eval_dir, "operating_points.json")),
+        magnification=_read_json_if_exists(os.path.join(eval_dir, "magnification.json")))
+
+
+def export_graph(run: RunInputs, out: str) -> tuple[str, dict]:
+    """OUT/model.onnx with calibration (and the guard's ood_score) inside the graph; refused when it would break
+    the size limit every shipped model file keeps."""
+    onnx_path = os.path.join(out, "model.onnx")
+    info = export_onnx(run.model, onnx_path, run.cfg["native_size"], run.fp16, a=run.calib["a"], b=run.calib["b"],
+                       guard=run.guard)
     if info["bytes"] >= MAX_ONNX_BYTES:
         raise SystemExit(f"model.onnx is {info['bytes']} bytes >= {MAX_ONNX_BYTES}")
+    return onnx_path, info
 
-    # ---- reference patches from TEST patients
+
+def copy_reference_patches(args, cfg: dict) -> tuple[list[str], list]:
+    """Real TEST-patient patches of the exact native size, copied byte for byte into OUT/reference (emptied
+    first), so the app can check its own decoding and inference against the package. Returns (file names,
+    records)."""
     from .evaluate import split_records
-    _, assign, recs = split_records(cfg, args.data_root, os.path.join(args.run, "split.csv"))
-    ref = pick_reference(recs["test"], args.n_reference, args.seed, native)
+    _, _, recs = split_records(cfg, args.data_root, os.path.join(args.run, "split.csv"))
+    ref = pick_reference(recs["test"], args.n_reference, args.seed, cfg["native_size"])
     if not ref:
         raise SystemExit("no test patch of the exact native size to use as reference")
     ref_dir = os.path.join(args.out, "reference")
@@ -269,68 +323,117 @@ def main(argv=None):
         name = os.path.basename(r.path)
         shutil.copyfile(r.path, os.path.join(ref_dir, name))
         names.append(name)
+    return names, ref
+
+
+@dataclass
+class Parity:
+    """PyTorch's outputs on the reference patches and how far the ONNX file and the fp16 rounding stray from them."""
+    p_torch: np.ndarray
+    p_tta: np.ndarray
+    o_torch: np.ndarray | None
+    o_tta: np.ndarray | None
+    diff_onnx: float
+    diff_fp16: float
+
+
+def check_parity(run: RunInputs, onnx_path: str, ref_dir: str, names: list[str]) -> Parity:
+    """The written graph, executed op by op from the file, must compute what PyTorch computes with the deployed
+    weights (1e-4), and the float16 rounding must cost at most 1e-3 of probability; otherwise the export stops."""
+    cfg, calib, guard = run.cfg, run.calib, run.guard
     x = java_style_input([os.path.join(ref_dir, n) for n in names], cfg["mean"], cfg["std"])
-    shipped = CalibratedProbability(model.eval(), calib["a"], calib["b"]).eval()
+    shipped = CalibratedProbability(run.model.eval(), calib["a"], calib["b"]).eval()
+    o_torch = o_tta = None
     with torch.no_grad():
         p_torch = shipped(x).numpy().reshape(-1)
-        p_orig = CalibratedProbability(original.eval(), calib["a"], calib["b"]).eval()(x).numpy().reshape(-1)
+        p_orig = CalibratedProbability(run.original.eval(), calib["a"], calib["b"]).eval()(x).numpy().reshape(-1)
         p_tta = torch.stack([shipped(D.dihedral(x, k)).view(-1) for k in range(8)]).double().mean(0).numpy()
         if guard is not None:
-            both = shipped_module(model, calib["a"], calib["b"], guard)
+            both = shipped_module(run.model, calib["a"], calib["b"], guard)
             o_torch = both(x)[1].numpy().reshape(-1)
             o_tta = torch.stack([both(D.dihedral(x, k))[1].view(-1) for k in range(8)]).double().mean(0).numpy()
     onnx_out = onnx_runner.run(onnx_path, {INPUT_NAME: x})
-    p_onnx = onnx_out[0].reshape(-1)
-    diff_onnx = float(np.max(np.abs(p_onnx - p_torch)))
+    diff_onnx = float(np.max(np.abs(onnx_out[0].reshape(-1) - p_torch)))
     if guard is not None:
         diff_ood = float(np.max(np.abs(onnx_out[1].reshape(-1) - o_torch)))
-        print(f"[check] ood_score ONNX (interpreted) vs PyTorch: max |d| = {diff_ood:.3g}", flush=True)
+        log.info(f"[check] ood_score ONNX (interpreted) vs PyTorch: max |d| = {diff_ood:.3g}")
         diff_onnx = max(diff_onnx, diff_ood)
     diff_fp16 = float(np.max(np.abs(p_torch - p_orig)))
-    print(f"[check] ONNX (interpreted from file) vs PyTorch (deployed weights): max |dp| = {diff_onnx:.3g}; "
-          f"fp16-rounded vs original fp32 PyTorch: max |dp| = {diff_fp16:.3g}", flush=True)
+    log.info(f"[check] ONNX (interpreted from file) vs PyTorch (deployed weights): max |dp| = {diff_onnx:.3g}; "
+             f"fp16-rounded vs original fp32 PyTorch: max |dp| = {diff_fp16:.3g}")
     if diff_onnx > 1e-4 or diff_fp16 > 1e-3:
         raise SystemExit("ONNX check failed")
+    return Parity(p_torch, p_tta, o_torch, o_tta, diff_onnx, diff_fp16)
+
+
+def write_reference_tables(ref_dir: str, names: list[str], ref: list, parity: Parity) -> None:
+    """reference/probabilities.csv (PyTorch's expected outputs, 9 significant digits, with the guard's columns
+    when there is one) and reference/labels.csv (label and patient of each patch)."""
+    guarded = parity.o_torch is not None
     with open(os.path.join(ref_dir, "probabilities.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["file", "probability", "probability_dihedral8"]
-                   + (["ood_score", "ood_score_dihedral8"] if guard is not None else []))
-        for i, (n, pr, pa) in enumerate(zip(names, p_torch, p_tta)):
+                   + (["ood_score", "ood_score_dihedral8"] if guarded else []))
+        for i, (n, pr, pa) in enumerate(zip(names, parity.p_torch, parity.p_tta)):
             w.writerow([n, f"{float(pr):.9g}", f"{float(pa):.9g}"]
-                       + ([f"{float(o_torch[i]):.9g}", f"{float(o_tta[i]):.9g}"] if guard is not None else []))
+                       + ([f"{float(parity.o_torch[i]):.9g}", f"{float(parity.o_tta[i]):.9g}"] if guarded else []))
     with open(os.path.join(ref_dir, "labels.csv"), "w", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["file", "label", "patient_id"])
         for n, r in zip(names, ref):
             w.writerow([n, r.label, r.group])
 
-    # ---- metrics + card
-    threshold = metrics.get("threshold", 0.5)
+
+def keep_run_files(args, run: RunInputs) -> None:
+    """The run's log, split, lineage and portable config travel with the package, so a later warm start, report
+    or re-evaluation needs nothing but the package."""
     log_src = os.path.join(args.run, "log.csv")
     if os.path.exists(log_src):
         shutil.copyfile(log_src, os.path.join(args.out, "log.csv"))
     shutil.copyfile(os.path.join(args.run, "split.csv"), os.path.join(args.out, "split.csv"))
-    if weights_history is not None:  # every stage behind the weights, for a later warm start or report
-        write_json(os.path.join(args.out, lineage.HISTORY_FILE), weights_history)
-    write_json(os.path.join(args.out, package_weights.TRAINING_CONFIG), _portable(cfg))  # re-evaluable later
-    history = ck.get("history") or []
-    if os.path.exists(log_src):  # the full log (may contain epochs after the best one)
-        with open(log_src) as f:
-            history = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
-    extra = {}
-    if args.extra_json and os.path.exists(args.extra_json):
-        with open(args.extra_json) as f:
-            extra = json.load(f)
+    if run.weights_history is not None:  # every stage behind the weights, for a later warm start or report
+        write_json(os.path.join(args.out, lineage.HISTORY_FILE), run.weights_history)
+    write_json(os.path.join(args.out, package_weights.TRAINING_CONFIG), _portable(run.cfg))  # re-evaluable later
 
-    def strip(m):
-        if not m:
-            return None
-        keep = ["n", "patients", "n_positive", "n_negative", "threshold", "accuracy", "balanced_accuracy",
+
+def training_history(run_dir: str, checkpoint: dict) -> list[dict]:
+    """The epochs of the run: the full log.csv when there is one (it may go on after the best epoch), else the
+    history the checkpoint carries."""
+    log_src = os.path.join(run_dir, "log.csv")
+    if not os.path.exists(log_src):
+        return checkpoint.get("history") or []
+    with open(log_src) as f:
+        return [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
+
+
+def read_extra(path: str | None) -> dict:
+    """--extra-json: fields merged into the card's training section (a missing file adds nothing)."""
+    if not path or not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return json.load(f)
+
+
+CARD_METRICS = ["n", "patients", "n_positive", "n_negative", "threshold", "accuracy", "balanced_accuracy",
                 "sensitivity", "specificity", "precision", "f1", "auc", "auc_ci95", "auc_ci95_method",
                 "auc_ci95_patient", "auc_ci95_patient_method", "confusion_matrix", "accuracy_at_0.5"]
-        return {k: m[k] for k in keep if k in m}
 
-    card = {
+
+def _card_metrics(m: dict | None) -> dict | None:
+    """The figures of one split that the card states (evaluate's metrics.json has more)."""
+    if not m:
+        return None
+    return {k: m[k] for k in CARD_METRICS if k in m}
+
+
+def build_card(args, run: RunInputs, info: dict, onnx_path: str, parity: Parity, n_reference: int,
+               history: list[dict], extra: dict) -> dict:
+    """model-card.json: what the app needs to feed the graph and read its outputs, and what a reader needs to
+    judge the model (data, split, training, figures, frameworks). The key order is the file's order."""
+    cfg, model, metrics, calib, guard = run.cfg, run.model, run.metrics, run.calib, run.guard
+    native, tta, ck = cfg["native_size"], run.tta, run.checkpoint
+    threshold = metrics.get("threshold", 0.5)
+    return {
         "schema_version": 1,
         "id": args.model_id,
         "name": args.name or f"{ARCH_NAMES[cfg['arch']]} - IDC breast histopathology patch classifier",
@@ -370,64 +473,66 @@ def main(argv=None):
                         "test_ece_10_bins_before": metrics.get("test_ece_before")},
         "threshold": threshold,
         "threshold_method": metrics.get("threshold_method", "default 0.5 (no evaluation run)"),
-        **_magnification_fields(args.microns_per_pixel, magnification),
+        **_magnification_fields(args.microns_per_pixel, run.magnification),
         "onnx": {"opset": 17, "file": "model.onnx", "bytes": info["bytes"], "sha256": sha256_file(onnx_path),
-                 "weights_storage": "float16 initializers + Cast to float32 in the graph" if fp16 else "float32",
+                 "weights_storage": "float16 initializers + Cast to float32 in the graph" if run.fp16 else "float32",
                  "fp32_would_be_bytes": fp32_bytes(model), "dynamic_batch": True, "ops": info["ops"],
-                 "check": {"patches": len(names),
-                           "max_abs_diff_onnx_vs_pytorch": diff_onnx,
-                           "max_abs_diff_fp16_vs_fp32_pytorch": diff_fp16,
+                 "check": {"patches": n_reference,
+                           "max_abs_diff_onnx_vs_pytorch": parity.diff_onnx,
+                           "max_abs_diff_fp16_vs_fp32_pytorch": parity.diff_fp16,
                            "method": "onnx graph executed op by op from the file (histoscope_train.onnx_runner) "
                                      "vs PyTorch on the reference PNGs"}},
         **({"outputs": [OUTPUT_NAME, OOD_OUTPUT_NAME],
-            "operating_points": _operating_points(operating, threshold)} if operating else {}),
-        **({"domain_guard": _domain_guard(guard, guard_info)} if guard is not None else {}),
+            "operating_points": _operating_points(run.operating, threshold)} if run.operating else {}),
+        **({"domain_guard": _domain_guard(guard, run.guard_info)} if guard is not None else {}),
         "reference": {"dir": "reference", "probabilities": "reference/probabilities.csv",
-                      "labels": "reference/labels.csv", "count": len(names),
+                      "labels": "reference/labels.csv", "count": n_reference,
                       "tolerance": 1e-4,
                       "probability_dihedral8": "mean over the 8 dihedral views, as the card's tta prescribes",
                       **({"ood_score": "the graph's ood_score of the patch as it is (view 0)",
                           "ood_score_dihedral8": "mean of ood_score over the 8 dihedral views, as the domain "
                                                  "guard's aggregation prescribes"} if guard is not None else {}),
                       "how": "PNG bytes decoded to RGB uint8, float/255, (x-mean)/std, NCHW, no resize, PyTorch with the shipped (rounded) weights"},
-        "training": {
-            "dataset": "IDC breast histopathology patches (Janowczyk & Madabhushi 2016; Cruz-Roa et al. 2014)"
-                       if cfg["data"] == "idc" else cfg["data"],
-            "data_layout": cfg["data"], "data_licence": "CC0 1.0",
-            "split_unit": "patient" if cfg.get("patient_level_split", True) else "image",
-            "split_seed": cfg["seed"], "split_file": "split.csv",
-            "split": cfg["split_summary"],
-            "train_patches_used": cfg["n_train_used"], "val_patches_used_during_training": cfg["n_val_used"],
-            "epochs_run": len(history), "epochs_planned": cfg["epochs"], "best_epoch": ck.get("epoch"),
-            "shipped_weights": f"checkpoint of epoch {ck.get('epoch')} (best validation AUC)",
-            "batch_size": cfg["batch_size"], "optimizer": f"Adam lr {cfg['lr']} wd {cfg['weight_decay']}",
-            "schedule": f"{cfg['schedule']} (warmup {cfg['warmup_steps']} steps)",
-            "loss": "BCEWithLogits", "class_imbalance": (f"pos_weight = n_neg/n_pos of the training split = {cfg['pos_weight']:.4f}"
-                                                         if cfg.get("pos_weight") else cfg["imbalance"]),
-            "augmentation": (f"one of the 8 dihedral flips/rotations, shifts up to 3 px (reflect), "
-                             f"{_stain_jitter(cfg.get('hed', 0.05))}, brightness/contrast +-0.1"
-                             if cfg.get("augmentation") == "histology" else
-                             "random h/v flips, 90-degree rotations, shifts up to 3 px (reflect), HSV jitter "
-                             "(hue +-0.03, sat/val x(1+-0.1)), per-channel stain gain x(1+-0.05)"),
-            "precision": cfg.get("precision_used", "fp32"),
-            "weight_averaging": (f"exponential moving average, decay {cfg['ema']}" if cfg.get("ema") else "none"),
-            "label_smoothing": cfg.get("label_smoothing", 0.0), "mixup": cfg.get("mixup", 0.0),
-            "warm_start": ((weights_history or {}).get("warm_start", {}).get("parent")
-                           or _run_relative(cfg.get("init_from"))),
-            "seconds": sum(h["seconds_per_epoch"] for h in history) if history else None,
-            "history": history,
-            **extra,
-        },
-        "metrics": {"validation": strip(metrics.get("val")), "test": strip(metrics.get("test")),
+        "training": _training_section(cfg, ck, run.weights_history, history, extra),
+        "metrics": {"validation": _card_metrics(metrics.get("val")), "test": _card_metrics(metrics.get("test")),
                     "note": "threshold chosen on validation patients; test patients used once"},
         "frameworks": {"python": platform.python_version(), "torch": torch.__version__, "onnx": onnx.__version__,
                        "numpy": np.__version__, "exporter": "torch.onnx.export (TrainingMode.PRESERVE)"},
         "notes": args.notes,
         "intended_use": "research / decision support demo; not a medical device" + _prevalence_clause(calib),
     }
-    write_json(os.path.join(args.out, "model-card.json"), card)
-    print(f"[export] {onnx_path} {info['bytes']/1e6:.1f} MB fp16={fp16} sha256={card['onnx']['sha256']}", flush=True)
-    return card
+
+
+def _training_section(cfg: dict, ck: dict, weights_history: dict | None, history: list[dict], extra: dict) -> dict:
+    """The card's training section: data, split, recipe and the epochs run, from the run's config and log."""
+    return {
+        "dataset": "IDC breast histopathology patches (Janowczyk & Madabhushi 2016; Cruz-Roa et al. 2014)"
+                   if cfg["data"] == "idc" else cfg["data"],
+        "data_layout": cfg["data"], "data_licence": "CC0 1.0",
+        "split_unit": "patient" if cfg.get("patient_level_split", True) else "image",
+        "split_seed": cfg["seed"], "split_file": "split.csv",
+        "split": cfg["split_summary"],
+        "train_patches_used": cfg["n_train_used"], "val_patches_used_during_training": cfg["n_val_used"],
+        "epochs_run": len(history), "epochs_planned": cfg["epochs"], "best_epoch": ck.get("epoch"),
+        "shipped_weights": f"checkpoint of epoch {ck.get('epoch')} (best validation AUC)",
+        "batch_size": cfg["batch_size"], "optimizer": f"Adam lr {cfg['lr']} wd {cfg['weight_decay']}",
+        "schedule": f"{cfg['schedule']} (warmup {cfg['warmup_steps']} steps)",
+        "loss": "BCEWithLogits", "class_imbalance": (f"pos_weight = n_neg/n_pos of the training split = {cfg['pos_weight']:.4f}"
+                                                     if cfg.get("pos_weight") else cfg["imbalance"]),
+        "augmentation": (f"one of the 8 dihedral flips/rotations, shifts up to 3 px (reflect), "
+                         f"{_stain_jitter(cfg.get('hed', 0.05))}, brightness/contrast +-0.1"
+                         if cfg.get("augmentation") == "histology" else
+                         "random h/v flips, 90-degree rotations, shifts up to 3 px (reflect), HSV jitter "
+                         "(hue +-0.03, sat/val x(1+-0.1)), per-channel stain gain x(1+-0.05)"),
+        "precision": cfg.get("precision_used", "fp32"),
+        "weight_averaging": (f"exponential moving average, decay {cfg['ema']}" if cfg.get("ema") else "none"),
+        "label_smoothing": cfg.get("label_smoothing", 0.0), "mixup": cfg.get("mixup", 0.0),
+        "warm_start": ((weights_history or {}).get("warm_start", {}).get("parent")
+                       or _run_relative(cfg.get("init_from"))),
+        "seconds": sum(h["seconds_per_epoch"] for h in history) if history else None,
+        "history": history,
+        **extra,
+    }
 
 
 def _magnification_fields(mpp_arg, magnification) -> dict:
@@ -507,4 +612,5 @@ def _prevalence_clause(calib) -> str:
 
 
 if __name__ == "__main__":
+    configure_logging()
     main()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import logging
 import os
 import time
 
@@ -26,6 +27,9 @@ import torch
 from . import data as D
 from . import domain_guard as G
 from .common import load_model
+from .logsetup import configure_logging
+
+log = logging.getLogger(__name__)
 
 
 @torch.no_grad()
@@ -126,7 +130,7 @@ def main(argv=None):
                 t = time.time()
                 f, l = features_of(model, x, mean, std, views)
                 np.savez(path, features=f, logits=l, images=x)
-                print(f"[guard] {set_name}: {len(x)} patches x {len(views)} views, {time.time() - t:.0f}s", flush=True)
+                log.info(f"[guard] {set_name}: {len(x)} patches x {len(views)} views, {time.time() - t:.0f}s")
             open(os.path.join(out, f"{name}_done"), "w").close()
             continue
         path = os.path.join(out, name + ".npz")
@@ -147,7 +151,7 @@ def main(argv=None):
         else:
             f, l = features_of(model, x, mean, std, views)
         np.savez(path, features=f, logits=l, labels=y, patients=g, ids=ids)
-        print(f"[guard] {name}: {len(x)} patches x {f.shape[1]} views, {time.time() - t:.0f}s", flush=True)
+        log.info(f"[guard] {name}: {len(x)} patches x {f.shape[1]} views, {time.time() - t:.0f}s")
 
 
     colour_cache(args.run, args.data_root, cfg, recs)
@@ -172,8 +176,9 @@ def colour_cache(run: str, data_root: str, cfg: dict, recs: dict):
         z = np.load(path)
         x = z["images"] if "images" in z.files else D.load_images([by_id[i] for i in z["ids"]], G.SIZE)
         np.save(out, colour_stats_of(x, cfg["mean"], cfg["std"]))
-        print(f"[guard] colour statistics of {name}: {len(x)} patches", flush=True)
+        log.info(f"[guard] colour statistics of {name}: {len(x)} patches")
 
 
 if __name__ == "__main__":
+    configure_logging()
     main()

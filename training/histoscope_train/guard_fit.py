@@ -18,6 +18,7 @@ import argparse
 import copy
 import glob
 import json
+import logging
 import os
 
 import numpy as np
@@ -25,6 +26,9 @@ import torch
 
 from . import domain_guard as G
 from .common import round_weights_fp16, write_json
+from .logsetup import configure_logging
+
+log = logging.getLogger(__name__)
 
 TARGET_SETS = ("greyscale", "ihc_like", "photos", "pcam")
 SHARE = 0.05
@@ -77,12 +81,12 @@ def main(argv=None):
         rates = {k: float((score(name, s) > t).mean()) for k, s in ood_val.items()}
         table[name] = {"threshold": t, "val_flagged": float((sv > t).mean()), "ood_val_flagged": rates,
                        "worst_target": min(rates.get(k, 0.0) for k in TARGET_SETS if k in rates)}
-        print(f"{name:22s} t={t:8.4f} " + " ".join(f"{k} {v:.2f}" for k, v in rates.items()), flush=True)
+        log.info(f"{name:22s} t={t:8.4f} " + " ".join(f"{k} {v:.2f}" for k, v in rates.items()))
     chosen = max((n for n in candidates if candidates[n][1] is not None),
                  key=lambda n: table[n]["worst_target"])
     if max(table[n]["worst_target"] for n in ("max_logit", "energy")) > table[chosen]["worst_target"]:
-        print("[guard] a logit baseline beats every Mahalanobis variant on validation; the graph output is "
-              "still the Mahalanobis score (the logit is already shown as the probability)", flush=True)
+        log.info("[guard] a logit baseline beats every Mahalanobis variant on validation; the graph output is "
+                 "still the Mahalanobis score (the logit is already shown as the probability)")
     guard = candidates[chosen][1]
     round_weights_fp16(guard)  # as shipped: float16 initializers in the graph
     sv = guard_scores(guard, val["features"])[:, 0]
@@ -123,7 +127,7 @@ def main(argv=None):
     result["test"] = test
     torch.save(guard.state_dict(), os.path.join(folder, "guard.pt"))
     write_json(os.path.join(folder, "guard.json"), result)
-    print(json.dumps({k: v for k, v in result.items() if k not in ("candidates", "colour_candidates")}, indent=1))
+    log.info(json.dumps({k: v for k, v in result.items() if k not in ("candidates", "colour_candidates")}, indent=1))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -200,7 +204,7 @@ def colour_choice(folder, feature_guard, val, ood_val, train):
                     table.append(row)
                     if best is None or key > best[0]:
                         best = (key, row, g)
-    print("[guard] colour choice:", json.dumps(best[1]), flush=True)
+    log.info("[guard] colour choice: %s", json.dumps(best[1]))
     return {"guard": best[2], "choice": best[1], "table": table}
 
 
@@ -216,12 +220,13 @@ def load_guard(folder: str):
     terms = []
     specs = ([(COLOUR_SUBSETS[choice["raw"]], False)] if choice["raw"] else []) + \
             ([(COLOUR_SUBSETS[choice["log"]], True)] if choice["log"] else [])
-    for i, (cols, log) in enumerate(specs):
-        terms.append(G.ColourTerm(cols, log, sd[f"terms.{i}.centre"].numpy(), sd[f"terms.{i}.whitening"].numpy()))
+    for i, (cols, in_log) in enumerate(specs):
+        terms.append(G.ColourTerm(cols, in_log, sd[f"terms.{i}.centre"].numpy(), sd[f"terms.{i}.whitening"].numpy()))
     cs = G.ColourStats(sd["colour_stats.mean"].view(-1).numpy(), sd["colour_stats.std"].view(-1).numpy())
     cs.hed_from_rgb.copy_(sd["colour_stats.hed_from_rgb"])
     return G.CombinedGuard(fg, float(sd["feature_weight"][0]), cs, terms).eval()
 
 
 if __name__ == "__main__":
+    configure_logging()
     main()

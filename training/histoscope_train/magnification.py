@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import logging
 import os
 from collections import defaultdict
 
@@ -24,6 +25,9 @@ import numpy as np
 from . import data as D
 from . import domain_guard as G
 from .common import write_json
+from .logsetup import configure_logging
+
+log = logging.getLogger(__name__)
 
 MICRONS_PER_PIXEL = 4.0
 SOURCE = ("Janowczyk & Madabhushi 2016 (J Pathol Inform 7:29, use case 6: IDC) and Cruz-Roa et al. 2014 (SPIE "
@@ -116,7 +120,7 @@ def main(argv=None):
     patients = args.patients.split(",")
     res = check(args.data_root, patients)
     write_json(os.path.join(args.out, "magnification.json"), res)
-    print(res["check"])
+    log.info(res["check"])
     if args.figure:
         import matplotlib
         matplotlib.use("Agg")
@@ -135,4 +139,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    configure_logging()
     main()

@@ -20,6 +20,7 @@ import argparse
 import csv
 import gzip
 import json
+import logging
 import math
 import os
 from collections import defaultdict
@@ -28,6 +29,9 @@ import numpy as np
 
 from .common import write_json
 from .metrics import roc_auc
+from .logsetup import configure_logging
+
+log = logging.getLogger(__name__)
 
 PATCH = 50
 SIGMA_TILES = 2.0
@@ -414,13 +418,14 @@ def main(argv=None):
                  metrics["threshold"])
     out = os.path.join(args.run, "eval", "operating_points.json")
     write_json(out, res)
-    print(json.dumps({k: {kk: vv for kk, vv in v.items() if kk not in ("table", "mosaic_scores", "test_per_slide",
-                                                                        "val_slides", "test_slides")}
-                      for k, v in res.items()}, indent=1))
+    log.info(json.dumps({k: {kk: vv for kk, vv in v.items() if kk not in ("table", "mosaic_scores", "test_per_slide",
+                                                                           "val_slides", "test_slides")}
+                         for k, v in res.items()}, indent=1))
     for n, r in res["slide"]["table"].items():
-        print(f"{n:40s} val AUC {r['val_auc']:.4f} test AUC {r['test_auc']:.4f} t={r['threshold']:.4g} "
-              f"val se/sp {r['val'][0]:.3f}/{r['val'][1]:.3f} test se/sp {r['test'][0]:.3f}/{r['test'][1]:.3f}")
+        log.info(f"{n:40s} val AUC {r['val_auc']:.4f} test AUC {r['test_auc']:.4f} t={r['threshold']:.4g} "
+                 f"val se/sp {r['val'][0]:.3f}/{r['val'][1]:.3f} test se/sp {r['test'][0]:.3f}/{r['test'][1]:.3f}")
 
 
 if __name__ == "__main__":
+    configure_logging()
     main()

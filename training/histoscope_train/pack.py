@@ -18,7 +18,7 @@ import zipfile
 
 from PIL import Image
 
-from .common import configure_logging
+from .logsetup import configure_logging
 
 log = logging.getLogger(__name__)
 

@@ -9,12 +9,16 @@ those are followed too.
 from __future__ import annotations
 
 import json
+import logging
 import os
 
 import numpy as np
 import onnx
 import torch
 from onnx import numpy_helper
+from .logsetup import configure_logging
+
+log = logging.getLogger(__name__)
 
 PREFIX = "model."
 FP16_SUFFIX = "_fp16"
@@ -114,8 +118,9 @@ def main(argv=None):
     ap.add_argument("package")
     ap.add_argument("out")
     args = ap.parse_args(argv)
-    print(f"[package] run folder {run_from_package(args.package, args.out)}")
+    log.info(f"[package] run folder {run_from_package(args.package, args.out)}")
 
 
 if __name__ == "__main__":
+    configure_logging()
     main()

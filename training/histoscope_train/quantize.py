@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 
@@ -32,6 +33,9 @@ from onnx import helper, numpy_helper
 from . import data as D
 from . import onnx_runner
 from .common import sha256_file
+from .logsetup import configure_logging
+
+log = logging.getLogger(__name__)
 
 
 def float_initializers(model: onnx.ModelProto) -> None:
@@ -298,8 +302,8 @@ def main(argv=None):
                             "calibration": f"{len(patches)} patches of the validation patients, single view"}
     with open(os.path.join(args.out, "model-card.json"), "w") as f:
         json.dump(card, f, indent=2)
-    print(f"[int8] {quantised} convolutions quantised, {folded} batch norms folded, {len(patches)} calibration "
-          f"patches -> {path} ({os.path.getsize(path) / 1e6:.1f} MB)")
+    log.info(f"[int8] {quantised} convolutions quantised, {folded} batch norms folded, {len(patches)} calibration "
+             f"patches -> {path} ({os.path.getsize(path) / 1e6:.1f} MB)")
 
 
 REFERENCE_TOLERANCE = 0.02
@@ -337,4 +341,5 @@ def calibration_patches(args, card) -> np.ndarray:
 
 
 if __name__ == "__main__":
+    configure_logging()
     main()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import logging
 import os
 import shutil
 
@@ -22,6 +23,9 @@ from . import archive, cv, ensemble_check, lineage, report_trust
 from . import report_comparison as comparison
 from .models import ARCH_NAMES
 from .report_comparison import ORDER
+from .logsetup import configure_logging
+
+log = logging.getLogger(__name__)
 
 
 def _write_log(log, path):
@@ -177,7 +181,7 @@ def main(argv=None):
             L.append(f.read())
     with open(os.path.join(args.models_dir, "REPORT.md"), "w") as f:
         f.write("\n".join(L).rstrip() + "\n")
-    print(f"[report] wrote {os.path.join(args.models_dir, 'REPORT.md')} and {fig_path}")
+    log.info(f"[report] wrote {os.path.join(args.models_dir, 'REPORT.md')} and {fig_path}")
 
 
 def _warm_start_note(w):
@@ -393,4 +397,5 @@ def _ensemble_section(default, runs, baseline):
 
 
 if __name__ == "__main__":
+    configure_logging()
     main()

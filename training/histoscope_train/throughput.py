@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import logging
 import statistics
 import time
 from contextlib import nullcontext
@@ -20,6 +21,9 @@ import torch.nn as nn
 
 from . import data as D
 from .models import build_model, ARCHS
+from .logsetup import configure_logging
+
+log = logging.getLogger(__name__)
 
 STEPS = [
     # name, augmentation, channels_last, bf16, batch size
@@ -88,9 +92,9 @@ def main(argv=None):
         for name, aug, cl, b16, batch in rows:
             ips = measure(args.arch, images, labels, aug, cl, b16, batch, args.steps)
             results[name].append(ips)
-            print(f"[round {rnd + 1}] {name}: {ips:.1f} img/s", flush=True)
-    print(f"\n{args.arch}, {args.threads} threads, torch {torch.__version__}, bf16 autocast "
-          f"{'runs' if bf16 else 'unavailable'}")
+            log.info(f"[round {rnd + 1}] {name}: {ips:.1f} img/s")
+    log.info(f"\n{args.arch}, {args.threads} threads, torch {torch.__version__}, bf16 autocast "
+             f"{'runs' if bf16 else 'unavailable'}")
     out_rows, prev, first = [], None, None
     for name, *_ in rows:
         med = statistics.median(results[name])
@@ -98,7 +102,7 @@ def main(argv=None):
         gain = med / prev if prev else 1.0
         out_rows.append({"step": name, "images_per_second": round(med, 1), "gain_vs_previous": round(gain, 2),
                          "gain_vs_first": round(med / first, 2), "rounds": len(results[name])})
-        print(f"| {name} | {med:.1f} | x{gain:.2f} | x{med / first:.2f} |")
+        log.info(f"| {name} | {med:.1f} | x{gain:.2f} | x{med / first:.2f} |")
         prev = med
     if args.out:
         with open(args.out, "w", newline="") as f:
@@ -109,4 +113,5 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    configure_logging()
     main()

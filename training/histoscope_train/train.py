@@ -22,6 +22,7 @@ import random
 import sys
 import time
 from contextlib import nullcontext
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -29,7 +30,8 @@ import torch.nn as nn
 
 from . import data as D
 from . import package_weights
-from .common import configure_logging, get_device, predict, seed_everything
+from .common import get_device, predict, seed_everything
+from .logsetup import configure_logging
 from .metrics import roc_auc
 from .models import build_model, count_parameters, load_backbone_weights, ARCHS
 
@@ -287,7 +289,77 @@ def validation_figures(pv: np.ndarray, yv: np.ndarray, pos_weight: float) -> tup
     return val_loss, float(np.mean((pv >= 0.5) == (yv > 0.5))), float(roc_auc(yv, pv))
 
 
+LOG_COLUMNS = ["epoch", "loss", "train_acc", "val_loss", "val_acc", "val_auc", "seconds_per_epoch", "lr",
+               "train_images", "images_per_second", "cpu_seconds_per_epoch"]
+
+
+def fresh_run_sums() -> dict:
+    return {"loss": 0.0, "correct": 0, "seen": 0, "seconds": 0.0, "cpu_seconds": 0.0}
+
+
+@dataclass
+class Run:
+    """What one training run works with: data, model, optimiser and schedule, fixed once set up."""
+    args: argparse.Namespace
+    device: torch.device
+    budget: BudgetClock
+    xtr: torch.Tensor
+    ytr: torch.Tensor
+    xva: torch.Tensor
+    yva: torch.Tensor
+    stain: dict | None
+    mean: list
+    std: list
+    patient_weights: torch.Tensor | None
+    n_pos: float
+    n_neg: float
+    model: nn.Module
+    eval_model: nn.Module
+    ema: WeightAverage | None
+    precision: str
+    pos_weight: torch.Tensor | None
+    loss_fn: nn.Module
+    opt: torch.optim.Optimizer
+    plateau: object
+    lr_at: object
+    steps_per_epoch: int
+    config: dict
+    resuming: bool
+
+    @property
+    def last_path(self) -> str:
+        return os.path.join(self.args.out, "last.pt")
+
+    @property
+    def best_path(self) -> str:
+        return os.path.join(self.args.out, "best.pt")
+
+    @property
+    def log_path(self) -> str:
+        return os.path.join(self.args.out, "log.csv")
+
+    def validated_state(self):
+        """The weights validation judges and best.pt keeps: the moving average when there is one."""
+        return self.ema.state if self.ema is not None else self.model.state_dict()
+
+
+@dataclass
+class Progress:
+    """Where the run stands; last.pt carries it, so a resumed run goes on from here."""
+    t_start: float
+    start_epoch: int = 0
+    start_batch: int = 0  # of start_epoch (a checkpoint may fall within an epoch)
+    step: int = 0
+    best_auc: float = -1.0
+    bad_epochs: int = 0
+    history: list = field(default_factory=list)
+    run_sums: dict = field(default_factory=fresh_run_sums)
+    finished: bool = False
+
+
 def main(argv=None):
+    """A training run as its steps: set up, restore a checkpoint if resuming, then train and validate epoch by
+    epoch (best.pt on each better validation AUC, last.pt after each epoch and every --ckpt-every-min)."""
     args = parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(args.threads)
@@ -296,13 +368,27 @@ def main(argv=None):
     seed_everything(args.seed)
     t_start = time.time()
     budget = BudgetClock(args.budget_clock, args.threads)
+    run = set_up_run(args, device, budget)
+    progress = restore_progress(run, Progress(t_start=t_start))
+    if progress.finished and progress.start_epoch >= args.epochs:
+        log.info("[resume] run already finished")
+        return
+    start_log(run, progress)
+    for epoch in range(progress.start_epoch, args.epochs):
+        if not train_and_validate_epoch(run, progress, epoch):
+            break
+    log.info(f"[done] best val AUC {progress.best_auc:.4f}; total {(time.time() - progress.t_start)/60:.1f} min")
 
+
+def set_up_run(args, device, budget: BudgetClock) -> Run:
+    """Data, input normalisation, class balance, the model (pretrained backbones or a warm start), loss,
+    optimiser and schedules; config.json records all of it (what export and report read)."""
     prep = prepare_data(args)
     xtr, ytr, xva, yva = prep["xtr"], prep["ytr"], prep["xva"], prep["yva"]
     stain, mean, std = input_normalisation(args, xtr)
     patient_weights, n_pos, n_neg = class_balance(args, prep)
     log.info(f"[data] {args.data} native={prep['native']} train={len(xtr)} (pos {int(n_pos)}) val={len(xva)} "
-          f"split={json.dumps(prep['summary'])} mean={mean} std={std} device={device}")
+             f"split={json.dumps(prep['summary'])} mean={mean} std={std} device={device}")
 
     model, eval_model = (build_run_model(args, prep["native"], device) for _ in range(2))
     precision = resolve_precision(args.precision, device)
@@ -321,10 +407,7 @@ def main(argv=None):
     loss_fn = nn.BCEWithLogitsLoss(pos_weight=pos_weight.to(device) if pos_weight is not None else None)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     steps_per_epoch = math.ceil(len(xtr) / args.batch_size)
-    total_steps = steps_per_epoch * args.epochs
-
-    lr_at = learning_rate_schedule(args, budget, total_steps)
-
+    lr_at = learning_rate_schedule(args, budget, steps_per_epoch * args.epochs)
     plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", factor=0.3, patience=1) \
         if args.schedule == "plateau" else None
 
@@ -338,163 +421,198 @@ def main(argv=None):
                    "device_name": device_name(device)})
     with open(os.path.join(args.out, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
+    return Run(args=args, device=device, budget=budget, xtr=xtr, ytr=ytr, xva=xva, yva=yva, stain=stain, mean=mean,
+               std=std, patient_weights=patient_weights, n_pos=n_pos, n_neg=n_neg, model=model,
+               eval_model=eval_model, ema=ema, precision=precision, pos_weight=pos_weight, loss_fn=loss_fn, opt=opt,
+               plateau=plateau, lr_at=lr_at, steps_per_epoch=steps_per_epoch, config=config, resuming=resuming)
 
-    # ---- state (possibly resumed)
-    start_epoch, start_batch, step = 0, 0, 0
-    best_auc, bad_epochs, history = -1.0, 0, []
-    run_sums = {"loss": 0.0, "correct": 0, "seen": 0, "seconds": 0.0, "cpu_seconds": 0.0}
-    last_path = os.path.join(args.out, "last.pt")
-    best_path = os.path.join(args.out, "best.pt")
-    if resuming:
-        ck = torch.load(last_path, map_location="cpu")
-        model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["optimizer"])
-        if plateau is not None and ck.get("plateau"):
-            plateau.load_state_dict(ck["plateau"])
-        start_epoch, start_batch, step = ck["epoch"], ck["batch"], ck["step"]
-        best_auc, bad_epochs, history = ck["best_auc"], ck["bad_epochs"], ck["history"]
-        run_sums = ck.get("run_sums", run_sums)
-        if ema is not None and ck.get("ema"):
-            ema.load_state_dict(ck["ema"])
-        t_start -= ck.get("elapsed", 0.0)
-        budget.resume_from(ck.get("budget_used", ck.get("elapsed", 0.0)))
-        log.info(f"[resume] epoch {start_epoch} batch {start_batch} step {step} best_auc {best_auc:.4f}")
-        if ck.get("finished") and start_epoch >= args.epochs:
-            log.info("[resume] run already finished")
-            return
-    log_path = os.path.join(args.out, "log.csv")
-    if not os.path.exists(log_path) or start_epoch == 0 and start_batch == 0:
-        with open(log_path, "w", newline="") as f:
-            csv.writer(f).writerow(["epoch", "loss", "train_acc", "val_loss", "val_acc", "val_auc",
-                                    "seconds_per_epoch", "lr", "train_images", "images_per_second",
-                                    "cpu_seconds_per_epoch"])
 
-    def ckpt_state(epoch, batch, finished=False):
-        return dict(model=model.state_dict(), optimizer=opt.state_dict(),
-                    plateau=plateau.state_dict() if plateau is not None else None,
-                    epoch=epoch, batch=batch, step=step, best_auc=best_auc, bad_epochs=bad_epochs,
-                    history=history, run_sums=run_sums, elapsed=time.time() - t_start, budget_used=budget.elapsed(), config=config,
-                    finished=finished, ema=ema.state_dict() if ema is not None else None)
+def restore_progress(run: Run, progress: Progress) -> Progress:
+    """With --resume and a last.pt: the model, optimiser, schedule, moving average, counters and both clocks
+    as they were, so the run goes on where it stopped."""
+    if not run.resuming:
+        return progress
+    ck = torch.load(run.last_path, map_location="cpu")
+    run.model.load_state_dict(ck["model"])
+    run.opt.load_state_dict(ck["optimizer"])
+    if run.plateau is not None and ck.get("plateau"):
+        run.plateau.load_state_dict(ck["plateau"])
+    progress.start_epoch, progress.start_batch, progress.step = ck["epoch"], ck["batch"], ck["step"]
+    progress.best_auc, progress.bad_epochs, progress.history = ck["best_auc"], ck["bad_epochs"], ck["history"]
+    progress.run_sums = ck.get("run_sums", progress.run_sums)
+    if run.ema is not None and ck.get("ema"):
+        run.ema.load_state_dict(ck["ema"])
+    progress.t_start -= ck.get("elapsed", 0.0)
+    run.budget.resume_from(ck.get("budget_used", ck.get("elapsed", 0.0)))
+    progress.finished = bool(ck.get("finished"))
+    log.info(f"[resume] epoch {progress.start_epoch} batch {progress.start_batch} step {progress.step} "
+             f"best_auc {progress.best_auc:.4f}")
+    return progress
 
-    def validated_state():
-        return ema.state if ema is not None else model.state_dict()
 
+def start_log(run: Run, progress: Progress) -> None:
+    """log.csv with its header, unless a resumed run has rows to keep."""
+    if not os.path.exists(run.log_path) or progress.start_epoch == 0 and progress.start_batch == 0:
+        with open(run.log_path, "w", newline="") as f:
+            csv.writer(f).writerow(LOG_COLUMNS)
+
+
+def save_last(run: Run, progress: Progress, epoch: int, batch: int, finished: bool = False) -> None:
+    """last.pt: everything a resumed run needs (weights, optimiser, schedule, counters, clocks, config)."""
+    save_ckpt(run.last_path, model=run.model.state_dict(), optimizer=run.opt.state_dict(),
+              plateau=run.plateau.state_dict() if run.plateau is not None else None,
+              epoch=epoch, batch=batch, step=progress.step, best_auc=progress.best_auc,
+              bad_epochs=progress.bad_epochs, history=progress.history, run_sums=progress.run_sums,
+              elapsed=time.time() - progress.t_start, budget_used=run.budget.elapsed(), config=run.config,
+              finished=finished, ema=run.ema.state_dict() if run.ema is not None else None)
+
+
+def _tqdm():
     try:
         from tqdm import tqdm
     except ImportError:  # pragma: no cover
-        tqdm = None
+        return None
+    return tqdm
 
-    finished = False
-    for epoch in range(start_epoch, args.epochs):
-        model.train()
-        order = epoch_order(args, epoch, ytr, patient_weights, n_pos, n_neg)
-        aug_gen = torch.Generator().manual_seed(args.seed * 1000 + epoch + 7)
-        # fast-forward the augmentation generator when resuming mid-epoch is not exact; acceptable
-        if start_batch == 0:
-            run_sums = {"loss": 0.0, "correct": 0, "seen": 0, "seconds": 0.0, "cpu_seconds": 0.0}
-        run_sums.setdefault("cpu_seconds", 0.0)
-        batches = range(start_batch, steps_per_epoch)
-        bar = tqdm(batches, desc=f"epoch {epoch + 1}/{args.epochs}", mininterval=10, file=sys.stdout,
-                   disable=args.no_progress or tqdm is None, dynamic_ncols=False, ncols=110) if tqdm else batches
-        t_ep, t_ep_cpu = time.time(), time.process_time()
-        t_ck = time.time()
-        out_of_time = False
-        for b in bar:
-            if args.max_steps is not None and step >= args.max_steps:
-                out_of_time = True
-                log.info("[max-steps] %d steps done: validating and stopping", step)
-                break
-            if args.time_budget_min and budget.elapsed() > args.time_budget_min * 60:
-                out_of_time = True
-                log.info(f"[budget] {args.time_budget_min} min reached at epoch {epoch + 1} batch {b}/{steps_per_epoch}: "
-                      f"validating and stopping")
-                break
-            idx = order[b * args.batch_size:(b + 1) * args.batch_size]
-            x = D.batch_to_input(xtr[idx].to(device), mean, std, aug_gen, train=True, augmentation=args.augmentation, stain=stain,
-                                 **({"hed": args.hed} if args.augmentation == "histology" else {})).to(device)
-            if args.channels_last:
-                x = x.contiguous(memory_format=torch.channels_last)
-            y = ytr[idx].view(-1, 1).to(device)
-            y_target = y * (1 - args.label_smoothing) + 0.5 * args.label_smoothing
-            if args.mixup > 0:
-                lam = float(np.random.default_rng(step).beta(args.mixup, args.mixup))
-                perm = torch.randperm(len(idx), generator=aug_gen)
-                x = lam * x + (1 - lam) * x[perm]
-                y_target = lam * y_target + (1 - lam) * y_target[perm]
-            lr = lr_at(step)
-            if lr is not None:
-                for gr in opt.param_groups:
-                    gr["lr"] = lr
-            with autocast_for(precision, device):
-                logits = model(x)
-            logits = logits.float()
-            loss = loss_fn(logits, y_target)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            if ema is not None:
-                ema.update(model)
-            step += 1
-            run_sums["loss"] += float(loss) * len(idx)
-            run_sums["correct"] += int(((logits.detach() > 0).float() == y).sum())
-            run_sums["seen"] += len(idx)
-            if tqdm and not args.no_progress:
-                bar.set_postfix(loss=f"{run_sums['loss'] / run_sums['seen']:.4f}",
-                                acc=f"{run_sums['correct'] / run_sums['seen']:.3f}")
-            if time.time() - t_ck > args.ckpt_every_min * 60 and b + 1 < steps_per_epoch:
-                run_sums["seconds"] += time.time() - t_ep
-                run_sums["cpu_seconds"] += (time.process_time() - t_ep_cpu) / max(1, args.threads)
-                t_ep, t_ep_cpu = time.time(), time.process_time()
-                save_ckpt(last_path, **ckpt_state(epoch, b + 1))
-                t_ck = time.time()
-                log.info(f"[checkpoint] epoch {epoch + 1} batch {b + 1}/{steps_per_epoch} "
-                      f"{run_sums['seen'] / max(1e-9, run_sums['seconds']):.1f} img/s "
-                      f"loss {run_sums['loss'] / max(1, run_sums['seen']):.4f}")
-        start_batch = 0
-        if out_of_time and run_sums["seen"] == 0 and history:  # budget spent between epochs: nothing new to validate
-            finished = True
-            save_ckpt(last_path, **ckpt_state(epoch, 0, finished=True))
-            break
-        run_sums["seconds"] += time.time() - t_ep
-        run_sums["cpu_seconds"] += (time.process_time() - t_ep_cpu) / max(1, args.threads)
-        train_seconds = run_sums["seconds"]
-        # ---- validation
-        t_v, t_v_cpu = time.time(), time.process_time()
-        eval_model.load_state_dict(validated_state())
-        val_loss, val_acc, val_auc = validation_figures(
-            predict(eval_model, xva, mean, std, device, stain=stain), yva.numpy(),
-            float(pos_weight) if pos_weight is not None else 1.0)
-        sec = train_seconds + (time.time() - t_v)
-        cpu_sec = run_sums["cpu_seconds"] + (time.process_time() - t_v_cpu) / max(1, args.threads)
-        row = {"epoch": epoch + 1, "loss": run_sums["loss"] / max(1, run_sums["seen"]),
-               "train_acc": run_sums["correct"] / max(1, run_sums["seen"]), "val_loss": val_loss,
-               "val_acc": val_acc, "val_auc": val_auc, "seconds_per_epoch": sec,
-               "lr": opt.param_groups[0]["lr"], "train_images": run_sums["seen"],
-               "images_per_second": run_sums["seen"] / max(1e-9, train_seconds), "cpu_seconds_per_epoch": cpu_sec}
-        history.append(row)
-        with open(log_path, "a", newline="") as f:
-            csv.writer(f).writerow([row[k] for k in ["epoch", "loss", "train_acc", "val_loss", "val_acc", "val_auc",
-                                                     "seconds_per_epoch", "lr", "train_images", "images_per_second",
-                                                     "cpu_seconds_per_epoch"]])
-        log.info(f"[epoch {epoch + 1}] loss {row['loss']:.4f} train_acc {row['train_acc']:.4f} val_loss {val_loss:.4f} "
-                 f"val_acc {val_acc:.4f} val_auc {val_auc:.4f} {sec:.0f}s ({row['images_per_second']:.1f} img/s)")
-        if plateau is not None:
-            plateau.step(val_auc)
-        if val_auc > best_auc:
-            best_auc, bad_epochs = val_auc, 0
-            save_ckpt(best_path, model=validated_state(), epoch=epoch + 1, val_auc=val_auc, config=config,
-                      history=history, weights="ema" if ema is not None else "raw")
-        else:
-            bad_epochs += 1
-        stop = bad_epochs >= args.patience or out_of_time
-        elapsed = time.time() - t_start
-        finished = stop or epoch + 1 == args.epochs
-        save_ckpt(last_path, **ckpt_state(epoch + 1, 0, finished=finished))
-        if stop:
-            if bad_epochs >= args.patience:
-                log.info(f"[early stop] no val AUC improvement for {bad_epochs} epochs")
-            break
-    log.info(f"[done] best val AUC {best_auc:.4f}; total {(time.time() - t_start)/60:.1f} min")
+
+class EpochClock:
+    """Wall-clock and CPU time of the training part of an epoch, added to run_sums at each checkpoint and at the
+    epoch's end (so a resumed epoch still counts the time spent before the interruption)."""
+
+    def __init__(self):
+        self.wall, self.cpu = time.time(), time.process_time()
+
+    def add_to(self, run_sums: dict, threads: int) -> None:
+        run_sums["seconds"] += time.time() - self.wall
+        run_sums["cpu_seconds"] += (time.process_time() - self.cpu) / max(1, threads)
+        self.wall, self.cpu = time.time(), time.process_time()
+
+
+def train_and_validate_epoch(run: Run, progress: Progress, epoch: int) -> bool:
+    """One epoch: train its batches, validate, record and checkpoint. False when the run stops here (budget or
+    --max-steps spent, or no validation gain for --patience epochs)."""
+    out_of_time, clock = train_batches(run, progress, epoch)
+    progress.start_batch = 0
+    if out_of_time and progress.run_sums["seen"] == 0 and progress.history:
+        # budget spent between epochs: nothing new to validate
+        save_last(run, progress, epoch, 0, finished=True)
+        return False
+    clock.add_to(progress.run_sums, run.args.threads)
+    val_auc = validate_and_record(run, progress, epoch)
+    if run.plateau is not None:
+        run.plateau.step(val_auc)
+    if val_auc > progress.best_auc:
+        progress.best_auc, progress.bad_epochs = val_auc, 0
+        save_ckpt(run.best_path, model=run.validated_state(), epoch=epoch + 1, val_auc=val_auc, config=run.config,
+                  history=progress.history, weights="ema" if run.ema is not None else "raw")
+    else:
+        progress.bad_epochs += 1
+    stop = progress.bad_epochs >= run.args.patience or out_of_time
+    save_last(run, progress, epoch + 1, 0, finished=stop or epoch + 1 == run.args.epochs)
+    if stop and progress.bad_epochs >= run.args.patience:
+        log.info(f"[early stop] no val AUC improvement for {progress.bad_epochs} epochs")
+    return not stop
+
+
+def train_batches(run: Run, progress: Progress, epoch: int) -> tuple[bool, EpochClock]:
+    """The epoch's optimiser steps from progress.start_batch on, stopping early when the time budget or --max-steps is
+    spent (then True). Saves last.pt every --ckpt-every-min minutes."""
+    args, model = run.args, run.model
+    model.train()
+    order = epoch_order(args, epoch, run.ytr, run.patient_weights, run.n_pos, run.n_neg)
+    aug_gen = torch.Generator().manual_seed(args.seed * 1000 + epoch + 7)
+    # fast-forward the augmentation generator when resuming mid-epoch is not exact; acceptable
+    if progress.start_batch == 0:
+        progress.run_sums = fresh_run_sums()
+    sums = progress.run_sums
+    sums.setdefault("cpu_seconds", 0.0)
+    tqdm = _tqdm()
+    batches = range(progress.start_batch, run.steps_per_epoch)
+    bar = tqdm(batches, desc=f"epoch {epoch + 1}/{args.epochs}", mininterval=10, file=sys.stdout,
+               disable=args.no_progress or tqdm is None, dynamic_ncols=False, ncols=110) if tqdm else batches
+    clock = EpochClock()
+    t_ck = time.time()
+    for b in bar:
+        if args.max_steps is not None and progress.step >= args.max_steps:
+            log.info("[max-steps] %d steps done: validating and stopping", progress.step)
+            return True, clock
+        if args.time_budget_min and run.budget.elapsed() > args.time_budget_min * 60:
+            log.info(f"[budget] {args.time_budget_min} min reached at epoch {epoch + 1} batch "
+                     f"{b}/{run.steps_per_epoch}: validating and stopping")
+            return True, clock
+        idx = order[b * args.batch_size:(b + 1) * args.batch_size]
+        loss, correct = train_step(run, progress.step, idx, aug_gen)
+        progress.step += 1
+        sums["loss"] += loss * len(idx)
+        sums["correct"] += correct
+        sums["seen"] += len(idx)
+        if tqdm and not args.no_progress:
+            bar.set_postfix(loss=f"{sums['loss'] / sums['seen']:.4f}", acc=f"{sums['correct'] / sums['seen']:.3f}")
+        if time.time() - t_ck > args.ckpt_every_min * 60 and b + 1 < run.steps_per_epoch:
+            clock.add_to(sums, args.threads)
+            save_last(run, progress, epoch, b + 1)
+            t_ck = time.time()
+            log.info(f"[checkpoint] epoch {epoch + 1} batch {b + 1}/{run.steps_per_epoch} "
+                     f"{sums['seen'] / max(1e-9, sums['seconds']):.1f} img/s "
+                     f"loss {sums['loss'] / max(1, sums['seen']):.4f}")
+    return False, clock
+
+
+def train_step(run: Run, step: int, idx: torch.Tensor, aug_gen: torch.Generator) -> tuple[float, int]:
+    """One optimiser step on the patches idx (augmented, optionally mixed up and label-smoothed). Returns the
+    batch's mean loss and the count of patches whose logit sign matches the label."""
+    args, device, model = run.args, run.device, run.model
+    x = D.batch_to_input(run.xtr[idx].to(device), run.mean, run.std, aug_gen, train=True,
+                         augmentation=args.augmentation, stain=run.stain,
+                         **({"hed": args.hed} if args.augmentation == "histology" else {})).to(device)
+    if args.channels_last:
+        x = x.contiguous(memory_format=torch.channels_last)
+    y = run.ytr[idx].view(-1, 1).to(device)
+    y_target = y * (1 - args.label_smoothing) + 0.5 * args.label_smoothing
+    if args.mixup > 0:
+        lam = float(np.random.default_rng(step).beta(args.mixup, args.mixup))
+        perm = torch.randperm(len(idx), generator=aug_gen)
+        x = lam * x + (1 - lam) * x[perm]
+        y_target = lam * y_target + (1 - lam) * y_target[perm]
+    lr = run.lr_at(step)
+    if lr is not None:
+        for gr in run.opt.param_groups:
+            gr["lr"] = lr
+    with autocast_for(run.precision, device):
+        logits = model(x)
+    logits = logits.float()
+    loss = run.loss_fn(logits, y_target)
+    run.opt.zero_grad(set_to_none=True)
+    loss.backward()
+    run.opt.step()
+    if run.ema is not None:
+        run.ema.update(model)
+    return float(loss), int(((logits.detach() > 0).float() == y).sum())
+
+
+def validate_and_record(run: Run, progress: Progress, epoch: int) -> float:
+    """Validation loss, accuracy and AUC of the validated weights; the epoch's row goes to the history and
+    log.csv and to the progress line. Returns the validation AUC."""
+    sums = progress.run_sums
+    train_seconds = sums["seconds"]
+    t_v, t_v_cpu = time.time(), time.process_time()
+    run.eval_model.load_state_dict(run.validated_state())
+    val_loss, val_acc, val_auc = validation_figures(
+        predict(run.eval_model, run.xva, run.mean, run.std, run.device, stain=run.stain), run.yva.numpy(),
+        float(run.pos_weight) if run.pos_weight is not None else 1.0)
+    sec = train_seconds + (time.time() - t_v)
+    cpu_sec = sums["cpu_seconds"] + (time.process_time() - t_v_cpu) / max(1, run.args.threads)
+    row = {"epoch": epoch + 1, "loss": sums["loss"] / max(1, sums["seen"]),
+           "train_acc": sums["correct"] / max(1, sums["seen"]), "val_loss": val_loss,
+           "val_acc": val_acc, "val_auc": val_auc, "seconds_per_epoch": sec,
+           "lr": run.opt.param_groups[0]["lr"], "train_images": sums["seen"],
+           "images_per_second": sums["seen"] / max(1e-9, train_seconds), "cpu_seconds_per_epoch": cpu_sec}
+    progress.history.append(row)
+    with open(run.log_path, "a", newline="") as f:
+        csv.writer(f).writerow([row[k] for k in LOG_COLUMNS])
+    log.info(f"[epoch {epoch + 1}] loss {row['loss']:.4f} train_acc {row['train_acc']:.4f} val_loss {val_loss:.4f} "
+             f"val_acc {val_acc:.4f} val_auc {val_auc:.4f} {sec:.0f}s ({row['images_per_second']:.1f} img/s)")
+    return val_auc
 
 
 if __name__ == "__main__":

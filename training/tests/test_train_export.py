@@ -193,3 +193,61 @@ def test_a_package_made_before_export_kept_its_config_is_given_one_from_its_card
     assert cfg["arch"] == card["architecture"]["arch"] and cfg["mean"] == card["input"]["mean"]
     assert f"{cfg['pos_weight']:.4f}" in card["training"]["class_imbalance"]
     assert f"lr {cfg['lr']}" in card["training"]["optimizer"] and cfg["schedule"] in card["training"]["schedule"]
+
+
+RUN_231 = os.path.join(os.path.dirname(SHIPPED), "runs", "xception_nasnet_2.3.1")
+
+
+def test_export_of_a_run_with_guard_operating_points_and_magnification_end_to_end(tmp_path, fixtures_dir):
+    """Every step of export.main on one run that has all the optional inputs: the graph gets the guard's second
+    output, the reference tables its columns, the card the guard, operating points and resolution sections, and
+    the written ONNX file reproduces the reference tables from the PNG bytes."""
+    import shutil
+    from histoscope_train import domain_guard as G
+    from histoscope_train.common import load_model
+    from histoscope_train.guard_fit import COLOUR_SUBSETS
+    out, root = _tiny_run(tmp_path, fixtures_dir, extra=("--arch", "smallcnn"))
+    os.makedirs(out / "eval")
+    for name in ("operating_points.json", "magnification.json"):
+        shutil.copy(os.path.join(RUN_231, "eval", name), out / "eval" / name)
+    model, cfg, _ = load_model(str(out / "best.pt"))
+    ds = D.load_idc(root)
+    x = D.to_input(D.load_images(ds.records, 50), cfg["mean"], cfg["std"])
+    with torch.no_grad():
+        feats, stats = model.features(x).numpy(), G.ColourStats(cfg["mean"], cfg["std"])(x).numpy()
+    guard_info = json.load(open(os.path.join(RUN_231, "guard", "guard.json")))
+    choice = guard_info["colour_choice"]
+    feature_guard, _ = G.fit_guard(feats, np.array([r.label for r in ds.records]), components=4)
+    terms = [G.fit_colour_term(stats, COLOUR_SUBSETS[choice["raw"]], False, choice["raw_weight"]),
+             G.fit_colour_term(stats, COLOUR_SUBSETS[choice["log"]], True, choice["log_weight"])]
+    guard = round_weights_fp16(G.CombinedGuard(feature_guard, 0.7, G.ColourStats(cfg["mean"], cfg["std"]), terms))
+    os.makedirs(out / "guard")
+    torch.save(guard.state_dict(), out / "guard" / "guard.pt")
+    shutil.copy(os.path.join(RUN_231, "guard", "guard.json"), out / "guard" / "guard.json")
+
+    pkg = tmp_path / "pkg"
+    card = E.main(["--run", str(out), "--data-root", root, "--out", str(pkg), "--model-id", "tiny-guarded",
+                   "--fp16", "yes", "--n-reference", "4"])
+    saved = json.loads((pkg / "model-card.json").read_text())
+    assert {k: v for k, v in saved.items() if k != "created_utc"} == {k: v for k, v in card.items() if k != "created_utc"}
+    assert list(saved)[:4] == ["schema_version", "id", "name", "version"]
+    assert card["outputs"] == ["probability", "ood_score"]
+    assert card["domain_guard"]["threshold"] == guard_info["threshold"]
+    assert card["operating_points"]["slide"]["score"] == json.load(
+        open(os.path.join(RUN_231, "eval", "operating_points.json")))["slide"]["score"]
+    assert card["microns_per_pixel"] == json.load(open(os.path.join(RUN_231, "eval", "magnification.json")))[
+        "microns_per_pixel"]
+    assert card["onnx"]["weights_storage"].startswith("float16") and card["onnx"]["check"]["patches"] == 4
+    assert card["onnx"]["check"]["max_abs_diff_onnx_vs_pytorch"] <= 1e-4
+    for kept in ("log.csv", "split.csv", "history.json", "training-config.json"):
+        assert (pkg / kept).exists(), kept
+    with open(pkg / "reference" / "probabilities.csv") as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["file", "probability", "probability_dihedral8", "ood_score", "ood_score_dihedral8"]
+    labels = list(csv.DictReader(open(pkg / "reference" / "labels.csv")))
+    assert [r["file"] for r in labels] == [r["file"] for r in rows]
+    assert {r["patient_id"] for r in labels} == {"10257"}  # the test patient only
+    p, o = onnx_runner.run(str(pkg / "model.onnx"), {"input": E.java_style_input(
+        [str(pkg / "reference" / r["file"]) for r in rows], card["input"]["mean"], card["input"]["std"])})
+    assert np.max(np.abs(p[:, 0] - np.array([float(r["probability"]) for r in rows]))) < 1e-4
+    assert np.max(np.abs(o[:, 0] - np.array([float(r["ood_score"]) for r in rows]))) < 1e-4
