@@ -99,13 +99,15 @@ public final class LoadBenchmark {
         int slideEvery = Integer.getInteger("slideEvery", 20);
         long maxUploads = Long.getLong("maxUploads", 20_000);
         long pollMillis = Long.getLong("pollMillis", 100);
+        // the jobs' long-poll (0: poll every pollMillis, as before the long-poll existed)
+        waitSeconds = Integer.getInteger("waitSeconds", 20);
         int jobTimeout = Integer.getInteger("jobTimeoutSeconds", 600);
         Path work = Path.of(System.getProperty("dataDir", Path.of("target", "load", UUID.randomUUID().toString())
                 .toString())).toAbsolutePath();
         UiCounter uis = new UiCounter();
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(HistoscopeApplication.class)
                 .initializers(context -> context.getBeanFactory().registerSingleton("loadBenchmarkUiCounter", uis))
-                .run("--server.port=" + Integer.getInteger("port", 0), "--server.address=127.0.0.1",
+                .run(withExtraArguments("--server.port=" + Integer.getInteger("port", 0), "--server.address=127.0.0.1",
                         "--spring.main.banner-mode=off", "--logging.level.root=warn",
                         "--histoscope.embedded-db.data-directory=" + work.resolve("postgres"),
                         "--histoscope.embedded-db.clean=true", "--histoscope.storage.directory=" + work.resolve("images"),
@@ -116,7 +118,7 @@ public final class LoadBenchmark {
                         "--histoscope.security.initial-admin-password=Benchmark-Admin-Password-2026",
                         "--vaadin.productionMode=true", "--vaadin.devmode.devTools.enabled=false",
                         "--db-scheduler.polling-interval=2s", "--db-scheduler.heartbeat-interval=30s",
-                        "--db-scheduler.missed-heartbeats-limit=6")) {
+                        "--db-scheduler.missed-heartbeats-limit=6"))) {
             int port = ((WebServerApplicationContext) app).getWebServer().getPort();
             String base = "http://127.0.0.1:" + port;
             String token = TestAccounts.runAs("admin", Set.of(Roles.ADMIN), () -> app.getBean(ApiTokenService.class)
@@ -238,6 +240,21 @@ public final class LoadBenchmark {
     }
 
     /** One integration's round: case, upload, poll until DONE, result, the case's reports. */
+    private int waitSeconds;
+
+    /**
+     * The app's arguments plus those of -DappArgs (space-separated), e.g. Hikari's leak detection, which logs the
+     * stack of every connection held longer than N ms: {@code -DappArgs=--spring.datasource.hikari.leak-detection-threshold=1000}.
+     */
+    private static String[] withExtraArguments(String... arguments) {
+        String extra = System.getProperty("appArgs", "").trim();
+        if (extra.isEmpty()) {
+            return arguments;
+        }
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(arguments),
+                java.util.Arrays.stream(extra.split("\\s+"))).toArray(String[]::new);
+    }
+
     private void flow(Client client, long patientId, String accession, byte[] image, boolean slide, long pollMillis,
                       int jobTimeout) throws Exception {
         long caseId = client.post("create case", "/api/v1/cases", "application/json", ("{\"accessionNumber\":\"" + accession
@@ -250,11 +267,15 @@ public final class LoadBenchmark {
         submittedJobs.add(jobId);
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(jobTimeout);
         JsonNode job;
-        while (!(job = client.get("poll job", "/api/v1/jobs/" + jobId)).get("status").asText().equals("DONE")) {
+        String operation = waitSeconds > 0 ? "long-poll job (waits)" : "poll job";
+        String poll = "/api/v1/jobs/" + jobId + (waitSeconds > 0 ? "?waitSeconds=" + waitSeconds : "");
+        while (!(job = client.get(operation, poll)).get("status").asText().equals("DONE")) {
             if (job.get("status").asText().equals("FAILED") || System.nanoTime() > giveUp) {
                 throw new IllegalStateException("job " + jobId + " " + job.get("status").asText());
             }
-            Thread.sleep(pollMillis);
+            if (waitSeconds == 0) {
+                Thread.sleep(pollMillis);
+            }
         }
         long predictionId = job.get("predictionId").asLong();
         client.get("read result", "/api/v1/results/" + predictionId);
