@@ -10,7 +10,9 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.histoscope.audit.AuditService;
 import org.histoscope.security.CurrentUser;
@@ -20,13 +22,18 @@ import org.histoscope.cases.internal.CaseAuditAction;
 import org.histoscope.cases.internal.CaseImage;
 import org.histoscope.cases.internal.CaseImageRepository;
 import org.histoscope.cases.internal.JobChanged;
+import org.histoscope.cases.internal.JobWaiters;
 import org.histoscope.cases.internal.PredictionJob;
 import org.histoscope.cases.internal.PredictionJobRepository;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Queues prediction jobs (one per upload, plus explicit re-runs and retries) and reports their state. */
 @Service
@@ -34,6 +41,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class PredictionJobService {
 
     private static final String JOB = "prediction_job";
+    /** The longest a caller may wait for a job's end in one request ({@link #awaitJob}). */
+    public static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
     private final PredictionJobRepository jobs;
     private final CaseImageRepository images;
@@ -45,13 +54,19 @@ public class PredictionJobService {
     private final CaseService cases;
     private final CaseAccessPolicy access;
     private final Duration staleHeartbeat;
+    private final JobWaiters waiters;
+    private final TransactionTemplate readOnly;
 
     private final Clock clock;
 
     PredictionJobService(CaseAccessPolicy access, PredictionJobRepository jobs, CaseImageRepository images,
                          @Lazy SchedulerClient scheduler, OneTimeTask<Long> predictionTask, AuditService audit, CurrentUser currentUser, ApplicationEventPublisher events,
-                         CaseService cases, @Value("${db-scheduler.heartbeat-interval:5m}") Duration heartbeatInterval, Clock clock) {
+                         CaseService cases, @Value("${db-scheduler.heartbeat-interval:5m}") Duration heartbeatInterval, Clock clock,
+                         JobWaiters waiters, PlatformTransactionManager transactions) {
         this.clock = clock;
+        this.waiters = waiters;
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
         // db-scheduler heart-beats every interval; two missed beats mean the instance is gone or stuck
         this.staleHeartbeat = heartbeatInterval.multipliedBy(2);
         this.jobs = jobs;
@@ -115,9 +130,57 @@ public class PredictionJobService {
 
     @Transactional(readOnly = true)
     @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
-    public java.util.Optional<JobSummary> findJob(long jobId) {
+    public Optional<JobSummary> findJob(long jobId) {
         // a job of a case the user may not read (a reviewer and an OPEN case) is reported as absent
         return jobs.findById(jobId).filter(job -> access.mayRead(job.getCaseId())).map(this::summarize);
+    }
+
+    /**
+     * The job's state once it has ended (DONE, its result stored, or FAILED), or when {@code wait} is over, whichever
+     * comes first: the long-poll of the API. Read access is checked now, as by {@link #findJob}, and again, as the
+     * same caller, when the state is read at the end. While it waits, the caller holds no thread and no database
+     * connection: the job's end on this node wakes it at once, an end on another node within about a second.
+     *
+     * @param wait 0 to {@link #MAX_WAIT}; 0 answers at once
+     * @return empty when the job does not exist or the caller may not read it, as {@link #findJob}
+     */
+    @RolesAllowed({Roles.PATHOLOGIST, Roles.REVIEWER})
+    public CompletableFuture<Optional<JobSummary>> awaitJob(long jobId, Duration wait) {
+        Duration bounded = wait == null ? Duration.ZERO : wait;
+        if (bounded.isNegative() || bounded.compareTo(MAX_WAIT) > 0) {
+            throw new IllegalArgumentException("A job can be waited for between 0 and " + MAX_WAIT.toSeconds()
+                    + " seconds.");
+        }
+        SecurityContext caller = SecurityContextHolder.createEmptyContext();
+        caller.setAuthentication(SecurityContextHolder.getContext().getAuthentication());
+        CompletableFuture<Void> ended = bounded.isZero() ? null : waiters.await(jobId, bounded);
+        Optional<JobSummary> now = readJob(jobId);
+        if (ended == null || now.isEmpty() || hasEnded(now.get())) {
+            if (ended != null) {
+                waiters.release(jobId, ended);
+            }
+            return CompletableFuture.completedFuture(now);
+        }
+        return ended.thenApplyAsync(woken -> readJobAs(caller, jobId), waiters.readers());
+    }
+
+    private static boolean hasEnded(JobSummary job) {
+        return job.status() == JobStatus.DONE || job.status() == JobStatus.FAILED;
+    }
+
+    private Optional<JobSummary> readJob(long jobId) {
+        return readOnly.execute(status -> jobs.findById(jobId).filter(job -> access.mayRead(job.getCaseId()))
+                .map(this::summarize));
+    }
+
+    /** Reads on a waiter's thread with the rights of the caller who asked (a reviewer may have lost none meanwhile). */
+    private Optional<JobSummary> readJobAs(SecurityContext caller, long jobId) {
+        SecurityContextHolder.setContext(caller);
+        try {
+            return readJob(jobId);
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
     }
 
     @Transactional(readOnly = true)

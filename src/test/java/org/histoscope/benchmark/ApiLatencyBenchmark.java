@@ -27,10 +27,11 @@ import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Latency of the API's patch flow, as an integration sees it: upload one patch, poll its job every 20 ms until
- * DONE, read the result. Starts the app (embedded PostgreSQL, real model) and sends -Dcount=100 uploads one after
+ * Latency of the API's patch flow, as an integration sees it: upload one patch, wait for its job's end with the
+ * long-poll ({@code GET /api/v1/jobs/{id}?waitSeconds=20}; {@code -DwaitSeconds=0}: poll every 20 ms as before,
+ * {@code -Dcompare=true}: both, taking turns upload by upload), read the result. Starts the app (embedded PostgreSQL, real model) and sends -Dcount=100 uploads one after
  * another; prints p50, p95 and max, the queue wait (upload answered -> job started, from the job's startedAt) and
- * the job's own run time (startedAt -> finishedAt). Not a test: run with benchmark/api-latency.sh.
+ * the job's own run time (startedAt -> finishedAt) and the time from the result's storing to the client's read of it. Not a test: run with benchmark/api-latency.sh.
  * <p>
  * The test classpath carries the tests' configuration (a 500 ms queue poll, 1 s heartbeats): the queue settings of
  * the shipped application.yml are passed explicitly, so that the figures are those of a real installation. Vaadin
@@ -67,42 +68,65 @@ public final class ApiLatencyBenchmark {
                     + "\"patientId\":" + patientId + ",\"specimen\":\"benchmark\"}").getBytes(StandardCharsets.UTF_8))
                     .get("id").asLong();
             BufferedImage patch = ImageIO.read(ApiLatencyBenchmark.class.getResourceAsStream("/journeys/idc-9290-class1.png"));
-            flow(client, caseId, patch, -1); // warm-up
-            long[] millis = new long[count];
-            long[] uploadMillis = new long[count];
-            long[] queueMillis = new long[count];
-            long[] runMillis = new long[count];
+            int waitSeconds = Integer.getInteger("waitSeconds", 20);
+            boolean compare = Boolean.getBoolean("compare");
+            // with -Dcompare=true the two ways of waiting take turns, upload by upload, in one run: a shared,
+            // loaded machine's drift then falls on both alike
+            int[] modes = compare ? new int[] {0, waitSeconds} : new int[] {waitSeconds};
+            for (int mode : modes) {
+                flow(client, caseId, patch, -1 - mode, mode); // warm-up
+            }
+            long[][][] timings = new long[modes.length][count][];
             Instant start = Instant.now();
             for (int i = 0; i < count; i++) {
-                long[] timing = flow(client, caseId, patch, i);
-                millis[i] = timing[0];
-                uploadMillis[i] = timing[1];
-                queueMillis[i] = timing[2];
-                runMillis[i] = timing[3];
+                for (int m = 0; m < modes.length; m++) {
+                    timings[m][i] = flow(client, caseId, patch, i * modes.length + m, modes[m]);
+                }
             }
             double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-            System.out.printf(Locale.ROOT, "API patch upload -> result, %d sequential uploads, %d CPUs: p50 %d ms, "
-                            + "p95 %d ms, max %d ms, mean %.0f ms; upload request alone p50 %d ms, p95 %d ms; %.1f uploads/s%n",
-                    count, Runtime.getRuntime().availableProcessors(), percentile(millis, 50), percentile(millis, 95),
-                    Arrays.stream(millis).max().orElse(0), Arrays.stream(millis).average().orElse(0),
-                    percentile(uploadMillis, 50), percentile(uploadMillis, 95), count / seconds);
-            System.out.printf(Locale.ROOT, "queue wait p50: %d ms%n", percentile(queueMillis, 50));
-            System.out.printf(Locale.ROOT, "queue wait p95: %d ms%n", percentile(queueMillis, 95));
-            System.out.printf(Locale.ROOT, "queue wait max: %d ms; jobs that waited >= 1 s: %d of %d%n",
-                    Arrays.stream(queueMillis).max().orElse(0), Arrays.stream(queueMillis).filter(m -> m >= 1000).count(),
-                    count);
-            System.out.printf(Locale.ROOT, "job run (started -> result stored) p50: %d ms, p95: %d ms%n",
-                    percentile(runMillis, 50), percentile(runMillis, 95));
-            System.out.printf(Locale.ROOT, "upload -> result p95 / job run p50: %.2fx%n",
-                    (double) percentile(millis, 95) / Math.max(1, percentile(runMillis, 50)));
+            for (int m = 0; m < modes.length; m++) {
+                report(modes[m] == 0 ? "polling every 20 ms" : "long-poll (waitSeconds=" + modes[m] + ")",
+                        timings[m], count * modes.length / seconds);
+            }
         }
+    }
+
+    private static void report(String how, long[][] timings, double uploadsPerSecond) {
+        int count = timings.length;
+        long[] millis = column(timings, 0);
+        long[] uploadMillis = column(timings, 1);
+        long[] queueMillis = column(timings, 2);
+        long[] runMillis = column(timings, 3);
+        long[] afterMillis = column(timings, 4);
+        System.out.printf(Locale.ROOT, "== waiting for the job by %s ==%n", how);
+        System.out.printf(Locale.ROOT, "API patch upload -> result, %d sequential uploads, %d CPUs: p50 %d ms, "
+                        + "p95 %d ms, max %d ms, mean %.0f ms; upload request alone p50 %d ms, p95 %d ms; %.1f uploads/s%n",
+                count, Runtime.getRuntime().availableProcessors(), percentile(millis, 50), percentile(millis, 95),
+                Arrays.stream(millis).max().orElse(0), Arrays.stream(millis).average().orElse(0),
+                percentile(uploadMillis, 50), percentile(uploadMillis, 95), uploadsPerSecond);
+        System.out.printf(Locale.ROOT, "queue wait p50: %d ms%n", percentile(queueMillis, 50));
+        System.out.printf(Locale.ROOT, "queue wait p95: %d ms%n", percentile(queueMillis, 95));
+        System.out.printf(Locale.ROOT, "queue wait max: %d ms; jobs that waited >= 1 s: %d of %d%n",
+                Arrays.stream(queueMillis).max().orElse(0), Arrays.stream(queueMillis).filter(m -> m >= 1000).count(),
+                count);
+        System.out.printf(Locale.ROOT, "job run (started -> result stored) p50: %d ms, p95: %d ms%n",
+                percentile(runMillis, 50), percentile(runMillis, 95));
+        System.out.printf(Locale.ROOT, "result stored -> result read by the client p50: %d ms, p95: %d ms%n",
+                percentile(afterMillis, 50), percentile(afterMillis, 95));
+        System.out.printf(Locale.ROOT, "upload -> result p95 / job run p50: %.2fx%n",
+                (double) percentile(millis, 95) / Math.max(1, percentile(runMillis, 50)));
+    }
+
+    private static long[] column(long[][] rows, int index) {
+        return Arrays.stream(rows).mapToLong(row -> row[index]).toArray();
     }
 
     /**
      * @return {upload to result, upload request alone, queue wait (upload answered to job started, 0 when the job
      * started before the answer arrived), job run (started to finished)}, all in ms
      */
-    private static long[] flow(Client client, long caseId, BufferedImage patch, int seed) throws Exception {
+    private static long[] flow(Client client, long caseId, BufferedImage patch, int seed, int waitSeconds)
+            throws Exception {
         byte[] png = distinct(patch, seed);
         long t0 = System.nanoTime();
         JsonNode upload = client.post("/api/v1/cases/" + caseId + "/images?fileName=p" + seed + ".png", "image/png", png);
@@ -110,19 +134,23 @@ public final class ApiLatencyBenchmark {
         Instant answered = Instant.now();
         long jobId = upload.get("job").get("id").asLong();
         JsonNode job;
-        while (!(job = client.get("/api/v1/jobs/" + jobId)).get("status").asText().equals("DONE")) {
+        String poll = "/api/v1/jobs/" + jobId + (waitSeconds > 0 ? "?waitSeconds=" + waitSeconds : "");
+        while (!(job = client.get(poll)).get("status").asText().equals("DONE")) {
             if (job.get("status").asText().equals("FAILED")) {
                 throw new IllegalStateException("job failed: " + job);
             }
-            Thread.sleep(20);
+            if (waitSeconds == 0) {
+                Thread.sleep(20);
+            }
         }
         client.get("/api/v1/results/" + job.get("predictionId").asLong());
         long t2 = System.nanoTime();
+        Instant read = Instant.now();
         Instant started = Instant.parse(job.get("startedAt").asText());
         Instant finished = Instant.parse(job.get("finishedAt").asText());
         return new long[] {(t2 - t0) / 1_000_000, (t1 - t0) / 1_000_000,
                 Math.max(0, Duration.between(answered, started).toMillis()),
-                Duration.between(started, finished).toMillis()};
+                Duration.between(started, finished).toMillis(), Math.max(0, Duration.between(finished, read).toMillis())};
     }
 
     private static byte[] distinct(BufferedImage patch, int seed) throws Exception {

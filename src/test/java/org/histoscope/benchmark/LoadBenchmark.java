@@ -99,13 +99,15 @@ public final class LoadBenchmark {
         int slideEvery = Integer.getInteger("slideEvery", 20);
         long maxUploads = Long.getLong("maxUploads", 20_000);
         long pollMillis = Long.getLong("pollMillis", 100);
+        // the jobs' long-poll (0: poll every pollMillis, as before the long-poll existed)
+        waitSeconds = Integer.getInteger("waitSeconds", 20);
         int jobTimeout = Integer.getInteger("jobTimeoutSeconds", 600);
         Path work = Path.of(System.getProperty("dataDir", Path.of("target", "load", UUID.randomUUID().toString())
                 .toString())).toAbsolutePath();
         UiCounter uis = new UiCounter();
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(HistoscopeApplication.class)
                 .initializers(context -> context.getBeanFactory().registerSingleton("loadBenchmarkUiCounter", uis))
-                .run("--server.port=" + Integer.getInteger("port", 0), "--server.address=127.0.0.1",
+                .run(withExtraArguments("--server.port=" + Integer.getInteger("port", 0), "--server.address=127.0.0.1",
                         "--spring.main.banner-mode=off", "--logging.level.root=warn",
                         "--histoscope.embedded-db.data-directory=" + work.resolve("postgres"),
                         "--histoscope.embedded-db.clean=true", "--histoscope.storage.directory=" + work.resolve("images"),
@@ -116,7 +118,7 @@ public final class LoadBenchmark {
                         "--histoscope.security.initial-admin-password=Benchmark-Admin-Password-2026",
                         "--vaadin.productionMode=true", "--vaadin.devmode.devTools.enabled=false",
                         "--db-scheduler.polling-interval=2s", "--db-scheduler.heartbeat-interval=30s",
-                        "--db-scheduler.missed-heartbeats-limit=6")) {
+                        "--db-scheduler.missed-heartbeats-limit=6"))) {
             int port = ((WebServerApplicationContext) app).getWebServer().getPort();
             String base = "http://127.0.0.1:" + port;
             String token = TestAccounts.runAs("admin", Set.of(Roles.ADMIN), () -> app.getBean(ApiTokenService.class)
@@ -128,6 +130,13 @@ public final class LoadBenchmark {
             }
             HikariPoolMXBean pool = app.getBean(DataSource.class).unwrap(HikariDataSource.class).getHikariPoolMXBean();
             int poolMax = app.getBean(DataSource.class).unwrap(HikariDataSource.class).getMaximumPoolSize();
+            long leakMillis = Long.getLong("leakMillis", 0);
+            if (leakMillis > 0) {
+                // Hikari logs (WARN) the stack of every connection held longer than this; set here because the
+                // embedded database's pool is built in code and does not read spring.datasource.hikari.*
+                app.getBean(DataSource.class).unwrap(HikariDataSource.class).getHikariConfigMXBean()
+                        .setLeakDetectionThreshold(leakMillis);
+            }
             byte[][] patches = new byte[PATCHES.length][];
             for (int i = 0; i < PATCHES.length; i++) {
                 patches[i] = resource(PATCHES[i]);
@@ -208,6 +217,11 @@ public final class LoadBenchmark {
             System.out.printf(Locale.ROOT, "connection pool (Hikari, max %d): peak active %d, peak total %d, "
                             + "peak threads waiting for a connection %d%n",
                     poolMax, sampler.peakActive, sampler.peakTotal, sampler.peakWaiting);
+            // a peak says little about how long: the share of the run the pool was full, and when the peak came
+            System.out.printf(Locale.ROOT, "connection pool over the run: all connections in use in %.1f %% of the "
+                            + "samples, threads waiting in %.1f %%; the peak of waiting threads at %.0f s after the start%n",
+                    100.0 * sampler.samplesAllInUse / Math.max(1, sampler.samples),
+                    100.0 * sampler.samplesWithWaiting / Math.max(1, sampler.samples), sampler.peakWaitingAtMillis / 1000.0);
             int totalErrors = errors.values().stream().mapToInt(AtomicInteger::get).sum();
             System.out.printf(Locale.ROOT, "errors: %d%n", totalErrors);
             errorSamples.stream().limit(10).forEach(s -> System.out.println("  error: " + s));
@@ -238,6 +252,21 @@ public final class LoadBenchmark {
     }
 
     /** One integration's round: case, upload, poll until DONE, result, the case's reports. */
+    private int waitSeconds;
+
+    /**
+     * The app's arguments plus those of -DappArgs (space-separated), e.g. {@code -DappArgs=--db-scheduler.threads=1}.
+     * (The embedded database's pool does not read spring.datasource.hikari.*: use -DleakMillis for its leak detection.)
+     */
+    private static String[] withExtraArguments(String... arguments) {
+        String extra = System.getProperty("appArgs", "").trim();
+        if (extra.isEmpty()) {
+            return arguments;
+        }
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(arguments),
+                java.util.Arrays.stream(extra.split("\\s+"))).toArray(String[]::new);
+    }
+
     private void flow(Client client, long patientId, String accession, byte[] image, boolean slide, long pollMillis,
                       int jobTimeout) throws Exception {
         long caseId = client.post("create case", "/api/v1/cases", "application/json", ("{\"accessionNumber\":\"" + accession
@@ -250,11 +279,15 @@ public final class LoadBenchmark {
         submittedJobs.add(jobId);
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(jobTimeout);
         JsonNode job;
-        while (!(job = client.get("poll job", "/api/v1/jobs/" + jobId)).get("status").asText().equals("DONE")) {
+        String operation = waitSeconds > 0 ? "long-poll job (waits)" : "poll job";
+        String poll = "/api/v1/jobs/" + jobId + (waitSeconds > 0 ? "?waitSeconds=" + waitSeconds : "");
+        while (!(job = client.get(operation, poll)).get("status").asText().equals("DONE")) {
             if (job.get("status").asText().equals("FAILED") || System.nanoTime() > giveUp) {
                 throw new IllegalStateException("job " + jobId + " " + job.get("status").asText());
             }
-            Thread.sleep(pollMillis);
+            if (waitSeconds == 0) {
+                Thread.sleep(pollMillis);
+            }
         }
         long predictionId = job.get("predictionId").asLong();
         client.get("read result", "/api/v1/results/" + predictionId);
@@ -427,6 +460,13 @@ public final class LoadBenchmark {
         volatile int peakTotal;
         volatile int peakWaiting;
         volatile int peakUis;
+        /** When the peak of waiting threads was first seen, in ms after the sampler started. */
+        volatile long peakWaitingAtMillis;
+        /** Samples taken, those with every connection in use, and those with threads waiting for one. */
+        volatile long samples;
+        volatile long samplesAllInUse;
+        volatile long samplesWithWaiting;
+        private final long started = System.nanoTime();
 
         PoolSampler(HikariPoolMXBean pool, UiCounter uis) {
             this.pool = pool;
@@ -438,7 +478,15 @@ public final class LoadBenchmark {
             while (!stop) {
                 peakActive = Math.max(peakActive, pool.getActiveConnections());
                 peakTotal = Math.max(peakTotal, pool.getTotalConnections());
-                peakWaiting = Math.max(peakWaiting, pool.getThreadsAwaitingConnection());
+                int waiting = pool.getThreadsAwaitingConnection();
+                int active = pool.getActiveConnections();
+                if (waiting > peakWaiting) {
+                    peakWaiting = waiting;
+                    peakWaitingAtMillis = (System.nanoTime() - started) / 1_000_000;
+                }
+                samples++;
+                samplesAllInUse += active >= pool.getTotalConnections() && active > 0 ? 1 : 0;
+                samplesWithWaiting += waiting > 0 ? 1 : 0;
                 peakUis = Math.max(peakUis, uis.open.get());
                 try {
                     Thread.sleep(20);

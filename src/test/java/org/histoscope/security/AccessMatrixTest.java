@@ -74,6 +74,7 @@ class AccessMatrixTest {
             Map.entry("CaseService.moveToReviewIfOpen", "S"),
             Map.entry("PredictionJobService.rerun", "P"), Map.entry("PredictionJobService.retry", "P"),
             Map.entry("PredictionJobService.jobsForCase", "PRA"), Map.entry("PredictionJobService.findJob", "PR"),
+            Map.entry("PredictionJobService.awaitJob", "PR"),
             Map.entry("PredictionJobService.queueStatus", "A"), Map.entry("PredictionJobService.countFailedJobs", "A"),
             // home worklists and navigation counts (issue 26)
             Map.entry("CaseWorkService.myUnfinishedCases", "P"), Map.entry("CaseWorkService.countMyUnfinishedCases", "P"),

@@ -1,5 +1,7 @@
 package org.histoscope.api.internal;
 
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,6 +15,7 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -22,6 +25,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 class ApiTokenFilter extends OncePerRequestFilter {
 
+    private static final RequestAttributeSecurityContextRepository SAVED_CONTEXT =
+            new RequestAttributeSecurityContextRepository();
     static final String REJECTED_TOKEN = ApiTokenFilter.class.getName() + ".rejected";
     private static final String BEARER = "Bearer ";
 
@@ -52,6 +57,8 @@ class ApiTokenFilter extends OncePerRequestFilter {
         SecurityContext context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(authentication(caller.get()));
         SecurityContextHolder.setContext(context);
+        // kept on the request too: an asynchronous answer (the jobs' long-poll) is dispatched again, without this filter
+        SAVED_CONTEXT.saveContext(context, request, response);
         try {
             ApiRateLimiter.Decision decision = rateLimiter.tryAcquire(caller.get());
             response.setHeader("RateLimit-Limit", String.valueOf(caller.get().requestsPerMinute()));
@@ -62,8 +69,42 @@ class ApiTokenFilter extends OncePerRequestFilter {
                 problems.tooManyRequests(response, decision.retryAfterSeconds());
             }
         } finally {
-            tokens.recordUse(caller.get(), request.getMethod(), request.getRequestURI(), response.getStatus());
+            if (request.isAsyncStarted()) {
+                recordUseWhenAnswered(request, caller.get(), context);
+            } else {
+                tokens.recordUse(caller.get(), request.getMethod(), request.getRequestURI(), response.getStatus());
+            }
         }
+    }
+
+    /** An asynchronous request is audited with the status it is finally answered with, as its caller. */
+    private void recordUseWhenAnswered(HttpServletRequest request, ApiCaller caller, SecurityContext context) {
+        String method = request.getMethod();
+        String uri = request.getRequestURI();
+        request.getAsyncContext().addListener(new AsyncListener() {
+            @Override
+            public void onComplete(AsyncEvent event) {
+                SecurityContextHolder.setContext(context);
+                try {
+                    tokens.recordUse(caller, method, uri,
+                            ((HttpServletResponse) event.getSuppliedResponse()).getStatus());
+                } finally {
+                    SecurityContextHolder.clearContext();
+                }
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+            }
+        });
     }
 
     private static UsernamePasswordAuthenticationToken authentication(ApiCaller caller) {

@@ -30,6 +30,11 @@ public interface PredictionJobRepository extends JpaRepository<PredictionJob, Lo
             """, nativeQuery = true)
     List<Long> withoutLiveExecution(Collection<Long> ids, double staleSeconds);
 
+    /** Those of the given jobs that have ended (DONE or FAILED): the long-poll's re-check for jobs run elsewhere. */
+    @Query("select j.id from PredictionJob j where j.id in :ids"
+            + " and j.status in (org.histoscope.cases.JobStatus.DONE, org.histoscope.cases.JobStatus.FAILED)")
+    List<Long> endedAmong(Collection<Long> ids);
+
     @Lock(LockModeType.PESSIMISTIC_WRITE)
     @Query("select j from PredictionJob j where j.id = :id")
     Optional<PredictionJob> lockById(long id);
