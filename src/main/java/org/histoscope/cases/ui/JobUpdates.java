@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.histoscope.cases.internal.JobChanged;
 import org.histoscope.cases.JobSummary;
@@ -42,7 +43,14 @@ public class JobUpdates {
 
     @TransactionalEventListener(fallbackExecution = true)
     void on(JobChanged change) {
-        dispatcher.execute(() -> dispatch(change.job()));
+        if (dispatcher.isShutdown()) {
+            return; // the application is stopping: no view is left to update, and the job's own work is committed
+        }
+        try {
+            dispatcher.execute(() -> dispatch(change.job()));
+        } catch (RejectedExecutionException stoppedMeanwhile) {
+            log.debug("Job {} changed while the application stopped; no view updated", change.job().id());
+        }
     }
 
     private void dispatch(JobSummary job) {

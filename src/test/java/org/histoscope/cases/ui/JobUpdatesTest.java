@@ -1,6 +1,7 @@
 package org.histoscope.cases.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.time.Instant;
 import java.util.List;
@@ -42,6 +43,17 @@ class JobUpdatesTest {
         } finally {
             updates.stop();
         }
+    }
+
+    @Test
+    void aJobThatEndsWhileTheApplicationStopsDoesNotFailItsTransactionsListeners() {
+        JobUpdates updates = new JobUpdates();
+        updates.subscribe(job -> {
+        });
+        updates.stop();
+
+        // an explanation that finishes during shutdown publishes its change after the dispatcher has stopped
+        assertThatCode(() -> updates.on(new JobChanged(job(7)))).doesNotThrowAnyException();
     }
 
     private static JobSummary job(long id) {
