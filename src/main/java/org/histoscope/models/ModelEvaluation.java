@@ -12,5 +12,6 @@ import java.time.Instant;
  */
 public record ModelEvaluation(long id, long modelId, String datasetName, String status, double targetSensitivity,
                               double threshold, EvaluationMetrics metrics, String error, String createdBy,
-                              Instant createdAt, Instant finishedAt, double progress) {
+                              Instant createdAt, Instant finishedAt, double progress,
+                              org.histoscope.platform.PeopleText errorText) {
 }

@@ -57,7 +57,11 @@ class AuditForgeryTest {
             audit.record(ForgeryAction.SOMETHING_HAPPENED, "THING", "t" + i, Map.of("n", i));
         }
         checkpoints.record("test");
-        assertThat(audit.verifyChain().intact()).isTrue();
+        ChainVerification intact = audit.verifyChain();
+        assertThat(intact.intact()).isTrue();
+        assertThat(intact.text().in(java.util.Locale.GERMAN))
+                .isEqualTo("Audit-Kette intakt: " + String.format(java.util.Locale.GERMAN, "%,d", intact.rowsChecked())
+                        + " Ereignisse geprüft.");
         checkpoints.record("test"); // the verification's own event, so that no pending checkpoint races the tests
         saved = owner.jdbc().queryForList("SELECT id, occurred_at::text AS occurred_at, actor, action, target_type, "
                 + "target_id, case_id, details::text AS details, client_address, prev_hash, hash, key_id "
@@ -120,6 +124,9 @@ class AuditForgeryTest {
         assertThat(result.firstBrokenEventId()).contains(first);
         assertThat(result.message()).contains("carries no key although the chain is keyed from its first event")
                 .contains("key file");
+        assertThat(result.text().in(java.util.Locale.GERMAN)).as("the audit view, in German")
+                .startsWith("Audit-Kette ab Ereignis " + first + " NICHT intakt. Befund (englisch, wie protokolliert): ")
+                .contains("carries no key");
         assertThat(checkpoints.record("after the forgery")).isEmpty();
         assertThat(java.nio.file.Files.exists(checkpointFile())).as("the forged chain is never sealed").isFalse();
         assertThat(audit.verifyChain().intact()).isFalse();

@@ -45,6 +45,8 @@ class ModelEvaluationTest extends TinyModelsContext {
         // the 50 x 8 slide-border strip holds no tissue: like an upload, it gets no prediction, and the result says so
         assertThat(metrics.n()).isEqualTo(3);
         assertThat(done.error()).isEqualTo("1 of 4 images show no tissue and were left out.");
+        assertThat(done.errorText().in(java.util.Locale.GERMAN)).as("the admin's screen, in German")
+                .isEqualTo("1 von 4 Bildern zeigen kein Gewebe und wurden nicht bewertet.");
         assertThat(metrics.positives()).isEqualTo(1);
         assertThat(metrics.auc()).isEqualTo(expectedAuc(reference, withTissue(files)));
         assertThat(metrics.suggestedThreshold()).isNotNull();

@@ -70,6 +70,24 @@ class ModelRegistryTest extends TinyModelsContext {
 
     @Test
     @WithMockUser(username = "admin1", roles = "ADMIN")
+    void aCardWithoutAThresholdIsRefusedNamingTheFieldInTheAdminsLanguage(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        Path copy = ModelPackages.copy(ModelPackages.fixture("tiny-test-model-b"), dir.resolve("b"));
+        Path card = copy.resolve("model-card.json");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(card.toFile());
+        root.remove("threshold");
+        json.writeValue(card.toFile(), root);
+
+        ModelPackageRejectedException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                ModelPackageRejectedException.class, () -> registry.addPackage(copy));
+        assertThat(refused.getMessage()).isEqualTo("The model card lacks 'threshold'.");
+        assertThat(refused.text().in(java.util.Locale.GERMAN))
+                .isEqualTo("Die Modellkarte ist ungültig: The model card lacks 'threshold'.");
+    }
+
+    @Test
+    @WithMockUser(username = "admin1", roles = "ADMIN")
     void zipEscapingThePackageFolderIsRefused(@org.junit.jupiter.api.io.TempDir Path dir) {
         Path zip = ModelPackages.zipWithEntry(dir.resolve("evil.zip"), "../../evil.txt", new byte[] {1});
         assertThatThrownBy(() -> registry.addPackage(zip)).isInstanceOf(ModelPackageRejectedException.class)

@@ -1,6 +1,7 @@
 package org.histoscope.audit.ui;
 
 import com.vaadin.flow.component.button.Button;
+import org.histoscope.ui.I18n;
 import org.histoscope.platform.UtcTimes;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.datepicker.DatePicker;
@@ -158,7 +159,8 @@ public class AuditView extends VerticalLayout implements HasDynamicTitle {
 
     private void verifyChain() {
         ChainVerification result = audit.verifyChain();
-        chainStatus.setText(result.message());
+        chainStatus.setText(I18n.text(result.text()));
+        chainStatus.getElement().setAttribute("title", result.message());
         chainStatus.getElement().getThemeList().clear();
         chainStatus.getElement().getThemeList().add(result.intact() ? "badge success" : "badge error primary");
     }

@@ -37,6 +37,10 @@ public class ModelEvaluationEntity {
     @JdbcTypeCode(SqlTypes.JSON)
     EvaluationMetrics result;
     String error;
+    @Column(name = "error_key")
+    String errorKey;
+    @Column(name = "error_args")
+    String errorArgs;
     @Column(name = "created_by", nullable = false)
     public String createdBy;
     @Column(name = "created_at", nullable = false)
@@ -46,6 +50,23 @@ public class ModelEvaluationEntity {
 
     public ModelEvaluation toValue() {
         return new ModelEvaluation(id, modelId, datasetName, status.name(), targetSensitivity, threshold, result, error,
-                createdBy, createdAt, finishedAt, progress);
+                createdBy, createdAt, finishedAt, progress, errorText());
+    }
+
+    /** The stored reason or note, by its key where it has one, so each reader gets it in their language. */
+    private org.histoscope.platform.PeopleText errorText() {
+        if (errorKey != null) {
+            return org.histoscope.platform.PeopleText.of(errorKey,
+                    org.histoscope.platform.PeopleText.argsFromJson(errorArgs).toArray());
+        }
+        return error == null ? null : org.histoscope.platform.PeopleText.untranslated(error);
+    }
+
+    /** Keeps the English sentence (the audit and older readers) and, where it can be stored, its key and arguments. */
+    void setReason(org.histoscope.platform.PeopleText reason) {
+        String english = reason == null ? null : reason.english();
+        error = english == null ? null : english.substring(0, Math.min(1000, english.length()));
+        errorKey = reason != null && reason.storable() ? reason.key() : null;
+        errorArgs = errorKey == null ? null : reason.argsJson();
     }
 }

@@ -111,19 +111,19 @@ public class ModelEvaluationExecutor {
             EvaluationMetrics metrics = EvaluationMetrics.compute(java.util.Arrays.copyOf(probabilities, scored),
                     java.util.Arrays.copyOf(labels, scored), evaluation.threshold, evaluation.targetSensitivity);
             finish(id, EvaluationStatus.DONE, metrics, withoutTissue == 0 ? null
-                    : withoutTissue + " of " + images.size() + " images show no tissue and were left out.");
+                    : PeopleText.of("models.eval.note.no-tissue", withoutTissue, images.size()));
         } catch (IOException e) {
-            finish(id, EvaluationStatus.FAILED, null, "The data set could not be unpacked.");
+            finish(id, EvaluationStatus.FAILED, null, PeopleText.of("models.eval.reason.unpack"));
         } catch (ImageRejectedException | PredictionFailedException | ModelPackageRejectedException e) {
-            finish(id, EvaluationStatus.FAILED, null, ErrorReference.jobRefusal(log, "Evaluation " + id, e));
+            finish(id, EvaluationStatus.FAILED, null, ErrorReference.jobRefusalText(log, "Evaluation " + id, e));
         } catch (RuntimeException e) {
-            finish(id, EvaluationStatus.FAILED, null, ErrorReference.jobFailure(log, "Evaluation " + id, e));
+            finish(id, EvaluationStatus.FAILED, null, ErrorReference.jobFailureText(log, "Evaluation " + id, e));
         } finally {
             ModelRegistryService.deleteQuietly(folder);
         }
     }
 
-    private void finish(long id, EvaluationStatus status, EvaluationMetrics metrics, String error) {
+    private void finish(long id, EvaluationStatus status, EvaluationMetrics metrics, PeopleText reason) {
         boolean finished = Boolean.TRUE.equals(transaction.execute(tx -> {
             ModelEvaluationEntity entity = evaluations.lockById(id).orElse(null);
             if (entity == null || entity.status != EvaluationStatus.RUNNING) {
@@ -131,7 +131,7 @@ public class ModelEvaluationExecutor {
             }
             entity.status = status;
             entity.result = metrics;
-            entity.error = error == null ? null : error.substring(0, Math.min(1000, error.length()));
+            entity.setReason(reason);
             entity.progress = metrics == null ? entity.progress : 1;
             entity.finishedAt = clock.instant();
             audit.recordAs(entity.createdBy, ModelAuditAction.MODEL_EVALUATED, ModelRegistryService.TARGET_TYPE,

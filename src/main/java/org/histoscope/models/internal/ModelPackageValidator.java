@@ -57,7 +57,8 @@ public class ModelPackageValidator {
         try {
             card = ModelCards.read(cardFile);
         } catch (ModelCards.InvalidModelCardException e) {
-            throw new ModelPackageRejectedException(e.getMessage());
+            // the detail names the card's JSON fields, which are English in every language: it is quoted as written
+            throw new ModelPackageRejectedException(PeopleText.of("refusal.models.card-invalid", e.getMessage()));
         }
         String sha256 = sha256(onnxFile);
         if (!sha256.equals(card.sha256())) {

@@ -81,9 +81,11 @@ class ModelEvaluations extends VerticalLayout {
 
     private String status(ModelEvaluation evaluation) {
         return switch (evaluation.status()) {
-            case "FAILED" -> getTranslation("models.eval.failed", evaluation.error());
+            case "FAILED" -> getTranslation("models.eval.failed", I18n.text(evaluation.errorText()));
+            case "DONE" -> evaluation.errorText() == null ? getTranslation("models.eval.DONE")
+                    : getTranslation("models.eval.doneWithNote", I18n.text(evaluation.errorText()));
             case "RUNNING" -> getTranslation("models.eval.running", Math.round(100 * evaluation.progress()));
-            case "QUEUED", "DONE" -> getTranslation("models.eval." + evaluation.status());
+            case "QUEUED" -> getTranslation("models.eval." + evaluation.status());
             default -> evaluation.status();
         };
     }
