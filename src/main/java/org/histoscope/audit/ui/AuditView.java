@@ -1,7 +1,6 @@
 package org.histoscope.audit.ui;
 
 import com.vaadin.flow.component.button.Button;
-import org.histoscope.ui.I18n;
 import org.histoscope.platform.UtcTimes;
 import com.vaadin.flow.component.combobox.ComboBox;
 import com.vaadin.flow.component.datepicker.DatePicker;
@@ -159,7 +158,7 @@ public class AuditView extends VerticalLayout implements HasDynamicTitle {
 
     private void verifyChain() {
         ChainVerification result = audit.verifyChain();
-        chainStatus.setText(I18n.text(result.text()));
+        chainStatus.setText(result.text().in(getLocale()));
         chainStatus.getElement().setAttribute("title", result.message());
         chainStatus.getElement().getThemeList().clear();
         chainStatus.getElement().getThemeList().add(result.intact() ? "badge success" : "badge error primary");
