@@ -37,13 +37,19 @@ class JobLongPollTest extends ApiTestContext {
     private record Fixture(ApiHttp api, long caseId, long imageId) {
     }
 
+    /** A 30 s long-poll of the job, started on its own thread and returned once the server holds it waiting. */
+    private CompletableFuture<ApiHttp.Response> waitingLongPoll(Fixture fixture, long jobId) {
+        CompletableFuture<ApiHttp.Response> poll = CompletableFuture.supplyAsync(
+                () -> fixture.api().get("/api/v1/jobs/" + jobId + "?waitSeconds=30"));
+        await("the long-poll to wait for job " + jobId, Duration.ofSeconds(20), () -> waiters.waitingFor(jobId) == 1);
+        return poll;
+    }
+
     @Test
     void aLongPollAnswersAsSoonAsTheJobIsDone() throws Exception {
         Fixture fixture = caseWithAPatch();
         long jobId = queuedJobNobodyRuns(fixture);
-        CompletableFuture<ApiHttp.Response> poll = CompletableFuture.supplyAsync(
-                () -> fixture.api().get("/api/v1/jobs/" + jobId + "?waitSeconds=30"));
-        await("the long-poll to wait for job " + jobId, Duration.ofSeconds(20), () -> waiters.waitingFor(jobId) == 1);
+        CompletableFuture<ApiHttp.Response> poll = waitingLongPoll(fixture, jobId);
         assertThat(poll).as("still waiting while the job has not run").isNotDone();
 
         queue.schedule(predictionTask.instance("job-" + jobId + "-attempt-1", jobId), Instant.now());
@@ -82,9 +88,7 @@ class JobLongPollTest extends ApiTestContext {
     void aJobThatEndsOnAnotherNodeIsFoundByTheReCheck() throws Exception {
         Fixture fixture = caseWithAPatch();
         long jobId = queuedJobNobodyRuns(fixture);
-        CompletableFuture<ApiHttp.Response> poll = CompletableFuture.supplyAsync(
-                () -> fixture.api().get("/api/v1/jobs/" + jobId + "?waitSeconds=30"));
-        await("the long-poll to wait for job " + jobId, Duration.ofSeconds(20), () -> waiters.waitingFor(jobId) == 1);
+        CompletableFuture<ApiHttp.Response> poll = waitingLongPoll(fixture, jobId);
 
         // another node's queue ends the job: this node hears no event of it, only the database changes
         long start = System.nanoTime();
