@@ -38,7 +38,7 @@ class JobLongPollTest extends ApiTestContext {
     }
 
     /** A 30 s long-poll of the job, started on its own thread and returned once the server holds it waiting. */
-    private CompletableFuture<ApiHttp.Response> waitingLongPoll(Fixture fixture, long jobId) {
+    private CompletableFuture<ApiHttp.Response> waitingLongPoll(Fixture fixture, long jobId) throws InterruptedException {
         CompletableFuture<ApiHttp.Response> poll = CompletableFuture.supplyAsync(
                 () -> fixture.api().get("/api/v1/jobs/" + jobId + "?waitSeconds=30"));
         await("the long-poll to wait for job " + jobId, Duration.ofSeconds(20), () -> waiters.waitingFor(jobId) == 1);
