@@ -40,12 +40,21 @@ class MagnificationTest {
         engine.close();
     }
 
+    private LoadedModel load(ModelCard card) {
+        return engine.load(card, TestModels.defaultPackage().resolve(ModelCards.MODEL_FILE), card.sha256());
+    }
+
+    /** A 600 x 400 region of the stitched IDC slide of patient 8984 (native resolution), tissue with and without IDC. */
+    private static BufferedImage slideRegion() {
+        return new SafeImageInspector().readWhole(StoredPredictionTest.image("slide/idc-8984-region.png"))
+                .getSubimage(400, 300, 600, 400);
+    }
+
     @Test
     void aSlideWithOneMicronTagsIsAnalysedOnAFourTimesCoarserGridWithCloseProbabilities() {
         ModelCard card = cardAtFourMicrons();
-        LoadedModel model = engine.load(card, TestModels.defaultPackage().resolve(ModelCards.MODEL_FILE), card.sha256());
-        BufferedImage original = new SafeImageInspector().readWhole(StoredPredictionTest.image("slide/idc-8984-region.png"))
-                .getSubimage(400, 300, 600, 400);
+        LoadedModel model = load(card);
+        BufferedImage original = slideRegion();
         BufferedImage enlarged = enlarge(original, 4);
 
         ImageInfo nativeInfo = info(original, OptionalDouble.empty());
@@ -103,9 +112,8 @@ class MagnificationTest {
     @Test
     void aPyramidIsReadFromAFinerLevelAndAveragedDownNotFromTheLevelAtTheModelsResolution() {
         ModelCard card = cardAtFourMicrons();
-        LoadedModel model = engine.load(card, TestModels.defaultPackage().resolve(ModelCards.MODEL_FILE), card.sha256());
-        BufferedImage original = new SafeImageInspector().readWhole(StoredPredictionTest.image("slide/idc-8984-region.png"))
-                .getSubimage(400, 300, 600, 400);
+        LoadedModel model = load(card);
+        BufferedImage original = slideRegion();
         BufferedImage enlarged = enlarge(original, 4);
         BufferedImage half = shrink(enlarged, 2);
         BufferedImage degradedQuarter = greyscale(shrink(enlarged, 4));
