@@ -15,7 +15,6 @@ import org.histoscope.audit.AuditService;
 import org.histoscope.images.ImageInfo;
 import org.histoscope.images.ImageInspector;
 import org.histoscope.images.ImageRejectedException;
-import org.histoscope.inference.InferenceService;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.histoscope.cases.internal.CaseAccessPolicy;
@@ -53,13 +52,11 @@ public class CaseImageService {
     private final UploadScreening screening;
 
     private final Clock clock;
-    private InferenceService inference;
     private DepartmentPixelSizeService departmentPixelSize;
 
     /** Set after construction so that the upload's constructor stays as other features build on it. */
     @org.springframework.beans.factory.annotation.Autowired
-    void useInference(InferenceService inference, DepartmentPixelSizeService departmentPixelSize) {
-        this.inference = inference;
+    void useDepartmentPixelSize(DepartmentPixelSizeService departmentPixelSize) {
         this.departmentPixelSize = departmentPixelSize;
     }
 
@@ -115,26 +112,20 @@ public class CaseImageService {
             if (received.size() == 0) {
                 return reject(caseId, name, PeopleText.of("refusal.cases.upload-file-empty"));
             }
-            ImageInfo inspected;
-            Optional<PeopleText> unanalysable;
-            try {
-                inspected = inspector.inspectAndProbe(received.tempFile());
-                // the refusals a prediction job would reach (too small, no tissue) are given here, before storing
-                unanalysable = screening.refusal(received.tempFile(), inspected.micronsPerPixel().isEmpty()
-                        && stated != null ? stated.magnification() : null);
-            } catch (ImageRejectedException e) {
-                return reject(caseId, name, e.text());
-            }
             Double known = stated != null ? Double.valueOf(stated.micronsPerPixel()) : departmentPixelSize.current()
                     .map(DepartmentPixelSizeService.DefaultPixelSize::micronsPerPixel).orElse(null);
-            // size first: an image smaller than one patch at the model's resolution has no tile to look for tissue
-            // in (the file's own pixel size, when it has one, wins inside the check)
-            Optional<PeopleText> tooSmall = inference.refusalIfSmallerThanOnePatch(inspected, known);
-            if (tooSmall.isPresent()) {
-                return reject(caseId, name, tooSmall.get());
-            }
-            if (unanalysable.isPresent()) {
-                return reject(caseId, name, unanalysable.get());
+            ImageInfo inspected;
+            try {
+                inspected = inspector.inspectAndProbe(received.tempFile());
+                // the refusals a prediction job would reach (too small at the model's resolution, no tissue) are
+                // given here, before storing
+                Optional<PeopleText> unanalysable = screening.refusal(received.tempFile(), inspected,
+                        inspected.micronsPerPixel().isEmpty() && stated != null ? stated.magnification() : null, known);
+                if (unanalysable.isPresent()) {
+                    return reject(caseId, name, unanalysable.get());
+                }
+            } catch (ImageRejectedException e) {
+                return reject(caseId, name, e.text());
             }
             return store(caseId, name, received, inspected, stated);
         } finally {
@@ -146,10 +137,13 @@ public class CaseImageService {
                                 ImageInfo inspected, StatedPixelSize stated) {
         boolean useStated = stated != null && inspected.micronsPerPixel().isEmpty();
         try {
-            return transaction.execute(tx -> {
+            UploadOutcome outcome = transaction.execute(tx -> {
                 // the case's lock first, the audit chain's after, in the order a finishing prediction job takes
-                // them: the other way round (audit event, then the enqueue's case lock) the two deadlock
-                caseService.lockedStatusOf(caseId);
+                // them: the other way round (audit event, then the enqueue's case lock) the two deadlock. Held to
+                // the commit, it also keeps a sign-out from starting between this check and the job's insert.
+                if (caseService.lockedStatusOf(caseId) == CaseStatus.SIGNED_OUT) {
+                    return null; // signed out since the check at the upload's start: nothing is stored
+                }
                 CaseImage unsaved = new CaseImage(caseId, name, received.sha256(), received.size(),
                         inspected.format().name(), inspected.width(), inspected.height(),
                         useStated ? statedResolution(stated) : resolutionOf(inspected),
@@ -162,9 +156,11 @@ public class CaseImageService {
                 audit.recordForCase(CaseAuditAction.IMAGE_UPLOADED, IMAGE, image.getId().toString(), caseId,
                         Map.of("fileName", name, "sha256", received.sha256(), "bytes", received.size(),
                                 "format", inspected.format().name(), "width", inspected.width(), "height", inspected.height()));
-                JobSummary job = jobService.enqueueForUpload(image);
+                JobSummary job = jobService.enqueueForUploadUnderCaseLock(image);
                 return UploadOutcome.stored(image.toSummary(), job);
             });
+            return outcome != null ? outcome
+                    : reject(caseId, name, PeopleText.of("refusal.cases.upload-case-finalized"));
         } catch (DataIntegrityViolationException e) {
             // the same file arrived twice at the same moment; the other upload won
             return findInCase(caseId, received.sha256()).map(existing -> duplicate(caseId, name, existing))

@@ -80,9 +80,12 @@ public class PredictionJobService {
         this.access = access;
     }
 
-    /** Called inside the upload's transaction: the image row, its job and the queue entry commit together. */
-    JobSummary enqueueForUpload(CaseImage image) {
-        return enqueue(image, false, null);
+    /**
+     * Called inside the upload's transaction, which already holds the case's share lock and found the case open: the
+     * image row, its job and the queue entry commit together (a second lock of the case would be one more round trip).
+     */
+    JobSummary enqueueForUploadUnderCaseLock(CaseImage image) {
+        return insertJob(image, false, null);
     }
 
     @Transactional
@@ -214,6 +217,10 @@ public class PredictionJobService {
 
     private JobSummary enqueue(CaseImage image, boolean rerun, Long modelId) {
         requireNotSignedOut(image.getCaseId());
+        return insertJob(image, rerun, modelId);
+    }
+
+    private JobSummary insertJob(CaseImage image, boolean rerun, Long modelId) {
         PredictionJob job = jobs.saveAndFlush(new PredictionJob(image.getCaseId(), image.getId(), rerun, modelId,
                 currentUser.usernameOrSystem(), clock.instant()));
         scheduler.schedule(predictionTask.instance(instanceId(job.getId(), 1), job.getId()), clock.instant());

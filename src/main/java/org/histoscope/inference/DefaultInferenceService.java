@@ -82,20 +82,6 @@ public class DefaultInferenceService implements InferenceService {
         return PixelSize.resolve(card, info, request).tileSide(card);
     }
 
-    @Override
-    @RolesAllowed({Roles.PATHOLOGIST, Roles.SYSTEM})
-    public java.util.Optional<org.histoscope.platform.PeopleText> refusalIfSmallerThanOnePatch(ImageInfo info, Double statedMicronsPerPixel) {
-        java.util.Optional<ModelDescriptor> active = catalog.activeModel();
-        if (active.isEmpty()) {
-            return java.util.Optional.empty(); // the job will say that no model is active
-        }
-        ModelCard card = active.get().card();
-        PredictionRequest request = statedMicronsPerPixel == null ? PredictionRequest.auto()
-                : PredictionRequest.auto().withMicronsPerPixel(statedMicronsPerPixel);
-        return java.util.Optional.ofNullable(PixelSize.resolve(card, info, request)
-                .refusalIfSmallerThanOnePatch(card, info));
-    }
-
     static PredictionMode chooseMode(PredictionMode requested, ImageInfo info, ModelCard card, int tileSide) {
         if (requested != PredictionMode.AUTO) {
             return requested;

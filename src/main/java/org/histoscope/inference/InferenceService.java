@@ -17,17 +17,6 @@ public interface InferenceService {
     PredictionOutcome predict(Path image, PredictionRequest request, ProgressListener progress);
 
     /**
-     * The one check of an image's size against the active model, made at upload so that an image is never queued
-     * that could not be scored: refused when it is smaller than one model patch (e.g. 50 x 50 pixels at 4 µm/px) once
-     * brought to the model's resolution from its own pixel size, else the stated one, else the model's own.
-     *
-     * @param statedMicronsPerPixel the uploader's stated pixel size for a file that carries none; null when none
-     * @return the message for people when refused; empty when the image is large enough or no model is active
-     */
-    java.util.Optional<org.histoscope.platform.PeopleText> refusalIfSmallerThanOnePatch(org.histoscope.images.ImageInfo info,
-                                                            Double statedMicronsPerPixel);
-
-    /**
      * The occlusion-sensitivity overlay (RGBA PNG at the image's size) of a patch prediction, computed as a step of
      * its own after the result was stored: the same crop and model as {@link #predict}, each occluded view compared
      * with the probability the prediction found.

@@ -13,15 +13,17 @@ import org.histoscope.security.Roles;
 import org.histoscope.inference.internal.TissueDetector;
 import org.histoscope.inference.internal.TissueScreen;
 import org.histoscope.inference.internal.InferenceSettings;
+import org.histoscope.inference.internal.PixelSize;
 import org.springframework.stereotype.Service;
 
 /**
- * At the door of an upload, the refusal a prediction job would otherwise reach after the file was stored: an image
- * without tissue (an image smaller than one model patch is refused before, by
- * {@link InferenceService#refusalIfSmallerThanOnePatch}). It asks the same questions the job asks, with the
- * active model: the tile side at the model's resolution ({@link DefaultInferenceService#tileSide}), patch or
- * whole-image mode, and the tissue rules ({@link TissueDetector}, {@link TissueScreen}). Where it cannot answer
- * cheaply (no active model; a huge image without pyramid levels) it lets the file in and the job decides.
+ * At the door of an upload, the refusals a prediction job would otherwise reach after the file was stored, so that
+ * an image is never queued that could not be scored: an image smaller than one model patch once brought to the
+ * model's resolution (e.g. 50 x 50 pixels at 4 µm/px), then an image without tissue. It asks the same questions the
+ * job asks, with the active model read once for both: the tile side at the model's resolution
+ * ({@link DefaultInferenceService#tileSide}), patch or whole-image mode, and the tissue rules ({@link TissueDetector},
+ * {@link TissueScreen}). Where it cannot answer cheaply (no active model; a huge image without pyramid levels) it
+ * lets the file in and the job decides.
  */
 @Service
 @RolesAllowed(Roles.PATHOLOGIST)
@@ -39,16 +41,27 @@ public class UploadScreening {
 
     /**
      * Why the image cannot be analysed, written for people, or empty when it can (or when only its job can tell).
+     * Size first: an image smaller than one patch at the model's resolution has no tile to look for tissue in.
      *
-     * @param statedMagnification the magnification the pathologist stated for a file without resolution; null if none
+     * @param inspected             what the inspection of the file found
+     * @param statedMagnification   the magnification the pathologist stated for a file without resolution; null if none
+     * @param knownMicronsPerPixel  the stated pixel size, else the department's default; null if neither (the file's
+     *                              own pixel size, when it has one, wins over it)
      */
     @RolesAllowed(Roles.PATHOLOGIST)
-    public Optional<PeopleText> refusal(Path image, Double statedMagnification) {
+    public Optional<PeopleText> refusal(Path image, ImageInfo inspected, Double statedMagnification,
+                                        Double knownMicronsPerPixel) {
         Optional<ModelDescriptor> active = catalog.activeModel();
         if (active.isEmpty()) {
-            return Optional.empty();
+            return Optional.empty(); // the job will say that no model is active
         }
         ModelCard card = active.get().card();
+        PredictionRequest sizeRequest = knownMicronsPerPixel == null ? PredictionRequest.auto()
+                : PredictionRequest.auto().withMicronsPerPixel(knownMicronsPerPixel);
+        PeopleText tooSmall = PixelSize.resolve(card, inspected, sizeRequest).refusalIfSmallerThanOnePatch(card, inspected);
+        if (tooSmall != null) {
+            return Optional.of(tooSmall);
+        }
         PredictionRequest request = new PredictionRequest(PredictionMode.AUTO, statedMagnification, null);
         try (RegionReader reader = inspector.open(image)) {
             ImageInfo info = reader.info();

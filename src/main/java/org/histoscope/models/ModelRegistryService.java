@@ -57,6 +57,11 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
     private final Clock clock;
     /** Files whose sha256 was verified against the registry: key "sha256|path|size|modified". */
     private final Set<String> verifiedFiles = ConcurrentHashMap.newKeySet();
+    /**
+     * Parsed cards by registered model and file hash: a card is written once, at registration, and every upload and
+     * job reads the active model, so parsing it each time cost more than the query (a third of an upload's CPU).
+     */
+    private final Map<String, ModelCard> parsedCards = new ConcurrentHashMap<>();
 
     ModelRegistryService(RegisteredModelRepository models, ModelPackageValidator validator, AuditService audit,
                          ModelsSettings settings, Clock clock) {
@@ -259,7 +264,7 @@ public class ModelRegistryService implements ModelRegistry, ModelCatalog {
             throw new PredictionFailedException(PredictionFailedException.Reason.MODEL_UNUSABLE,
                     PeopleText.of("refusal.inference.model-file-changed", String.valueOf(model.name), String.valueOf(model.version)));
         }
-        ModelCard card = ModelCards.fromMap(model.card);
+        ModelCard card = parsedCards.computeIfAbsent(model.id + "|" + model.sha256, key -> ModelCards.fromMap(model.card));
         return new ModelDescriptor(model.id, card, onnxFile(model), model.sha256, model.threshold);
     }
 

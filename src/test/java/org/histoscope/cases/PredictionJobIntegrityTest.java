@@ -8,9 +8,12 @@ import static org.mockito.Mockito.doThrow;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -283,5 +286,43 @@ class PredictionJobIntegrityTest extends SpiedJobContext {
                 predictionId)).isOne();
         assertThat(count("SELECT count(*) FROM audit_event WHERE action = 'PREDICTION_EXPLAINED' AND target_id = ?",
                 String.valueOf(predictionId))).isEqualTo(2);
+    }
+
+    /**
+     * A sign-out that commits while an upload is between its first check of the case and its storing: the upload
+     * waits for the case's lock, then finds the case signed out and stores nothing (no image, no job, no original)
+     * and says so, as a refusal rather than an error.
+     */
+    @Test
+    void anUploadOverlappingASignOutStoresNothingAndIsRefusedWithAReason() throws Exception {
+        long caseId = newCase("JI-10");
+        byte[] content = new ClassPathResource("journeys/idc-9290-class1.png").getContentAsByteArray();
+        UploadOutcome outcome;
+        try (Connection signOut = jdbc.getDataSource().getConnection()) {
+            signOut.setAutoCommit(false);
+            try (PreparedStatement lock = signOut.prepareStatement(
+                    "UPDATE patient_case SET status = 'SIGNED_OUT' WHERE id = ?")) {
+                lock.setLong(1, caseId);
+                lock.executeUpdate(); // the row's lock is held until the commit below, as a sign-out holds it
+            }
+            CompletableFuture<UploadOutcome> upload = CompletableFuture.supplyAsync(() -> ActingAs.user("patty", () -> {
+                try (InputStream in = new ByteArrayInputStream(content)) {
+                    return images.upload(caseId, "late.png", in);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, Roles.PATHOLOGIST));
+            await("the upload to wait for the case's lock", () -> count("""
+                    SELECT count(*) FROM pg_stat_activity
+                    WHERE wait_event_type = 'Lock' AND query ILIKE '%patient_case%' AND query ILIKE '%for share%'""") > 0);
+            signOut.commit();
+            outcome = upload.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
+        assertThat(outcome.result()).isEqualTo(UploadOutcome.Result.REJECTED);
+        assertThat(outcome.message()).contains("the case is finalized");
+        assertThat(count("SELECT count(*) FROM case_image WHERE case_id = ?", caseId)).isZero();
+        assertThat(count("SELECT count(*) FROM prediction_job WHERE case_id = ?", caseId)).isZero();
+        assertThat(count("SELECT count(*) FROM audit_event WHERE action = 'IMAGE_REJECTED' AND case_id = ?", caseId))
+                .isOne();
     }
 }

@@ -122,7 +122,6 @@ class AccessMatrixTest {
             Map.entry("DefaultInferenceService.device", "PRAS"), Map.entry("DefaultInferenceService.predict", "S"),
             // the upload's door check of what its prediction job would refuse (too small, no tissue)
             Map.entry("UploadScreening.refusal", "P"),
-            Map.entry("DefaultInferenceService.refusalIfSmallerThanOnePatch", "PS"),
             Map.entry("DepartmentPixelSizeService.current", "PRAS"), Map.entry("DepartmentPixelSizeService.set", "A"),
             // models
             Map.entry("ModelEvaluationService.start", "A"), Map.entry("ModelEvaluationService.forModel", "A"),
