@@ -131,7 +131,9 @@ def _combined_guard(model, mean, std, rng):
         stats = G.ColourStats(mean, std)(x).numpy()
     fg, _ = G.fit_guard(feats, (feats[:, 0] > np.median(feats[:, 0])).astype(int), components=8)
     terms = [G.fit_colour_term(stats, [0, 1, 2, 3, 4, 5, 7, 9, 10], False, 2.0),
-             G.fit_colour_term(stats, [0, 1, 2, 3, 12, 13, 14], True, 1.5)]
+             G.fit_colour_term(stats, [0, 1, 2, 3, 12, 13, 14], True, 1.5),
+             G.fit_colour_term(stats, list(G.SCALE_STATS), False, 2.0),        # lags, variogram, DoG (2.3.2)
+             G.fit_colour_term(stats, [G.COLOUR_STATS.index("h_lag1_over_lag4")], True, 2.0)]
     return G.CombinedGuard(fg, 0.7, G.ColourStats(mean, std), terms)
 
 
