@@ -158,7 +158,14 @@ def _h(x: float) -> float:
 
 COLOUR_STATS = ("od_h_mean", "od_e_mean", "od_d_mean", "od_h_std", "od_e_std", "od_d_std",
                 "chroma_mean", "grey_fraction", "od_total_mean", "e_share", "d_share", "dab_over_eosin",
-                "od_gradient", "od_sharpness", "od_gradient_lag2", "od_gradient_lag4", "h_gradient")
+                "od_gradient", "od_sharpness", "od_gradient_lag2", "od_gradient_lag4", "h_gradient",
+                # scale of the haematoxylin structures (2.3.2): nuclei span 2-3 px at the model's 4 um/px, 8-12 px
+                # in a 1 um/px scan; differences at growing lags, the normalised variogram and difference-of-
+                # Gaussians energies tell the two apart where lag-1 sharpness does not
+                "h_lag2", "h_lag4", "h_lag8", "h_lag1_over_lag4", "h_lag2_over_lag8",
+                "h_vario1", "h_vario2", "h_vario4", "h_vario8",
+                "h_dog12", "h_dog24", "h_dog24_over_dog12")
+SCALE_STATS = tuple(range(17, len(COLOUR_STATS)))
 # a pixel is near-grey when max-min of its 0..1 RGB is below GREY_SPREAD (between 10/255 and 11/255) and it is
 # not background (brightest channel below BACKGROUND, about 221/255); both as smooth steps of width SOFT
 GREY_SPREAD = _h(42 / 1024)
@@ -168,6 +175,16 @@ DAB_SOFT = _h(1 / 16)
 SHARE_EPS = _h(1 / 16)
 SHARP_EPS = _h(1 / 64)
 LOG_EPS = _h(1 / 128)
+LAG_EPS = _h(1 / 256)      # in OD units: a flat patch (all differences 0) gets ratios near 1, not 0/0
+VAR_EPS = _h(1 / 4096)     # in OD^2 units
+DOG_SIGMAS = (1.0, 2.0, 4.0)
+DOG_RADIUS = 8
+
+
+def gaussian_taps(sigma: float, radius: int = DOG_RADIUS) -> np.ndarray:
+    """A normalised, symmetric Gaussian of 2*radius+1 taps (float64; rounded to float16 where it is stored)."""
+    t = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
+    return t / t.sum()
 
 
 def lag(img, k: int):
@@ -176,13 +193,23 @@ def lag(img, k: int):
                   + (img[:, k:, :] - img[:, :-k, :]).abs().mean((1, 2))).unsqueeze(1)
 
 
+def lag_sq(img, k: int):
+    """mean (img(p) - img(p + k))^2 over both axes of [N,H,W] -> [N,1] (twice the variogram at lag k)"""
+    return 0.5 * (((img[:, :, k:] - img[:, :, :-k]) ** 2).mean((1, 2))
+                  + ((img[:, k:, :] - img[:, :-k, :]) ** 2).mean((1, 2))).unsqueeze(1)
+
+
 class ColourStats(torch.nn.Module):
     """Per-patch statistics of the input (the 17 of COLOUR_STATS): mean and std of the haematoxylin, eosin
     and DAB optical densities (Ruifrok & Johnston colour deconvolution of OD = -ln((v+1)/256)), mean chroma
     (max-min of RGB), the share of near-grey tissue pixels, the mean total OD, the eosin and DAB shares of
     the mean density, the share of pixels browner than pink (DAB > eosin), and the texture of the total OD
-    (mean |difference| of pixels 1, 2 and 4 apart, the first also relative to the OD's spread) and of H.
-    Input: the model's normalised NCHW tensor; ``mean``/``std`` undo the normalisation. Returns [N,17].
+    (mean |difference| of pixels 1, 2 and 4 apart, the first also relative to the OD's spread) and of H;
+    then (2.3.2) the scale of the haematoxylin structures: mean |difference| of H at lags 2, 4, 8, the ratios
+    lag1/lag4 and lag2/lag8, the variogram mean (dH)^2 / (2 var H) at lags 1, 2, 4, 8 (1 - autocorrelation),
+    and the energies of H filtered by differences of Gaussians (sigma 1-2 and 2-4 px, valid region) over var H,
+    and their ratio (large blobs: small lag-1 and sigma 1-2 terms, large lag-8 and sigma 2-4 ones).
+    Input: the model's normalised NCHW tensor; ``mean``/``std`` undo the normalisation. Returns [N,29].
     All of them are the same for the 8 dihedral views of a patch; all steps are smooth, so the graph and
     PyTorch agree to float precision (no pixel can sit on a hard edge)."""
 
@@ -191,6 +218,23 @@ class ColourStats(torch.nn.Module):
         self.register_buffer("mean", torch.as_tensor(mean, dtype=torch.float32).view(1, 3, 1, 1))
         self.register_buffer("std", torch.as_tensor(std, dtype=torch.float32).view(1, 3, 1, 1))
         self.register_buffer("hed_from_rgb", torch.as_tensor(HED_FROM_RGB, dtype=torch.float32))
+        # rows: the Gaussians of DOG_SIGMAS, all 2*DOG_RADIUS+1 taps, applied as a row pass then a column pass
+        self.register_buffer("gauss", torch.as_tensor(np.stack([gaussian_taps(s) for s in DOG_SIGMAS]),
+                                                      dtype=torch.float32))
+
+    def scale_stats(self, h, h1):
+        """The 12 scale statistics of the haematoxylin image h [N,H,W] (h1 = its lag-1 difference) -> [N,12]."""
+        n = h.shape[0]
+        l2, l4, l8 = lag(h, 2), lag(h, 4), lag(h, 8)
+        var = ((h - h.mean((1, 2), keepdim=True)) ** 2).mean((1, 2)).unsqueeze(1) + VAR_EPS
+        vario = [lag_sq(h, k) / (2.0 * var) for k in (1, 2, 4, 8)]
+        k = self.gauss.shape[1]
+        rows = torch.nn.functional.conv2d(h.unsqueeze(1), self.gauss.view(3, 1, 1, k))          # [N,3,H,W-k+1]
+        b = torch.nn.functional.conv2d(rows, self.gauss.view(3, 1, k, 1), groups=3)            # [N,3,H-k+1,W-k+1]
+        dog12 = ((b[:, 0] - b[:, 1]) ** 2).mean((1, 2)).unsqueeze(1) / var
+        dog24 = ((b[:, 1] - b[:, 2]) ** 2).mean((1, 2)).unsqueeze(1) / var
+        return torch.cat([l2, l4, l8, (h1 + LAG_EPS) / (l4 + LAG_EPS), (l2 + LAG_EPS) / (l8 + LAG_EPS),
+                          *vario, dog12, dog24, (dog24 + VAR_EPS) / (dog12 + VAR_EPS)], 1)
 
     def forward(self, x):
         v = (x * self.std + self.mean).clamp(0.0, 1.0)                       # [N,3,H,W] in 0..1
@@ -207,10 +251,12 @@ class ColourStats(torch.nn.Module):
         grad = lag(tot, 1)
         share = hm / (hm.sum(1, keepdim=True) + SHARE_EPS)
         dab = torch.sigmoid((hed[..., 2] - hed[..., 1]) / DAB_SOFT).mean(1, keepdim=True)
+        h = hed[..., 0].reshape(n, hgt, wid)
+        h1 = lag(h, 1)
         return torch.cat([hm, hs, spread.mean((1, 2)).unsqueeze(1), grey.mean((1, 2)).unsqueeze(1),
                           tot.mean((1, 2)).unsqueeze(1), share[:, 1:3], dab,
                           grad, grad / (tot.std((1, 2)).unsqueeze(1) + SHARP_EPS),
-                          lag(tot, 2), lag(tot, 4), lag(hed[..., 0].reshape(n, hgt, wid), 1)], 1)
+                          lag(tot, 2), lag(tot, 4), h1, self.scale_stats(h, h1)], 1)
 
 
 def colour_transform(stats, log: bool):

@@ -586,9 +586,10 @@ def _guard_method(guard, info: dict) -> str:
         return (feature[0].upper() + feature[1:] + "; chosen over other component counts and the max-logit and "
                 f"energy scores on validation patients and out-of-domain sets built from them ({info['selection_rule']}); "
                 + rule)
-    c = info["colour_choice"]
-    terms = "; ".join(f"{'log of ' if t.log else ''}{', '.join(t.describe()['statistics'])} (weight "
-                      f"{c['log_weight'] if t.log else c['raw_weight']})" for t in guard.terms)
+    from .guard_fit import term_specs
+    weights = [w for _, _, w in term_specs(info["colour_choice"])]
+    terms = "; ".join(f"{'log of ' if t.log else ''}{', '.join(t.describe()['statistics'])} (weight {w})"
+                      for t, w in zip(guard.terms, weights))
     return ("The largest of: (1) " + feature + ", in units of its median on the training patches; (2) colour and "
             "texture terms of the INPUT patch: the Mahalanobis distance (Ledoit-Wolf covariance) of per-patch "
             "statistics to their distribution over the same training patches, in units of its median there, times "
@@ -596,7 +597,10 @@ def _guard_method(guard, info: dict) -> str:
             "std of the haematoxylin, eosin and DAB optical densities (Ruifrok-Johnston colour deconvolution of "
             "OD = -ln((v+1)/256)), the share of near-grey tissue pixels, the eosin and DAB shares of the mean density, "
             "and the mean |difference| of the total OD between pixels 1, 2 and 4 apart, its ratio to the OD's "
-            "spread and the haematoxylin gradient (all the same for the 8 dihedral views). Feature term chosen over "
+            "spread and the haematoxylin gradient; the scale of the haematoxylin structures: mean |difference| of "
+            "H at lags 2, 4, 8 and the ratios lag1/lag4 (h_lag1_over_lag4, small where nuclei span many pixels, as "
+            "in a scan at a higher magnification than the model's) and lag2/lag8, the normalised variogram at lags "
+            "1, 2, 4, 8 and difference-of-Gaussians energies (all the same for the 8 dihedral views). Feature term chosen over "
             "other component counts and the max-logit and energy scores, colour terms over a grid of statistics "
             "subsets, raw or log, and weights, on validation patients and out-of-domain sets built from them ("
             + info["selection_rule"] + "); " + rule)

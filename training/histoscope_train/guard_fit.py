@@ -135,11 +135,27 @@ def main(argv=None):
 # ----------------------------------------------------------------------------------------------
 HED_GREY = [0, 1, 2, 3, 4, 5, 7, 9, 10]          # H/E/D mean+std, near-grey share, E and D shares
 TEXTURE = [12, 13, 14, 15, 16]                   # OD gradient at lags 1/2/4, sharpness, H gradient
+SCALE = list(G.SCALE_STATS)                      # (2.3.2) H at lags 2/4/8 and ratios, variogram, DoG energies
+H_LAGS = [16, 17, 18, 19]                        # mean |dH| at lags 1, 2, 4, 8
+COARSENESS = [20]                                # h_lag1_over_lag4: small when nuclei span many pixels
 COLOUR_SUBSETS = {"hed_grey": HED_GREY, "hed_grey_texture": HED_GREY + TEXTURE,
-                  "hed_grey_texture_dab": HED_GREY + TEXTURE + [11], "all": list(range(len(G.COLOUR_STATS)))}
+                  "hed_grey_texture_dab": HED_GREY + TEXTURE + [11], "all": list(range(17)),
+                  "scale": SCALE, "h_lags": H_LAGS, "coarseness": COARSENESS}
 RAW_CHOICES = (None, "hed_grey", "hed_grey_texture", "hed_grey_texture_dab", "all")
 LOG_CHOICES = (None, "hed_grey_texture", "all")
-WEIGHTS = (1.0, 1.5, 2.0)
+# (2.3.2) a third term of its own for the scale of the haematoxylin structures, so that it is not diluted among
+# the colour statistics: (subset, log) or None
+SCALE_CHOICES = (None,) + tuple((sub, in_log) for sub in ("scale", "h_lags", "coarseness") for in_log in (False, True))
+WEIGHTS = (1.0, 1.5, 2.0, 3.0)
+
+
+def term_specs(choice: dict) -> list[tuple[str, bool, float]]:
+    """The colour terms of a choice, in the order CombinedGuard holds them: (subset, log, weight)."""
+    specs = ([(choice["raw"], False, choice["raw_weight"])] if choice["raw"] else []) + \
+            ([(choice["log"], True, choice["log_weight"])] if choice["log"] else [])
+    if choice.get("scale"):
+        specs.append((choice["scale"], bool(choice["scale_log"]), choice["scale_weight"]))
+    return specs
 
 
 def load_set(folder, name):
@@ -185,25 +201,29 @@ def colour_choice(folder, feature_guard, val, ood_val, train):
     table, best = [], None
     for raw in RAW_CHOICES:
         for lg in LOG_CHOICES:
-            if raw is None and lg is None:
-                continue
-            for wr in (WEIGHTS if raw else (0.0,)):
-                for wl in (WEIGHTS if lg else (0.0,)):
-                    terms = ([G.fit_colour_term(tr, COLOUR_SUBSETS[raw], False, wr)] if raw else []) + \
-                            ([G.fit_colour_term(tr, COLOUR_SUBSETS[lg], True, wl)] if lg else [])
-                    g = round_weights_fp16(G.CombinedGuard(copy.deepcopy(feature_guard), feature_weight,
-                                                           copy.deepcopy(stats_module), terms)).eval()
-                    sv = with_colour(g, fval, val["colour"])
-                    t = G.threshold_for_share(sv, SHARE)
-                    rates = {k: float((with_colour(g, fo[k], s["colour"]) > t).mean()) for k, s in ood.items()}
-                    worst = min(rates[k] for k in TARGET_SETS if k in rates)
-                    key = (round(worst, 6), round(rates.get("blur", 0) + rates.get("enlarged_4x", 0), 6),
-                           round(sum(rates.values()), 6))
-                    row = {"raw": raw, "log": lg, "raw_weight": wr, "log_weight": wl, "ood_val_flagged": rates,
-                           "worst_target": worst}
-                    table.append(row)
-                    if best is None or key > best[0]:
-                        best = (key, row, g)
+            for sc in SCALE_CHOICES:
+                if raw is None and lg is None and sc is None:
+                    continue
+                for wr in (WEIGHTS if raw else (0.0,)):
+                    for wl in (WEIGHTS if lg else (0.0,)):
+                        for ws in (WEIGHTS if sc else (0.0,)):
+                            row = {"raw": raw, "log": lg, "raw_weight": wr, "log_weight": wl,
+                                   "scale": sc[0] if sc else None, "scale_log": bool(sc and sc[1]),
+                                   "scale_weight": ws}
+                            terms = [G.fit_colour_term(tr, COLOUR_SUBSETS[sub], in_log, w)
+                                     for sub, in_log, w in term_specs(row)]
+                            g = round_weights_fp16(G.CombinedGuard(copy.deepcopy(feature_guard), feature_weight,
+                                                                   copy.deepcopy(stats_module), terms)).eval()
+                            sv = with_colour(g, fval, val["colour"])
+                            t = G.threshold_for_share(sv, SHARE)
+                            rates = {k: float((with_colour(g, fo[k], s["colour"]) > t).mean()) for k, s in ood.items()}
+                            worst = min(rates[k] for k in TARGET_SETS if k in rates)
+                            key = (round(worst, 6), round(rates.get("blur", 0) + rates.get("enlarged_4x", 0), 6),
+                                   round(sum(rates.values()), 6))
+                            row.update({"ood_val_flagged": rates, "worst_target": worst})
+                            table.append(row)
+                            if best is None or key > best[0]:
+                                best = (key, row, g)
     log.info("[guard] colour choice: %s", json.dumps(best[1]))
     return {"guard": best[2], "choice": best[1], "table": table}
 
@@ -217,11 +237,9 @@ def load_guard(folder: str):
         choice = json.load(f)["colour_choice"]
     fg = G.DomainGuard(sd["feature_guard.projection"].numpy(), sd["feature_guard.offset"].numpy(),
                        sd["feature_guard.class_means"].numpy())
-    terms = []
-    specs = ([(COLOUR_SUBSETS[choice["raw"]], False)] if choice["raw"] else []) + \
-            ([(COLOUR_SUBSETS[choice["log"]], True)] if choice["log"] else [])
-    for i, (cols, in_log) in enumerate(specs):
-        terms.append(G.ColourTerm(cols, in_log, sd[f"terms.{i}.centre"].numpy(), sd[f"terms.{i}.whitening"].numpy()))
+    terms = [G.ColourTerm(COLOUR_SUBSETS[sub], in_log, sd[f"terms.{i}.centre"].numpy(),
+                          sd[f"terms.{i}.whitening"].numpy())
+             for i, (sub, in_log, _) in enumerate(term_specs(choice))]
     cs = G.ColourStats(sd["colour_stats.mean"].view(-1).numpy(), sd["colour_stats.std"].view(-1).numpy())
     cs.hed_from_rgb.copy_(sd["colour_stats.hed_from_rgb"])
     return G.CombinedGuard(fg, float(sd["feature_weight"][0]), cs, terms).eval()

@@ -96,6 +96,20 @@ def operating_points_section(op: dict) -> list[str]:
     return L
 
 
+def _scale_name(c: dict) -> str:
+    """The scale term of a colour candidate (2.3.2): its statistics subset, in log or raw; '–' when it has none."""
+    if not c.get("scale"):
+        return "–"
+    return f"{'log ' if c['scale_log'] else ''}{c['scale']}"
+
+
+def _scale_clause(c: dict) -> str:
+    if not c.get("scale"):
+        return ""
+    return (f", and a term for the scale of the haematoxylin structures, `{_scale_name(c)}` (weight "
+            f"{c['scale_weight']})")
+
+
 def guard_section(g: dict) -> list[str]:
     L = ["## Domain guard (second output `ood_score`)\n",
          f"Feature term: `{g.get('feature_term', g['chosen'])}` ({g['fit']['components']} principal components, "
@@ -122,19 +136,24 @@ def guard_section(g: dict) -> list[str]:
                  "the graph): Mahalanobis distances of per-patch stain-density, near-grey share and texture statistics "
                  "to the training patches' Gaussian, each in units of its training median times a weight. Chosen "
                  f"(`{g['chosen']}`): raw statistics `{c['raw']}` (weight {c['raw_weight']}), log statistics "
-                 f"`{c['log']}` (weight {c['log_weight']}). Threshold {g['threshold']:.4f}. The best colour "
+                 f"`{c['log']}` (weight {c['log_weight']})" + _scale_clause(c) + f". Threshold {g['threshold']:.4f}. The best colour "
                  "candidates on the validation-built sets (of "
                  f"{len(g.get('colour_candidates', []))}; each at its own threshold flagging 5 % of validation "
                  "patches):\n")
-        L.append("| raw statistics (weight) | log statistics (weight) | " +
-                 " | ".join(OOD_NAMES.get(k, k).split(" (")[0] for k in sets) + " |")
-        L.append("|---|---|" + "---|" * len(sets))
+        scale = any("scale" in r for r in g.get("colour_candidates", []))
+        L.append("| raw statistics (weight) | log statistics (weight) | " + ("scale term (weight) | " if scale else "")
+                 + " | ".join(OOD_NAMES.get(k, k).split(" (")[0] for k in sets) + " |")
+        L.append("|---|---|" + ("---|" if scale else "") + "---|" * len(sets))
         rows = sorted(g.get("colour_candidates", []), key=lambda r: (-r["worst_target"],
                       -(r["ood_val_flagged"].get("blur", 0) + r["ood_val_flagged"].get("enlarged_4x", 0))))[:8]
         for r in rows:
             mark = " **(chosen)**" if r == c else ""
             L.append(f"| {r['raw'] or '–'} ({r['raw_weight']}){mark} | {r['log'] or '–'} ({r['log_weight']}) | "
+                     + (f"{_scale_name(r)} ({r['scale_weight']}) | " if scale else "")
                      + " | ".join(_pct(r["ood_val_flagged"].get(k)) for k in sets) + " |")
+        L.append(f"\n{len(g.get('colour_candidates', []))} candidates were compared on the same validation-built sets "
+                 "(the PCam one has a few dozen patches): the best one's lead of a few patches over the next is partly "
+                 "selection luck, so its figures on the test-built sets below are the ones that count.")
     L.append("\nOut-of-domain table: the chosen guard on sets built from the test patients (and the second half of "
              "the PCam samples), and on the test patients' own patches:\n")
     L.append("| set | patches | flagged | target | median ood_score |")

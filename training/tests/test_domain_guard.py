@@ -131,7 +131,9 @@ def _combined_guard(model, mean, std, rng):
         stats = G.ColourStats(mean, std)(x).numpy()
     fg, _ = G.fit_guard(feats, (feats[:, 0] > np.median(feats[:, 0])).astype(int), components=8)
     terms = [G.fit_colour_term(stats, [0, 1, 2, 3, 4, 5, 7, 9, 10], False, 2.0),
-             G.fit_colour_term(stats, [0, 1, 2, 3, 12, 13, 14], True, 1.5)]
+             G.fit_colour_term(stats, [0, 1, 2, 3, 12, 13, 14], True, 1.5),
+             G.fit_colour_term(stats, list(G.SCALE_STATS), False, 2.0),        # lags, variogram, DoG (2.3.2)
+             G.fit_colour_term(stats, [G.COLOUR_STATS.index("h_lag1_over_lag4")], True, 2.0)]
     return G.CombinedGuard(fg, 0.7, G.ColourStats(mean, std), terms)
 
 
@@ -205,3 +207,46 @@ def test_shipped_guard_flags_greyscale_and_ihc_like_versions_of_tissue_it_accept
     for fn in (G.greyscale, G.ihc_like):
         _, oo = onnx_runner.run(model, {"input": D.to_input(fn(x[kept]), mean, std)})
         assert (oo[:, 0] > t).all(), (fn.__name__, oo[:, 0])
+
+
+def _blob_field(rng, side: int, radius: float, count: int) -> np.ndarray:
+    """A pink H&E-like RGB patch [side,side,3] with ``count`` haematoxylin discs of ``radius`` px at random places."""
+    yy, xx = np.mgrid[:side, :side]
+    h = np.zeros((side, side))
+    for r, c in rng.uniform(0, side, (count, 2)):
+        h = np.maximum(h, ((yy - r) ** 2 + (xx - c) ** 2 <= radius ** 2) * 0.9)
+    od = 0.25 * G.RGB_FROM_HED[1] + h[..., None] * G.RGB_FROM_HED[0]      # eosin background + nuclei
+    return np.clip(np.rint(256.0 * np.exp(-od) - 1.0), 0, 255).astype(np.uint8)
+
+
+def test_scale_statistics_tell_enlarged_nuclei_from_native_ones_and_do_not_depend_on_the_view():
+    """2.3.2: nuclei of 2-3 px (the model's 4 um/px) against the same kind of tissue seen 4x enlarged (nuclei of
+    8-12 px, as in a 1 um/px scan such as PCam). The lag-1/lag-4 ratio of H, the lag-1 variogram and the
+    fine-scale DoG energy fall; the coarse-to-fine DoG ratio rises. Every statistic is the same for the 8 views."""
+    rng = np.random.default_rng(5)
+    native = np.stack([_blob_field(rng, 50, 1.2, 120) for _ in range(6)])
+    sharp_big = np.stack([_blob_field(rng, 50, 4.8, 8) for _ in range(3)])   # a sharp scan at 4x magnification
+    enlarged = np.concatenate([sharp_big, G.enlarged(native[:3], seed=2)])   # and a native crop enlarged 4x
+    mean, std = [0.8, 0.6, 0.7], [0.1, 0.15, 0.1]
+    cs = round_weights_fp16(G.ColourStats(mean, std)).eval()
+    names = list(G.COLOUR_STATS)
+    assert len(names) == 29 and list(G.SCALE_STATS) == list(range(17, 29))
+    with torch.no_grad():
+        s_nat = cs(D.to_input(native, mean, std)).numpy()
+        s_big = cs(D.to_input(enlarged, mean, std)).numpy()
+        x = D.to_input(np.concatenate([native, enlarged]), mean, std)
+        s = cs(x).numpy()
+        views = [cs(D.dihedral(x, k)).numpy() for k in range(8)]
+    for v in views:
+        assert np.allclose(v, s, rtol=1e-4, atol=1e-5)
+    col = names.index
+    assert s_big[:, col("h_lag1_over_lag4")].max() < s_nat[:, col("h_lag1_over_lag4")].min()
+    assert s_big[:, col("h_vario1")].max() < s_nat[:, col("h_vario1")].min()
+    assert s_big[:, col("h_dog12")].max() < s_nat[:, col("h_dog12")].min()
+    assert s_big[:, col("h_dog24_over_dog12")].min() > s_nat[:, col("h_dog24_over_dog12")].max()
+    # a term fitted on native patches only (Mahalanobis of the log coarseness) flags every enlarged one
+    term = G.fit_colour_term(s_nat, [col("h_lag1_over_lag4")], True)
+    with torch.no_grad():
+        d_nat = term(torch.as_tensor(s_nat)).numpy()[:, 0]
+        d_big = term(torch.as_tensor(s_big)).numpy()[:, 0]
+    assert d_big.min() > 3 * np.median(d_nat)
