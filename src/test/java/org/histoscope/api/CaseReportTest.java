@@ -198,7 +198,7 @@ class CaseReportTest extends ApiTestContext {
     }
 
     private static ReviewRequest agree(JsonNode result, String diagnosis, Long amends) {
-        // the synthetic patches may lie outside the domain guard's training domain (model 2.3.1): the reviewer has
+        // the synthetic patches may lie outside the domain guard's training domain (since model 2.3.1): the reviewer has
         // read the warning (for a result inside the domain the acknowledgement is not stored)
         return new ReviewRequest(result.get("id").asLong(), ReviewDecision.AGREE, result.get("label").asText(), diagnosis,
                 null, SignatureMeaning.REVIEWED, amends, true);

@@ -108,7 +108,8 @@ class GoldenReferenceTest {
     /**
      * The domain guard: ONNX Runtime's ood_score of each reference patch (view 0, and averaged over the 8 views as the
      * app does) equals what PyTorch computed (columns ood_score, ood_score_dihedral8), so the card's threshold, set
-     * in Python, means the same in Java. The score reads the input's colour (2.3.1), not only the pooled features.
+     * in Python, means the same in Java. The score reads the input's colour (since 2.3.1) and the scale of its
+     * haematoxylin structures (since 2.3.2), not only the pooled features.
      */
     @ParameterizedTest
     @MethodSource("packages")

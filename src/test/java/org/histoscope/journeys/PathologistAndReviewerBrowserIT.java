@@ -324,7 +324,7 @@ class PathologistAndReviewerBrowserIT {
         return number.group();
     }
 
-    /** The domain guard (model 2.3.1) may flag a test image: the reviewer then ticks that they read the warning. */
+    /** The domain guard (since model 2.3.1) may flag a test image: the reviewer then ticks that they read the warning. */
     private static void acknowledgeIfOutOfDomain(VaadinPage page) {
         List<WebElement> shown = page.driver().findElements(By.id("review-ood-acknowledge")).stream()
                 .filter(WebElement::isDisplayed).toList();
