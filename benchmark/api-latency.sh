@@ -3,7 +3,8 @@
 #   benchmark/api-latency.sh [-Dcount=100]
 # Starts the app with an embedded PostgreSQL and the real model, creates an API token, then sends the uploads
 # one after another and prints p50 / p95 / max of upload -> job DONE -> result read, the queue wait on its own line
-# ("queue wait p95: N ms": upload answered -> job started) and the job's own run time. Runs on a fresh clone: the
+# ("queue wait p95: N ms": upload answered -> job started) and the job's own run time, to its stored result and,
+# for a third as many uploads sent one job at a time, to its stored explanation. Runs on a fresh clone: the
 # app starts from target/classes with Vaadin in production mode (the benchmark passes vaadin.productionMode=true,
 # as Maven's build-frontend token is deleted when Maven exits) and with the shipped queue settings.
 set -euo pipefail
