@@ -112,11 +112,13 @@ public class CaseImageService {
             if (received.size() == 0) {
                 return reject(caseId, name, PeopleText.of("refusal.cases.upload-file-empty"));
             }
-            Double known = stated != null ? Double.valueOf(stated.micronsPerPixel()) : departmentPixelSize.current()
-                    .map(DepartmentPixelSizeService.DefaultPixelSize::micronsPerPixel).orElse(null);
             ImageInfo inspected;
             try {
                 inspected = inspector.inspectAndProbe(received.tempFile());
+                // the file's own pixel size wins; else the stated one; else the department's default (one more read)
+                Double known = inspected.micronsPerPixel().isPresent() ? null : stated != null
+                        ? Double.valueOf(stated.micronsPerPixel()) : departmentPixelSize.current()
+                        .map(DepartmentPixelSizeService.DefaultPixelSize::micronsPerPixel).orElse(null);
                 // the refusals a prediction job would reach (too small at the model's resolution, no tissue) are
                 // given here, before storing
                 Optional<PeopleText> unanalysable = screening.refusal(received.tempFile(), inspected,

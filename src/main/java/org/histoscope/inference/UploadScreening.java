@@ -45,8 +45,8 @@ public class UploadScreening {
      *
      * @param inspected             what the inspection of the file found
      * @param statedMagnification   the magnification the pathologist stated for a file without resolution; null if none
-     * @param knownMicronsPerPixel  the stated pixel size, else the department's default; null if neither (the file's
-     *                              own pixel size, when it has one, wins over it)
+     * @param knownMicronsPerPixel  the stated pixel size, else the department's default; null if neither, or when the
+     *                              file has its own pixel size (which always wins)
      */
     @RolesAllowed(Roles.PATHOLOGIST)
     public Optional<PeopleText> refusal(Path image, ImageInfo inspected, Double statedMagnification,
