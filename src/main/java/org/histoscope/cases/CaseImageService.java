@@ -15,6 +15,8 @@ import org.histoscope.audit.AuditService;
 import org.histoscope.images.ImageInfo;
 import org.histoscope.images.ImageInspector;
 import org.histoscope.images.ImageRejectedException;
+import org.histoscope.inference.PredictionMode;
+import org.histoscope.inference.PredictionRequest;
 import org.histoscope.security.CurrentUser;
 import org.histoscope.security.Roles;
 import org.histoscope.cases.internal.CaseAccessPolicy;
@@ -115,14 +117,10 @@ public class CaseImageService {
             ImageInfo inspected;
             try {
                 inspected = inspector.inspectAndProbe(received.tempFile());
-                // the file's own pixel size wins; else the stated one; else the department's default (one more read)
-                Double known = inspected.micronsPerPixel().isPresent() ? null : stated != null
-                        ? Double.valueOf(stated.micronsPerPixel()) : departmentPixelSize.current()
-                        .map(DepartmentPixelSizeService.DefaultPixelSize::micronsPerPixel).orElse(null);
                 // the refusals a prediction job would reach (too small at the model's resolution, no tissue) are
-                // given here, before storing
+                // given here, before storing, with the request the job will make
                 Optional<PeopleText> unanalysable = screening.refusal(received.tempFile(), inspected,
-                        inspected.micronsPerPixel().isEmpty() && stated != null ? stated.magnification() : null, known);
+                        requestOfTheJob(inspected, stated));
                 if (unanalysable.isPresent()) {
                     return reject(caseId, name, unanalysable.get());
                 }
@@ -234,6 +232,19 @@ public class CaseImageService {
         transaction.executeWithoutResult(tx -> audit.recordForCase(CaseAuditAction.IMAGE_REJECTED, IMAGE, name, caseId,
                 Map.of("fileName", name, "reason", reason.english())));
         return UploadOutcome.rejected(name, reason);
+    }
+
+    /**
+     * The prediction request the upload's job will make: the stated magnification, else the department's default
+     * pixel size (read only when the file has no pixel size of its own, which always wins).
+     */
+    private PredictionRequest requestOfTheJob(ImageInfo inspected, StatedPixelSize stated) {
+        PredictionRequest request = new PredictionRequest(PredictionMode.AUTO,
+                stated != null ? stated.magnification() : null, null);
+        if (stated != null || inspected.micronsPerPixel().isPresent()) {
+            return request;
+        }
+        return departmentPixelSize.current().map(d -> request.withDepartmentDefault(d.micronsPerPixel())).orElse(request);
     }
 
     private static String statedResolution(StatedPixelSize stated) {

@@ -43,26 +43,20 @@ public class UploadScreening {
      * Why the image cannot be analysed, written for people, or empty when it can (or when only its job can tell).
      * Size first: an image smaller than one patch at the model's resolution has no tile to look for tissue in.
      *
-     * @param inspected             what the inspection of the file found
-     * @param statedMagnification   the magnification the pathologist stated for a file without resolution; null if none
-     * @param knownMicronsPerPixel  the stated pixel size, else the department's default; null if neither, or when the
-     *                              file has its own pixel size (which always wins)
+     * @param inspected what the inspection of the file found
+     * @param request   the request the upload's job will make (stated magnification, department's default)
      */
     @RolesAllowed(Roles.PATHOLOGIST)
-    public Optional<PeopleText> refusal(Path image, ImageInfo inspected, Double statedMagnification,
-                                        Double knownMicronsPerPixel) {
+    public Optional<PeopleText> refusal(Path image, ImageInfo inspected, PredictionRequest request) {
         Optional<ModelDescriptor> active = catalog.activeModel();
         if (active.isEmpty()) {
             return Optional.empty(); // the job will say that no model is active
         }
         ModelCard card = active.get().card();
-        PredictionRequest sizeRequest = knownMicronsPerPixel == null ? PredictionRequest.auto()
-                : PredictionRequest.auto().withMicronsPerPixel(knownMicronsPerPixel);
-        PeopleText tooSmall = PixelSize.resolve(card, inspected, sizeRequest).refusalIfSmallerThanOnePatch(card, inspected);
+        PeopleText tooSmall = PixelSize.resolve(card, inspected, request).refusalIfSmallerThanOnePatch(card, inspected);
         if (tooSmall != null) {
             return Optional.of(tooSmall);
         }
-        PredictionRequest request = new PredictionRequest(PredictionMode.AUTO, statedMagnification, null);
         try (RegionReader reader = inspector.open(image)) {
             ImageInfo info = reader.info();
             int tileSide = DefaultInferenceService.tileSide(card, info, request);
