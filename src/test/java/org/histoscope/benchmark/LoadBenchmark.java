@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -104,6 +105,10 @@ public final class LoadBenchmark {
         int jobTimeout = Integer.getInteger("jobTimeoutSeconds", 600);
         Path work = Path.of(System.getProperty("dataDir", Path.of("target", "load", UUID.randomUUID().toString())
                 .toString())).toAbsolutePath();
+        // The browsers stand in for workstations; on a one-machine run their rendering takes the server's cores.
+        // -DbrowserNice=N runs them N nice steps lower, so that they take the CPU the server leaves (0: as is).
+        int browserNice = Integer.getInteger("browserNice", 0);
+        chromiumLauncher = browserNice > 0 ? niceChromium(work, browserNice) : null;
         UiCounter uis = new UiCounter();
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(HistoscopeApplication.class)
                 .initializers(context -> context.getBeanFactory().registerSingleton("loadBenchmarkUiCounter", uis))
@@ -206,6 +211,8 @@ public final class LoadBenchmark {
             sampling.join();
 
             report(elapsed, clients, browsers);
+            System.out.printf(Locale.ROOT, "browsers' nice value: %d%n", browserNice);
+            printThreadPriorities();
             checkJobs(app.getBean(JdbcTemplate.class));
             System.out.printf(Locale.ROOT, "heap after GC: %.1f MB before the load, %.1f MB at the end with %d open "
                             + "Vaadin UIs (%d sessions; peak %d UIs), %.1f MB after the browsers signed out (%d UIs closed)%n",
@@ -299,10 +306,57 @@ public final class LoadBenchmark {
         (slide ? finishedSlides : finishedPatches).add(new long[] {caseId, predictionId});
     }
 
+    /** Chromium started through {@code nice}, for -DbrowserNice. */
+    private Path chromiumLauncher;
+
+    private static Path niceChromium(Path work, int nice) throws IOException {
+        Files.createDirectories(work);
+        Path launcher = work.resolve("chromium-nice.sh");
+        Files.writeString(launcher, "#!/bin/sh\nexec nice -n " + nice + " " + BrowserSession.CHROMIUM + " \"$@\"\n");
+        launcher.toFile().setExecutable(true);
+        return launcher;
+    }
+
+    /**
+     * The nice value of this JVM's threads by name (Linux), so that a run shows which work ran at the background
+     * priority: the job queue, the explanations and ONNX Runtime's pool against the web requests.
+     */
+    private static void printThreadPriorities() throws IOException {
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return;
+        }
+        Map<String, java.util.TreeSet<Integer>> byName = new java.util.TreeMap<>();
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        try (var list = Files.list(tasks)) {
+            for (Path task : list.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip().replaceAll("[-0-9.]+$", "");
+                    var nice = org.histoscope.platform.BackgroundPriority.niceOf(task.resolve("stat"));
+                    if (nice.isPresent()) {
+                        byName.computeIfAbsent(name, n -> new java.util.TreeSet<>()).add(nice.getAsInt());
+                        counts.merge(name, 1, Integer::sum);
+                    }
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        StringBuilder line = new StringBuilder("threads' nice values (name: threads, values):");
+        byName.forEach((name, values) -> {
+            if (name.startsWith("db-scheduler") || name.startsWith("patch-explan") || name.startsWith("model-runtime")
+                    || name.startsWith("http-nio") || name.startsWith("audit-batch")) {
+                line.append(String.format(Locale.ROOT, " %s: %d, %s;", name, counts.get(name), values));
+            }
+        });
+        System.out.println(line);
+    }
+
     /** Starts a browser and signs in; null (and an error counted) when that fails. */
     private VaadinPage signIn(int port, int number, List<BrowserSession> sessions) {
         try {
-            BrowserSession session = new BrowserSession();
+            BrowserSession session = chromiumLauncher == null ? new BrowserSession()
+                    : BrowserSession.startedBy(chromiumLauncher.toString());
             sessions.add(session);
             VaadinPage page = new VaadinPage(session.driver(), port);
             timed("browser sign-in", () -> page.login("loadbrowser" + number, PASSWORD));

@@ -32,13 +32,22 @@ public final class BrowserSession implements AutoCloseable {
 
     /** With further Chromium flags, e.g. a host-resolver rule that serves the app under a plain-HTTP intranet name. */
     public BrowserSession(String... extraArguments) {
+        this(CHROMIUM, extraArguments);
+    }
+
+    /** Started through another executable that runs Chromium, e.g. a script that lowers its CPU priority. */
+    public static BrowserSession startedBy(String chromiumLauncher, String... extraArguments) {
+        return new BrowserSession(chromiumLauncher, extraArguments);
+    }
+
+    private BrowserSession(String chromiumBinary, String[] extraArguments) {
         try {
             this.profile = Files.createTempDirectory("histoscope-chromium-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
+        options.setBinary(chromiumBinary);
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--disable-quic", "--window-size=1400,900", "--user-data-dir=" + profile);

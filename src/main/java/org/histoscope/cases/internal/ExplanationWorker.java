@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.histoscope.inference.InferenceService;
+import org.histoscope.platform.BackgroundPriority;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.histoscope.security.SystemIdentity;
 import org.springframework.stereotype.Component;
@@ -21,11 +22,8 @@ import org.springframework.stereotype.Component;
 @Component
 class ExplanationWorker {
 
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(work -> {
-        Thread t = new Thread(work, "patch-explanations");
-        t.setDaemon(true);
-        return t;
-    });
+    /** One thread at the background priority: nobody waits at the screen for an explanation the way they do for a result. */
+    private final ExecutorService thread;
     /** Jobs queued or being explained here, so that the safety net does not compute one a second time. */
     private final Map<Long, Entry> inHand = new ConcurrentHashMap<>();
 
@@ -94,8 +92,9 @@ class ExplanationWorker {
      * The model and the database are passed only so that Spring stops this worker before them: an explanation still
      * running when ONNX Runtime's session is closed crashes the JVM (seen at the end of a benchmark run).
      */
-    ExplanationWorker(InferenceService modelStaysOpenUntilStopped, PlatformTransactionManager databaseToo) {
-        // nothing to keep: the parameters only order the shutdown
+    ExplanationWorker(BackgroundPriority priority, InferenceService modelStaysOpenUntilStopped,
+                      PlatformTransactionManager databaseToo) {
+        this.thread = Executors.newSingleThreadExecutor(priority.threads("patch-explanations"));
     }
 
     /** Drops what is only queued (the safety net computes it later) and waits for the explanation being computed. */

@@ -11,7 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
+import org.histoscope.platform.BackgroundPriority;
 import org.histoscope.platform.Unguarded;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.histoscope.inference.InferenceDevice;
 import org.histoscope.inference.ModelCard;
 import org.histoscope.inference.PredictionFailedException;
@@ -33,8 +35,17 @@ public class OnnxRuntimeEngine {
     private final InferenceDevice device;
     private final Map<String, LoadedModel> loaded = new ConcurrentHashMap<>();
 
+    private final BackgroundPriority priority;
+
+    /** For tools and tests: sessions keep the normal priority. */
     public OnnxRuntimeEngine(InferenceSettings settings) {
+        this(settings, BackgroundPriority.off());
+    }
+
+    @Autowired
+    public OnnxRuntimeEngine(InferenceSettings settings, BackgroundPriority priority) {
         this.settings = settings;
+        this.priority = priority;
         this.environment = OrtEnvironment.getEnvironment();
         this.device = chooseDevice();
     }
@@ -49,13 +60,17 @@ public class OnnxRuntimeEngine {
 
     /** The shared session for the model file (loaded, checked against its card and warmed up on first use). */
     public LoadedModel load(ModelCard card, Path onnxFile, String sha256) {
-        return loaded.computeIfAbsent(sha256, key -> LoadedModel.load(environment, sessionOptions(), card, onnxFile,
-                device.describe()));
+        return loaded.computeIfAbsent(sha256, key -> loadUncached(card, onnxFile));
     }
 
-    /** Loads a model without caching it, for validating a package before registration. Close it after use. */
+    /**
+     * Loads a model without caching it, for validating a package before registration. Close it after use.
+     * The session is created on a background-priority thread: ONNX Runtime starts its intra-op pool there, and those
+     * threads, which do most of the inference, inherit the priority ({@link BackgroundPriority}).
+     */
     public LoadedModel loadUncached(ModelCard card, Path onnxFile) {
-        return LoadedModel.load(environment, sessionOptions(), card, onnxFile, device.describe());
+        return priority.callOnBackgroundThread("model-runtime",
+                () -> LoadedModel.load(environment, sessionOptions(), card, onnxFile, device.describe()));
     }
 
     private InferenceDevice chooseDevice() {

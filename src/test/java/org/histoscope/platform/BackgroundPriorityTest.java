@@ -1,0 +1,113 @@
+package org.histoscope.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BackgroundPriorityTest {
+
+    private static int processNice() {
+        return BackgroundPriority.niceOf(Path.of("/proc/self/stat")).orElseThrow();
+    }
+
+    private static int niceSeenBy(BackgroundPriority priority) throws InterruptedException {
+        AtomicInteger seen = new AtomicInteger(Integer.MIN_VALUE);
+        Thread thread = priority.threads("background-test")
+                .newThread(() -> seen.set(BackgroundPriority.niceOfCurrentThread().orElseThrow()));
+        thread.start();
+        thread.join();
+        return seen.get();
+    }
+
+    @Test
+    void backgroundThreadsRunTenStepsBelowTheProcessAndTheThreadsTheyStartInheritIt() throws Exception {
+        assumeTrue(BackgroundPriority.niceOfCurrentThread().isPresent(), "needs Linux's /proc");
+        int process = processNice();
+        int caller = BackgroundPriority.niceOfCurrentThread().orElseThrow();
+        AtomicInteger own = new AtomicInteger();
+        AtomicInteger child = new AtomicInteger();
+        Thread thread = new BackgroundPriority(10).threads("background-test").newThread(() -> {
+            own.set(BackgroundPriority.niceOfCurrentThread().orElseThrow());
+            Thread started = new Thread(() -> child.set(BackgroundPriority.niceOfCurrentThread().orElseThrow()));
+            started.start();
+            try {
+                started.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        thread.start();
+        thread.join();
+
+        assertThat(own.get()).isEqualTo(Math.min(19, process + 10));
+        assertThat(child.get()).isEqualTo(own.get());
+        assertThat(BackgroundPriority.niceOfCurrentThread().orElseThrow()).as("the caller is not lowered").isEqualTo(caller);
+    }
+
+    @Test
+    void aBackgroundThreadStartedByABackgroundThreadIsNotLoweredTwice() throws Exception {
+        assumeTrue(BackgroundPriority.niceOfCurrentThread().isPresent(), "needs Linux's /proc");
+        BackgroundPriority priority = new BackgroundPriority(5);
+        AtomicInteger inner = new AtomicInteger();
+        Thread outer = priority.threads("outer").newThread(() -> {
+            Thread nested = priority.threads("inner")
+                    .newThread(() -> inner.set(BackgroundPriority.niceOfCurrentThread().orElseThrow()));
+            nested.start();
+            try {
+                nested.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        outer.start();
+        outer.join();
+
+        assertThat(inner.get()).isEqualTo(Math.min(19, processNice() + 5));
+    }
+
+    @Test
+    void switchedOffThreadsKeepTheCallersPriority() throws Exception {
+        assumeTrue(BackgroundPriority.niceOfCurrentThread().isPresent(), "needs Linux's /proc");
+        int caller = BackgroundPriority.niceOfCurrentThread().orElseThrow();
+
+        assertThat(niceSeenBy(BackgroundPriority.off())).isEqualTo(caller);
+        assertThat(niceSeenBy(new BackgroundPriority(0))).isEqualTo(caller);
+    }
+
+    @Test
+    void workCalledOnABackgroundThreadRunsThereAndGivesItsResultOrItsFailure() throws Exception {
+        assumeTrue(BackgroundPriority.niceOfCurrentThread().isPresent(), "needs Linux's /proc");
+        BackgroundPriority priority = new BackgroundPriority(10);
+        AtomicReference<String> thread = new AtomicReference<>();
+
+        int nice = priority.callOnBackgroundThread("loader", () -> {
+            thread.set(Thread.currentThread().getName());
+            return BackgroundPriority.niceOfCurrentThread().orElseThrow();
+        });
+
+        assertThat(nice).isEqualTo(Math.min(19, processNice() + 10));
+        assertThat(thread.get()).startsWith("loader-");
+        assertThatThrownBy(() -> priority.callOnBackgroundThread("loader", () -> {
+            throw new IllegalArgumentException("the model is broken");
+        })).isInstanceOf(IllegalArgumentException.class).hasMessage("the model is broken");
+    }
+
+    @Test
+    void theNiceValueIsReadAfterTheCommandEvenWhenTheCommandHasSpacesAndParentheses(@TempDir Path dir) throws IOException {
+        Path stat = dir.resolve("stat");
+        Files.writeString(stat, "4242 (tile (decoder) 1) S 1 4242 4242 0 -1 4194560 100 0 0 0 5 1 0 0 30 10 12 0 "
+                + "1234 0 0\n");
+
+        assertThat(BackgroundPriority.niceOf(stat)).isEqualTo(OptionalInt.of(10));
+        assertThat(BackgroundPriority.niceOf(dir.resolve("missing"))).isEmpty();
+    }
+}
