@@ -2,6 +2,7 @@
 # Load test (not part of `mvn verify`). Run from the repository root:
 #   benchmark/load.sh [-Dclients=50] [-Dbrowsers=10] [-Dseconds=300] [-DslideEvery=20] [-DmaxUploads=20000]
 #                     [-DpollMillis=100] [-DjobTimeoutSeconds=600] [-Dport=0] [-DdataDir=target/load/<random>]
+#                     [-DbrowserNice=0]
 # Starts the app on 127.0.0.1 only (embedded PostgreSQL, the shipped model, the shipped queue settings) in the
 # benchmark's JVM, runs N API clients (case -> upload -> poll -> result -> reports) and M headless Chromium sessions
 # (case page, patch result, slide viewer) for the given seconds, then prints throughput, p50/p95/p99 per operation,
