@@ -3,6 +3,7 @@ package org.histoscope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import org.histoscope.platform.internal.BackgroundWorkSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +63,9 @@ class ConfigurationDefaultsTest {
         Binder nothingSet = new Binder(List.of());
 
         assertThat(binder.bindOrCreate("histoscope.images", ImageLimits.class)).isEqualTo(ImageLimits.DEFAULT);
+        assertThat(binder.bindOrCreate("histoscope.background-work", BackgroundWorkSettings.class))
+                .isEqualTo(BackgroundWorkSettings.DEFAULT);
+        assertThat(BackgroundWorkSettings.DEFAULT.nice()).isEqualTo(10);
         assertThat(binder.bindOrCreate("histoscope.inference", InferenceSettings.class))
                 .isEqualTo(InferenceSettings.DEFAULT);
         SecurityProperties security = binder.bindOrCreate("histoscope.security", SecurityProperties.class);

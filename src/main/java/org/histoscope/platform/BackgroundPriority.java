@@ -14,8 +14,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.stereotype.Component;
 
 /**
  * Runs the work nobody is waiting for at the screen (the job queue, patch explanations, the model runtime's own
@@ -27,10 +25,8 @@ import org.springframework.stereotype.Component;
  * thread made here, and every thread it starts (the tile decoder, ONNX Runtime's intra-op pool when a session is
  * created on it), runs at the lower priority. Raising a nice value needs no privilege, lowering it again does, which is
  * why only threads of background work are ever lowered. Elsewhere, or with {@code histoscope.background-work.nice=0},
- * threads keep the normal priority.
+ * threads keep the normal priority. The application's instance is a bean ({@code platform.internal.BackgroundJobThreads}).
  */
-@Component
-@Unguarded("a thread factory: it starts no work of its own and reads nothing")
 public class BackgroundPriority {
 
     private static final Logger log = LoggerFactory.getLogger(BackgroundPriority.class);
@@ -40,7 +36,8 @@ public class BackgroundPriority {
 
     private final int nice;
 
-    public BackgroundPriority(@Value("${histoscope.background-work.nice:10}") int nice) {
+    /** @param nice how many nice steps below the process's own priority background threads run (0 to 19) */
+    public BackgroundPriority(int nice) {
         this.nice = Math.max(NORMAL, Math.min(19, nice));
     }
 
