@@ -19,12 +19,19 @@ class BackgroundPriorityTest {
         return BackgroundPriority.niceOf(Path.of("/proc/self/stat")).orElseThrow();
     }
 
-    private static int niceSeenBy(BackgroundPriority priority) throws InterruptedException {
-        AtomicInteger seen = new AtomicInteger(Integer.MIN_VALUE);
-        Thread thread = priority.threads("background-test")
-                .newThread(() -> seen.set(BackgroundPriority.niceOfCurrentThread().orElseThrow()));
+    private static void runToTheEnd(Thread thread) {
         thread.start();
-        thread.join();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int niceSeenBy(BackgroundPriority priority) {
+        AtomicInteger seen = new AtomicInteger(Integer.MIN_VALUE);
+        runToTheEnd(priority.threads("background-test")
+                .newThread(() -> seen.set(BackgroundPriority.niceOfCurrentThread().orElseThrow())));
         return seen.get();
     }
 
@@ -37,16 +44,9 @@ class BackgroundPriorityTest {
         AtomicInteger child = new AtomicInteger();
         Thread thread = new BackgroundPriority(10).threads("background-test").newThread(() -> {
             own.set(BackgroundPriority.niceOfCurrentThread().orElseThrow());
-            Thread started = new Thread(() -> child.set(BackgroundPriority.niceOfCurrentThread().orElseThrow()));
-            started.start();
-            try {
-                started.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            runToTheEnd(new Thread(() -> child.set(BackgroundPriority.niceOfCurrentThread().orElseThrow())));
         });
-        thread.start();
-        thread.join();
+        runToTheEnd(thread);
 
         assertThat(own.get()).isEqualTo(Math.min(19, process + 10));
         assertThat(child.get()).isEqualTo(own.get());
@@ -58,18 +58,8 @@ class BackgroundPriorityTest {
         assumeTrue(BackgroundPriority.niceOfCurrentThread().isPresent(), "needs Linux's /proc");
         BackgroundPriority priority = new BackgroundPriority(5);
         AtomicInteger inner = new AtomicInteger();
-        Thread outer = priority.threads("outer").newThread(() -> {
-            Thread nested = priority.threads("inner")
-                    .newThread(() -> inner.set(BackgroundPriority.niceOfCurrentThread().orElseThrow()));
-            nested.start();
-            try {
-                nested.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        outer.start();
-        outer.join();
+        runToTheEnd(priority.threads("outer").newThread(() -> runToTheEnd(priority.threads("inner")
+                .newThread(() -> inner.set(BackgroundPriority.niceOfCurrentThread().orElseThrow())))));
 
         assertThat(inner.get()).isEqualTo(Math.min(19, processNice() + 5));
     }
