@@ -39,6 +39,7 @@ import javax.sql.DataSource;
 import org.histoscope.HistoscopeApplication;
 import org.histoscope.security.Roles;
 import org.histoscope.testsupport.BrowserSession;
+import org.histoscope.testsupport.NativeThreads;
 import org.histoscope.testsupport.TestAccounts;
 import org.histoscope.testsupport.VaadinPage;
 import org.histoscope.tokens.ApiTokenService;
@@ -322,25 +323,12 @@ public final class LoadBenchmark {
      * priority: the job queue, the explanations and ONNX Runtime's pool against the web requests.
      */
     private static void printThreadPriorities() throws IOException {
-        Path tasks = Path.of("/proc/self/task");
-        if (!Files.isDirectory(tasks)) {
-            return;
-        }
         Map<String, java.util.TreeSet<Integer>> byName = new java.util.TreeMap<>();
         Map<String, Integer> counts = new java.util.TreeMap<>();
-        try (var list = Files.list(tasks)) {
-            for (Path task : list.toList()) {
-                try {
-                    String name = Files.readString(task.resolve("comm")).strip().replaceAll("[-0-9.]+$", "");
-                    var nice = org.histoscope.platform.BackgroundPriority.niceOf(task.resolve("stat"));
-                    if (nice.isPresent()) {
-                        byName.computeIfAbsent(name, n -> new java.util.TreeSet<>()).add(nice.getAsInt());
-                        counts.merge(name, 1, Integer::sum);
-                    }
-                } catch (IOException gone) {
-                    // the thread ended meanwhile
-                }
-            }
+        for (NativeThreads.NativeThread thread : NativeThreads.ofThisProcess()) {
+            String name = thread.name().replaceAll("[-0-9.]+$", "");
+            byName.computeIfAbsent(name, n -> new java.util.TreeSet<>()).add(thread.nice());
+            counts.merge(name, 1, Integer::sum);
         }
         StringBuilder line = new StringBuilder("threads' nice values (name: threads, values):");
         byName.forEach((name, values) -> {

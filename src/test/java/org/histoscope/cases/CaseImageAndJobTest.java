@@ -2,6 +2,7 @@ package org.histoscope.cases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import org.histoscope.platform.BackgroundPriority;
+import org.histoscope.testsupport.NativeThreads;
 import java.util.function.BooleanSupplier;
 import org.histoscope.audit.AuditEntry;
 import org.histoscope.audit.AuditService;
@@ -413,6 +416,31 @@ class CaseImageAndJobTest {
         StoredPrediction prediction = ActingAs.user("patty", () -> predictions.find(job(jobId, caseId).predictionId()),
                 Roles.PATHOLOGIST).orElseThrow();
         assertThat(prediction.hasExplanation()).isTrue();
+    }
+
+    /**
+     * Issue #28: the queue's threads and the explanation's thread run below the web requests (the shipped setting,
+     * histoscope.background-work.nice = 10), so that predictions do not make pages and API reads wait for the CPU.
+     */
+    @Test
+    void theQueueAndTheExplanationRunBelowTheWebRequests() throws Exception {
+        assumeTrue(BackgroundPriority.niceOfCurrentThread().isPresent(), "needs Linux's /proc");
+        long caseId = newCase("PRIO-1");
+        long jobId = upload(caseId, "patch-prio.png", resource(IDC)).job().id();
+        await("the result and its explanation", () -> {
+            JobSummary job = job(jobId, caseId);
+            return job.status() == JobStatus.DONE && !job.explanationPending();
+        });
+
+        List<NativeThreads.NativeThread> threads = NativeThreads.ofThisProcess();
+        List<NativeThreads.NativeThread> background = threads.stream()
+                .filter(t -> t.name().matches("db-scheduler-\\d+") || t.name().startsWith("patch-explanati")).toList();
+        assertThat(background).extracting(NativeThreads.NativeThread::name)
+                .anyMatch(name -> name.startsWith("db-scheduler-")).anyMatch(name -> name.startsWith("patch-explanati"));
+        assertThat(background).allSatisfy(t -> assertThat(t.nice()).as(t.name())
+                .isEqualTo(NativeThreads.backgroundNice(10)));
+        assertThat(BackgroundPriority.niceOfCurrentThread().orElseThrow()).as("this test's thread, like a request's")
+                .isLessThan(NativeThreads.backgroundNice(10));
     }
 
     /** A patch's result is DONE and shown before its explanation, which follows as its own step. */

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.histoscope.inference.internal.InferenceSettings;
 import org.histoscope.inference.internal.LoadedModel;
 import org.histoscope.inference.internal.OnnxRuntimeEngine;
 import org.histoscope.platform.BackgroundPriority;
+import org.histoscope.testsupport.NativeThreads;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,13 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 class InferenceThreadPriorityTest {
 
-    private record NativeThread(String name, int nice) {
-    }
-
     @Test
     void theModelRuntimesOwnThreadsRunAtTheBackgroundPriority() throws IOException {
         assumeTrue(BackgroundPriority.niceOfCurrentThread().isPresent(), "needs Linux's /proc");
-        int process = BackgroundPriority.niceOf(Path.of("/proc/self/stat")).orElseThrow();
         OnnxRuntimeEngine engine = new OnnxRuntimeEngine(
                 new InferenceSettings(2, false, null, null, null, null, null, null), new BackgroundPriority(10));
         try {
@@ -36,30 +31,16 @@ class InferenceThreadPriorityTest {
             LoadedModel model = engine.load(card, tiny.resolve(ModelCards.MODEL_FILE), card.sha256());
             assertThat(model.predict(new float[model.valuesPerPatch()], 1)).hasSize(1);
 
-            List<NativeThread> runtimeThreads = threadsOfThisProcess().stream()
+            List<NativeThreads.NativeThread> runtimeThreads = NativeThreads.ofThisProcess().stream()
                     .filter(thread -> thread.name().startsWith("model-runtime")).toList();
             assertThat(runtimeThreads).as("ONNX Runtime's intra-op thread, named after the thread that created it")
                     .isNotEmpty();
             assertThat(runtimeThreads).allSatisfy(thread ->
-                    assertThat(thread.nice()).as(thread.name()).isEqualTo(Math.min(19, process + 10)));
+                    assertThat(thread.nice()).as(thread.name()).isEqualTo(NativeThreads.backgroundNice(10)));
             assertThat(BackgroundPriority.niceOfCurrentThread().orElseThrow()).as("the caller keeps its priority")
-                    .isLessThan(Math.min(19, process + 10));
+                    .isLessThan(NativeThreads.backgroundNice(10));
         } finally {
             engine.close();
-        }
-    }
-
-    private static List<NativeThread> threadsOfThisProcess() throws IOException {
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
-            return tasks.flatMap(task -> {
-                try {
-                    String name = Files.readString(task.resolve("comm")).strip();
-                    return BackgroundPriority.niceOf(task.resolve("stat")).stream()
-                            .mapToObj(nice -> new NativeThread(name, nice));
-                } catch (IOException gone) {
-                    return Stream.empty();
-                }
-            }).toList();
         }
     }
 }
