@@ -35,10 +35,14 @@ public class BackgroundPriority {
     private static final int NORMAL = 0;
 
     private final int nice;
+    /** The nice value background threads get: the process's own (read once, at start) plus {@link #nice}. */
+    private final int target;
 
     /** @param nice how many nice steps below the process's own priority background threads run (0 to 19) */
     public BackgroundPriority(int nice) {
         this.nice = Math.max(NORMAL, Math.min(19, nice));
+        this.target = this.nice == NORMAL ? NORMAL
+                : Math.min(19, niceOf(Path.of("/proc/self/stat")).orElse(NORMAL) + this.nice);
     }
 
     /** Background threads keep the normal priority: for tools and tests that build services by hand. */
@@ -93,8 +97,6 @@ public class BackgroundPriority {
         if (nice == NORMAL || !Platform.isLinux()) {
             return;
         }
-        int process = niceOf(Path.of("/proc/self/stat")).orElse(NORMAL);
-        int target = Math.min(19, process + nice);
         if (niceOfCurrentThread().orElse(NORMAL) >= target) {
             return;
         }

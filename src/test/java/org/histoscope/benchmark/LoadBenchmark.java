@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -323,11 +324,11 @@ public final class LoadBenchmark {
      * priority: the job queue, the explanations and ONNX Runtime's pool against the web requests.
      */
     private static void printThreadPriorities() throws IOException {
-        Map<String, java.util.TreeSet<Integer>> byName = new java.util.TreeMap<>();
-        Map<String, Integer> counts = new java.util.TreeMap<>();
+        Map<String, TreeSet<Integer>> byName = new TreeMap<>();
+        Map<String, Integer> counts = new TreeMap<>();
         for (NativeThreads.NativeThread thread : NativeThreads.ofThisProcess()) {
             String name = thread.name().replaceAll("[-0-9.]+$", "");
-            byName.computeIfAbsent(name, n -> new java.util.TreeSet<>()).add(thread.nice());
+            byName.computeIfAbsent(name, n -> new TreeSet<>()).add(thread.nice());
             counts.merge(name, 1, Integer::sum);
         }
         StringBuilder line = new StringBuilder("threads' nice values (name: threads, values):");

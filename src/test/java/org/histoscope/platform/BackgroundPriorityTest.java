@@ -10,14 +10,11 @@ import java.nio.file.Path;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.histoscope.testsupport.NativeThreads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BackgroundPriorityTest {
-
-    private static int processNice() {
-        return BackgroundPriority.niceOf(Path.of("/proc/self/stat")).orElseThrow();
-    }
 
     private static void runToTheEnd(Thread thread) {
         thread.start();
@@ -38,7 +35,6 @@ class BackgroundPriorityTest {
     @Test
     void backgroundThreadsRunTenStepsBelowTheProcessAndTheThreadsTheyStartInheritIt() throws Exception {
         assumeTrue(BackgroundPriority.niceOfCurrentThread().isPresent(), "needs Linux's /proc");
-        int process = processNice();
         int caller = BackgroundPriority.niceOfCurrentThread().orElseThrow();
         AtomicInteger own = new AtomicInteger();
         AtomicInteger child = new AtomicInteger();
@@ -48,7 +44,7 @@ class BackgroundPriorityTest {
         });
         runToTheEnd(thread);
 
-        assertThat(own.get()).isEqualTo(Math.min(19, process + 10));
+        assertThat(own.get()).isEqualTo(NativeThreads.backgroundNice(10));
         assertThat(child.get()).isEqualTo(own.get());
         assertThat(BackgroundPriority.niceOfCurrentThread().orElseThrow()).as("the caller is not lowered").isEqualTo(caller);
     }
@@ -61,7 +57,7 @@ class BackgroundPriorityTest {
         runToTheEnd(priority.threads("outer").newThread(() -> runToTheEnd(priority.threads("inner")
                 .newThread(() -> inner.set(BackgroundPriority.niceOfCurrentThread().orElseThrow())))));
 
-        assertThat(inner.get()).isEqualTo(Math.min(19, processNice() + 5));
+        assertThat(inner.get()).isEqualTo(NativeThreads.backgroundNice(5));
     }
 
     @Test
@@ -84,7 +80,7 @@ class BackgroundPriorityTest {
             return BackgroundPriority.niceOfCurrentThread().orElseThrow();
         });
 
-        assertThat(nice).isEqualTo(Math.min(19, processNice() + 10));
+        assertThat(nice).isEqualTo(NativeThreads.backgroundNice(10));
         assertThat(thread.get()).startsWith("loader-");
         assertThatThrownBy(() -> priority.callOnBackgroundThread("loader", () -> {
             throw new IllegalArgumentException("the model is broken");

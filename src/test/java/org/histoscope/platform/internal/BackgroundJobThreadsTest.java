@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.github.kagkarlsson.scheduler.boot.config.DbSchedulerProperties;
-import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.histoscope.platform.BackgroundPriority;
+import org.histoscope.testsupport.NativeThreads;
 import org.junit.jupiter.api.Test;
 
 class BackgroundJobThreadsTest {
@@ -15,7 +15,6 @@ class BackgroundJobThreadsTest {
     @Test
     void theJobQueuesThreadsRunAtTheBackgroundPriorityAndAsManyAsConfigured() throws Exception {
         assumeTrue(BackgroundPriority.niceOfCurrentThread().isPresent(), "needs Linux's /proc");
-        int process = BackgroundPriority.niceOf(Path.of("/proc/self/stat")).orElseThrow();
         DbSchedulerProperties properties = new DbSchedulerProperties();
         properties.setThreads(3);
 
@@ -26,7 +25,7 @@ class BackgroundJobThreadsTest {
                     String.valueOf(BackgroundPriority.niceOfCurrentThread().orElseThrow())}).get();
 
             assertThat(seen[0]).startsWith("db-scheduler-");
-            assertThat(Integer.parseInt(seen[1])).isEqualTo(Math.min(19, process + 10));
+            assertThat(Integer.parseInt(seen[1])).isEqualTo(NativeThreads.backgroundNice(10));
             assertThat(((java.util.concurrent.ThreadPoolExecutor) pool).getMaximumPoolSize()).isEqualTo(3);
         } finally {
             pool.shutdown();
