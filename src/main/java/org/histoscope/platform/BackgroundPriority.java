@@ -50,11 +50,6 @@ public class BackgroundPriority {
         return new BackgroundPriority(NORMAL);
     }
 
-    /** How many steps below the process's own priority background threads run (0: they keep it). */
-    public int nice() {
-        return nice;
-    }
-
     /** Daemon threads named {@code name-N} that run at the background priority. */
     public ThreadFactory threads(String name) {
         AtomicInteger count = new AtomicInteger();
@@ -89,7 +84,7 @@ public class BackgroundPriority {
     }
 
     /**
-     * Lowers the calling thread, for good, to the process's own nice value plus {@link #nice()} (at most 19): call it
+     * Lowers the calling thread, for good, to the process's own nice value plus the configured steps (at most 19): call it
      * only on a thread that does background work from now on. A thread already that low, for instance one started by
      * a background thread, is left as it is, and no thread is ever raised above the process's priority.
      */
